@@ -1,0 +1,272 @@
+"""`enroll` and `member show|find|list|edit|block|unblock|export|erase`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from loyaltycli.cli.options import CsvOption, DateOption, JsonOption, day
+from loyaltycli.cli.output import emit_csv, emit_json, key_values, message, show, table
+from loyaltycli.cli.state import STATE, now
+
+if TYPE_CHECKING:
+    from loyaltycli.services.members import MemberRow, MemberView
+
+app = typer.Typer(help="Find, list, change, block and erase members.", no_args_is_help=True)
+
+MemberArgument = Annotated[str, typer.Argument(help="Member id, e-mail or phone number.")]
+MarketingOption = Annotated[
+    bool | None, typer.Option("--marketing/--no-marketing", help="Consent to marketing messages.")
+]
+
+
+def enroll(
+    name: Annotated[str, typer.Argument(help="The member's name.")],
+    email: Annotated[str | None, typer.Option("--email", help="E-mail address (unique).")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="Phone number (unique; stored as E.164).")] = None,
+    birthday: Annotated[str | None, typer.Option("--birthday", help="Birthday, YYYY-MM-DD.")] = None,
+    member_id: Annotated[str | None, typer.Option("--id", help="Member id; default a generated M000123.")] = None,
+    referred_by: Annotated[str | None, typer.Option("--referred-by", help="The member who referred them.")] = None,
+    date: DateOption = None,
+    marketing: MarketingOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Enrol a new member (with the signup bonus)."""
+    from loyaltycli.services.members import EnrollRequest, enroll
+
+    request = EnrollRequest(
+        name=name,
+        email=email,
+        phone=phone,
+        birthday=day(birthday, "--birthday"),
+        member_id=member_id,
+        referred_by=referred_by,
+        date=_instant(date),
+        marketing=bool(marketing),
+    )
+    view = enroll(STATE.database(), request, now())
+    if json_out:
+        emit_json(member_document(view) | {"points": view.signup_points, "balance": _points(view)})
+    else:
+        message(f"Enrolled {view.name} as {view.id} with {view.signup_points} points.")
+
+
+def _instant(text: str | None) -> Any:
+    """A --date value in the programme's zone (needs the database to know the zone)."""
+    if text is None:
+        return None
+    from loyaltycli.services.programs import parse_when
+
+    return parse_when(STATE.database(), text, "--date")
+
+
+@app.command("show")
+def show_member(member: MemberArgument, json_out: JsonOption = False) -> None:
+    """Profile, tier, balances, next expiries and stamps."""
+    from loyaltycli.services.members import show_member as service
+
+    view = service(STATE.database(), member, now())
+    if json_out:
+        emit_json(member_document(view))
+    else:
+        render_member(view)
+
+
+@app.command("find")
+def find(
+    text: Annotated[str, typer.Argument(help="Part of a name, e-mail or phone number.")],
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+) -> None:
+    """Members whose name, e-mail or phone contains TEXT."""
+    from loyaltycli.services.members import find_members
+
+    render_rows(find_members(STATE.database(), text, now()), json_out, csv_out, f"Members matching {text!r}")
+
+
+@app.command("list")
+def list_(
+    tier: Annotated[str | None, typer.Option("--tier", help="Only members in this tier.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="active, blocked or erased.")] = None,
+    lapsed: Annotated[int | None, typer.Option("--lapsed", help="No purchase for this many days.")] = None,
+    expiring: Annotated[int | None, typer.Option("--expiring", help="Points expiring within this many days.")] = None,
+    birthday_month: Annotated[int | None, typer.Option("--birthday-month", help="Birthday in month 1-12.")] = None,
+    marketing: Annotated[bool, typer.Option("--marketing", help="Only members who consented to marketing.")] = False,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+) -> None:
+    """A filtered list of members (--csv for mailing tools)."""
+    from loyaltycli.services.members import ListFilter, list_members
+
+    if status is not None and status not in ("active", "blocked", "erased"):
+        raise typer.BadParameter(f"{status!r} is not one of active, blocked, erased.", param_hint="--status")
+    filters = ListFilter(tier, status, lapsed, expiring, birthday_month, marketing)
+    render_rows(list_members(STATE.database(), filters, now()), json_out, csv_out, "Members")
+
+
+@app.command("edit")
+def edit(
+    member: MemberArgument,
+    name: Annotated[str | None, typer.Option("--name")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="New e-mail; empty to remove.")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="New phone; empty to remove.")] = None,
+    birthday: Annotated[str | None, typer.Option("--birthday", help="YYYY-MM-DD.")] = None,
+    marketing: MarketingOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Change a member's profile."""
+    from loyaltycli.services.members import MemberChanges, edit_member
+
+    changes = MemberChanges(name, email, phone, day(birthday, "--birthday"), marketing)
+    _done(edit_member(STATE.database(), member, changes, now()), json_out, "Updated")
+
+
+@app.command("block")
+def block(
+    member: MemberArgument,
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept with the member).")],
+    json_out: JsonOption = False,
+) -> None:
+    """Block a member: no earning, no redeeming."""
+    from loyaltycli.services.members import set_blocked
+
+    _done(set_blocked(STATE.database(), member, True, reason, now()), json_out, "Blocked")
+
+
+@app.command("unblock")
+def unblock(member: MemberArgument, json_out: JsonOption = False) -> None:
+    """Unblock a member."""
+    from loyaltycli.services.members import set_blocked
+
+    _done(set_blocked(STATE.database(), member, False, None, now()), json_out, "Unblocked")
+
+
+@app.command("export")
+def export(member: MemberArgument) -> None:
+    """Everything stored about the member, as JSON (GDPR access request)."""
+    from loyaltycli.services.members import export_member
+
+    emit_json(export_member(STATE.database(), member, now()))
+
+
+@app.command("erase")
+def erase(
+    member: MemberArgument,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: the personal data cannot be restored.")] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Remove the member's personal data; the ledger stays, anonymous (GDPR erasure)."""
+    from loyaltycli.services.members import erase_member
+
+    if not yes:
+        raise typer.BadParameter("erasing cannot be undone; add --yes to confirm.", param_hint="--yes")
+    member_id = erase_member(STATE.database(), member, now())
+    if json_out:
+        emit_json({"id": member_id, "status": "erased"})
+    else:
+        message(f"Erased the personal data of member {member_id}; the ledger stays.")
+
+
+def register(root: typer.Typer) -> None:
+    root.command("enroll")(enroll)
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _points(view: MemberView) -> dict[str, Any]:
+    b = view.balances
+    return {
+        "available": b.available,
+        "pending": b.pending,
+        "lifetime_earned": b.lifetime_earned,
+        "redeemed": b.redeemed,
+        "expired": b.expired,
+        "past_expiry": b.past_expiry,
+    }
+
+
+def member_document(view: MemberView) -> dict[str, Any]:
+    """The `member show --json` document of SPEC §3."""
+    return {
+        "id": view.id,
+        "name": view.name,
+        "email": view.email,
+        "phone": view.phone,
+        "birthday": view.birthday,
+        "status": view.status,
+        "block_reason": view.block_reason,
+        "marketing": view.marketing,
+        "enrolled_on": view.enrolled_on,
+        "last_purchase_on": view.last_purchase_on,
+        "referred_by": view.referred_by,
+        "tier": view.tier,
+        "points": _points(view),
+        "expiring": [{"date": due, "points": points} for due, points in view.balances.expiring],
+        "stamps": view.stamps,
+    }
+
+
+def render_member(view: MemberView) -> None:
+    b = view.balances
+    status = view.status + (f" ({view.block_reason})" if view.block_reason else "")
+    key_values(
+        f"{view.name} ({view.id})",
+        [
+            ("e-mail", view.email),
+            ("phone", view.phone),
+            ("birthday", view.birthday),
+            ("status", status),
+            ("tier", view.tier or "-"),
+            ("available", b.available),
+            ("pending", b.pending),
+            ("earned / redeemed / expired", f"{b.lifetime_earned} / {b.redeemed} / {b.expired}"),
+            ("marketing", "yes" if view.marketing else "no"),
+            ("enrolled", view.enrolled_on),
+            ("last purchase", view.last_purchase_on or "-"),
+        ]
+        + [(f"stamps {card}", count) for card, count in view.stamps.items()],
+    )
+    if b.expiring:
+        show(table("Expiring", ["Date", "Points"], b.expiring))
+
+
+ROW_COLUMNS = [
+    "id",
+    "name",
+    "email",
+    "phone",
+    "status",
+    "tier",
+    "points",
+    "expiring_points",
+    "expiring_on",
+    "birthday",
+    "last_purchase_on",
+    "marketing",
+]
+
+
+def render_rows(rows: list[MemberRow], json_out: bool, csv_out: bool, title: str) -> None:
+    from dataclasses import asdict
+
+    if json_out:
+        emit_json([asdict(row) for row in rows])
+    elif csv_out:
+        emit_csv(ROW_COLUMNS, ([getattr(row, c) for c in ROW_COLUMNS] for row in rows))
+    else:
+        show(
+            table(
+                f"{title}: {len(rows)}",
+                ["Id", "Name", "E-mail", "Phone", "Status", "Tier", "Points"],
+                [(r.id, r.name, r.email, r.phone, r.status, r.tier, r.points) for r in rows],
+            )
+        )
+
+
+def _done(view: MemberView, json_out: bool, verb: str) -> None:
+    if json_out:
+        emit_json(member_document(view))
+    else:
+        message(f"{verb} {view.name} ({view.id}).")

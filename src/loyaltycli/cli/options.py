@@ -1,0 +1,25 @@
+"""Options shared by many commands, and the parsers that turn their text into values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Print rows as CSV on stdout.")]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Compute and show, write nothing.")]
+DateOption = Annotated[
+    str | None,
+    typer.Option("--date", help="When it happened: YYYY-MM-DD or YYYY-MM-DDTHH:MM[+hh:mm]; default now."),
+]
+
+
+def day(text: str | None, option: str) -> dt.date | None:
+    """An optional calendar date option (`--as-of`, `--from`, `--birthday`)."""
+    if text is None:
+        return None
+    from loyaltycli.domain.dates import parse_date
+
+    return parse_date(text, option)

@@ -1,0 +1,114 @@
+"""Rendering: one JSON document, Rich tables, CSV rows on stdout; messages on stderr."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def emit_json(document: Any) -> None:
+    """Exactly one JSON document on stdout."""
+    sys.stdout.write(json.dumps(document, default=_default, ensure_ascii=False, indent=2) + "\n")
+
+
+_CONSOLE: Console | None = None
+
+
+def console() -> Console:
+    global _CONSOLE
+    if _CONSOLE is None:
+        from rich.console import Console
+
+        _CONSOLE = Console(highlight=False, soft_wrap=False)
+    return _CONSOLE
+
+
+def message(text: str) -> None:
+    """A note for the person at the terminal (stderr, so stdout stays clean for scripts)."""
+    sys.stderr.write(text.rstrip() + "\n")
+
+
+def error(text: str) -> None:
+    sys.stderr.write(f"error: {text.rstrip()}\n")
+
+
+def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
+    from rich.table import Table
+
+    result = Table(title=title, title_justify="left", show_edge=True)
+    for column in columns:
+        numeric = column.lower() in NUMERIC_COLUMNS
+        result.add_column(column, justify="right" if numeric else "left", overflow="fold")
+    for row in rows:
+        result.add_row(*("" if cell is None else str(cell) for cell in row))
+    return result
+
+
+NUMERIC_COLUMNS = {
+    "points",
+    "available",
+    "pending",
+    "balance",
+    "amount",
+    "earned",
+    "stamps",
+    "expiring",
+    "count",
+    "members",
+    "receipts",
+    "revenue",
+    "value",
+    "version",
+}
+
+
+def show(renderable: Any) -> None:
+    console().print(renderable)
+
+
+def key_values(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
+    from rich.table import Table
+
+    grid = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    for key, value in pairs:
+        grid.add_row(key, "" if value is None else str(value))
+    show(grid)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A text cell a spreadsheet will not run as a formula; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def emit_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([safe_cell("" if cell is None else cell) for cell in row])

@@ -1,0 +1,62 @@
+"""Dates and instants in the programme's time zone (SPEC §1 "Time")."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from loyaltycli.errors import BadInputError
+
+NOON = dt.time(12, 0)
+
+
+def parse_date(text: str, what: str = "date") -> dt.date:
+    """A calendar date written as ISO 8601 (`2026-03-01`)."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadInputError(f"{what}: {text!r} is not a valid date (write it as YYYY-MM-DD).") from None
+
+
+def parse_instant(text: str, tz: ZoneInfo, what: str = "--date") -> dt.datetime:
+    """An ISO 8601 date or date-time; no offset means the programme's zone, a bare date 12:00 there."""
+    raw = text.strip()
+    if len(raw) == 10:
+        return dt.datetime.combine(parse_date(raw, what), NOON, tzinfo=tz)
+    try:
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise BadInputError(
+            f"{what}: {text!r} is not a valid date or date-time (write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM)."
+        ) from None
+    return value.replace(tzinfo=tz) if value.tzinfo is None else value
+
+
+def local_date(instant: dt.datetime, tz: ZoneInfo) -> dt.date:
+    """The calendar date of an instant in the programme's zone."""
+    return instant.astimezone(tz).date()
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar months, clamped to the month's last day (2026-01-31 + 1 month = 2026-02-28)."""
+    years, month0 = divmod(day.month - 1 + months, 12)
+    year, month = day.year + years, month0 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def start_of_next(day: dt.date, period: str) -> dt.date:
+    """The first day of the month or year after the one `day` falls in."""
+    if period == "year":
+        return dt.date(day.year + 1, 1, 1)
+    return add_months(day.replace(day=1), 1)
+
+
+def birthday_in(year: int, birthday: dt.date) -> dt.date:
+    """The birthday in `year`; 29 February falls on 28 February in other years."""
+    return dt.date(year, birthday.month, min(birthday.day, calendar.monthrange(year, birthday.month)[1]))
+
+
+def utc_naive(instant: dt.datetime) -> dt.datetime:
+    """How instants are stored: UTC without an offset (the same on SQLite and PostgreSQL)."""
+    return instant.astimezone(dt.UTC).replace(tzinfo=None)

@@ -1,0 +1,33 @@
+"""Phone numbers in E.164, parsed in the programme's region (SPEC §1)."""
+
+from __future__ import annotations
+
+from loyaltycli.errors import BadInputError
+
+
+def normalise_phone(text: str, region: str | None) -> str:
+    """`0170 1234567` in DE -> `+491701234567`; raises BadInputError for a non-number."""
+    number = parse_phone(text, region)
+    if number is None:
+        raise BadInputError(
+            f"phone: {text!r} is not a valid phone number"
+            + ("" if region else " (write it with its country code, e.g. +49 ...)")
+            + "."
+        )
+    return number
+
+
+def parse_phone(text: str, region: str | None) -> str | None:
+    """The E.164 form of `text`, or None when it is not a possible phone number."""
+    import phonenumbers
+
+    raw = text.strip()
+    if not raw or not any(ch.isdigit() for ch in raw) or any(ch.isalpha() for ch in raw):
+        return None
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))

@@ -1,0 +1,425 @@
+"""The programme file (SPEC §2) as validated, immutable Pydantic models.
+
+`parse_program(text, path)` turns TOML text into a `Program` or raises
+`ProgramError` listing every problem as `file:line: field.path: message`.
+`program_to_toml_data` gives back a dict that tomli-w writes and that
+parses to the same programme.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from loyaltycli.domain.currencies import ISO_4217
+from loyaltycli.domain.money import parse_money
+from loyaltycli.errors import BadInputError, ProgramError
+
+
+def _money(value: Any) -> Decimal:
+    if isinstance(value, float):
+        # TOML floats are binary; read their shortest decimal form, never the float itself.
+        value = repr(value)
+    try:
+        return parse_money(value, "value")
+    except BadInputError:
+        raise ValueError('must be an amount of money such as "5.00"') from None
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+Money = Annotated[Decimal, BeforeValidator(_money), PlainSerializer(lambda d: f"{d:.2f}", return_type=str)]
+Number = Annotated[Decimal, BeforeValidator(_number), PlainSerializer(lambda d: _plain_number(d))]
+PositiveNumber = Annotated[Decimal, BeforeValidator(_number), Field(gt=0), PlainSerializer(lambda d: _plain_number(d))]
+Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+
+
+def _plain_number(value: Decimal) -> int | Decimal:
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
+def _categories(values: list[str]) -> tuple[str, ...]:
+    return tuple(normalise_category(v) for v in values)
+
+
+def normalise_category(category: str | None) -> str:
+    """Categories match case-insensitively and without surrounding blanks."""
+    return (category or "").strip().lower()
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProgramInfo(_Model):
+    name: Annotated[str, Field(min_length=1)]
+    currency: str
+    timezone: str
+    country: str | None = None
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        if value not in ISO_4217:
+            raise ValueError(f'{value!r} is not an ISO 4217 currency code such as "EUR"')
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        from loyaltycli.domain.zones import check_timezone
+
+        check_timezone(value)
+        return value
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from loyaltycli.domain.zones import check_country
+
+        return check_country(value)
+
+
+class Earn(_Model):
+    points_per_unit: PositiveNumber = Decimal(1)
+    rounding: Literal["floor", "round", "ceil"] = "floor"
+    min_spend: Money = Decimal("0.00")
+    pending_days: Annotated[int, Field(ge=0)] = 0
+    exclude_categories: tuple[str, ...] = ()
+    exclude_skus: tuple[str, ...] = ()
+    gift_card_categories: tuple[str, ...] = ("gift-card", "gift-cards", "giftcard", "giftcards", "gift card")
+    category_rates: dict[str, PositiveNumber] = {}
+
+    @field_validator("exclude_categories", "gift_card_categories", mode="after")
+    @classmethod
+    def _norm(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return _categories(list(values))
+
+    @field_validator("category_rates", mode="after")
+    @classmethod
+    def _norm_rates(cls, rates: dict[str, Decimal]) -> dict[str, Decimal]:
+        return {normalise_category(k): v for k, v in rates.items()}
+
+    @field_validator("min_spend")
+    @classmethod
+    def _not_negative(cls, value: Decimal) -> Decimal:
+        if value < 0:
+            raise ValueError("must not be negative")
+        return value
+
+
+class Campaign(_Model):
+    id: Identifier
+    name: str = ""
+    starts: dt.date
+    ends: dt.date
+    multiplier: PositiveNumber = Decimal(1)
+    bonus_points: Annotated[int, Field(ge=0)] = 0
+    categories: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    min_spend: Money = Decimal("0.00")
+
+    @field_validator("categories", "channels", mode="after")
+    @classmethod
+    def _norm(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return _categories(list(values))
+
+    @model_validator(mode="after")
+    def _window(self) -> Campaign:
+        if self.ends < self.starts:
+            raise ValueError(f"ends ({self.ends}) is before starts ({self.starts})")
+        return self
+
+    @property
+    def title(self) -> str:
+        return self.name or self.id
+
+
+class TierLevel(_Model):
+    name: Annotated[str, Field(min_length=1)]
+    threshold: Number = Decimal(0)
+    multiplier: PositiveNumber = Decimal(1)
+
+    @field_validator("threshold")
+    @classmethod
+    def _not_negative(cls, value: Decimal) -> Decimal:
+        if value < 0:
+            raise ValueError("must not be negative")
+        return value
+
+
+class Tiers(_Model):
+    basis: Literal["spend", "points"] = "spend"
+    window_months: Annotated[int, Field(ge=1, le=120)] = 12
+    levels: Annotated[tuple[TierLevel, ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _ascending(self) -> Tiers:
+        names = [level.name for level in self.levels]
+        if len(set(names)) != len(names):
+            raise ValueError("tier names must be unique")
+        thresholds = [level.threshold for level in self.levels]
+        if thresholds != sorted(thresholds) or len(set(thresholds)) != len(thresholds):
+            raise ValueError("levels must be listed with strictly rising thresholds")
+        return self
+
+
+class Expiry(_Model):
+    policy: Literal["none", "fixed", "inactivity"] = "none"
+    months: Annotated[int, Field(ge=1, le=1200)] | None = None
+    at_period_end: Literal["none", "month", "year"] = "none"
+    warn_days: Annotated[int, Field(ge=0)] = 30
+
+    @model_validator(mode="after")
+    def _months_needed(self) -> Expiry:
+        if self.policy != "none" and self.months is None:
+            raise ValueError(f"policy {self.policy!r} needs `months`")
+        return self
+
+
+class Bonuses(_Model):
+    signup: Annotated[int, Field(ge=0)] = 0
+    birthday: Annotated[int, Field(ge=0)] = 0
+    referral_referrer: Annotated[int, Field(ge=0)] = 0
+    referral_referee: Annotated[int, Field(ge=0)] = 0
+    referral_min_spend: Money = Decimal("0.00")
+
+
+class Action(_Model):
+    id: Identifier
+    name: str = ""
+    points: Annotated[int, Field(ge=1)]
+    limit: Literal["once", "daily", "monthly", "unlimited"] = "unlimited"
+
+
+class Redeem(_Model):
+    min_balance: Annotated[int, Field(ge=0)] = 0
+    point_value: Money | None = None
+    voucher_days: Annotated[int, Field(ge=1)] = 90
+
+    @field_validator("point_value")
+    @classmethod
+    def _positive(cls, value: Decimal | None) -> Decimal | None:
+        if value is not None and value <= 0:
+            raise ValueError("must be a positive amount of money")
+        return value
+
+
+class Reward(_Model):
+    id: Identifier
+    name: str = ""
+    points: Annotated[int, Field(ge=1)]
+    kind: Literal["free_item", "discount_amount", "discount_percent", "experience"]
+    value: Number | None = None
+    min_tier: str | None = None
+    stock: Annotated[int, Field(ge=0)] | None = None
+    partner: str | None = None
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _value_fits_kind(self) -> Reward:
+        if self.kind == "experience":
+            return self
+        if self.value is None:
+            raise ValueError(f"a {self.kind} reward needs a `value`")
+        if self.kind == "discount_percent":
+            if not 0 < self.value <= 100:
+                raise ValueError("value: a percentage must be above 0 and at most 100")
+        elif self.value <= 0 or self.value != self.value.quantize(Decimal("0.01")):
+            raise ValueError("value: must be a positive amount of money with at most two decimals")
+        return self
+
+    @property
+    def title(self) -> str:
+        return self.name or self.id
+
+
+class StampCard(_Model):
+    id: Identifier
+    name: str = ""
+    categories: tuple[str, ...] = ()
+    skus: tuple[str, ...] = ()
+    stamps: Annotated[int, Field(ge=2, le=1000)]
+    reward: str
+
+    @field_validator("categories", mode="after")
+    @classmethod
+    def _norm(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return _categories(list(values))
+
+    @model_validator(mode="after")
+    def _something_to_stamp(self) -> StampCard:
+        if not self.categories and not self.skus:
+            raise ValueError("a stamp card needs `categories` or `skus`")
+        return self
+
+
+class Program(_Model):
+    """A whole programme; immutable, compared by value."""
+
+    program: ProgramInfo
+    earn: Earn = Earn()
+    campaigns: tuple[Campaign, ...] = ()
+    tiers: Tiers | None = None
+    expiry: Expiry = Expiry()
+    bonuses: Bonuses = Bonuses()
+    actions: tuple[Action, ...] = ()
+    redeem: Redeem = Redeem()
+    rewards: tuple[Reward, ...] = ()
+    stamp_cards: tuple[StampCard, ...] = ()
+
+    @model_validator(mode="after")
+    def _references(self) -> Program:
+        for kind, items in (
+            ("campaigns", self.campaigns),
+            ("actions", self.actions),
+            ("rewards", self.rewards),
+            ("stamp_cards", self.stamp_cards),
+        ):
+            ids = [item.id for item in items]
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"{kind}: id {dupes[0]!r} is used more than once")
+        tier_names = {level.name for level in self.tiers.levels} if self.tiers else set()
+        for n, reward in enumerate(self.rewards):
+            if reward.min_tier is not None and reward.min_tier not in tier_names:
+                raise ValueError(f"rewards.{n}.min_tier: {reward.min_tier!r} is not a tier of [tiers]")
+        reward_ids = {reward.id for reward in self.rewards}
+        for n, card in enumerate(self.stamp_cards):
+            if card.reward not in reward_ids:
+                raise ValueError(f"stamp_cards.{n}.reward: {card.reward!r} is not a reward id")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The programme's time zone: every "as of" date is a day there."""
+        return ZoneInfo(self.program.timezone)
+
+    @property
+    def region(self) -> str | None:
+        """Region for phone numbers written without a country code."""
+        from loyaltycli.domain.zones import country_of_timezone
+
+        return self.program.country or country_of_timezone(self.program.timezone)
+
+    # look-ups used by the rules
+    def reward(self, reward_id: str) -> Reward | None:
+        return next((r for r in self.rewards if r.id == reward_id), None)
+
+    def action(self, action_id: str) -> Action | None:
+        return next((a for a in self.actions if a.id == action_id), None)
+
+
+def parse_program(text: str, path: str) -> Program:
+    """Parse and validate programme TOML; every problem names the file, line and field path."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProgramError(path, [_toml_syntax_message(path, exc)]) from None
+    try:
+        return Program.model_validate(data)
+    except ValidationError as exc:
+        raise ProgramError(path, _validation_messages(path, text, exc)) from None
+
+
+def program_from_data(data: dict[str, Any]) -> Program:
+    """A programme stored by this tool (already validated once)."""
+    return Program.model_validate(data)
+
+
+def program_to_data(program: Program) -> dict[str, Any]:
+    """Plain data (str, int, Decimal, date, list, dict) in the file's own shape, defaults left out."""
+    data: dict[str, Any] = _without_none(program.model_dump(mode="python", exclude_defaults=True, round_trip=True))
+    return data
+
+
+def program_to_json_data(program: Program) -> dict[str, Any]:
+    """The whole programme as JSON-ready data (money and numbers as strings)."""
+    return program.model_dump(mode="json")
+
+
+def _without_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_without_none(v) for v in value]
+    return value
+
+
+def _toml_syntax_message(path: str, exc: tomllib.TOMLDecodeError) -> str:
+    text = str(exc)
+    match = re.search(r"\(at line (\d+), column (\d+)\)", text)
+    line = getattr(exc, "lineno", None) or (int(match.group(1)) if match else None)
+    reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", text).strip().rstrip(".")
+    where = f"{path}:{line}" if line else path
+    return f"{where}: invalid TOML: {reason}"
+
+
+def _validation_messages(path: str, text: str, exc: ValidationError) -> list[str]:
+    from loyaltycli.domain.toml_lines import key_lines
+
+    lines = key_lines(text)
+    messages = []
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"]]
+        message = _friendly(error)
+        # Cross-field problems arrive at the parent with the field named in the message.
+        inner = re.match(r"^([a-z_]+(?:\.\d+)?(?:\.[a-z_]+)*): (.*)$", message)
+        if inner and error["type"] == "value_error":
+            loc = loc + inner.group(1).split(".")
+            message = inner.group(2)
+        field = ".".join(loc) or "(top level)"
+        line = _find_line(lines, loc)
+        where = f"{path}:{line}" if line else path
+        messages.append(f"{where}: {field}: {message}")
+    return messages
+
+
+def _find_line(lines: dict[str, int], loc: list[str]) -> int | None:
+    for end in range(len(loc), 0, -1):
+        prefix = ".".join(loc[:end])
+        line = lines.get(prefix)
+        if line:
+            return line
+        below = [n for path, n in lines.items() if path.startswith(prefix + ".")]
+        if below:
+            return min(below)
+    return None
+
+
+def _friendly(error: Any) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return "unknown key (check its spelling)"
+    if kind == "missing":
+        return "is required"
+    if kind == "greater_than":
+        return "must be a positive number" if ctx.get("gt") == 0 else f"must be greater than {ctx.get('gt')}"
+    if kind == "greater_than_equal":
+        return "must not be negative" if ctx.get("ge") == 0 else f"must be at least {ctx.get('ge')}"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')}, not {error.get('input')!r}"
+    msg = str(error["msg"])
+    return msg.removeprefix("Value error, ")

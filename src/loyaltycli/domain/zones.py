@@ -1,0 +1,63 @@
+"""Time zones and the country they imply (the default region for phone numbers)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import zoneinfo
+
+
+def check_timezone(name: str) -> None:
+    """Raise ValueError unless `name` is an IANA time zone this machine knows."""
+    if not name or name.startswith("/") or ".." in name:
+        raise ValueError(f'{name!r} is not an IANA time zone such as "Europe/Berlin"')
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f'{name!r} is not an IANA time zone such as "Europe/Berlin"') from None
+
+
+def check_country(code: str) -> str:
+    """An ISO 3166-1 alpha-2 code known to the phone-number library."""
+    import phonenumbers
+
+    upper = code.strip().upper()
+    if upper not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f'{code!r} is not an ISO 3166-1 alpha-2 country code such as "DE"')
+    return upper
+
+
+@functools.cache
+def _zone_countries() -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for base in _tz_dirs():
+        path = os.path.join(base, "zone.tab")
+        try:
+            with open(path, encoding="utf-8") as fh:
+                for line in fh:
+                    if line.startswith("#"):
+                        continue
+                    parts = line.rstrip("\n").split("\t")
+                    if len(parts) >= 3:
+                        mapping.setdefault(parts[2], parts[0])
+        except OSError:
+            continue
+        if mapping:
+            break
+    return mapping
+
+
+def _tz_dirs() -> list[str]:
+    dirs = list(zoneinfo.TZPATH)
+    try:
+        import importlib.resources
+
+        dirs.append(str(importlib.resources.files("tzdata") / "zoneinfo"))
+    except (ImportError, ModuleNotFoundError):
+        pass
+    return dirs
+
+
+def country_of_timezone(name: str) -> str | None:
+    """The country a time zone belongs to (`Europe/Berlin` -> `DE`), if the zone table says."""
+    return _zone_countries().get(name)

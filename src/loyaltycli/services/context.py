@@ -1,0 +1,36 @@
+"""What every service needs inside its transaction: the programme in force and today's date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from loyaltycli.domain.dates import local_date
+from loyaltycli.domain.program import Program
+from loyaltycli.storage.programs import Versioned, all_versions, version_for
+
+
+@dataclass(frozen=True)
+class Today:
+    """The programme versions, the one in force today, and today's date in its time zone."""
+
+    versions: list[Versioned]
+    current: Versioned
+    now: dt.datetime
+    today: dt.date
+
+    @property
+    def program(self) -> Program:
+        return self.current.program
+
+    def version_on(self, day: dt.date) -> Versioned:
+        return version_for(self.versions, day)
+
+
+def today_in(session: Session, now: dt.datetime) -> Today:
+    versions = all_versions(session)
+    latest = versions[-1] if versions else version_for(versions, now.date())
+    today = local_date(now, latest.program.zone)
+    return Today(versions, version_for(versions, today), now, today)

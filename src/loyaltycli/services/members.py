@@ -1,0 +1,374 @@
+"""Member commands: enrol, show, find, list, edit, block, unblock, export, erase."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import extract, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from loyaltycli.domain.dates import add_months, local_date, utc_naive
+from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
+from loyaltycli.domain.phones import normalise_phone
+from loyaltycli.domain.program import Program
+from loyaltycli.domain.tiers import tier_for
+from loyaltycli.errors import BadInputError, BlockedError, DuplicateError, RefusedError
+from loyaltycli.services.context import Today, today_in
+from loyaltycli.storage import ledger
+from loyaltycli.storage import members as lookup
+from loyaltycli.storage.balances import Balances, member_balances
+from loyaltycli.storage.database import Database
+from loyaltycli.storage.models import (
+    Member,
+    PointLot,
+    StampCount,
+)
+
+ERASED_NAME = "(erased)"
+
+
+@dataclass(frozen=True)
+class EnrollRequest:
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    birthday: dt.date | None = None
+    member_id: str | None = None
+    referred_by: str | None = None
+    date: dt.datetime | None = None
+    marketing: bool = False
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """A member's profile with tier, balances and stamps (SPEC §3 `member show`)."""
+
+    id: str
+    name: str
+    email: str | None
+    phone: str | None
+    birthday: dt.date | None
+    status: str
+    block_reason: str | None
+    marketing: bool
+    enrolled_on: dt.date
+    last_purchase_on: dt.date | None
+    referred_by: str | None
+    tier: str | None
+    balances: Balances
+    stamps: dict[str, int] = field(default_factory=dict)
+    signup_points: int = 0
+
+
+def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView:
+    """A new member with the signup bonus; a duplicate id, e-mail or phone is refused."""
+    name = _clean_name(request.name)
+    with db.write() as session:
+        ctx = today_in(session, now)
+        when = request.date or now
+        day = local_date(when, ctx.program.zone)
+        program = ctx.version_on(day)
+        email, email_key = _clean_email(request.email)
+        phone = normalise_phone(request.phone, ctx.program.region) if request.phone else None
+        _check_birthday(request.birthday, day)
+        _refuse_duplicates(session, request.member_id, email_key, phone)
+        referrer = _referrer(session, request.referred_by, ctx.program)
+        member = Member(
+            id=request.member_id.strip() if request.member_id else None,
+            name=name,
+            email=email,
+            email_key=email_key,
+            phone=phone,
+            birthday=request.birthday,
+            marketing=request.marketing,
+            referred_by_pk=referrer.pk if referrer else None,
+            enrolled_at=utc_naive(when),
+            enrolled_on=day,
+        )
+        session.add(member)
+        _flush_or_duplicate(session)
+        if member.id is None:
+            member.id = f"M{member.pk:06d}"
+        signup = program.program.bonuses.signup
+        if signup:
+            booking = ledger.Booking(program.version, "enroll", day, utc_naive(now), ref="signup")
+            expires = lot_expiry(program.program.expiry, day)
+            ledger.credit(session, member, "signup", signup, booking, day, expires)
+        _flush_or_duplicate(session)
+        return replace(_view(session, member, ctx), signup_points=signup)
+
+
+def show_member(db: Database, ref: str, now: dt.datetime) -> MemberView:
+    with db.read() as session:
+        ctx = today_in(session, now)
+        return _view(session, lookup.resolve(session, ref, ctx.program.region), ctx)
+
+
+def export_member(db: Database, ref: str, now: dt.datetime) -> dict[str, Any]:
+    """Everything stored about one person (GDPR access), as JSON-ready data."""
+    from loyaltycli.services.exporting import member_export
+
+    with db.read() as session:
+        ctx = today_in(session, now)
+        member = lookup.resolve(session, ref, ctx.program.region)
+        return member_export(session, member, _view(session, member, ctx))
+
+
+@dataclass(frozen=True)
+class MemberChanges:
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    birthday: dt.date | None = None
+    marketing: bool | None = None
+
+
+def edit_member(db: Database, ref: str, changes: MemberChanges, now: dt.datetime) -> MemberView:
+    with db.write() as session:
+        ctx = today_in(session, now)
+        member = _changeable(session, ref, ctx)
+        if changes.name is not None:
+            member.name = _clean_name(changes.name)
+        if changes.email is not None:
+            member.email, member.email_key = _clean_email(changes.email or None)
+            _refuse_duplicates(session, None, member.email_key, None, member.pk)
+        if changes.phone is not None:
+            member.phone = normalise_phone(changes.phone, ctx.program.region) if changes.phone else None
+            _refuse_duplicates(session, None, None, member.phone, member.pk)
+        if changes.birthday is not None:
+            _check_birthday(changes.birthday, ctx.today)
+            member.birthday = changes.birthday
+        if changes.marketing is not None:
+            member.marketing = changes.marketing
+        _flush_or_duplicate(session)
+        return _view(session, member, ctx)
+
+
+def set_blocked(db: Database, ref: str, blocked: bool, reason: str | None, now: dt.datetime) -> MemberView:
+    with db.write() as session:
+        ctx = today_in(session, now)
+        member = _changeable(session, ref, ctx)
+        if blocked and not (reason or "").strip():
+            raise BadInputError("--reason: say why the member is blocked.")
+        member.status = "blocked" if blocked else "active"
+        member.block_reason = reason.strip() if blocked and reason else None
+        session.flush()
+        return _view(session, member, ctx)
+
+
+def erase_member(db: Database, ref: str, now: dt.datetime) -> str:
+    """Remove the person's data; the ledger stays, anonymous (GDPR erasure)."""
+    with db.write() as session:
+        ctx = today_in(session, now)
+        member = lookup.resolve(session, ref, ctx.program.region)
+        member.name = ERASED_NAME
+        member.email = member.email_key = member.phone = member.birthday = None
+        member.block_reason = None
+        member.marketing = False
+        member.status = "erased"
+        member.erased_at = utc_naive(now)
+        session.flush()
+        return str(member.id)
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    tier: str | None = None
+    status: str | None = None
+    lapsed_days: int | None = None
+    expiring_days: int | None = None
+    birthday_month: int | None = None
+    marketing: bool = False
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    id: str
+    name: str
+    email: str | None
+    phone: str | None
+    status: str
+    tier: str | None
+    points: int
+    marketing: bool
+    birthday: dt.date | None
+    last_purchase_on: dt.date | None
+    expiring_points: int = 0
+    expiring_on: dt.date | None = None
+
+
+def list_members(db: Database, filters: ListFilter, now: dt.datetime) -> list[MemberRow]:
+    """Members matching every filter, with tier and available points, as aggregates in SQL."""
+    from loyaltycli.storage.listing import member_rows
+
+    if filters.birthday_month is not None and not 1 <= filters.birthday_month <= 12:
+        raise BadInputError(f"--birthday-month: {filters.birthday_month} is not a month (1-12).")
+    for name, days in (("--lapsed", filters.lapsed_days), ("--expiring", filters.expiring_days)):
+        if days is not None and days < 0:
+            raise BadInputError(f"{name}: {days} must not be negative.")
+    with db.read() as session:
+        ctx = today_in(session, now)
+        query = _filtered(select(Member), filters, ctx)
+        tiers = ctx.program.tiers
+        if filters.tier is not None and (tiers is None or filters.tier not in {t.name for t in tiers.levels}):
+            known = ", ".join(t.name for t in tiers.levels) if tiers else "none"
+            raise BadInputError(f"--tier: {filters.tier!r} is not a tier of the programme (tiers: {known}).")
+        rows = member_rows(session, query, ctx, filters.expiring_days)
+    if filters.tier is not None:
+        rows = [row for row in rows if row.tier == filters.tier]
+    return rows
+
+
+def _filtered(query: Any, filters: ListFilter, ctx: Today) -> Any:
+    if filters.text:
+        like = f"%{filters.text.strip().lower()}%"
+        conditions: list[Any] = [func.lower(col(Member.name)).like(like), col(Member.email_key).like(like)]
+        digits = "".join(ch for ch in filters.text if ch.isdigit())
+        if len(digits) >= 3:
+            conditions.append(col(Member.phone).like(f"%{digits.lstrip('0')}%"))
+        conditions.append(col(Member.id) == filters.text.strip())
+        query = query.where(or_(*conditions))
+    if filters.status:
+        query = query.where(col(Member.status) == filters.status)
+    if filters.marketing:
+        query = query.where(col(Member.marketing).is_(True))
+    if filters.birthday_month is not None:
+        query = query.where(extract("month", col(Member.birthday)) == filters.birthday_month)
+    if filters.lapsed_days is not None:
+        cutoff = ctx.today - dt.timedelta(days=filters.lapsed_days)
+        query = query.where(func.coalesce(col(Member.last_purchase_on), col(Member.enrolled_on)) < cutoff)
+    if filters.expiring_days is not None:
+        horizon = ctx.today + dt.timedelta(days=filters.expiring_days)
+        soon = select(col(PointLot.member_pk)).where(
+            col(PointLot.remaining) > 0,
+            col(PointLot.expires_on) > ctx.today,
+            col(PointLot.expires_on) <= horizon,
+        )
+        query = query.where(col(Member.pk).in_(soon))
+    return query.order_by(col(Member.pk))
+
+
+def find_members(db: Database, text: str, now: dt.datetime) -> list[MemberRow]:
+    if not text.strip():
+        raise BadInputError("member find: give part of a name, an e-mail or a phone number.")
+    return list_members(db, ListFilter(text=text), now)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _view(session: Session, member: Member, ctx: Today) -> MemberView:
+    program = ctx.program
+    referrer = session.get(Member, member.referred_by_pk) if member.referred_by_pk else None
+    stamps = {
+        card: count
+        for card, count in session.execute(
+            select(col(StampCount.card_id), col(StampCount.stamps)).where(col(StampCount.member_pk) == member.pk)
+        ).all()
+    }
+    for card in program.stamp_cards:
+        stamps.setdefault(card.id, 0)
+    return MemberView(
+        id=str(member.id),
+        name=member.name,
+        email=member.email,
+        phone=member.phone,
+        birthday=member.birthday,
+        status=member.status,
+        block_reason=member.block_reason,
+        marketing=member.marketing,
+        enrolled_on=member.enrolled_on,
+        last_purchase_on=member.last_purchase_on,
+        referred_by=str(referrer.id) if referrer else None,
+        tier=current_tier(session, member, program, ctx.today),
+        balances=member_balances(session, member, ctx.today, lapse_day(member, program)),
+        stamps=stamps,
+    )
+
+
+def current_tier(session: Session, member: Member, program: Program, today: dt.date) -> str | None:
+    """The tier held today: what qualified in the rolling window up to and including today."""
+    tiers = program.tiers
+    if tiers is None or member.pk is None:
+        return None
+    since = add_months(today, -tiers.window_months)
+    total = lookup.qualifying_total(session, member.pk, tiers.basis, since)
+    level = tier_for(tiers, total)
+    return level.name if level else None
+
+
+def lapse_day(member: Member, program: Program) -> dt.date | None:
+    """Inactivity policy: the first day all of the member's points are gone."""
+    return inactivity_expiry(program.expiry, member.last_purchase_on or member.enrolled_on)
+
+
+def _changeable(session: Session, ref: str, ctx: Today) -> Member:
+    member = lookup.resolve(session, ref, ctx.program.region)
+    if member.status == "erased":
+        raise BlockedError(f"Member {member.id} was erased; their profile can no longer be changed.")
+    return member
+
+
+def _clean_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise BadInputError("NAME: a member needs a name.")
+    return cleaned
+
+
+def _clean_email(email: str | None) -> tuple[str | None, str | None]:
+    if email is None or not email.strip():
+        return None, None
+    cleaned = email.strip()
+    local, _, domain = cleaned.rpartition("@")
+    if not local or "." not in domain or any(ch.isspace() for ch in cleaned):
+        raise BadInputError(f"--email: {email!r} is not an e-mail address.")
+    return cleaned, cleaned.lower()
+
+
+def _check_birthday(birthday: dt.date | None, today: dt.date) -> None:
+    if birthday is not None and birthday > today:
+        raise BadInputError(f"--birthday: {birthday} is in the future.")
+
+
+def _refuse_duplicates(
+    session: Session,
+    member_id: str | None,
+    email_key: str | None,
+    phone: str | None,
+    own_pk: int | None = None,
+) -> None:
+    checks = (
+        ("id", col(Member.id), member_id.strip() if member_id else None),
+        ("e-mail", col(Member.email_key), email_key),
+        ("phone", col(Member.phone), phone),
+    )
+    for label, column, value in checks:
+        if value is None:
+            continue
+        if label == "id" and not value:
+            raise BadInputError("--id: a member id cannot be empty.")
+        other = session.scalar(select(Member).where(column == value, col(Member.pk) != (own_pk or -1)))
+        if other is not None:
+            raise DuplicateError(f"Another member ({other.id}) already has the {label} {value}.")
+
+
+def _referrer(session: Session, ref: str | None, program: Program) -> Member | None:
+    if not ref:
+        return None
+    referrer = lookup.resolve(session, ref, program.region)
+    if referrer.status != "active":
+        raise RefusedError(f"Member {referrer.id} is {referrer.status} and cannot refer anyone.")
+    return referrer
+
+
+def _flush_or_duplicate(session: Session) -> None:
+    try:
+        session.flush()
+    except IntegrityError:
+        raise DuplicateError("Another member already has this id, e-mail or phone.") from None

@@ -1,0 +1,79 @@
+"""A member's points as SPEC §3 `member show` reports them, from lots and entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from loyaltycli.storage.ledger import CREDIT_KINDS
+from loyaltycli.storage.models import LedgerEntry, Member, PointLot
+
+
+@dataclass(frozen=True)
+class Balances:
+    available: int
+    pending: int
+    lifetime_earned: int
+    redeemed: int
+    expired: int
+    past_expiry: int
+    expiring: list[tuple[dt.date, int]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        """The sum of all ledger entries: available + pending + past expiry not yet removed."""
+        return self.available + self.pending + self.past_expiry
+
+
+def member_balances(session: Session, member: Member, today: dt.date, lapse_on: dt.date | None = None) -> Balances:
+    """Balances on `today`.  `lapse_on`: the day all points lapse (inactivity policy), if any."""
+    lapsed = lapse_on is not None and lapse_on <= today
+    lots = session.execute(
+        select(col(PointLot.available_on), col(PointLot.expires_on), col(PointLot.remaining)).where(
+            col(PointLot.member_pk) == member.pk, col(PointLot.remaining) > 0
+        )
+    ).all()
+    available = pending = past = 0
+    expiring: dict[dt.date, int] = {}
+    for available_on, expires_on, remaining in lots:
+        if lapsed or (expires_on is not None and expires_on <= today):
+            past += remaining
+            continue
+        if available_on > today:
+            pending += remaining
+        else:
+            available += remaining
+        due = expires_on or lapse_on
+        if due is not None:
+            expiring[due] = expiring.get(due, 0) + remaining
+    totals = session.execute(
+        select(
+            func.coalesce(
+                func.sum(
+                    case(
+                        (
+                            col(LedgerEntry.kind).in_(CREDIT_KINDS) & (col(LedgerEntry.points) > 0),
+                            col(LedgerEntry.points),
+                        ),
+                        else_=0,
+                    )
+                ),
+                0,
+            ),
+            func.coalesce(func.sum(case((col(LedgerEntry.kind) == "redeem", -col(LedgerEntry.points)), else_=0)), 0),
+            func.coalesce(func.sum(case((col(LedgerEntry.kind) == "expire", -col(LedgerEntry.points)), else_=0)), 0),
+        ).where(col(LedgerEntry.member_pk) == member.pk)
+    ).one()
+    return Balances(
+        available=available - member.debt,
+        pending=pending,
+        lifetime_earned=int(totals[0]),
+        redeemed=int(totals[1]),
+        expired=int(totals[2]),
+        past_expiry=past,
+        expiring=sorted(expiring.items()),
+    )

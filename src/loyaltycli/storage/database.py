@@ -1,0 +1,166 @@
+"""Opening the database: engine, dialect setup, migrations on first use, transactions.
+
+SQLite: WAL, a busy timeout, foreign keys on, synchronous=FULL, and write
+transactions that begin with BEGIN IMMEDIATE (SQLAlchemy's documented recipe
+for pysqlite), so that the check of a balance and its debit happen under one
+lock and a cron run and the counter can write at the same time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from loyaltycli.errors import BadInputError, DatabaseMissingError, RefusedError
+from loyaltycli.storage.location import Location
+
+BUSY_TIMEOUT_S = 60
+HEAD_REVISION = "0002"
+
+
+class Database:
+    """One database and its engine; sessions come from `read()` and `write()`."""
+
+    def __init__(self, location: Location, engine: Engine) -> None:
+        self.location = location
+        self.engine = engine
+        self._write_engine = engine.execution_options(loyalty_write=True)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: committed when the block ends, rolled back on any error."""
+        with Session(self._write_engine, expire_on_commit=False, autoflush=False) as session:
+            with session.begin():
+                yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A consistent read-only snapshot."""
+        with Session(self.engine, expire_on_commit=False, autoflush=False) as session:
+            with session.begin():
+                yield session
+                session.rollback()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(location: Location) -> Database:
+    """An existing database, upgraded to the current schema if an older version made it."""
+    if not location.is_postgres:
+        _require_sqlite_file(location.target)
+    db = Database(location, _engine(location))
+    revision = _current_revision(db)
+    if revision is None:
+        db.dispose()
+        raise DatabaseMissingError(
+            f"{location.shown} is not a loyalty database; create one with `loyalty init --program FILE`."
+        )
+    if revision != HEAD_REVISION:
+        from loyaltycli.storage.migrate import upgrade
+
+        upgrade(db)
+    return db
+
+
+def create_database(location: Location, force: bool) -> Database:
+    """A new, empty database at the current schema (refuses an existing one unless `force`)."""
+    if location.is_postgres:
+        db = Database(location, _engine(location))
+        if _current_revision(db) is not None:
+            if not force:
+                db.dispose()
+                raise RefusedError(f"{location.shown} already holds a loyalty database; add --force to replace it.")
+            from loyaltycli.storage.migrate import drop_everything
+
+            drop_everything(db)
+    else:
+        _create_sqlite_file(location, force)
+        db = Database(location, _engine(location))
+    from loyaltycli.storage.migrate import upgrade
+
+    upgrade(db)
+    return db
+
+
+def _require_sqlite_file(path: str) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise DatabaseMissingError(f"{path}: the folder {folder} does not exist, so there is no database there.")
+    if not os.path.exists(path):
+        raise DatabaseMissingError(f"{path}: no database here; create one with `loyalty init --program FILE`.")
+
+
+def _create_sqlite_file(location: Location, force: bool) -> None:
+    path = location.target
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        if not location.is_default:
+            raise BadInputError(f"{path}: the folder {folder} does not exist; create it first.")
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    if os.path.exists(path):
+        if not force:
+            raise RefusedError(f"{path} already exists; add --force to replace it with a new database.")
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+    # Readable by its owner only: the file holds customers' names, e-mails and phones.
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def _engine(location: Location) -> Engine:
+    if location.is_postgres:
+        url = make_url(location.target).set(drivername="postgresql+psycopg")
+        return create_engine(url, pool_pre_ping=False)
+    engine = create_engine(
+        f"sqlite:///{os.path.abspath(location.target)}",
+        connect_args={"timeout": BUSY_TIMEOUT_S},
+    )
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite would defer it).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    if connection.get_execution_options().get("loyalty_write"):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
+
+
+def _current_revision(db: Database) -> str | None:
+    try:
+        with db.engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+            return str(row[0]) if row else None
+    except OperationalError as exc:
+        raise DatabaseMissingError(f"{db.location.shown}: cannot open the database ({_reason(exc)}).") from None
+
+
+def _reason(exc: Exception) -> str:
+    return str(getattr(exc, "orig", exc)).strip().splitlines()[0]

@@ -1,0 +1,187 @@
+"""Booking points: append-only entries, lots for credits, lot uses for debits.
+
+Every credit is a lot; every debit consumes lots (SPEC §2: FIFO by expiry
+date, then by age).  A refund that finds too few points leaves a debt on the
+member that the next credits pay off first, so a lot is never consumed beyond
+what it earned and the balance always equals the sum of the entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot
+
+CREDIT_KINDS = ("earn", "signup", "birthday", "referral", "action", "adjust")
+
+
+@dataclass(frozen=True)
+class Booking:
+    """What an entry is about: the rules version, the command, and what it belongs to."""
+
+    version: int
+    command: str
+    business_date: dt.date
+    created_at: dt.datetime
+    receipt_pk: int | None = None
+    voucher_pk: int | None = None
+    ref: str | None = None
+    note: str | None = None
+
+
+def _entry(member: Member, kind: str, points: int, booking: Booking) -> LedgerEntry:
+    assert member.pk is not None
+    return LedgerEntry(
+        member_pk=member.pk,
+        kind=kind,
+        points=points,
+        business_date=booking.business_date,
+        created_at=booking.created_at,
+        program_version=booking.version,
+        command=booking.command,
+        receipt_pk=booking.receipt_pk,
+        voucher_pk=booking.voucher_pk,
+        ref=booking.ref,
+        note=booking.note,
+    )
+
+
+def credit(
+    session: Session,
+    member: Member,
+    kind: str,
+    points: int,
+    booking: Booking,
+    available_on: dt.date,
+    expires_on: dt.date | None,
+) -> LedgerEntry:
+    """Book `points` (> 0) as a new lot; an outstanding refund debt is paid off from it first."""
+    entry = _entry(member, kind, points, booking)
+    session.add(entry)
+    session.flush()
+    assert entry.pk is not None
+    lot = PointLot(
+        member_pk=entry.member_pk,
+        entry_pk=entry.pk,
+        earned=points,
+        available_on=available_on,
+        expires_on=expires_on,
+        remaining=points,
+    )
+    session.add(lot)
+    session.flush()
+    if member.debt > 0:
+        _pay_debt(session, member, lot)
+    return entry
+
+
+def _pay_debt(session: Session, member: Member, lot: PointLot) -> None:
+    """Allocate the new lot to the refunds that found too few points, oldest first."""
+    allocated = (
+        select(func.coalesce(func.sum(col(LotUse.points)), 0))
+        .where(col(LotUse.entry_pk) == col(LedgerEntry.pk))
+        .scalar_subquery()
+    )
+    refunds = session.execute(
+        select(col(LedgerEntry.pk), col(LedgerEntry.points), allocated)
+        .where(col(LedgerEntry.member_pk) == member.pk, col(LedgerEntry.kind) == "refund")
+        .where(-col(LedgerEntry.points) > allocated)
+        .order_by(col(LedgerEntry.pk))
+    ).all()
+    for entry_pk, points, used in refunds:
+        if lot.remaining == 0 or member.debt == 0:
+            break
+        take = min(-points - used, lot.remaining, member.debt)
+        session.add(LotUse(lot_pk=_pk(lot.pk), entry_pk=entry_pk, points=take))
+        lot.remaining -= take
+        member.debt -= take
+    session.flush()
+
+
+def debit(
+    session: Session,
+    member: Member,
+    kind: str,
+    points: int,
+    booking: Booking,
+    lots: Sequence[PointLot],
+    allow_debt: bool = False,
+) -> LedgerEntry:
+    """Book -`points`, consuming `lots` in the order given; the rest becomes debt if allowed."""
+    entry = _entry(member, kind, -points, booking)
+    session.add(entry)
+    session.flush()
+    assert entry.pk is not None
+    left = points
+    for lot in lots:
+        if left == 0:
+            break
+        take = min(lot.remaining, left)
+        if take <= 0:
+            continue
+        session.add(LotUse(lot_pk=_pk(lot.pk), entry_pk=entry.pk, points=take))
+        lot.remaining -= take
+        left -= take
+    if left:
+        if not allow_debt:
+            raise AssertionError("debit beyond the lots given; callers check the balance first")
+        member.debt += left
+    session.flush()
+    return entry
+
+
+def spendable_lots(session: Session, member_pk: int, today: dt.date) -> list[PointLot]:
+    """Available, unexpired lots with points left, in the order they are spent (FIFO by expiry)."""
+    return list(
+        session.scalars(
+            select(PointLot)
+            .where(
+                col(PointLot.member_pk) == member_pk,
+                col(PointLot.remaining) > 0,
+                col(PointLot.available_on) <= today,
+            )
+            .where(or_(col(PointLot.expires_on).is_(None), col(PointLot.expires_on) > today))
+            .order_by(col(PointLot.expires_on).is_(None), col(PointLot.expires_on), col(PointLot.pk))
+        )
+    )
+
+
+def pending_lots(session: Session, member_pk: int, today: dt.date) -> list[PointLot]:
+    return list(
+        session.scalars(
+            select(PointLot)
+            .where(
+                col(PointLot.member_pk) == member_pk,
+                col(PointLot.remaining) > 0,
+                col(PointLot.available_on) > today,
+            )
+            .where(or_(col(PointLot.expires_on).is_(None), col(PointLot.expires_on) > today))
+            .order_by(col(PointLot.available_on).desc(), col(PointLot.pk).desc())
+        )
+    )
+
+
+def expired_lots(session: Session, as_of: dt.date, member_pk: int | None = None) -> list[PointLot]:
+    """Lots whose expiry date is on or before `as_of` and that still hold points."""
+    query = select(PointLot).where(
+        and_(
+            col(PointLot.remaining) > 0,
+            col(PointLot.expires_on).is_not(None),
+            col(PointLot.expires_on) <= as_of,
+        )
+    )
+    if member_pk is not None:
+        query = query.where(col(PointLot.member_pk) == member_pk)
+    return list(session.scalars(query.order_by(col(PointLot.member_pk), col(PointLot.pk))))
+
+
+def _pk(value: int | None) -> int:
+    """The primary key of a flushed row."""
+    assert value is not None
+    return value

@@ -1,0 +1,93 @@
+"""Member lists: tier, available and expiring points for many members in a few aggregates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from loyaltycli.domain.dates import add_months
+from loyaltycli.domain.expiry import inactivity_expiry
+from loyaltycli.domain.tiers import tier_for
+from loyaltycli.storage.models import Member, PointLot, Receipt
+
+if TYPE_CHECKING:
+    from loyaltycli.services.context import Today
+    from loyaltycli.services.members import MemberRow
+
+
+def member_rows(session: Session, query: Any, ctx: Today, expiring_days: int | None) -> list[MemberRow]:
+    from loyaltycli.services.members import MemberRow
+
+    members = list(session.scalars(query))
+    if not members:
+        return []
+    chosen = query.with_only_columns(col(Member.pk)).scalar_subquery()
+    today = ctx.today
+    available = dict(
+        session.execute(
+            select(col(PointLot.member_pk), func.sum(col(PointLot.remaining)))
+            .where(
+                col(PointLot.member_pk).in_(chosen),
+                col(PointLot.remaining) > 0,
+                col(PointLot.available_on) <= today,
+            )
+            .where(or_(col(PointLot.expires_on).is_(None), col(PointLot.expires_on) > today))
+            .group_by(col(PointLot.member_pk))
+        ).all()
+    )
+    qualifying = _qualifying(session, chosen, ctx)
+    horizon = today + dt.timedelta(days=expiring_days if expiring_days is not None else ctx.program.expiry.warn_days)
+    expiring = {
+        pk: (int(points), due)
+        for pk, points, due in session.execute(
+            select(col(PointLot.member_pk), func.sum(col(PointLot.remaining)), func.min(col(PointLot.expires_on)))
+            .where(col(PointLot.member_pk).in_(chosen), col(PointLot.remaining) > 0)
+            .where(col(PointLot.expires_on) > today, col(PointLot.expires_on) <= horizon)
+            .group_by(col(PointLot.member_pk))
+        ).all()
+    }
+    tiers = ctx.program.tiers
+    rows = []
+    for member in members:
+        level = tier_for(tiers, qualifying.get(member.pk, Decimal(0))) if tiers else None
+        lapse = inactivity_expiry(ctx.program.expiry, member.last_purchase_on or member.enrolled_on)
+        points = 0 if lapse is not None and lapse <= today else int(available.get(member.pk, 0)) - member.debt
+        soon, due = expiring.get(member.pk, (0, None))
+        rows.append(
+            MemberRow(
+                id=str(member.id),
+                name=member.name,
+                email=member.email,
+                phone=member.phone,
+                status=member.status,
+                tier=level.name if level else None,
+                points=points,
+                marketing=member.marketing,
+                birthday=member.birthday,
+                last_purchase_on=member.last_purchase_on,
+                expiring_points=soon,
+                expiring_on=due,
+            )
+        )
+    return rows
+
+
+def _qualifying(session: Session, chosen: Any, ctx: Today) -> dict[int, Decimal]:
+    tiers = ctx.program.tiers
+    if tiers is None:
+        return {}
+    value = col(Receipt.eligible_cents) if tiers.basis == "spend" else col(Receipt.points)
+    signed = case((col(Receipt.kind) == "refund", -value), else_=value)
+    since = add_months(ctx.today, -tiers.window_months)
+    totals = session.execute(
+        select(col(Receipt.member_pk), func.sum(signed))
+        .where(col(Receipt.member_pk).in_(chosen), col(Receipt.local_date) >= since)
+        .group_by(col(Receipt.member_pk))
+    ).all()
+    scale = Decimal(100) if tiers.basis == "spend" else Decimal(1)
+    return {pk: Decimal(int(total)) / scale for pk, total in totals}

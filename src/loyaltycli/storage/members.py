@@ -1,0 +1,57 @@
+"""Finding members by id, e-mail or phone; the qualifying totals behind their tier."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from loyaltycli.domain.dates import utc_naive
+from loyaltycli.domain.phones import parse_phone
+from loyaltycli.errors import AmbiguousError, NotFoundError
+from loyaltycli.storage.models import Member, Receipt
+
+
+def matching(session: Session, ref: str, region: str | None) -> list[Member]:
+    """Every member that `ref` names: by id, by e-mail (any case) or by phone in any written form."""
+    raw = ref.strip()
+    conditions = [col(Member.id) == raw]
+    if "@" in raw:
+        conditions.append(col(Member.email_key) == raw.lower())
+    phone = parse_phone(raw, region)
+    if phone:
+        conditions.append(col(Member.phone) == phone)
+    return list(session.scalars(select(Member).where(or_(*conditions)).order_by(col(Member.pk))))
+
+
+def resolve(session: Session, ref: str, region: str | None) -> Member:
+    """Exactly one member, or an error that says why not."""
+    found = matching(session, ref, region)
+    if not found:
+        raise NotFoundError(f"No member matches {ref!r} (looked for an id, an e-mail and a phone number).")
+    if len(found) > 1:
+        ids = ", ".join(str(m.id) for m in found)
+        raise AmbiguousError(f"{ref!r} is ambiguous: it names more than one member ({ids}); use the member id.")
+    return found[0]
+
+
+def qualifying_total(
+    session: Session,
+    member_pk: int,
+    basis: str,
+    since: dt.date,
+    before: dt.datetime | None = None,
+) -> Decimal:
+    """Eligible spend (money) or points of purchases less refunds from `since` (and before `before`)."""
+    value = col(Receipt.eligible_cents) if basis == "spend" else col(Receipt.points)
+    signed = case((col(Receipt.kind) == "refund", -value), else_=value)
+    query = select(func.coalesce(func.sum(signed), 0)).where(
+        col(Receipt.member_pk) == member_pk, col(Receipt.local_date) >= since
+    )
+    if before is not None:
+        query = query.where(col(Receipt.occurred_at) < utc_naive(before))
+    total = int(session.scalar(query) or 0)
+    return Decimal(total) / 100 if basis == "spend" else Decimal(total)

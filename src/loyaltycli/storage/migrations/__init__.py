@@ -1,0 +1,1 @@
+"""Alembic migrations shipped in the package; `loyaltycli.storage.migrate` runs them."""

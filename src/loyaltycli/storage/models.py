@@ -1,0 +1,154 @@
+"""The tables.  Money is integer cents, points are integers, instants are naive UTC
+(plain `DateTime` columns, the same on SQLite and PostgreSQL).
+
+The ledger (`ledger_entry`) is append-only.  `point_lot.remaining` and
+`member.debt` are caches of what `lot_use` and the ledger say; `verify`
+recomputes them from the ledger and compares.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class ProgramVersion(SQLModel, table=True):
+    __tablename__ = "program_version"
+
+    version: int = Field(primary_key=True)
+    name: str
+    effective: dt.date | None = Field(default=None, description="receipts dated from here use it")
+    applied_at: dt.datetime = Field(sa_type=DateTime)
+    source: str = Field(sa_column=Column(Text, nullable=False))
+    data: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Member(SQLModel, table=True):
+    __tablename__ = "member"
+
+    pk: int | None = Field(default=None, primary_key=True)
+    id: str | None = Field(default=None, unique=True, max_length=64)
+    name: str
+    email: str | None = None
+    email_key: str | None = Field(default=None, unique=True)
+    phone: str | None = Field(default=None, unique=True)
+    birthday: dt.date | None = None
+    marketing: bool = False
+    status: str = Field(default="active", max_length=16)
+    block_reason: str | None = None
+    referred_by_pk: int | None = Field(default=None, foreign_key="member.pk")
+    enrolled_at: dt.datetime = Field(sa_type=DateTime)
+    enrolled_on: dt.date
+    last_purchase_on: dt.date | None = None
+    erased_at: dt.datetime | None = Field(default=None, sa_type=DateTime)
+    debt: int = 0
+
+
+class Receipt(SQLModel, table=True):
+    __tablename__ = "receipt"
+    __table_args__ = (Index("ix_receipt_member_date", "member_pk", "local_date"),)
+
+    pk: int | None = Field(default=None, primary_key=True)
+    receipt_id: str = Field(unique=True, max_length=128)
+    kind: str = Field(default="purchase", max_length=16)
+    member_pk: int | None = Field(default=None, foreign_key="member.pk")
+    refund_of_pk: int | None = Field(default=None, foreign_key="receipt.pk", index=True)
+    occurred_at: dt.datetime = Field(sa_type=DateTime)
+    local_date: dt.date = Field(index=True)
+    program_version: int = Field(foreign_key="program_version.version")
+    channel: str | None = None
+    store: str | None = None
+    total_cents: int
+    eligible_cents: int = 0
+    points: int = 0
+    bonus_points: int = 0
+    campaign_id: str | None = None
+    stamps: int = 0
+    source: str = Field(default="cli", max_length=16)
+    fingerprint: str = ""
+    created_at: dt.datetime = Field(sa_type=DateTime)
+
+
+class ReceiptLine(SQLModel, table=True):
+    __tablename__ = "receipt_line"
+
+    pk: int | None = Field(default=None, primary_key=True)
+    receipt_pk: int = Field(foreign_key="receipt.pk", index=True)
+    line_no: int
+    sku: str | None = None
+    category: str | None = None
+    quantity_milli: int = 1000
+    amount_cents: int
+    eligible: bool = True
+    campaign_id: str | None = None
+
+
+class LedgerEntry(SQLModel, table=True):
+    __tablename__ = "ledger_entry"
+    __table_args__ = (Index("ix_ledger_member_date", "member_pk", "business_date"),)
+
+    pk: int | None = Field(default=None, primary_key=True)
+    member_pk: int = Field(foreign_key="member.pk")
+    kind: str = Field(max_length=16)
+    points: int
+    business_date: dt.date
+    created_at: dt.datetime = Field(sa_type=DateTime)
+    program_version: int = Field(foreign_key="program_version.version")
+    command: str = Field(max_length=32)
+    receipt_pk: int | None = Field(default=None, foreign_key="receipt.pk", index=True)
+    voucher_pk: int | None = Field(default=None, foreign_key="voucher.pk")
+    ref: str | None = Field(default=None, max_length=128)
+    note: str | None = None
+
+
+class PointLot(SQLModel, table=True):
+    __tablename__ = "point_lot"
+    __table_args__ = (Index("ix_lot_member_expiry", "member_pk", "expires_on"),)
+
+    pk: int | None = Field(default=None, primary_key=True)
+    member_pk: int = Field(foreign_key="member.pk")
+    entry_pk: int = Field(foreign_key="ledger_entry.pk", unique=True)
+    earned: int
+    available_on: dt.date
+    expires_on: dt.date | None = Field(default=None, index=True)
+    remaining: int
+
+
+class LotUse(SQLModel, table=True):
+    __tablename__ = "lot_use"
+
+    pk: int | None = Field(default=None, primary_key=True)
+    lot_pk: int = Field(foreign_key="point_lot.pk", index=True)
+    entry_pk: int = Field(foreign_key="ledger_entry.pk", index=True)
+    points: int
+
+
+class Voucher(SQLModel, table=True):
+    __tablename__ = "voucher"
+
+    pk: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=32)
+    member_pk: int = Field(foreign_key="member.pk", index=True)
+    reward_id: str
+    kind: str = Field(max_length=32)
+    value: str | None = None
+    source: str = Field(default="redeem", max_length=16)
+    issued_at: dt.datetime = Field(sa_type=DateTime)
+    issued_on: dt.date
+    valid_until: dt.date
+    status: str = Field(default="issued", max_length=16)
+    used_at: dt.datetime | None = Field(default=None, sa_type=DateTime)
+    used_receipt: str | None = None
+    receipt_pk: int | None = Field(default=None, foreign_key="receipt.pk")
+
+
+class StampCount(SQLModel, table=True):
+    __tablename__ = "stamp_count"
+    __table_args__ = (UniqueConstraint("member_pk", "card_id"),)
+
+    pk: int | None = Field(default=None, primary_key=True)
+    member_pk: int = Field(foreign_key="member.pk")
+    card_id: str = Field(max_length=64)
+    stamps: int = 0

@@ -1,0 +1,78 @@
+"""Programme versions in the database; which one governs a given day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from loyaltycli.domain.dates import utc_naive
+from loyaltycli.domain.program import Program, program_from_data, program_to_json_data
+from loyaltycli.errors import DatabaseMissingError
+from loyaltycli.storage.models import ProgramVersion
+
+
+@dataclass(frozen=True)
+class Versioned:
+    """A programme together with its version number and the day it takes effect."""
+
+    version: int
+    effective: dt.date | None
+    program: Program
+
+
+_PARSED: dict[tuple[int, str], Program] = {}
+
+
+def _parse(row: ProgramVersion) -> Program:
+    key = (row.version, row.data)
+    if key not in _PARSED:
+        _PARSED[key] = program_from_data(json.loads(row.data))
+    return _PARSED[key]
+
+
+def all_versions(session: Session) -> list[Versioned]:
+    rows = session.scalars(select(ProgramVersion).order_by(col(ProgramVersion.version))).all()
+    return [Versioned(row.version, row.effective, _parse(row)) for row in rows]
+
+
+def version_for(versions: list[Versioned], day: dt.date) -> Versioned:
+    """The newest version applied that is in effect on `day` (a later `apply` supersedes earlier ones)."""
+    candidates = [v for v in versions if v.effective is None or v.effective <= day]
+    if not candidates:
+        candidates = versions[:1]
+    if not candidates:
+        raise DatabaseMissingError("The database holds no programme; run `loyalty init --program FILE`.")
+    return max(candidates, key=lambda v: v.version)
+
+
+def program_for(session: Session, day: dt.date) -> Versioned:
+    return version_for(all_versions(session), day)
+
+
+def latest(session: Session) -> Versioned:
+    versions = all_versions(session)
+    if not versions:
+        raise DatabaseMissingError("The database holds no programme; run `loyalty init --program FILE`.")
+    return versions[-1]
+
+
+def store_version(session: Session, program: Program, source: str, effective: dt.date | None, now: dt.datetime) -> int:
+    current = session.scalar(select(func.max(col(ProgramVersion.version)))) or 0
+    version = current + 1
+    session.add(
+        ProgramVersion(
+            version=version,
+            name=program.program.name,
+            effective=effective,
+            applied_at=utc_naive(now),
+            source=source,
+            data=json.dumps(program_to_json_data(program)),
+        )
+    )
+    session.flush()
+    return version
