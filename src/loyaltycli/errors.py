@@ -37,7 +37,7 @@ class ProgramError(BadInputError):
         self.problems = problems
         shown = "; ".join(problems[:5])
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        super().__init__(f"{path}: {shown}{more}")
+        super().__init__(f"{shown}{more}")
 
 
 class DatabaseMissingError(RefusedError):

@@ -13,7 +13,7 @@ from loyaltycli.cli.state import STATE, now
 if TYPE_CHECKING:
     from loyaltycli.services.members import MemberRow, MemberView
 
-app = typer.Typer(help="Find, list, change, block and erase members.", no_args_is_help=True)
+app = typer.Typer(help="Find, list, change, block and erase members.", no_args_is_help=True, rich_markup_mode=None)
 
 MemberArgument = Annotated[str, typer.Argument(help="Member id, e-mail or phone number.")]
 MarketingOption = Annotated[

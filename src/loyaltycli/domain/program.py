@@ -336,7 +336,7 @@ def parse_program(text: str, path: str) -> Program:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProgramError(path, [_toml_syntax_message(path, exc)]) from None
+        raise ProgramError(path, [_toml_syntax_message(path, text, exc)]) from None
     try:
         return Program.model_validate(data)
     except ValidationError as exc:
@@ -367,11 +367,13 @@ def _without_none(value: Any) -> Any:
     return value
 
 
-def _toml_syntax_message(path: str, exc: tomllib.TOMLDecodeError) -> str:
+def _toml_syntax_message(path: str, source: str, exc: tomllib.TOMLDecodeError) -> str:
     text = str(exc)
     match = re.search(r"\(at line (\d+), column (\d+)\)", text)
     line = getattr(exc, "lineno", None) or (int(match.group(1)) if match else None)
-    reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", text).strip().rstrip(".")
+    if line is None and "end of document" in text:
+        line = max(1, len(source.splitlines()))
+    reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", text).strip().rstrip(".")
     where = f"{path}:{line}" if line else path
     return f"{where}: invalid TOML: {reason}"
 

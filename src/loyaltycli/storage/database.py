@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from loyaltycli.errors import BadInputError, DatabaseMissingError, RefusedError
@@ -158,7 +158,7 @@ def _current_revision(db: Database) -> str | None:
                 return None
             row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
             return str(row[0]) if row else None
-    except OperationalError as exc:
+    except DatabaseError as exc:
         raise DatabaseMissingError(f"{db.location.shown}: cannot open the database ({_reason(exc)}).") from None
 
 

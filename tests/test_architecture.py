@@ -1,0 +1,95 @@
+"""The house rules: the domain stays pure, no import cycles, every command has help, fast start-up."""
+
+from __future__ import annotations
+
+import ast
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+
+import loyaltycli
+from loyaltycli.cli import app
+
+SRC = Path(loyaltycli.__file__).parent
+FORBIDDEN_IN_DOMAIN = {
+    "sqlalchemy",
+    "sqlmodel",
+    "typer",
+    "rich",
+    "alembic",
+    "loyaltycli.storage",
+    "loyaltycli.services",
+    "loyaltycli.cli",
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", sorted((SRC / "domain").glob("*.py")), ids=lambda p: p.name)
+def test_domain_imports_nothing_of_the_outer_layers(path: Path) -> None:
+    bad = {m for m in imported_modules(path) if any(m == f or m.startswith(f + ".") for f in FORBIDDEN_IN_DOMAIN)}
+    assert not bad, f"{path.name} imports {bad}"
+
+
+def test_domain_never_reads_the_clock() -> None:
+    for path in (SRC / "domain").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert ".now(" not in text and ".today(" not in text and "utcnow" not in text, path.name
+
+
+def test_services_do_not_import_the_cli() -> None:
+    for path in (SRC / "services").glob("*.py"):
+        assert not any(m.startswith("loyaltycli.cli") for m in imported_modules(path)), path.name
+
+
+MODULES = [
+    m.name
+    for m in pkgutil.walk_packages([str(SRC)], "loyaltycli.")
+    if "migrations" not in m.name and not m.name.endswith("__main__")
+]
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_module_imports_on_its_own(module: str) -> None:
+    """An import cycle shows up as an ImportError when a module is imported first, in a fresh interpreter."""
+    result = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def walk(group: typer.Typer, prefix: str = "") -> list[tuple[str, object]]:
+    import typer.main
+
+    command = typer.main.get_command(group)
+    found: list[tuple[str, object]] = []
+
+    def visit(cmd: object, path: str) -> None:
+        found.append((path, cmd))
+        for name, sub in getattr(cmd, "commands", {}).items():
+            visit(sub, f"{path} {name}".strip())
+
+    visit(command, prefix)
+    return found
+
+
+def test_every_command_has_help_text() -> None:
+    missing = [path for path, cmd in walk(app) if path and not (getattr(cmd, "help", None) or "").strip()]
+    assert missing == []
+
+
+def test_help_does_not_import_the_database_layer() -> None:
+    code = "import sys; from loyaltycli.cli import app; print('sqlalchemy' in sys.modules, 'sqlmodel' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split()[0] == "False"

@@ -1,0 +1,122 @@
+"""The database: migrations, upgrade of an old file, SQLite settings, file permissions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+from sqlmodel import SQLModel
+
+from loyaltycli.storage import models  # noqa: F401
+from loyaltycli.storage.database import HEAD_REVISION, Database, _engine
+from loyaltycli.storage.location import Location, mask_password
+from loyaltycli.storage.migrate import head_revision, upgrade
+from tests.conftest import Cli
+
+
+def test_head_revision_constant_matches_the_scripts() -> None:
+    assert head_revision() == HEAD_REVISION
+
+
+def test_migrations_create_exactly_the_models(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    path.touch()
+    db = Database(Location(str(path)), _engine(Location(str(path))))
+    upgrade(db)
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": False})
+        diffs = [
+            d
+            for d in compare_metadata(context, SQLModel.metadata)
+            if d[0] != "remove_table" or d[1].name != "alembic_version"
+        ]
+    db.dispose()
+    assert diffs == []
+
+
+def test_a_database_made_by_the_first_migration_is_upgraded_on_first_use(tmp_path: Path, program_file, clock) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "old.db"
+    path.touch()
+    db = Database(Location(str(path)), _engine(Location(str(path))))
+    upgrade(db, "0001")
+    db.dispose()
+    con = sqlite3.connect(path)
+    con.execute(
+        "INSERT INTO program_version (version, name, effective, applied_at, source, data) VALUES "
+        "(1, 'Old', NULL, '2025-01-01 00:00:00', '', ?)",
+        ('{"program": {"name": "Old", "currency": "EUR", "timezone": "Europe/Berlin"}}',),
+    )
+    con.execute(
+        "INSERT INTO member (id, name, email, email_key, marketing, status, enrolled_at, enrolled_on, debt) VALUES "
+        "('M000001', 'Olga', 'olga@example.com', 'olga@example.com', 0, 'active', '2025-01-01 10:00:00', "
+        "'2025-01-01', 0)"
+    )
+    con.commit()
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    con.close()
+    cli = Cli(path)
+    assert cli.json("member", "show", "olga@example.com")["name"] == "Olga"
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD_REVISION,)
+    indexes = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "ix_ledger_member_date" in indexes
+    con.close()
+
+
+def test_new_sqlite_file_is_private_wal_and_enforces_foreign_keys(cli: Cli) -> None:
+    mode = stat.S_IMODE(os.stat(cli.db).st_mode)
+    assert mode == 0o600
+    con = sqlite3.connect(cli.db)
+    assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    con.close()
+    engine = _engine(Location(str(cli.db)))
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 60000
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    engine.dispose()
+
+
+def test_init_force_replaces_the_database(cli: Cli, program_file) -> None:  # type: ignore[no-untyped-def]
+    cli("enroll", "Anna")
+    cli("init", "--program", str(program_file()), "--force")
+    assert cli.json("member", "list") == []
+
+
+def test_programme_versions_and_effective_dates(cli: Cli, program_file) -> None:  # type: ignore[no-untyped-def]
+    newer = program_file(Path(program_file()).read_text().replace("Test Shop", "Test Shop 2"), "v2.toml")
+    doc = cli.json("program", "apply", str(newer), "--effective", "2027-01-01")
+    assert doc == {"version": 2, "effective": "2027-01-01", "program": "Test Shop 2"}
+    assert cli.json("program", "show")["program"]["name"] == "Test Shop"  # not yet in force
+    doc = cli.json("program", "apply", str(newer))
+    assert doc["version"] == 3 and doc["effective"] == "2026-06-15"
+    assert cli.json("program", "show")["version"] == 3
+
+
+def test_export_then_check_gives_the_same_programme(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "exported.toml"
+    cli("program", "export", "-o", str(out))
+    assert cli.json("program", "check", str(out))["ok"] is True
+    from loyaltycli.domain.program import parse_program
+    from tests.conftest import BASIC_PROGRAM
+
+    assert parse_program(out.read_text(), "x") == parse_program(BASIC_PROGRAM, "y")
+
+
+def test_info_masks_passwords() -> None:
+    assert mask_password("postgresql://shop:s3cret@db.local/loyalty") == "postgresql://shop:***@db.local/loyalty"
+
+
+def test_instants_are_stored_as_naive_utc(cli: Cli) -> None:
+    cli("enroll", "Anna", "--date", "2026-03-01T23:30-05:00")
+    engine = create_engine(f"sqlite:///{cli.db}")
+    with engine.connect() as conn:
+        row = conn.exec_driver_sql("SELECT enrolled_at, enrolled_on FROM member").one()
+    engine.dispose()
+    assert str(row[0]).startswith("2026-03-02 04:30:00") and row[1] == str(dt.date(2026, 3, 2))
