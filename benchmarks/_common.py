@@ -1,0 +1,43 @@
+"""Helpers for the benchmarks: run the installed command, time it, print figures."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+
+
+def loyalty() -> list[str]:
+    exe = shutil.which("loyalty", path=os.path.dirname(sys.executable))
+    return [exe] if exe else [sys.executable, "-m", "loyaltycli"]
+
+
+def env() -> dict[str, str]:
+    result = dict(os.environ, NO_COLOR="1")
+    result.pop("LOYALTY_DB", None)
+    return result
+
+
+def timed(cmd: Sequence[str], runs: int = 7, check: bool = True) -> float:
+    """Median wall time of `cmd` over `runs` runs (after one warm-up)."""
+    subprocess.run(cmd, capture_output=True, env=env(), check=check)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, env=env(), check=check)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def report(label: str, seconds: float, baseline: float | None = None, goal: float | None = None) -> None:
+    line = f"{label:<48} {seconds * 1000:8.1f} ms"
+    if baseline:
+        ratio = seconds / baseline
+        line += f"   {ratio:5.2f}x"
+        if goal is not None:
+            line += f" (goal <= {goal}x: {'ok' if ratio <= goal else 'MISSED'})"
+    print(line, flush=True)
