@@ -11,7 +11,9 @@ from loyaltycli.cli.output import emit_json, error, message
 from loyaltycli.cli.state import STATE, now
 from loyaltycli.errors import ProgramError
 
-app = typer.Typer(help="Check, show, apply and export the programme (its TOML file).", no_args_is_help=True, rich_markup_mode=None)
+app = typer.Typer(
+    help="Check, show, apply and export the programme (its TOML file).", no_args_is_help=True, rich_markup_mode=None
+)
 
 FileArgument = Annotated[str, typer.Argument(help="A programme TOML file.")]
 

@@ -12,11 +12,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot
+from loyaltycli.storage.writer import allocate_debt
 
 CREDIT_KINDS = ("earn", "signup", "birthday", "referral", "action", "adjust")
 
@@ -77,31 +78,12 @@ def credit(
     session.add(lot)
     session.flush()
     if member.debt > 0:
-        _pay_debt(session, member, lot)
+        payoff = min(member.debt, points)
+        lot.remaining -= payoff
+        member.debt -= payoff
+        session.flush()
+        allocate_debt(session.connection(), member.pk or 0, lot.pk or 0, payoff)
     return entry
-
-
-def _pay_debt(session: Session, member: Member, lot: PointLot) -> None:
-    """Allocate the new lot to the refunds that found too few points, oldest first."""
-    allocated = (
-        select(func.coalesce(func.sum(col(LotUse.points)), 0))
-        .where(col(LotUse.entry_pk) == col(LedgerEntry.pk))
-        .scalar_subquery()
-    )
-    refunds = session.execute(
-        select(col(LedgerEntry.pk), col(LedgerEntry.points), allocated)
-        .where(col(LedgerEntry.member_pk) == member.pk, col(LedgerEntry.kind) == "refund")
-        .where(-col(LedgerEntry.points) > allocated)
-        .order_by(col(LedgerEntry.pk))
-    ).all()
-    for entry_pk, points, used in refunds:
-        if lot.remaining == 0 or member.debt == 0:
-            break
-        take = min(-points - used, lot.remaining, member.debt)
-        session.add(LotUse(lot_pk=_pk(lot.pk), entry_pk=entry_pk, points=take))
-        lot.remaining -= take
-        member.debt -= take
-    session.flush()
 
 
 def debit(

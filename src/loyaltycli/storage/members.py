@@ -55,3 +55,9 @@ def qualifying_total(
         query = query.where(col(Receipt.occurred_at) < utc_naive(before))
     total = int(session.scalar(query) or 0)
     return Decimal(total) / 100 if basis == "spend" else Decimal(total)
+
+
+def lock(session: Session, member_pk: int) -> None:
+    """Hold the member's row until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE already does)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(col(Member.pk)).where(col(Member.pk) == member_pk).with_for_update())

@@ -65,6 +65,8 @@ class Receipt(SQLModel, table=True):
     points: int = 0
     bonus_points: int = 0
     campaign_id: str | None = None
+    campaign_points: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    tier: str | None = None
     stamps: int = 0
     source: str = Field(default="cli", max_length=16)
     fingerprint: str = ""

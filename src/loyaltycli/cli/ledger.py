@@ -1,0 +1,302 @@
+"""Commands that move points: purchase, refund, redeem, voucher, award, adjust, statement,
+expire, birthdays, verify."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+import typer
+
+from loyaltycli.cli.options import CsvOption, DateOption, DryRunOption, JsonOption, day
+from loyaltycli.cli.output import emit_csv, emit_json, error, key_values, message, show, table
+from loyaltycli.cli.state import STATE, now
+
+MemberArgument = Annotated[str, typer.Argument(help="Member id, e-mail or phone number.")]
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help="The day to run for, YYYY-MM-DD; default today.")]
+
+voucher_app = typer.Typer(help="Check and use vouchers.", no_args_is_help=True, rich_markup_mode=None)
+
+
+def _when(text: str | None) -> Any:
+    if text is None:
+        return None
+    from loyaltycli.services.programs import parse_when
+
+    return parse_when(STATE.database(), text, "--date")
+
+
+def purchase(
+    member: MemberArgument,
+    amount: Annotated[str, typer.Argument(help="The receipt total (12.50 or 12,50); `-` with --line.")],
+    receipt: Annotated[str | None, typer.Option("--receipt", help="Receipt id (makes a retry safe).")] = None,
+    date: DateOption = None,
+    category: Annotated[str | None, typer.Option("--category", help="Category of the amount.")] = None,
+    sku: Annotated[str | None, typer.Option("--sku", help="SKU of the amount.")] = None,
+    channel: Annotated[str | None, typer.Option("--channel", help="store, online, ...")] = None,
+    store: Annotated[str | None, typer.Option("--store", help="Which store or till.")] = None,
+    line: Annotated[
+        list[str] | None, typer.Option("--line", help="SKU:CATEGORY:QTY:UNIT_PRICE; repeat for each line.")
+    ] = None,
+    dry_run: DryRunOption = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Record a receipt and earn its points."""
+    from loyaltycli.domain.money import parse_money
+    from loyaltycli.errors import BadInputError
+    from loyaltycli.services.purchases import PurchaseRequest, one_line, parse_line
+    from loyaltycli.services.purchases import purchase as service
+
+    if line:
+        lines = tuple(parse_line(text) for text in line)
+        if amount.strip() != "-":
+            given = parse_money(amount, "AMOUNT")
+            if given != sum(item.amount for item in lines):
+                raise BadInputError(f"AMOUNT {amount} is not the sum of the --line amounts; give `-` instead.")
+    else:
+        if amount.strip() == "-":
+            raise BadInputError("AMOUNT `-` needs at least one --line.")
+        value = parse_money(amount, "amount")
+        if value <= 0:
+            raise BadInputError(f"amount: {amount} must be positive; record returns with `loyalty refund`.")
+        lines = one_line(value, category, sku)
+    request = PurchaseRequest(member, lines, _when(date), receipt, channel, store, dry_run)
+    result = service(STATE.database(), request, now())
+    if json_out:
+        emit_json(asdict(result))
+        return
+    if result.dry_run:
+        message("Dry run: nothing was recorded.")
+    elif result.repeated:
+        message(f"Receipt {result.receipt} was already recorded; nothing changed.")
+    show(
+        table(
+            f"Receipt {result.receipt}: {result.points} points for {result.member}"
+            + (f" (tier {result.tier})" if result.tier else ""),
+            ["Line", "Category", "Amount", "Eligible", "Campaign", "Points"],
+            [
+                (
+                    b["line"],
+                    b.get("category"),
+                    b["amount"],
+                    "yes" if b["eligible"] else "no",
+                    b.get("campaign"),
+                    b.get("points", ""),
+                )
+                for b in result.breakdown
+            ],
+        )
+    )
+    if result.pending_until:
+        message(f"Usable from {result.pending_until}.")
+    for code in result.vouchers:
+        message(f"Stamp card full: voucher {code}.")
+
+
+def refund(
+    receipt: Annotated[str, typer.Argument(help="The purchase's receipt id.")],
+    amount: Annotated[str | None, typer.Option("--amount", help="Refund only this much (default: all).")] = None,
+    refund_id: Annotated[str | None, typer.Option("--receipt", help="Id of the refund itself.")] = None,
+    date: DateOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Reverse the points of a receipt, wholly or by the refunded share."""
+    from loyaltycli.domain.money import parse_money
+    from loyaltycli.errors import BadInputError
+    from loyaltycli.services.refunds import RefundRequest
+    from loyaltycli.services.refunds import refund as service
+
+    value = parse_money(amount, "--amount") if amount is not None else None
+    if value is not None and value <= 0:
+        raise BadInputError(f"--amount: {amount} must be positive.")
+    result = service(STATE.database(), RefundRequest(receipt, value, refund_id, _when(date)), now())
+    if json_out:
+        emit_json(asdict(result))
+    else:
+        message(
+            f"Refund {result.refund} of {result.amount} on receipt {result.receipt}: "
+            f"{result.points_reversed} points reversed."
+        )
+
+
+def redeem(
+    member: MemberArgument,
+    reward: Annotated[str | None, typer.Argument(help="The reward id.")] = None,
+    points: Annotated[int | None, typer.Option("--points", help="Spend N points as a discount instead.")] = None,
+    date: DateOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Spend points on a reward (a voucher code) or, with --points, on a discount."""
+    from loyaltycli.errors import BadInputError
+    from loyaltycli.services.redemptions import redeem_points, redeem_reward
+
+    if (reward is None) == (points is None):
+        raise BadInputError("redeem needs either a REWARD or --points N.")
+    when = _when(date)
+    if reward is not None:
+        result = redeem_reward(STATE.database(), member, reward, when, now())
+    else:
+        assert points is not None
+        result = redeem_points(STATE.database(), member, points, when, now())
+    if json_out:
+        emit_json(asdict(result))
+    elif result.voucher:
+        message(
+            f"Voucher {result.voucher} for {result.reward}, valid until {result.valid_until}"
+            + (f" at {result.partner}" if result.partner else "")
+            + f"; {result.balance} points left."
+        )
+    else:
+        message(f"Discount {result.discount} for {result.points} points; {result.balance} points left.")
+
+
+@voucher_app.command("show")
+def voucher_show(code: Annotated[str, typer.Argument(help="The voucher code.")], json_out: JsonOption = False) -> None:
+    """Check a voucher: its reward, status and validity."""
+    from loyaltycli.services.redemptions import show_voucher
+
+    _voucher(show_voucher(STATE.database(), code, now()), json_out)
+
+
+@voucher_app.command("use")
+def voucher_use(
+    code: Annotated[str, typer.Argument(help="The voucher code.")],
+    receipt: Annotated[str | None, typer.Option("--receipt", help="The receipt it was used on.")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Use a voucher (once)."""
+    from loyaltycli.services.redemptions import use_voucher
+
+    _voucher(use_voucher(STATE.database(), code, receipt, now()), json_out)
+
+
+def _voucher(view: Any, json_out: bool) -> None:
+    if json_out:
+        emit_json(asdict(view))
+    else:
+        key_values(f"Voucher {view.code}", [(k.replace("_", " "), v) for k, v in asdict(view).items() if k != "code"])
+
+
+def award(
+    member: MemberArgument,
+    action: Annotated[str, typer.Argument(help="The action id.")],
+    ref: Annotated[str | None, typer.Option("--ref", help="What it was for (kept with the entry).")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Points for an action, within its limit."""
+    from loyaltycli.services.redemptions import award as service
+
+    result = service(STATE.database(), member, action, ref, now())
+    if json_out:
+        emit_json(asdict(result))
+    else:
+        message(f"{result.points} points for {result.action}; {result.member} has {result.balance} available.")
+
+
+def adjust(
+    member: MemberArgument,
+    points: Annotated[int, typer.Argument(help="Points to add (negative: to take away).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept with the entry).")],
+    json_out: JsonOption = False,
+) -> None:
+    """A manual correction (never below 0 available)."""
+    from loyaltycli.services.redemptions import adjust as service
+
+    result = service(STATE.database(), member, points, reason, now())
+    if json_out:
+        emit_json(asdict(result))
+    else:
+        message(f"Adjusted {result.member} by {result.points}; {result.balance} available.")
+
+
+def statement(
+    member: MemberArgument,
+    since: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+) -> None:
+    """Every ledger entry with a running balance, pending and expiring points."""
+    from loyaltycli.services.statements import statement as service
+
+    result = service(STATE.database(), member, day(since, "--from"), day(until, "--to"), now())
+    columns = ["date", "kind", "points", "balance", "receipt", "voucher", "ref", "note"]
+    if json_out:
+        emit_json(
+            {
+                "member": result.member,
+                "opening": result.opening,
+                "entries": [asdict(e) for e in result.entries],
+                "balance": asdict(result.balances),
+                "expiring": [{"date": d, "points": p} for d, p in result.expiring],
+            }
+        )
+    elif csv_out:
+        emit_csv(columns, ([getattr(e, c) for c in columns] for e in result.entries))
+    else:
+        show(
+            table(
+                f"Statement of {result.name} ({result.member})",
+                [c.capitalize() for c in columns],
+                [[getattr(e, c) for c in columns] for e in result.entries],
+            )
+        )
+        b = result.balances
+        message(
+            f"Available {b.available}, pending {b.pending}"
+            + "".join(f"; {p} expire on {d}" for d, p in result.expiring)
+        )
+
+
+def expire(as_of: AsOfOption = None, dry_run: DryRunOption = False, json_out: JsonOption = False) -> None:
+    """Remove points whose expiry date has come (the nightly cron job; idempotent)."""
+    from loyaltycli.services.jobs import expire as service
+
+    _job(service(STATE.database(), day(as_of, "--as-of"), dry_run, now()), json_out, "expired")
+
+
+def birthdays(as_of: AsOfOption = None, dry_run: DryRunOption = False, json_out: JsonOption = False) -> None:
+    """Birthday bonus for members born in the as-of month, once per year (cron; idempotent)."""
+    from loyaltycli.services.jobs import birthdays as service
+
+    _job(service(STATE.database(), day(as_of, "--as-of"), dry_run, now()), json_out, "given as birthday bonus")
+
+
+def _job(result: Any, json_out: bool, verb: str) -> None:
+    if json_out:
+        emit_json(asdict(result))
+    else:
+        prefix = "Dry run: would have " if result.dry_run else ""
+        message(f"{prefix}{result.points} points {verb} for {result.members} members (as of {result.as_of}).")
+
+
+def verify(json_out: JsonOption = False) -> None:
+    """Check every invariant of the ledger; exit 1 with a list if one fails."""
+    from loyaltycli.services.verify import verify as service
+
+    result = service(STATE.database(), now())
+    if json_out:
+        emit_json(asdict(result))
+    elif result.ok:
+        counts = ", ".join(f"{n} {k}" for k, n in result.checked.items())
+        message(f"All invariants hold ({counts}).")
+    for problem in result.problems:
+        error(problem)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    for name, command in (
+        ("purchase", purchase),
+        ("refund", refund),
+        ("redeem", redeem),
+        ("award", award),
+        ("adjust", adjust),
+        ("statement", statement),
+        ("expire", expire),
+        ("birthdays", birthdays),
+        ("verify", verify),
+    ):
+        app.command(name)(command)
+    app.add_typer(voucher_app, name="voucher")

@@ -1,0 +1,36 @@
+"""A receipt as the rules see it: lines with amount, category, SKU and quantity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from loyaltycli.domain.program import normalise_category
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a receipt; a negative amount is a discount line."""
+
+    amount: Decimal
+    category: str = ""
+    sku: str | None = None
+    quantity: Decimal = Decimal(1)
+
+    @property
+    def category_key(self) -> str:
+        return normalise_category(self.category)
+
+
+@dataclass(frozen=True)
+class ReceiptInput:
+    """What a purchase is: its lines, the local day it happened on, and the channel."""
+
+    lines: tuple[Line, ...]
+    day: dt.date
+    channel: str | None = None
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal(0))

@@ -1,0 +1,367 @@
+"""`purchase`: plan a receipt with the rules, then book it (or only show it with --dry-run).
+
+`Planner` is shared with `import`: both turn a receipt into a `PurchasePlan`
+with `compute_earning` and the member's cached state, and both write plans
+with `PurchaseWriter`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from loyaltycli.domain.dates import add_months, local_date, utc_naive
+from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
+from loyaltycli.domain.money import format_cents, to_cents
+from loyaltycli.domain.points import Earning, compute_earning, fill_cards, pending_until
+from loyaltycli.domain.program import Program
+from loyaltycli.domain.receipts import Line, ReceiptInput
+from loyaltycli.domain.tiers import tier_for
+from loyaltycli.errors import BadInputError, BlockedError, DuplicateError
+from loyaltycli.services.codes import receipt_id as new_receipt_id
+from loyaltycli.services.codes import voucher_code
+from loyaltycli.services.context import Today, today_in
+from loyaltycli.storage import members as lookup
+from loyaltycli.storage.database import Database
+from loyaltycli.storage.models import Member, PointLot, Receipt, ReceiptLine, StampCount, Voucher
+from loyaltycli.storage.state import MemberState, load_history, load_state
+from loyaltycli.storage.writer import CreditPlan, LineRow, PurchasePlan, PurchaseWriter, VoucherPlan
+
+
+@dataclass(frozen=True)
+class PurchaseRequest:
+    member: str
+    lines: tuple[Line, ...]
+    when: dt.datetime | None = None
+    receipt_id: str | None = None
+    channel: str | None = None
+    store: str | None = None
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class PurchaseResult:
+    receipt: str
+    member: str
+    total: str
+    points: int
+    pending_until: dt.date | None
+    tier: str | None
+    breakdown: list[dict[str, Any]]
+    stamps: dict[str, int]
+    vouchers: list[str]
+    campaign_bonus: dict[str, int] = field(default_factory=dict)
+    dry_run: bool = False
+    repeated: bool = False
+
+
+def window_since(program: Program, day: dt.date) -> dt.date:
+    """How far back a member's receipts matter for the tier held on `day`."""
+    return add_months(day, -program.tiers.window_months) if program.tiers else day
+
+
+def fingerprint(member_pk: int | None, lines: tuple[Line, ...]) -> str:
+    """What makes a repeated receipt "the same": member and lines (the date is compared apart)."""
+    text = f"{member_pk}|" + "|".join(f"{ln.sku or ''}:{ln.category_key}:{ln.quantity}:{ln.amount}" for ln in lines)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+class Planner:
+    """Turns receipts into plans with the rules in force on their day."""
+
+    def __init__(self, session: Session, ctx: Today, source: str) -> None:
+        self.session = session
+        self.ctx = ctx
+        self.source = source
+        self._referrers: dict[int, bool] = {}
+
+    def plan(
+        self,
+        state: MemberState | None,
+        receipt: ReceiptInput,
+        occurred_at: dt.datetime,
+        receipt_id: str,
+        store: str | None,
+    ) -> tuple[PurchasePlan, Earning]:
+        version = self.ctx.version_on(receipt.day)
+        program = version.program
+        level = self._tier(program, state, receipt.day, occurred_at)
+        earning = compute_earning(program, receipt, level)
+        plan = PurchasePlan(
+            receipt_id=receipt_id,
+            member_pk=state.pk if state else None,
+            version=version.version,
+            occurred_at=utc_naive(occurred_at),
+            day=receipt.day,
+            channel=receipt.channel,
+            store=store,
+            source=self.source,
+            fingerprint=fingerprint(state.pk if state else None, receipt.lines),
+            total_cents=to_cents(receipt.total),
+            eligible_cents=to_cents(earning.eligible_spend),
+            points=earning.points if state else 0,
+            bonus_points=sum(earning.campaign_bonus.values()) if state else 0,
+            campaign_id=(earning.campaigns or (None,))[0],
+            campaign_points=earning.campaign_extra if state else 0,
+            tier=earning.tier,
+            stamps=sum(earning.stamps.values()) if state else 0,
+            lines=[_line_row(line, points) for line, points in zip(receipt.lines, earning.lines, strict=True)],
+        )
+        if state is not None:
+            self._credits(program, state, plan, earning)
+            self._stamps(program, state, plan, earning)
+            self._remember(state, plan)
+        return plan, earning
+
+    def _tier(self, program: Program, state: MemberState | None, day: dt.date, at: dt.datetime) -> Any:
+        if state is None or program.tiers is None:
+            return None
+        since = window_since(program, day)
+        if since < state.history_since:
+            load_history(self.session, state, since)
+        cents = state.qualifying(program.tiers.basis, since, utc_naive(at))
+        qualifying = Decimal(cents) / 100 if program.tiers.basis == "spend" else Decimal(cents)
+        return tier_for(program.tiers, qualifying)
+
+    def _credits(self, program: Program, state: MemberState, plan: PurchasePlan, earning: Earning) -> None:
+        available = pending_until(program, plan.day)
+        expires = lot_expiry(program.expiry, plan.day)
+        if earning.points > 0:
+            payoff = min(state.debt, earning.points)
+            state.debt -= payoff
+            plan.credits.append(CreditPlan(state.pk, "earn", earning.points, available, expires, None, payoff))
+        bonuses = program.bonuses
+        qualifies = earning.eligible_spend >= bonuses.referral_min_spend and earning.eligible_spend > 0
+        if state.referred_by_pk and not state.referral_paid and qualifies:
+            state.referral_paid = True
+            if bonuses.referral_referee:
+                payoff = min(state.debt, bonuses.referral_referee)
+                state.debt -= payoff
+                plan.credits.append(
+                    CreditPlan(state.pk, "referral", bonuses.referral_referee, available, expires, "referee", payoff)
+                )
+            if bonuses.referral_referrer and self._referrer_active(state.referred_by_pk):
+                plan.credits.append(
+                    CreditPlan(
+                        state.referred_by_pk,
+                        "referral",
+                        bonuses.referral_referrer,
+                        available,
+                        expires,
+                        f"referrer:{state.id}",
+                    )
+                )
+
+    def _referrer_active(self, pk: int) -> bool:
+        if pk not in self._referrers:
+            member = self.session.get(Member, pk)
+            self._referrers[pk] = member is not None and member.status == "active"
+        return self._referrers[pk]
+
+    def _stamps(self, program: Program, state: MemberState, plan: PurchasePlan, earning: Earning) -> None:
+        for card in program.stamp_cards:
+            added = earning.stamps.get(card.id, 0)
+            if not added:
+                continue
+            full, left = fill_cards(state.stamps.get(card.id, 0), added, card.stamps)
+            state.stamps[card.id] = left
+            reward = program.reward(card.reward)
+            assert reward is not None
+            for _ in range(full):
+                plan.vouchers.append(
+                    VoucherPlan(
+                        voucher_code(),
+                        state.pk,
+                        reward.id,
+                        reward.kind,
+                        str(reward.value) if reward.value is not None else None,
+                        plan.day + dt.timedelta(days=program.redeem.voucher_days),
+                    )
+                )
+
+    @staticmethod
+    def _remember(state: MemberState, plan: PurchasePlan) -> None:
+        from loyaltycli.storage.state import History
+
+        state.history.append(History(plan.occurred_at, plan.day, plan.eligible_cents, plan.points))
+        if state.last_purchase_on is None or plan.day > state.last_purchase_on:
+            state.last_purchase_on = plan.day
+        state.changed = True
+
+
+def _line_row(line: Line, points: Any) -> LineRow:
+    return LineRow(
+        sku=line.sku,
+        category=line.category or None,
+        quantity_milli=int(line.quantity * 1000),
+        amount_cents=to_cents(line.amount),
+        eligible=points.eligible,
+        campaign_id=points.campaign,
+    )
+
+
+def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> PurchaseResult:
+    """Record a receipt and earn its points; a repeated receipt id with the same data changes nothing."""
+    _check_lines(request.lines)
+    with db.read() if request.dry_run else db.write() as session:
+        ctx = today_in(session, now)
+        member = lookup.resolve(session, request.member, ctx.program.region)
+        assert member.pk is not None
+        lookup.lock(session, member.pk)
+        when = request.when or now
+        day = local_date(when, ctx.program.zone)
+        receipt_id = (request.receipt_id or "").strip() or new_receipt_id()
+        existing = session.scalar(select(Receipt).where(col(Receipt.receipt_id) == receipt_id))
+        if existing is not None:
+            return _repeat(session, existing, member, request, day)
+        if member.status != "active":
+            raise BlockedError(
+                f"Member {member.id} is {member.status}; a purchase for them earns nothing and is refused."
+            )
+        program = ctx.version_on(day).program
+        state = load_state(session, member, window_since(program, day))
+        if not request.dry_run:
+            expire_if_lapsed(session, ctx, state, day, now)
+        plan, earning = Planner(session, ctx, "cli").plan(
+            state, ReceiptInput(request.lines, day, request.channel), when, receipt_id, request.store
+        )
+        if not request.dry_run:
+            writer = PurchaseWriter(session.connection(), now, "purchase")
+            writer.add(plan)
+            writer.flush([state])
+        return PurchaseResult(
+            receipt=receipt_id,
+            member=state.id,
+            total=format_cents(plan.total_cents),
+            points=plan.points,
+            pending_until=pending_until(program, day),
+            tier=earning.tier,
+            breakdown=[_breakdown(n, line) for n, line in enumerate(earning.lines, start=1)],
+            stamps=dict(state.stamps),
+            vouchers=[v.code for v in plan.vouchers],
+            campaign_bonus=dict(earning.campaign_bonus),
+            dry_run=request.dry_run,
+        )
+
+
+def expire_if_lapsed(session: Session, ctx: Today, state: MemberState, day: dt.date, now: dt.datetime) -> None:
+    """Inactivity policy: points that lapsed before this purchase go before it resets the clock."""
+    program = ctx.version_on(day).program
+    lapse = inactivity_expiry(program.expiry, state.last_purchase_on or state.enrolled_on)
+    if lapse is not None and lapse <= day:
+        from loyaltycli.services.jobs import expire_member
+
+        expire_member(session, ctx, state.pk, day, now, everything=True)
+        member = session.get(Member, state.pk)
+        state.debt = member.debt if member else state.debt
+
+
+def _check_lines(lines: tuple[Line, ...]) -> None:
+    if not lines:
+        raise BadInputError("A purchase needs an amount or at least one --line.")
+    total = sum((line.amount for line in lines), Decimal(0))
+    if total <= 0:
+        raise BadInputError(f"amount: {total} is not positive; record returns with `loyalty refund`.")
+
+
+def _breakdown(number: int, line: Any) -> dict[str, Any]:
+    return {
+        "line": number,
+        "sku": line.sku,
+        "category": line.category or None,
+        "amount": f"{line.amount:.2f}",
+        "eligible": line.eligible,
+        "reason": line.reason,
+        "rate": str(line.rate),
+        "campaign": line.campaign,
+        "multiplier": str(line.multiplier),
+        "points": str(line.points.normalize()) if line.points else "0",
+    }
+
+
+def _repeat(
+    session: Session, existing: Receipt, member: Member, request: PurchaseRequest, day: dt.date
+) -> PurchaseResult:
+    """The same receipt again (a retry): the original result, or a refusal if the data differ."""
+    same = (
+        existing.kind == "purchase"
+        and existing.member_pk == member.pk
+        and existing.fingerprint == fingerprint(member.pk, request.lines)
+        and (request.when is None or existing.local_date == day)
+    )
+    if not same:
+        raise DuplicateError(
+            f"Receipt {existing.receipt_id} is already recorded with other data (member, amount or date); "
+            "use another --receipt id."
+        )
+    lines = session.scalars(
+        select(ReceiptLine).where(col(ReceiptLine.receipt_pk) == existing.pk).order_by(col(ReceiptLine.line_no))
+    ).all()
+    lot_day = session.scalar(
+        select(col(PointLot.available_on)).where(col(PointLot.entry_pk).in_(_earn_entries(existing)))
+    )
+    stamps = dict(
+        session.execute(
+            select(col(StampCount.card_id), col(StampCount.stamps)).where(col(StampCount.member_pk) == member.pk)
+        ).all()
+    )
+    codes = session.scalars(select(col(Voucher.code)).where(col(Voucher.receipt_pk) == existing.pk)).all()
+    return PurchaseResult(
+        receipt=existing.receipt_id,
+        member=str(member.id),
+        total=format_cents(existing.total_cents),
+        points=existing.points,
+        pending_until=lot_day,
+        tier=existing.tier,
+        breakdown=[
+            {
+                "line": ln.line_no,
+                "sku": ln.sku,
+                "category": ln.category,
+                "amount": format_cents(ln.amount_cents),
+                "eligible": ln.eligible,
+                "campaign": ln.campaign_id,
+            }
+            for ln in lines
+        ],
+        stamps={str(k): int(v) for k, v in stamps.items()},
+        vouchers=list(codes),
+        repeated=True,
+    )
+
+
+def _earn_entries(receipt: Receipt) -> Any:
+    from loyaltycli.storage.models import LedgerEntry
+
+    return (
+        select(col(LedgerEntry.pk))
+        .where(col(LedgerEntry.receipt_pk) == receipt.pk, col(LedgerEntry.kind) == "earn")
+        .scalar_subquery()
+    )
+
+
+def parse_line(text: str) -> Line:
+    """`SKU:CATEGORY:QTY:UNIT_PRICE` (SKU and CATEGORY may be empty; the price may use a comma)."""
+    from loyaltycli.domain.money import parse_money, parse_number
+
+    parts = text.rsplit(":", 3)
+    if len(parts) != 4:
+        raise BadInputError(f"--line: {text!r} is not SKU:CATEGORY:QTY:UNIT_PRICE.")
+    sku, category, qty, price = (p.strip() for p in parts)
+    quantity = parse_number(qty, f"--line {text!r} quantity")
+    if quantity <= 0:
+        raise BadInputError(f"--line: {text!r} needs a positive quantity.")
+    unit = parse_money(price, f"--line {text!r} unit price")
+    amount = (quantity * unit).quantize(Decimal("0.01"))
+    return Line(amount=amount, category=category, sku=sku or None, quantity=quantity)
+
+
+def one_line(amount: Decimal, category: str | None, sku: str | None) -> tuple[Line, ...]:
+    return (Line(amount=amount, category=category or "", sku=sku or None),)

@@ -1,0 +1,297 @@
+"""Spending and granting points outside purchases: redeem, vouchers, award, adjust."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from loyaltycli.domain.dates import local_date, utc_naive
+from loyaltycli.domain.expiry import lot_expiry
+from loyaltycli.domain.program import Program, Reward
+from loyaltycli.errors import (
+    BadInputError,
+    BlockedError,
+    InsufficientPointsError,
+    LimitReachedError,
+    NotFoundError,
+    RefusedError,
+)
+from loyaltycli.services.codes import normalise_code, voucher_code
+from loyaltycli.services.context import Today, today_in
+from loyaltycli.services.members import current_tier, lapse_day
+from loyaltycli.storage import ledger
+from loyaltycli.storage import members as lookup
+from loyaltycli.storage.balances import member_balances
+from loyaltycli.storage.database import Database
+from loyaltycli.storage.models import LedgerEntry, Member, Voucher
+
+
+@dataclass(frozen=True)
+class RedeemResult:
+    member: str
+    reward: str | None
+    points: int
+    voucher: str | None
+    valid_until: dt.date | None
+    discount: str | None
+    balance: int
+    partner: str | None = None
+
+
+def _active_member(session: Session, ctx: Today, ref: str) -> Member:
+    member = lookup.resolve(session, ref, ctx.program.region)
+    assert member.pk is not None
+    lookup.lock(session, member.pk)
+    if member.status != "active":
+        raise BlockedError(f"Member {member.id} is {member.status}; they cannot redeem or collect points.")
+    return member
+
+
+def _available(session: Session, member: Member, program: Program, day: dt.date) -> int:
+    return member_balances(session, member, day, lapse_day(member, program)).available
+
+
+def _spend(session: Session, ctx: Today, member: Member, points: int, day: dt.date, what: str) -> int:
+    """Check the balance and the programme's minimum, then return what is available."""
+    program = ctx.version_on(day).program
+    available = _available(session, member, program, day)
+    needed = max(points, program.redeem.min_balance)
+    if available < needed:
+        raise InsufficientPointsError(
+            f"Member {member.id} has {available} available points; {what} needs {points}"
+            + (f" and at least {program.redeem.min_balance} available" if program.redeem.min_balance > points else "")
+            + "."
+        )
+    return available
+
+
+def redeem_reward(db: Database, ref: str, reward_id: str, when: dt.datetime | None, now: dt.datetime) -> RedeemResult:
+    """Spend a reward's points (FIFO by expiry) and issue its voucher."""
+    with db.write() as session:
+        ctx = today_in(session, now)
+        day = local_date(when or now, ctx.program.zone)
+        version = ctx.version_on(day)
+        program = version.program
+        reward = program.reward(reward_id)
+        if reward is None:
+            known = ", ".join(r.id for r in program.rewards) or "none"
+            raise NotFoundError(f"There is no reward {reward_id!r} in the programme (rewards: {known}).")
+        member = _active_member(session, ctx, ref)
+        _check_tier(session, member, program, reward, day)
+        _check_stock(session, reward)
+        available = _spend(session, ctx, member, reward.points, day, f"reward {reward.id}")
+        code = voucher_code()
+        voucher = Voucher(
+            code=code,
+            member_pk=member.pk or 0,
+            reward_id=reward.id,
+            kind=reward.kind,
+            value=str(reward.value) if reward.value is not None else None,
+            source="redeem",
+            issued_at=utc_naive(now),
+            issued_on=day,
+            valid_until=day + dt.timedelta(days=program.redeem.voucher_days),
+        )
+        session.add(voucher)
+        session.flush()
+        booking = ledger.Booking(version.version, "redeem", day, utc_naive(now), voucher_pk=voucher.pk, ref=reward.id)
+        lots = ledger.spendable_lots(session, member.pk or 0, day)
+        ledger.debit(session, member, "redeem", reward.points, booking, lots)
+        discount = f"{reward.value:.2f}" if reward.kind in ("discount_amount", "free_item") and reward.value else None
+        return RedeemResult(
+            str(member.id),
+            reward.id,
+            reward.points,
+            code,
+            voucher.valid_until,
+            discount,
+            available - reward.points,
+            reward.partner,
+        )
+
+
+def redeem_points(db: Database, ref: str, points: int, when: dt.datetime | None, now: dt.datetime) -> RedeemResult:
+    """Spend N points as a discount of N x point_value."""
+    if points <= 0:
+        raise BadInputError(f"--points: {points} must be a positive number of points.")
+    with db.write() as session:
+        ctx = today_in(session, now)
+        day = local_date(when or now, ctx.program.zone)
+        version = ctx.version_on(day)
+        value = version.program.redeem.point_value
+        if value is None:
+            raise RefusedError("The programme sets no redeem.point_value, so points cannot be spent as a discount.")
+        member = _active_member(session, ctx, ref)
+        available = _spend(session, ctx, member, points, day, f"a discount of {points} points")
+        booking = ledger.Booking(version.version, "redeem", day, utc_naive(now), ref="points")
+        ledger.debit(session, member, "redeem", points, booking, ledger.spendable_lots(session, member.pk or 0, day))
+        discount = (Decimal(points) * value).quantize(Decimal("0.01"))
+        return RedeemResult(str(member.id), None, points, None, None, f"{discount:.2f}", available - points)
+
+
+def _check_tier(session: Session, member: Member, program: Program, reward: Reward, day: dt.date) -> None:
+    if reward.min_tier is None or program.tiers is None:
+        return
+    names = [level.name for level in program.tiers.levels]
+    held = current_tier(session, member, program, day)
+    if held is None or names.index(held) < names.index(reward.min_tier):
+        raise RefusedError(
+            f"Reward {reward.id} is for tier {reward.min_tier} and up; member {member.id} is in {held or 'no tier'}."
+        )
+
+
+def _check_stock(session: Session, reward: Reward) -> None:
+    if reward.stock is None:
+        return
+    issued = session.scalar(
+        select(func.count())
+        .select_from(Voucher)
+        .where(col(Voucher.reward_id) == reward.id, col(Voucher.source) == "redeem")
+    )
+    if (issued or 0) >= reward.stock:
+        raise LimitReachedError(f"Reward {reward.id} is out of stock (all {reward.stock} have been redeemed).")
+
+
+@dataclass(frozen=True)
+class VoucherView:
+    code: str
+    status: str
+    reward: str
+    kind: str
+    value: str | None
+    member: str
+    issued_on: dt.date
+    valid_until: dt.date
+    used_at: dt.datetime | None
+    used_receipt: str | None
+
+
+def _find_voucher(session: Session, code: str) -> Voucher:
+    voucher = session.scalar(select(Voucher).where(col(Voucher.code) == normalise_code(code)))
+    if voucher is None:
+        raise NotFoundError(f"There is no voucher {code}; check the code.")
+    return voucher
+
+
+def _view(session: Session, voucher: Voucher, today: dt.date) -> VoucherView:
+    member = session.get(Member, voucher.member_pk)
+    status = voucher.status
+    if status == "issued":
+        status = "expired" if today > voucher.valid_until else "valid"
+    return VoucherView(
+        voucher.code,
+        status,
+        voucher.reward_id,
+        voucher.kind,
+        voucher.value,
+        str(member.id if member else ""),
+        voucher.issued_on,
+        voucher.valid_until,
+        voucher.used_at,
+        voucher.used_receipt,
+    )
+
+
+def show_voucher(db: Database, code: str, now: dt.datetime) -> VoucherView:
+    with db.read() as session:
+        ctx = today_in(session, now)
+        return _view(session, _find_voucher(session, code), ctx.today)
+
+
+def use_voucher(db: Database, code: str, receipt: str | None, now: dt.datetime) -> VoucherView:
+    """Consume a voucher once; a used or expired voucher is refused."""
+    with db.write() as session:
+        ctx = today_in(session, now)
+        voucher = _find_voucher(session, code)
+        if voucher.status == "used":
+            raise LimitReachedError(f"Voucher {voucher.code} was already used on {voucher.used_at:%Y-%m-%d}.")
+        if ctx.today > voucher.valid_until:
+            raise LimitReachedError(f"Voucher {voucher.code} expired on {voucher.valid_until}.")
+        voucher.status = "used"
+        voucher.used_at = utc_naive(now)
+        voucher.used_receipt = receipt
+        session.flush()
+        return _view(session, voucher, ctx.today)
+
+
+@dataclass(frozen=True)
+class AwardResult:
+    member: str
+    action: str
+    points: int
+    balance: int
+
+
+def award(db: Database, ref: str, action_id: str, note: str | None, now: dt.datetime) -> AwardResult:
+    """Points for an action, within its limit (once, daily, monthly, unlimited)."""
+    with db.write() as session:
+        ctx = today_in(session, now)
+        action = ctx.program.action(action_id)
+        if action is None:
+            known = ", ".join(a.id for a in ctx.program.actions) or "none"
+            raise NotFoundError(f"There is no action {action_id!r} in the programme (actions: {known}).")
+        member = _active_member(session, ctx, ref)
+        _check_limit(session, member, action.id, action.limit, ctx.today)
+        booking = ledger.Booking(ctx.current.version, "award", ctx.today, utc_naive(now), ref=action.id, note=note)
+        expires = lot_expiry(ctx.program.expiry, ctx.today)
+        ledger.credit(session, member, "action", action.points, booking, ctx.today, expires)
+        return AwardResult(
+            str(member.id), action.id, action.points, _available(session, member, ctx.program, ctx.today)
+        )
+
+
+def _check_limit(session: Session, member: Member, action_id: str, limit: str, today: dt.date) -> None:
+    if limit == "unlimited":
+        return
+    query = select(col(LedgerEntry.business_date)).where(
+        col(LedgerEntry.member_pk) == member.pk, col(LedgerEntry.kind) == "action", col(LedgerEntry.ref) == action_id
+    )
+    for day in session.scalars(query):
+        if (
+            limit == "once"
+            or (limit == "daily" and day == today)
+            or (limit == "monthly" and (day.year, day.month) == (today.year, today.month))
+        ):
+            period = {"once": "ever", "daily": "today", "monthly": "this month"}[limit]
+            raise LimitReachedError(f"Member {member.id} already got the points for {action_id} {period}.")
+
+
+@dataclass(frozen=True)
+class AdjustResult:
+    member: str
+    points: int
+    balance: int
+
+
+def adjust(db: Database, ref: str, points: int, reason: str, now: dt.datetime) -> AdjustResult:
+    """A manual correction with a reason; never below 0 available."""
+    if points == 0:
+        raise BadInputError("POINTS: an adjustment of 0 points changes nothing.")
+    if not reason.strip():
+        raise BadInputError("--reason: say why the points are corrected.")
+    with db.write() as session:
+        ctx = today_in(session, now)
+        member = lookup.resolve(session, ref, ctx.program.region)
+        assert member.pk is not None
+        lookup.lock(session, member.pk)
+        booking = ledger.Booking(
+            ctx.current.version, "adjust", ctx.today, utc_naive(now), ref="adjust", note=reason.strip()
+        )
+        available = _available(session, member, ctx.program, ctx.today)
+        if points > 0:
+            expires = lot_expiry(ctx.program.expiry, ctx.today)
+            ledger.credit(session, member, "adjust", points, booking, ctx.today, expires)
+        else:
+            if available + points < 0:
+                raise InsufficientPointsError(
+                    f"Member {member.id} has {available} available points; taking {-points} would go below 0."
+                )
+            ledger.debit(
+                session, member, "adjust", -points, booking, ledger.spendable_lots(session, member.pk, ctx.today)
+            )
+        return AdjustResult(str(member.id), points, _available(session, member, ctx.program, ctx.today))

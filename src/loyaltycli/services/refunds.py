@@ -1,0 +1,221 @@
+"""`refund`: reverse the points of a receipt, wholly or by the refunded share (SPEC §2 "Refunds").
+
+Pending points go first (the receipt's own lot, then other pending lots),
+then available ones by expiry; what cannot be found becomes a debt that later
+earnings pay off.  A full refund also reverses the receipt's bonuses (the
+campaign bonus is part of its points; referral bonuses are separate entries).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from loyaltycli.domain.dates import local_date, utc_naive
+from loyaltycli.domain.money import format_cents, from_cents, to_cents
+from loyaltycli.domain.points import refund_share
+from loyaltycli.errors import BadInputError, DuplicateError, NotFoundError, RefusedError
+from loyaltycli.services.codes import receipt_id as new_receipt_id
+from loyaltycli.services.context import Today, today_in
+from loyaltycli.storage import ledger
+from loyaltycli.storage import members as lookup
+from loyaltycli.storage.database import Database
+from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt, StampCount
+
+
+@dataclass(frozen=True)
+class RefundRequest:
+    receipt: str
+    amount: Decimal | None = None
+    refund_id: str | None = None
+    when: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    receipt: str
+    refund: str
+    amount: str
+    points_reversed: int
+    full: bool
+    member: str | None
+    repeated: bool = False
+
+
+def refund(db: Database, request: RefundRequest, now: dt.datetime) -> RefundResult:
+    with db.write() as session:
+        ctx = today_in(session, now)
+        return refund_in(session, ctx, request, now, "refund")
+
+
+def refund_in(session: Session, ctx: Today, request: RefundRequest, now: dt.datetime, command: str) -> RefundResult:
+    """The refund inside an open transaction (also used by `import` for `refund_of` rows)."""
+    original = session.scalar(select(Receipt).where(col(Receipt.receipt_id) == request.receipt.strip()))
+    if original is None or original.kind != "purchase":
+        raise NotFoundError(f"There is no purchase with receipt id {request.receipt}.")
+    if original.member_pk is not None:
+        lookup.lock(session, original.member_pk)
+    refunded_before, reversed_before = _refunded(session, original)
+    left_cents = original.total_cents - refunded_before
+    if request.refund_id:
+        repeat = _repeat(session, original, request)
+        if repeat is not None:
+            return repeat
+    amount_cents = left_cents if request.amount is None else to_cents(request.amount)
+    if amount_cents <= 0:
+        raise (BadInputError if request.amount is not None else RefusedError)(
+            f"Receipt {original.receipt_id} has nothing left to refund."
+            if request.amount is None
+            else f"--amount: {request.amount} must be positive."
+        )
+    if amount_cents > left_cents:
+        raise RefusedError(
+            f"Receipt {original.receipt_id} totals {format_cents(original.total_cents)} with "
+            f"{format_cents(left_cents)} not yet refunded; {format_cents(amount_cents)} is more than that."
+        )
+    full = amount_cents == left_cents
+    unreversed = original.points - reversed_before
+    points = (
+        unreversed
+        if full
+        else refund_share(
+            original.points - original.bonus_points,
+            from_cents(amount_cents),
+            from_cents(original.total_cents),
+            unreversed,
+        )
+    )
+    when = request.when or now
+    day = local_date(when, ctx.program.zone)
+    version = ctx.version_on(day).version
+    refund_row = Receipt(
+        receipt_id=(request.refund_id or "").strip() or new_receipt_id("RF"),
+        kind="refund",
+        member_pk=original.member_pk,
+        refund_of_pk=original.pk,
+        occurred_at=utc_naive(when),
+        local_date=day,
+        program_version=version,
+        channel=original.channel,
+        store=original.store,
+        total_cents=amount_cents,
+        eligible_cents=original.eligible_cents * amount_cents // original.total_cents if original.total_cents else 0,
+        points=points,
+        source="import" if command == "import" else "cli",
+        fingerprint=f"refund:{original.receipt_id}:{amount_cents}",
+        created_at=utc_naive(now),
+    )
+    session.add(refund_row)
+    _flush_unique(session, refund_row.receipt_id)
+    booking = ledger.Booking(
+        version, command, day, utc_naive(now), receipt_pk=refund_row.pk, ref=f"refund-of:{original.receipt_id}"
+    )
+    member = session.get(Member, original.member_pk) if original.member_pk else None
+    if member is not None and points > 0:
+        _reverse(session, member, points, booking, original, day)
+    if full and member is not None:
+        _reverse_referrals(session, original, booking, day)
+        _remove_stamps(session, original)
+    return RefundResult(
+        original.receipt_id,
+        refund_row.receipt_id,
+        format_cents(amount_cents),
+        points,
+        full,
+        str(member.id) if member else None,
+    )
+
+
+def _refunded(session: Session, original: Receipt) -> tuple[int, int]:
+    row = session.execute(
+        select(
+            func.coalesce(func.sum(col(Receipt.total_cents)), 0), func.coalesce(func.sum(col(Receipt.points)), 0)
+        ).where(col(Receipt.refund_of_pk) == original.pk)
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def _repeat(session: Session, original: Receipt, request: RefundRequest) -> RefundResult | None:
+    assert request.refund_id is not None
+    existing = session.scalar(select(Receipt).where(col(Receipt.receipt_id) == request.refund_id.strip()))
+    if existing is None:
+        return None
+    same = existing.refund_of_pk == original.pk and (
+        request.amount is None or existing.total_cents == to_cents(request.amount)
+    )
+    if not same:
+        raise DuplicateError(f"Receipt id {existing.receipt_id} is already recorded with other data.")
+    member = session.get(Member, existing.member_pk) if existing.member_pk else None
+    return RefundResult(
+        original.receipt_id,
+        existing.receipt_id,
+        format_cents(existing.total_cents),
+        existing.points,
+        False,
+        str(member.id) if member else None,
+        repeated=True,
+    )
+
+
+def _flush_unique(session: Session, receipt_id: str) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        session.flush()
+    except IntegrityError:
+        raise DuplicateError(
+            f"Receipt id {receipt_id} is already recorded; give the refund another --receipt."
+        ) from None
+
+
+def _reverse(
+    session: Session, member: Member, points: int, booking: ledger.Booking, original: Receipt, day: dt.date
+) -> None:
+    """Take `points` back: the receipt's own lot, other pending lots, available lots by expiry, then debt."""
+    own = list(
+        session.scalars(
+            select(PointLot)
+            .join(LedgerEntry, col(LedgerEntry.pk) == col(PointLot.entry_pk))
+            .where(col(LedgerEntry.receipt_pk) == original.pk, col(LedgerEntry.member_pk) == member.pk)
+            .where(col(PointLot.remaining) > 0)
+            .order_by(col(PointLot.pk))
+        )
+    )
+    own_pks = {lot.pk for lot in own}
+    others = [lot for lot in ledger.pending_lots(session, member.pk or 0, day) if lot.pk not in own_pks]
+    others += [lot for lot in ledger.spendable_lots(session, member.pk or 0, day) if lot.pk not in own_pks]
+    ledger.debit(session, member, "refund", points, booking, own + others, allow_debt=True)
+
+
+def _reverse_referrals(session: Session, original: Receipt, booking: ledger.Booking, day: dt.date) -> None:
+    referrals = session.scalars(
+        select(LedgerEntry).where(col(LedgerEntry.receipt_pk) == original.pk, col(LedgerEntry.kind) == "referral")
+    ).all()
+    for entry in referrals:
+        member = session.get(Member, entry.member_pk)
+        assert member is not None
+        lots = list(session.scalars(select(PointLot).where(col(PointLot.entry_pk) == entry.pk)))
+        lots += ledger.pending_lots(session, entry.member_pk, day) + ledger.spendable_lots(
+            session, entry.member_pk, day
+        )
+        seen: set[int | None] = set()
+        ordered = [lot for lot in lots if not (lot.pk in seen or seen.add(lot.pk))]  # type: ignore[func-returns-value]
+        ledger.debit(session, member, "refund", entry.points, booking, ordered, allow_debt=True)
+
+
+def _remove_stamps(session: Session, original: Receipt) -> None:
+    """A fully refunded receipt takes its stamps back off the card, as far as they are still on it."""
+    if not original.stamps or original.member_pk is None:
+        return
+    counts = session.scalars(select(StampCount).where(col(StampCount.member_pk) == original.member_pk)).all()
+    left = original.stamps
+    for count in counts:
+        take = min(count.stamps, left)
+        count.stamps -= take
+        left -= take
+    session.flush()

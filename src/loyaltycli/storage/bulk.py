@@ -1,0 +1,89 @@
+"""Bulk writes for many rows at once: ids reserved up front, one executemany per table.
+
+The SQL comes from SQLAlchemy for the dialect at hand; only the way a block of
+primary keys is reserved differs (SQLite: the write lock of BEGIN IMMEDIATE
+makes max(pk) + 1.. safe; PostgreSQL: the serial sequence).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, select, text
+
+
+def table_of(model: object) -> Table:
+    """The Table behind a SQLModel class."""
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
+def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
+    """`count` fresh primary keys of `table`, for rows inserted in this transaction."""
+    if count <= 0:
+        return []
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(
+            text(f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'pk')) FROM generate_series(1, :n)"),
+            {"n": count},
+        )
+        return [int(r[0]) for r in rows]
+    start = int(conn.execute(select(func.coalesce(func.max(table.c.pk), 0))).scalar_one()) + 1
+    return list(range(start, start + count))
+
+
+_MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+class Inserter:
+    """A plain INSERT for one table and a fixed column order; rows are tuples in that order.
+
+    Written out rather than compiled from `insert(table)`: SQLAlchemy would add
+    the model's Python-side defaults and PostgreSQL's RETURNING, and bulk rows
+    give every value anyway.
+    """
+
+    def __init__(self, conn: Connection, table: Table, columns: Sequence[str]) -> None:
+        unknown = set(columns) - set(table.c.keys())
+        if unknown:
+            raise ValueError(f"{table.name} has no columns {sorted(unknown)}")
+        self.conn = conn
+        marker = _MARKERS[conn.dialect.paramstyle]
+        self.sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join(marker for _ in columns)})"
+
+    def run(self, rows: Iterable[Sequence[Any]]) -> None:
+        batch = [tuple(row) for row in rows]
+        if not batch:
+            return
+        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(self.sql, batch)
+        finally:
+            cursor.close()
+
+
+class Codec:
+    """Values as the dialect stores them when they bypass SQLAlchemy's type processing.
+
+    SQLite keeps dates and instants as the text SQLAlchemy writes for them;
+    psycopg takes the Python objects.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self.text_dates = conn.dialect.name == "sqlite"
+
+    def day(self, value: dt.date | None) -> Any:
+        if value is None or not self.text_dates:
+            return value
+        return value.isoformat()
+
+    def instant(self, value: dt.datetime | None) -> Any:
+        if value is None or not self.text_dates:
+            return value
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def flag(self, value: bool) -> Any:
+        return int(value) if self.text_dates else value

@@ -1,0 +1,94 @@
+"""What the rules need to know about a member before a purchase, loaded once and kept current.
+
+`purchase` loads it for one member; `import` keeps it for every member it
+touches during a run, so both book exactly the same receipts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from loyaltycli.storage.models import LedgerEntry, Member, Receipt, StampCount
+
+
+@dataclass
+class History:
+    """One receipt as it counts for tiers: when, and its signed eligible spend and points."""
+
+    occurred_at: dt.datetime
+    day: dt.date
+    eligible_cents: int
+    points: int
+
+
+@dataclass
+class MemberState:
+    pk: int
+    id: str
+    status: str
+    referred_by_pk: int | None
+    enrolled_on: dt.date
+    last_purchase_on: dt.date | None
+    debt: int
+    stamps: dict[str, int] = field(default_factory=dict)
+    stamp_rows: set[str] = field(default_factory=set)
+    history: list[History] = field(default_factory=list)
+    history_since: dt.date = dt.date.max
+    referral_paid: bool = False
+    changed: bool = False
+
+    def qualifying(self, basis: str, since: dt.date, before: dt.datetime) -> int:
+        """Eligible cents or points of receipts from `since` that happened before `before`."""
+        return sum(
+            (h.eligible_cents if basis == "spend" else h.points)
+            for h in self.history
+            if h.day >= since and h.occurred_at < before
+        )
+
+
+def load_state(session: Session, member: Member, since: dt.date) -> MemberState:
+    assert member.pk is not None
+    state = MemberState(
+        pk=member.pk,
+        id=str(member.id),
+        status=member.status,
+        referred_by_pk=member.referred_by_pk,
+        enrolled_on=member.enrolled_on,
+        last_purchase_on=member.last_purchase_on,
+        debt=member.debt,
+    )
+    for card, count in session.execute(
+        select(col(StampCount.card_id), col(StampCount.stamps)).where(col(StampCount.member_pk) == member.pk)
+    ).all():
+        state.stamps[card] = count
+        state.stamp_rows.add(card)
+    state.referral_paid = bool(
+        session.scalar(
+            select(func.count())
+            .select_from(LedgerEntry)
+            .where(col(LedgerEntry.member_pk) == member.pk, col(LedgerEntry.kind) == "referral")
+            .where(col(LedgerEntry.ref) == "referee")
+        )
+    )
+    load_history(session, state, since)
+    return state
+
+
+def load_history(session: Session, state: MemberState, since: dt.date) -> None:
+    """The member's receipts from `since` on (kept for the rolling tier window)."""
+    sign = case((col(Receipt.kind) == "refund", -1), else_=1)
+    rows = session.execute(
+        select(
+            col(Receipt.occurred_at),
+            col(Receipt.local_date),
+            col(Receipt.eligible_cents) * sign,
+            col(Receipt.points) * sign,
+        ).where(col(Receipt.member_pk) == state.pk, col(Receipt.local_date) >= since)
+    ).all()
+    state.history = [History(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
+    state.history_since = since

@@ -1,0 +1,326 @@
+"""Writing planned purchases: many receipts with their lines, entries, lots and vouchers at once.
+
+A `PurchasePlan` is what one receipt books, computed by the rules beforehand;
+`PurchaseWriter` reserves primary keys and inserts a batch of plans with one
+executemany per table.  `purchase` writes a batch of one, `import` batches of
+hundreds: the same rows either way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, bindparam, func, select, update
+from sqlmodel import col
+
+from loyaltycli.storage.bulk import Codec, Inserter, reserve_ids, table_of
+from loyaltycli.storage.models import (
+    LedgerEntry,
+    LotUse,
+    Member,
+    PointLot,
+    Receipt,
+    ReceiptLine,
+    StampCount,
+    Voucher,
+)
+from loyaltycli.storage.state import MemberState
+
+
+@dataclass(frozen=True)
+class LineRow:
+    sku: str | None
+    category: str | None
+    quantity_milli: int
+    amount_cents: int
+    eligible: bool
+    campaign_id: str | None
+
+
+@dataclass(frozen=True)
+class CreditPlan:
+    """Points booked to a member as a lot; `payoff` of them go to an outstanding refund debt."""
+
+    member_pk: int
+    kind: str
+    points: int
+    available_on: dt.date
+    expires_on: dt.date | None
+    ref: str | None = None
+    payoff: int = 0
+
+
+@dataclass(frozen=True)
+class VoucherPlan:
+    code: str
+    member_pk: int
+    reward_id: str
+    kind: str
+    value: str | None
+    valid_until: dt.date
+
+
+@dataclass
+class PurchasePlan:
+    receipt_id: str
+    member_pk: int | None
+    version: int
+    occurred_at: dt.datetime
+    day: dt.date
+    channel: str | None
+    store: str | None
+    source: str
+    fingerprint: str
+    total_cents: int
+    eligible_cents: int
+    points: int
+    bonus_points: int
+    campaign_id: str | None
+    campaign_points: int
+    tier: str | None
+    stamps: int
+    lines: list[LineRow]
+    credits: list[CreditPlan] = field(default_factory=list)
+    vouchers: list[VoucherPlan] = field(default_factory=list)
+
+
+class PurchaseWriter:
+    """Inserts planned purchases in batches; members' cached state is written back on flush."""
+
+    RECEIPT = (
+        "pk",
+        "receipt_id",
+        "kind",
+        "member_pk",
+        "occurred_at",
+        "local_date",
+        "program_version",
+        "channel",
+        "store",
+        "total_cents",
+        "eligible_cents",
+        "points",
+        "bonus_points",
+        "campaign_id",
+        "campaign_points",
+        "tier",
+        "stamps",
+        "source",
+        "fingerprint",
+        "created_at",
+    )
+    LINE = (
+        "pk",
+        "receipt_pk",
+        "line_no",
+        "sku",
+        "category",
+        "quantity_milli",
+        "amount_cents",
+        "eligible",
+        "campaign_id",
+    )
+    ENTRY = (
+        "pk",
+        "member_pk",
+        "kind",
+        "points",
+        "business_date",
+        "created_at",
+        "program_version",
+        "command",
+        "receipt_pk",
+        "ref",
+    )
+    LOT = ("pk", "member_pk", "entry_pk", "earned", "available_on", "expires_on", "remaining")
+    VOUCHER = (
+        "pk",
+        "code",
+        "member_pk",
+        "reward_id",
+        "kind",
+        "value",
+        "source",
+        "issued_at",
+        "issued_on",
+        "valid_until",
+        "status",
+        "receipt_pk",
+    )
+
+    def __init__(self, conn: Connection, now: dt.datetime, command: str) -> None:
+        self.conn = conn
+        self.codec = Codec(conn)
+        self.created_at = self.codec.instant(now)
+        self.command = command
+        self.plans: list[PurchasePlan] = []
+        self.receipts = Inserter(conn, table_of(Receipt), self.RECEIPT)
+        self.lines = Inserter(conn, table_of(ReceiptLine), self.LINE)
+        self.entries = Inserter(conn, table_of(LedgerEntry), self.ENTRY)
+        self.lots = Inserter(conn, table_of(PointLot), self.LOT)
+        self.vouchers = Inserter(conn, table_of(Voucher), self.VOUCHER)
+
+    def add(self, plan: PurchasePlan) -> None:
+        self.plans.append(plan)
+
+    def __len__(self) -> int:
+        return len(self.plans)
+
+    def flush(self, states: list[MemberState]) -> None:
+        """Insert every planned receipt and write back the members' state."""
+        plans, self.plans = self.plans, []
+        if plans:
+            self._insert(plans)
+        self._write_states(states)
+
+    def _insert(self, plans: list[PurchasePlan]) -> None:
+        day, instant = self.codec.day, self.codec.instant
+        receipt_ids = iter(reserve_ids(self.conn, table_of(Receipt), len(plans)))
+        line_ids = iter(reserve_ids(self.conn, table_of(ReceiptLine), sum(len(p.lines) for p in plans)))
+        credits = sum(len(p.credits) for p in plans)
+        entry_ids = iter(reserve_ids(self.conn, table_of(LedgerEntry), credits))
+        lot_ids = iter(reserve_ids(self.conn, table_of(PointLot), credits))
+        voucher_ids = iter(reserve_ids(self.conn, table_of(Voucher), sum(len(p.vouchers) for p in plans)))
+        receipts, lines, entries, lots, vouchers, payoffs = [], [], [], [], [], []
+        for p in plans:
+            rpk = next(receipt_ids)
+            receipts.append(
+                (
+                    rpk,
+                    p.receipt_id,
+                    "purchase",
+                    p.member_pk,
+                    instant(p.occurred_at),
+                    day(p.day),
+                    p.version,
+                    p.channel,
+                    p.store,
+                    p.total_cents,
+                    p.eligible_cents,
+                    p.points,
+                    p.bonus_points,
+                    p.campaign_id,
+                    p.campaign_points,
+                    p.tier,
+                    p.stamps,
+                    p.source,
+                    p.fingerprint,
+                    self.created_at,
+                )
+            )
+            for n, line in enumerate(p.lines, start=1):
+                lines.append(
+                    (
+                        next(line_ids),
+                        rpk,
+                        n,
+                        line.sku,
+                        line.category,
+                        line.quantity_milli,
+                        line.amount_cents,
+                        self.codec.flag(line.eligible),
+                        line.campaign_id,
+                    )
+                )
+            for c in p.credits:
+                epk, lpk = next(entry_ids), next(lot_ids)
+                entries.append(
+                    (
+                        epk,
+                        c.member_pk,
+                        c.kind,
+                        c.points,
+                        day(p.day),
+                        self.created_at,
+                        p.version,
+                        self.command,
+                        rpk,
+                        c.ref,
+                    )
+                )
+                lots.append(
+                    (lpk, c.member_pk, epk, c.points, day(c.available_on), day(c.expires_on), c.points - c.payoff)
+                )
+                if c.payoff:
+                    payoffs.append((c.member_pk, lpk, c.payoff))
+            for v in p.vouchers:
+                vouchers.append(
+                    (
+                        next(voucher_ids),
+                        v.code,
+                        v.member_pk,
+                        v.reward_id,
+                        v.kind,
+                        v.value,
+                        "stamp_card",
+                        self.created_at,
+                        day(p.day),
+                        day(v.valid_until),
+                        "issued",
+                        rpk,
+                    )
+                )
+        self.receipts.run(receipts)
+        self.lines.run(lines)
+        self.entries.run(entries)
+        self.lots.run(lots)
+        self.vouchers.run(vouchers)
+        for member_pk, lot_pk, points in payoffs:
+            allocate_debt(self.conn, member_pk, lot_pk, points)
+
+    def _write_states(self, states: list[MemberState]) -> None:
+        changed = [s for s in states if s.changed]
+        if not changed:
+            return
+        member = table_of(Member)
+        self.conn.execute(
+            update(member)
+            .where(member.c.pk == bindparam("b_pk"))
+            .values(last_purchase_on=bindparam("b_last"), debt=bindparam("b_debt")),
+            [{"b_pk": s.pk, "b_last": s.last_purchase_on, "b_debt": s.debt} for s in changed],
+        )
+        stamps = table_of(StampCount)
+        updates, inserts = [], []
+        for s in changed:
+            for card, count in s.stamps.items():
+                if card in s.stamp_rows:
+                    updates.append({"b_m": s.pk, "b_c": card, "b_s": count})
+                else:
+                    inserts.append({"member_pk": s.pk, "card_id": card, "stamps": count})
+                    s.stamp_rows.add(card)
+        if updates:
+            self.conn.execute(
+                update(stamps)
+                .where(stamps.c.member_pk == bindparam("b_m"), stamps.c.card_id == bindparam("b_c"))
+                .values(stamps=bindparam("b_s")),
+                updates,
+            )
+        if inserts:
+            self.conn.execute(stamps.insert(), inserts)
+        for s in changed:
+            s.changed = False
+
+
+def allocate_debt(conn: Connection, member_pk: int, lot_pk: int, points: int) -> None:
+    """Record which refunds a new lot's `points` paid off (oldest refund first)."""
+    used = (
+        select(func.coalesce(func.sum(col(LotUse.points)), 0))
+        .where(col(LotUse.entry_pk) == col(LedgerEntry.pk))
+        .scalar_subquery()
+    )
+    open_refunds = conn.execute(
+        select(col(LedgerEntry.pk), -col(LedgerEntry.points) - used)
+        .where(col(LedgerEntry.member_pk) == member_pk, col(LedgerEntry.kind) == "refund")
+        .where(-col(LedgerEntry.points) > used)
+        .order_by(col(LedgerEntry.pk))
+    ).all()
+    rows = []
+    for entry_pk, unallocated in open_refunds:
+        if points <= 0:
+            break
+        take = min(points, int(unallocated))
+        rows.append({"lot_pk": lot_pk, "entry_pk": entry_pk, "points": take})
+        points -= take
+    if rows:
+        conn.execute(table_of(LotUse).insert(), rows)
