@@ -82,7 +82,8 @@ def test_two_redemptions_at_once_that_exceed_the_balance(db: Path) -> None:
         )
         for _ in range(2)
     ]
-    results = [(p.wait(timeout=60), p.stdout.read() if p.stdout else "") for p in procs]
+    outputs = [p.communicate(timeout=60)[0] for p in procs]
+    results = [(p.returncode, out) for p, out in zip(procs, outputs, strict=True)]
     codes = sorted(code for code, _ in results)
     assert codes == [0, 1], results
     assert cli.json("member", "show", "anna@example.com")["points"]["available"] == 20
