@@ -61,3 +61,26 @@ def lock(session: Session, member_pk: int) -> None:
     """Hold the member's row until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE already does)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(col(Member.pk)).where(col(Member.pk) == member_pk).with_for_update())
+
+
+def find_many(session: Session, refs: set[str], region: str | None) -> dict[str, list[Member]]:
+    """Every member each reference names, found with one query for a whole batch."""
+    phones = {ref: parse_phone(ref, region) for ref in refs}
+    emails = {ref: ref.strip().lower() for ref in refs if "@" in ref}
+    ids = {ref.strip() for ref in refs}
+    conditions = [col(Member.id).in_(ids)]
+    if emails:
+        conditions.append(col(Member.email_key).in_(set(emails.values())))
+    phone_values = {p for p in phones.values() if p}
+    if phone_values:
+        conditions.append(col(Member.phone).in_(phone_values))
+    found = session.scalars(select(Member).where(or_(*conditions))).all() if refs else []
+    by_id = {m.id: m for m in found}
+    by_email = {m.email_key: m for m in found if m.email_key}
+    by_phone = {m.phone: m for m in found if m.phone}
+    result: dict[str, list[Member]] = {}
+    for ref in refs:
+        hits = [by_id.get(ref.strip()), by_email.get(emails.get(ref, "")), by_phone.get(phones.get(ref) or "")]
+        unique = {m.pk: m for m in hits if m is not None}
+        result[ref] = list(unique.values())
+    return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select, update
 from sqlmodel import col
@@ -85,6 +86,15 @@ class PurchasePlan:
     vouchers: list[VoucherPlan] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class StandaloneCredit:
+    """A credit that belongs to no receipt (the signup bonus of a member enrolled by `import`)."""
+
+    credit: CreditPlan
+    day: dt.date
+    version: int
+
+
 class PurchaseWriter:
     """Inserts planned purchases in batches; members' cached state is written back on flush."""
 
@@ -154,14 +164,14 @@ class PurchaseWriter:
         self.codec = Codec(conn)
         self.created_at = self.codec.instant(now)
         self.command = command
-        self.plans: list[PurchasePlan] = []
+        self.plans: list[PurchasePlan | StandaloneCredit] = []
         self.receipts = Inserter(conn, table_of(Receipt), self.RECEIPT)
         self.lines = Inserter(conn, table_of(ReceiptLine), self.LINE)
         self.entries = Inserter(conn, table_of(LedgerEntry), self.ENTRY)
         self.lots = Inserter(conn, table_of(PointLot), self.LOT)
         self.vouchers = Inserter(conn, table_of(Voucher), self.VOUCHER)
 
-    def add(self, plan: PurchasePlan) -> None:
+    def add(self, plan: PurchasePlan | StandaloneCredit) -> None:
         self.plans.append(plan)
 
     def __len__(self) -> int:
@@ -174,16 +184,40 @@ class PurchaseWriter:
             self._insert(plans)
         self._write_states(states)
 
-    def _insert(self, plans: list[PurchasePlan]) -> None:
+    def _insert(self, items: list[PurchasePlan | StandaloneCredit]) -> None:
         day, instant = self.codec.day, self.codec.instant
+        plans = [p for p in items if isinstance(p, PurchasePlan)]
         receipt_ids = iter(reserve_ids(self.conn, table_of(Receipt), len(plans)))
         line_ids = iter(reserve_ids(self.conn, table_of(ReceiptLine), sum(len(p.lines) for p in plans)))
-        credits = sum(len(p.credits) for p in plans)
+        credits = sum(len(p.credits) for p in plans) + len(items) - len(plans)
         entry_ids = iter(reserve_ids(self.conn, table_of(LedgerEntry), credits))
         lot_ids = iter(reserve_ids(self.conn, table_of(PointLot), credits))
         voucher_ids = iter(reserve_ids(self.conn, table_of(Voucher), sum(len(p.vouchers) for p in plans)))
-        receipts, lines, entries, lots, vouchers, payoffs = [], [], [], [], [], []
-        for p in plans:
+        receipts: list[tuple[Any, ...]] = []
+        lines: list[tuple[Any, ...]] = []
+        entries: list[tuple[Any, ...]] = []
+        lots: list[tuple[Any, ...]] = []
+        vouchers: list[tuple[Any, ...]] = []
+        payoffs: list[tuple[int, int, int]] = []
+        for p in items:
+            if isinstance(p, StandaloneCredit):
+                c, epk, lpk = p.credit, next(entry_ids), next(lot_ids)
+                entries.append(
+                    (
+                        epk,
+                        c.member_pk,
+                        c.kind,
+                        c.points,
+                        day(p.day),
+                        self.created_at,
+                        p.version,
+                        self.command,
+                        None,
+                        c.ref,
+                    )
+                )
+                lots.append((lpk, c.member_pk, epk, c.points, day(c.available_on), day(c.expires_on), c.points))
+                continue
             rpk = next(receipt_ids)
             receipts.append(
                 (

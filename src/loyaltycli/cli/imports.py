@@ -1,0 +1,115 @@
+"""`import`: a sales CSV from a till or web shop (SPEC §4)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import asdict
+from typing import Annotated, Any
+
+import typer
+
+from loyaltycli.cli.options import DryRunOption, JsonOption
+from loyaltycli.cli.output import emit_json, message
+from loyaltycli.cli.state import STATE, now
+
+SHOWN_REJECTS = 20
+
+
+def import_(
+    path: Annotated[str, typer.Argument(help="The sales CSV file.")],
+    fmt: Annotated[str, typer.Option("--format", help="generic, shopify, square or sumup.")] = "generic",
+    maps: Annotated[
+        list[str] | None, typer.Option("--map", help="FIELD=COLUMN: read FIELD from that column (repeatable).")
+    ] = None,
+    mapping: Annotated[str | None, typer.Option("--mapping", help='A TOML file of field = "Column" lines.')] = None,
+    delimiter: Annotated[str | None, typer.Option("--delimiter", help="`,` `;` or `tab` (default: detected).")] = None,
+    decimal_comma: Annotated[
+        bool, typer.Option("--decimal-comma", help="Amounts are written 1.234,56 (default: detected).")
+    ] = False,
+    enroll_unknown: Annotated[
+        bool, typer.Option("--enroll-unknown", help="Enrol unknown e-mails and phones (with the signup bonus).")
+    ] = False,
+    rejects: Annotated[
+        str | None, typer.Option("--rejects", help="Write rejected rows here, with a reason column.")
+    ] = None,
+    dry_run: DryRunOption = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Import sales: rows become receipts; bad rows are rejected with a reason (exit 1)."""
+    from loyaltycli.services.imports import ImportOptions, Rejected, import_sales
+
+    options = ImportOptions(
+        path,
+        fmt,
+        tuple(maps or ()),
+        mapping,
+        delimiter,
+        True if decimal_comma else None,
+        enroll_unknown,
+        rejects,
+        dry_run,
+    )
+    shown = 0
+
+    def on_reject(rejected: Rejected) -> None:
+        nonlocal shown
+        shown += 1
+        if shown <= SHOWN_REJECTS:
+            message(f"{path}: row {rejected.row} (receipt {rejected.receipt or '?'}): {rejected.reason}")
+
+    db = STATE.database()
+    with _progress(path) as on_progress:
+        summary = import_sales(db, options, now(), on_reject, on_progress)
+    if shown > SHOWN_REJECTS:
+        message(f"... and {shown - SHOWN_REJECTS} more rejected rows" + (f" (all in {rejects})" if rejects else ""))
+    if json_out:
+        emit_json(asdict(summary))
+    message(
+        ("Dry run: " if dry_run else "")
+        + f"{summary.rows} rows, {summary.receipts} receipts: {summary.imported} imported, {summary.duplicates} "
+        f"already there, {summary.refunds} refunds, {summary.rejected} rows rejected, {summary.enrolled} enrolled, "
+        f"{summary.points} points."
+    )
+    if summary.rejected:
+        raise typer.Exit(1)
+
+
+class _progress:  # noqa: N801 - used as a context manager like a function
+    """A Rich progress bar on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.bar: Any = None
+
+    def __enter__(self) -> Any:
+        if not sys.stderr.isatty():
+            return lambda rows: None
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.bar.start()
+        task = self.bar.add_task(f"importing {self.path}", total=None, rate="")
+        started = time.monotonic()
+
+        def update(rows: int) -> None:
+            rate = rows / max(time.monotonic() - started, 1e-6)
+            self.bar.update(task, description=f"importing {self.path}: {rows:,} rows", rate=f"{rate:,.0f} rows/s")
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_)

@@ -1,0 +1,106 @@
+"""Opening a sales CSV: checks that make a bad file exit 2 before anything is written,
+encoding and delimiter detection, and a stream of rows that never holds the whole file."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from loyaltycli.errors import BadInputError
+
+CHUNK = 1 << 20
+DELIMITERS = (",", ";", "\t")
+
+
+@dataclass(frozen=True)
+class SalesFile:
+    """What was learnt about a file before reading its rows."""
+
+    path: str
+    encoding: str
+    delimiter: str
+    header: list[str]
+
+
+def inspect_file(path: str, delimiter: str | None = None) -> SalesFile:
+    """Read the file once in chunks: readable, text, which encoding, a header row, which delimiter."""
+    encoding = _encoding(path)
+    with open(path, encoding=encoding, newline="") as fh:
+        sample = fh.read(64 * 1024)
+    first = next((line for line in sample.splitlines() if line.strip()), "")
+    if not first:
+        raise BadInputError(f"{path}: the file is empty; a sales CSV needs a header row and rows.")
+    chosen = _delimiter(first, delimiter, path)
+    header = next(csv.reader(io.StringIO(first), delimiter=chosen))
+    return SalesFile(path, encoding, chosen, [h.strip() for h in header])
+
+
+def _encoding(path: str) -> str:
+    """UTF-8 (with or without BOM) if every byte decodes, else cp1252; NUL bytes mean it is not text."""
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    is_utf8 = True
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(CHUNK):
+                if b"\x00" in chunk:
+                    raise BadInputError(f"{path}: this is not a text CSV file (it holds binary data).")
+                if is_utf8:
+                    try:
+                        utf8.decode(chunk)
+                    except UnicodeDecodeError:
+                        is_utf8 = False
+            if is_utf8:
+                utf8.decode(b"", final=True)
+    except FileNotFoundError:
+        raise BadInputError(f"{path}: no such file.") from None
+    except IsADirectoryError:
+        raise BadInputError(f"{path}: is a folder, not a CSV file.") from None
+    except UnicodeDecodeError:
+        is_utf8 = False
+    except OSError as exc:
+        raise BadInputError(f"{path}: cannot be read ({exc.strerror}).") from None
+    if is_utf8:
+        return "utf-8-sig"
+    _check_cp1252(path)
+    return "cp1252"
+
+
+def _check_cp1252(path: str) -> None:
+    decoder = codecs.getincrementaldecoder("cp1252")()
+    with open(path, "rb") as fh:
+        try:
+            while chunk := fh.read(CHUNK):
+                decoder.decode(chunk)
+        except UnicodeDecodeError:
+            raise BadInputError(f"{path}: is neither UTF-8 nor Windows-1252 text; save it as UTF-8 CSV.") from None
+
+
+def _delimiter(header: str, given: str | None, path: str) -> str:
+    if given:
+        value = "\t" if given in ("\\t", "tab", "TAB") else given
+        if len(value) != 1:
+            raise BadInputError(f"--delimiter: {given!r} must be one character (or `tab`).")
+        return value
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    if counts[best] == 0:
+        raise BadInputError(f"{path}: the first line has no `,` `;` or tab, so it is no CSV header row.")
+    return best
+
+
+def rows(sales: SalesFile) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) for every non-blank record after the header; the header is row 1."""
+    with open(sales.path, encoding=sales.encoding, newline="") as fh:
+        reader = csv.reader(fh, delimiter=sales.delimiter)
+        number = 0
+        try:
+            for record in reader:
+                number += 1
+                if number == 1 or not any(cell.strip() for cell in record):
+                    continue
+                yield number, record
+        except csv.Error as exc:
+            raise BadInputError(f"{sales.path}: row {number + 1} cannot be read as CSV ({exc}).") from None

@@ -1,0 +1,271 @@
+"""Column presets for real exports (`--format`), and the overrides `--map` / `--mapping`.
+
+Columns are matched by name, case-insensitively, never by position: every
+vendor has several generations of its files (see pos-exports.md).  What each
+preset reads, and what was inferred rather than seen, is in the README.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from loyaltycli.errors import BadInputError
+
+FIELDS = (
+    "receipt",
+    "date",
+    "time",
+    "timezone",
+    "member",
+    "name",
+    "amount",
+    "category",
+    "sku",
+    "quantity",
+    "channel",
+    "store",
+    "refund_of",
+)
+REQUIRED = ("receipt", "date", "amount")
+
+
+@dataclass
+class Row:
+    """One CSV record with its fields picked out (still text) and what the format made of it."""
+
+    number: int
+    cells: list[str]
+    fields: dict[str, str]
+    kind: str = "line"  # line | refund | skip
+    skip_reason: str | None = None
+    discount: str | None = None  # an order-level discount to add as a line of the receipt
+    refund_amount: str | None = None  # an order-level refund (Shopify) that follows the purchase
+
+    def get(self, name: str) -> str:
+        return self.fields.get(name, "").strip()
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    columns: dict[str, tuple[str, ...]]
+    adapt: Callable[[Row], None] = lambda row: None
+    extra: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _generic(row: Row) -> None:
+    if row.get("refund_of"):
+        row.kind = "refund"
+
+
+SHOPIFY_CHANNELS = {
+    "web": "online",
+    "shopify_draft_order": "online",
+    "pos": "store",
+    "android": "online",
+    "iphone": "online",
+}
+
+
+def _shopify(row: Row) -> None:
+    if row.get("cancelled_at"):
+        row.kind, row.skip_reason = "skip", "the order was cancelled"
+        return
+    price, qty = row.get("price"), row.get("quantity") or "1"
+    if price:
+        row.fields["amount"] = _times(price, qty, row.get("line_discount"))
+    channel = row.get("channel").lower()
+    row.fields["channel"] = SHOPIFY_CHANNELS.get(channel, channel)
+    if row.get("discount_amount") not in ("", "0", "0.00"):
+        row.discount = row.get("discount_amount")
+    status = row.get("financial_status").lower()
+    if status in ("refunded", "partially_refunded") and row.get("refunded_amount") not in ("", "0", "0.00"):
+        row.refund_amount = row.get("refunded_amount")
+
+
+def _times(price: str, qty: str, discount: str) -> str:
+    """Shopify gives unit price and quantity; the line amount is their product less the line discount."""
+
+    from loyaltycli.importers.values import parse_amount, parse_quantity
+
+    amount = parse_amount(price, None) * parse_quantity(qty, None)
+    if discount:
+        amount -= abs(parse_amount(discount, None))
+    return f"{amount:.2f}"
+
+
+def _square(row: Row) -> None:
+    if row.get("category") == "None":
+        row.fields["category"] = ""
+    if row.get("event_type").lower() == "refund":
+        row.kind = "refund"
+        row.fields["refund_of"] = row.get("receipt")
+        row.fields["receipt"] = f"{row.get('payment') or row.get('receipt')}~refund"
+    net, tax = row.get("net_sales"), row.get("tax")
+    if net:
+        from loyaltycli.importers.values import ValueProblem, parse_amount
+
+        try:
+            total = parse_amount(net, None) + (parse_amount(tax, None) if tax else 0)
+            row.fields["amount"] = f"{total:.2f}"
+        except ValueProblem:
+            row.fields["amount"] = net
+
+
+def _sumup(row: Row) -> None:
+    kind = row.get("type").lower()
+    description = row.get("description").upper()
+    if "SCHICHTWECHSEL" in description or "SHIFT CHANGE" in description:
+        row.kind, row.skip_reason = "skip", "a shift change, not a sale"
+        return
+    if kind in ("refund", "rückerstattung", "erstattung"):
+        row.kind = "refund"
+        row.fields["refund_of"] = row.get("refunded") or row.get("receipt")
+        row.fields["receipt"] = f"{row.get('receipt')}~refund"
+    elif row.get("refunded"):
+        row.kind = "refund"
+        row.fields["refund_of"] = row.get("refunded")
+
+
+GENERIC = Format(
+    "generic",
+    {name: (name,) for name in FIELDS},
+    _generic,
+)
+
+SHOPIFY = Format(
+    "shopify",
+    {
+        "receipt": ("Name",),
+        "date": ("Created at", "Paid at"),
+        "member": ("Email", "Phone", "Billing Phone"),
+        "name": ("Billing Name",),
+        "amount": ("Lineitem price",),
+        "sku": ("Lineitem sku",),
+        "quantity": ("Lineitem quantity",),
+        "category": ("Lineitem category", "Product Type", "Vendor"),
+        "channel": ("Source",),
+        "store": ("Location",),
+    },
+    _shopify,
+    {
+        "price": ("Lineitem price",),
+        "line_discount": ("Lineitem discount",),
+        "discount_amount": ("Discount Amount",),
+        "financial_status": ("Financial Status",),
+        "refunded_amount": ("Refunded Amount",),
+        "cancelled_at": ("Cancelled at",),
+    },
+)
+
+SQUARE = Format(
+    "square",
+    {
+        "receipt": ("Transaction ID", "Payment ID"),
+        "date": ("Date",),
+        "time": ("Time",),
+        "timezone": ("Time Zone",),
+        "member": ("Customer Reference ID", "Customer ID"),
+        "name": ("Customer Name",),
+        "amount": ("Gross Sales", "Product Sales"),
+        "category": ("Category",),
+        "sku": ("SKU",),
+        "quantity": ("Qty",),
+        "channel": ("Channel",),
+        "store": ("Location",),
+    },
+    _square,
+    {"net_sales": ("Net Sales",), "tax": ("Tax",), "event_type": ("Event Type",), "payment": ("Payment ID",)},
+)
+
+SUMUP = Format(
+    "sumup",
+    {
+        "receipt": ("Transaktionsnummer", "Transaction ID"),
+        "date": ("Datum", "Date"),
+        "time": ("Time", "Uhrzeit"),
+        "amount": ("Preis (brutto)", "Price (Gross)"),
+        "quantity": ("Menge", "Quantity"),
+        "category": ("Kategorie", "Category"),
+        "sku": ("Artikelnummer", "SKU"),
+    },
+    _sumup,
+    {
+        "type": ("Typ", "Type"),
+        "description": ("Beschreibung", "Description"),
+        "refunded": ("Transaction refunded", "Erstattete Transaktion"),
+    },
+)
+
+FORMATS = {f.name: f for f in (GENERIC, SHOPIFY, SQUARE, SUMUP)}
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Where each field is in this file's header (an index), and the format's row adapter."""
+
+    fmt: Format
+    index: dict[str, int]
+
+    def row(self, number: int, cells: list[str]) -> Row:
+        fields = {name: cells[i] if i < len(cells) else "" for name, i in self.index.items()}
+        row = Row(number, cells, fields)
+        self.fmt.adapt(row)
+        return row
+
+
+def column_map(fmt_name: str, header: list[str], overrides: dict[str, str], path: str) -> ColumnMap:
+    """Match the format's columns (and the overrides) against the header; missing required fields: exit 2."""
+    fmt = FORMATS.get(fmt_name.lower())
+    if fmt is None:
+        raise BadInputError(f"--format: {fmt_name!r} is not one of {', '.join(FORMATS)}.")
+    positions = {h.strip().lower(): i for i, h in reversed(list(enumerate(header)))}
+    index: dict[str, int] = {}
+    for name, candidates in {**fmt.columns, **fmt.extra}.items():
+        for candidate in candidates:
+            if candidate.lower() in positions:
+                index[name] = positions[candidate.lower()]
+                break
+    for name, column in overrides.items():
+        if column.lower() not in positions:
+            raise BadInputError(f"{path}: --map {name}={column}: the file has no column {column!r}.")
+        index[name] = positions[column.lower()]
+    missing = [name for name in REQUIRED if name not in index]
+    if missing:
+        wanted = ", ".join(f"{m} ({' or '.join(fmt.columns.get(m, (m,)))})" for m in missing)
+        raise BadInputError(
+            f"{path}: the header row has no column for {wanted}; is the header missing, or is this not a "
+            f"{fmt.name} export? (--format, --map FIELD=COLUMN)"
+        )
+    return ColumnMap(fmt, index)
+
+
+def parse_overrides(maps: list[str], mapping_file: str | None) -> dict[str, str]:
+    """`--map FIELD=COLUMN` pairs and a `--mapping FILE.toml` of `field = "Column"` lines."""
+    result: dict[str, str] = {}
+    if mapping_file:
+        from loyaltycli.services.files import read_text
+
+        try:
+            data = tomllib.loads(read_text(mapping_file, "mapping file"))
+        except tomllib.TOMLDecodeError as exc:
+            raise BadInputError(f"{mapping_file}: invalid TOML ({exc}).") from None
+        table = data.get("columns", data)
+        for name, column in table.items():
+            if not isinstance(column, str):
+                raise BadInputError(f"{mapping_file}: {name} must name a column as a string.")
+            result[_field(name, mapping_file)] = column
+    for item in maps:
+        name, sep, column = item.partition("=")
+        if not sep or not column.strip():
+            raise BadInputError(f"--map: {item!r} is not FIELD=COLUMN.")
+        result[_field(name.strip(), "--map")] = column.strip()
+    return result
+
+
+def _field(name: str, where: str) -> str:
+    if name.lower() not in FIELDS:
+        raise BadInputError(f"{where}: {name!r} is not a field (fields: {', '.join(FIELDS)}).")
+    return name.lower()

@@ -1,0 +1,153 @@
+"""Money, dates and quantities as real exports write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+CENT = Decimal("0.01")
+_NOT_NUMBER = re.compile(r"[^0-9,.\-]")
+_THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(,\d{3})+$")
+_THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+
+
+class ValueProblem(ValueError):
+    """A cell that cannot be read; the message is the reject reason."""
+
+
+def parse_amount(text: str, decimal_comma: bool | None) -> Decimal:
+    """`12.50`, `12,50`, `1.234,56`, `$1,149.00`, `($33.62)`, `-4.00 EUR` -> Decimal with two places.
+
+    `decimal_comma`: True reads `1.234,56`; None decides per value (the last of
+    `.` and `,` is the decimal mark; a lone `,` with 1-2 digits after it too).
+    """
+    raw = text.strip()
+    if not raw:
+        raise ValueProblem("the amount is empty")
+    negative = raw.startswith("(") and raw.endswith(")")
+    cleaned = _NOT_NUMBER.sub("", raw)
+    if cleaned.endswith("-"):
+        negative, cleaned = True, cleaned[:-1]
+    if cleaned.startswith("-"):
+        negative, cleaned = not negative, cleaned[1:]
+    if not cleaned or not any(ch.isdigit() for ch in cleaned) or "-" in cleaned:
+        raise ValueProblem(f"amount {text!r} is not a number")
+    number = _normalise(cleaned, decimal_comma)
+    try:
+        value = Decimal(number)
+    except InvalidOperation:
+        raise ValueProblem(f"amount {text!r} is not a number") from None
+    if value != value.quantize(CENT):
+        raise ValueProblem(f"amount {text!r} has more than two decimals")
+    return -value.quantize(CENT) if negative else value.quantize(CENT)
+
+
+def _normalise(cleaned: str, decimal_comma: bool | None) -> str:
+    if decimal_comma:
+        return cleaned.replace(".", "").replace(",", ".")
+    if "," in cleaned and "." in cleaned:
+        if cleaned.rfind(",") > cleaned.rfind("."):
+            return cleaned.replace(".", "").replace(",", ".")
+        return cleaned.replace(",", "")
+    if "," in cleaned:
+        return cleaned.replace(",", "") if _THOUSANDS_COMMA.match(cleaned) else cleaned.replace(",", ".")
+    if decimal_comma is None and _THOUSANDS_DOT.match(cleaned) and cleaned.count(".") > 1:
+        return cleaned.replace(".", "")
+    return cleaned
+
+
+def parse_quantity(text: str | None, decimal_comma: bool | None) -> Decimal:
+    if text is None or not text.strip():
+        return Decimal(1)
+    raw = text.strip().replace(" ", "")
+    try:
+        value = Decimal(raw.replace(",", ".") if decimal_comma is not False else raw)
+    except InvalidOperation:
+        raise ValueProblem(f"quantity {text!r} is not a number") from None
+    if not value.is_finite() or value == 0:
+        raise ValueProblem(f"quantity {text!r} is not a usable quantity")
+    return abs(value)
+
+
+_DE_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_SPACED_OFFSET = re.compile(r"^(.*\d)\s+([+-]\d{2}):?(\d{2})$")
+_EXCEL = re.compile(r"^\d{5}(\.\d+)?$")
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def parse_when(text: str, zone: ZoneInfo, time_text: str | None = None) -> dt.datetime:
+    """ISO 8601 (with `T` or a space, with or without an offset), `dd.mm.yyyy[ HH:MM]`, SumUp's
+    `dd.mm.yyyy, HH:MM`, Shopify's `2025-12-07 19:08:25 +0000`, Excel serial days.
+
+    A separate time column (Square, old SumUp) is joined to a bare date.  No
+    offset means the programme's zone; a bare date means 12:00 there.
+    """
+    raw = text.strip()
+    if time_text and time_text.strip() and ":" not in raw:
+        raw = f"{raw} {time_text.strip()}"
+    if not raw:
+        raise ValueProblem("the date is empty")
+    value = _parse(raw)
+    if value is None:
+        raise ValueProblem(f"date {text!r} is not a date")
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=zone) if value.tzinfo is None else value
+    return dt.datetime.combine(value, dt.time(12, 0), tzinfo=zone)
+
+
+def _parse(raw: str) -> dt.date | dt.datetime | None:
+    try:
+        if len(raw) == 10 and raw[4] == "-":
+            return dt.date.fromisoformat(raw)
+        return dt.datetime.fromisoformat(raw)
+    except ValueError:
+        pass
+    spaced = _SPACED_OFFSET.match(raw)
+    if spaced:
+        try:
+            return dt.datetime.fromisoformat(f"{spaced.group(1)}{spaced.group(2)}:{spaced.group(3)}")
+        except ValueError:
+            return None
+    german = _DE_DATE.match(raw)
+    if german:
+        day, month, year, hour, minute, second = german.groups()
+        full_year = int(year) + (2000 if len(year) == 2 else 0)
+        try:
+            if hour is None:
+                return dt.date(full_year, int(month), int(day))
+            return dt.datetime(full_year, int(month), int(day), int(hour), int(minute), int(second or 0))
+        except ValueError:
+            return None
+    if _EXCEL.match(raw):
+        return EXCEL_EPOCH + dt.timedelta(days=float(raw))
+    return None
+
+
+# Square writes the zone's display name; the ones seen or likely in exports.
+ZONE_NAMES = {
+    "eastern time (us & canada)": "America/New_York",
+    "central time (us & canada)": "America/Chicago",
+    "mountain time (us & canada)": "America/Denver",
+    "pacific time (us & canada)": "America/Los_Angeles",
+    "alaska": "America/Anchorage",
+    "hawaii": "Pacific/Honolulu",
+    "london": "Europe/London",
+    "berlin": "Europe/Berlin",
+    "paris": "Europe/Paris",
+    "sydney": "Australia/Sydney",
+    "tokyo": "Asia/Tokyo",
+}
+
+
+def zone_for(name: str, default: ZoneInfo) -> ZoneInfo:
+    """An IANA zone for a zone column (an IANA name or a display name); else the programme's zone."""
+    raw = name.strip()
+    if not raw:
+        return default
+    key = ZONE_NAMES.get(raw.lower(), raw)
+    try:
+        return ZoneInfo(key)
+    except (ValueError, KeyError, OSError):
+        return default
