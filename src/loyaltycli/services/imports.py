@@ -240,7 +240,8 @@ class Importer:
             for row in draft.rows:
                 self._parse_row(draft, row, zone)
         except ValueProblem as exc:
-            bad: Row = next((r for r in draft.rows if r.kind == "bad"), None) or getattr(exc, "row", first)
+            marked = next((r for r in draft.rows if r.kind == "bad"), None)
+            bad = marked if marked is not None else getattr(exc, "row", first)
             draft.problem = (bad, str(exc))
         self.seen.add(draft.receipt_id)
 
