@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 from loyaltycli.errors import BadInputError
@@ -38,6 +39,7 @@ def local_date(instant: dt.datetime, tz: ZoneInfo) -> dt.date:
     return instant.astimezone(tz).date()
 
 
+@functools.lru_cache(maxsize=4096)
 def add_months(day: dt.date, months: int) -> dt.date:
     """Calendar months, clamped to the month's last day (2026-01-31 + 1 month = 2026-02-28)."""
     years, month0 = divmod(day.month - 1 + months, 12)

@@ -2,12 +2,15 @@
 
 `compute_earning` is the one implementation of the rules: `purchase`,
 `purchase --dry-run` and `import` all call it.  Fractions stay exact
-(Decimal) until the single rounding per receipt.
+(Decimal) until the single rounding per receipt.  What a programme implies
+for every receipt (exclusion sets, rates, campaigns by day) is worked out
+once per programme in `_Rules`, so a year of sales costs little more than a day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
@@ -16,9 +19,11 @@ from loyaltycli.domain.receipts import Line, ReceiptInput
 from loyaltycli.domain.tiers import multiplier_of
 
 ROUNDING = {"floor": ROUND_FLOOR, "round": ROUND_HALF_UP, "ceil": ROUND_CEILING}
+ZERO = Decimal(0)
+ONE = Decimal(1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinePoints:
     """The breakdown of one line: whether it earns, at what rate, under which campaign."""
 
@@ -33,7 +38,7 @@ class LinePoints:
     points: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Earning:
     """Everything a receipt earns, before it is booked."""
 
@@ -59,22 +64,75 @@ class Earning:
         return tuple(dict.fromkeys(c for c in seen if c))
 
 
+class _Rules:
+    """What a programme says about any line, prepared once: exclusions, rates, campaigns."""
+
+    def __init__(self, program: Program) -> None:
+        earn = program.earn
+        self.program = program
+        self.gift = frozenset(earn.gift_card_categories)
+        self.excluded = frozenset(earn.exclude_categories)
+        self.skus = frozenset(earn.exclude_skus)
+        self.rates = dict(earn.category_rates)
+        self.base = earn.points_per_unit
+        self.min_spend = earn.min_spend
+        self.rounding = ROUNDING[earn.rounding]
+        self.campaigns = program.campaigns
+        self.cards = [(card, frozenset(card.categories), frozenset(card.skus)) for card in program.stamp_cards]
+
+    def eligibility(self, category: str, sku: str | None) -> str | None:
+        """Why a line earns nothing, or None when it is eligible."""
+        if category:
+            if category in self.gift:
+                return "gift card"
+            if category in self.excluded:
+                return f"category {category} excluded"
+        if sku and sku in self.skus:
+            return f"SKU {sku} excluded"
+        return None
+
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 - one _Rules per programme, kept for the process
+    def active(self, day: dt.date, channel: str) -> tuple[Campaign, ...]:
+        """Campaigns running on `day` for `channel` (the receipt minimum is checked per receipt)."""
+        return tuple(
+            c for c in self.campaigns if c.starts <= day <= c.ends and (not c.channels or channel in c.channels)
+        )
+
+
+_RULES: dict[int, _Rules] = {}
+
+
+def _rules(program: Program) -> _Rules:
+    """The prepared rules of a programme (programmes are immutable; keyed by identity)."""
+    rules = _RULES.get(id(program))
+    if rules is None or rules.program is not program:
+        if len(_RULES) > 64:
+            _RULES.clear()
+        rules = _RULES[id(program)] = _Rules(program)
+    return rules
+
+
 def compute_earning(program: Program, receipt: ReceiptInput, tier: TierLevel | None) -> Earning:
     """Points for one receipt under `program`, for a member holding `tier` before this purchase."""
-    earn = program.earn
-    judged = [_eligibility(program, line) for line in receipt.lines]
-    eligible_spend = sum((line.amount for line, (ok, _) in zip(receipt.lines, judged, strict=True) if ok), Decimal(0))
-    below = eligible_spend < earn.min_spend or eligible_spend <= 0
-    active = _active_campaigns(program, receipt, eligible_spend)
+    rules = _rules(program)
+    keys = [normalise_category(line.category) for line in receipt.lines]
+    reasons = [rules.eligibility(key, line.sku) for key, line in zip(keys, receipt.lines, strict=True)]
+    eligible_spend = sum((ln.amount for ln, why in zip(receipt.lines, reasons, strict=True) if why is None), ZERO)
+    below = eligible_spend < rules.min_spend or eligible_spend <= 0
+    running = rules.active(receipt.day, normalise_category(receipt.channel))
+    active = [c for c in running if eligible_spend >= c.min_spend] if running else []
     lines = tuple(
-        _line_points(program, line, ok, reason, active, below)
-        for line, (ok, reason) in zip(receipt.lines, judged, strict=True)
+        _line_points(rules, line, key, why, active, below)
+        for line, key, why in zip(receipt.lines, keys, reasons, strict=True)
     )
     multiplier = multiplier_of(tier)
-    exact = sum((line.points for line in lines), Decimal(0)) * multiplier
-    rounded = max(0, _round(exact, earn.rounding))
-    bonus = {} if below else _campaign_bonuses(active, lines)
-    without = max(0, _round(sum((_base(p) for p in lines), Decimal(0)) * multiplier, earn.rounding))
+    exact = sum((line.points for line in lines), ZERO) * multiplier
+    rounded = max(0, int(exact.to_integral_value(rounding=rules.rounding)))
+    bonus = {} if below or not active else _campaign_bonuses(active, lines)
+    extra = 0
+    if active:
+        without = sum((_base(p) for p in lines), ZERO) * multiplier
+        extra = rounded - max(0, int(without.to_integral_value(rounding=rules.rounding))) + sum(bonus.values())
     return Earning(
         lines=lines,
         eligible_spend=eligible_spend,
@@ -84,61 +142,33 @@ def compute_earning(program: Program, receipt: ReceiptInput, tier: TierLevel | N
         exact=exact,
         rounded=rounded,
         campaign_bonus=bonus,
-        campaign_extra=rounded - without + sum(bonus.values()),
-        stamps=stamps_of(program.stamp_cards, receipt.lines),
+        campaign_extra=extra,
+        stamps=_stamps(rules, receipt.lines, keys) if rules.cards else {},
     )
 
 
-def _eligibility(program: Program, line: Line) -> tuple[bool, str | None]:
-    earn = program.earn
-    category = line.category_key
-    if category and category in earn.gift_card_categories:
-        return False, "gift card"
-    if category and category in earn.exclude_categories:
-        return False, f"category {category} excluded"
-    if line.sku and line.sku in earn.exclude_skus:
-        return False, f"SKU {line.sku} excluded"
-    return True, None
-
-
-def _active_campaigns(program: Program, receipt: ReceiptInput, eligible_spend: Decimal) -> list[Campaign]:
-    channel = normalise_category(receipt.channel)
-    return [
-        c
-        for c in program.campaigns
-        if c.starts <= receipt.day <= c.ends
-        and (not c.channels or channel in c.channels)
-        and eligible_spend >= c.min_spend
-    ]
-
-
 def _line_points(
-    program: Program, line: Line, eligible: bool, reason: str | None, active: list[Campaign], below: bool
+    rules: _Rules, line: Line, key: str, reason: str | None, active: list[Campaign], below: bool
 ) -> LinePoints:
-    rate = program.earn.category_rates.get(line.category_key, program.earn.points_per_unit)
-    campaign, multiplier = None, Decimal(1)
-    if eligible:
-        matching = [c for c in active if not c.categories or line.category_key in c.categories]
+    if reason is not None:
+        return LinePoints(line.amount, key, line.sku, False, reason, ZERO, None, ONE, ZERO)
+    rate = rules.rates.get(key, rules.base)
+    campaign, multiplier = None, ONE
+    if active:
+        matching = [c for c in active if not c.categories or key in c.categories]
         if matching:
             best = max(matching, key=lambda c: c.multiplier)
             campaign, multiplier = best.id, best.multiplier
-    earns = eligible and not below
+    if below:
+        return LinePoints(line.amount, key, line.sku, True, "below minimum spend", rate, campaign, multiplier, ZERO)
     return LinePoints(
-        amount=line.amount,
-        category=line.category_key,
-        sku=line.sku,
-        eligible=eligible,
-        reason=reason if not eligible else ("below minimum spend" if below else None),
-        rate=rate if eligible else Decimal(0),
-        campaign=campaign,
-        multiplier=multiplier,
-        points=line.amount * rate * multiplier if earns else Decimal(0),
+        line.amount, key, line.sku, True, None, rate, campaign, multiplier, line.amount * rate * multiplier
     )
 
 
 def _base(line: LinePoints) -> Decimal:
     """A line's points without its campaign multiplier (to tell what the campaign added)."""
-    return line.points / line.multiplier if line.multiplier else line.points
+    return line.points / line.multiplier
 
 
 def _campaign_bonuses(active: list[Campaign], lines: tuple[LinePoints, ...]) -> dict[str, int]:
@@ -151,18 +181,29 @@ def _campaign_bonuses(active: list[Campaign], lines: tuple[LinePoints, ...]) -> 
     return bonus
 
 
-def _round(value: Decimal, rounding: str) -> int:
-    return int(value.to_integral_value(rounding=ROUNDING[rounding]))
+def _stamps(rules: _Rules, lines: tuple[Line, ...], keys: list[str]) -> dict[str, int]:
+    stamps: dict[str, int] = {}
+    for card, categories, skus in rules.cards:
+        units = sum(
+            int(line.quantity)
+            for line, key in zip(lines, keys, strict=True)
+            if line.amount > 0 and (key in categories or (line.sku and line.sku in skus))
+        )
+        if units:
+            stamps[card.id] = units
+    return stamps
 
 
 def stamps_of(cards: tuple[StampCard, ...], lines: tuple[Line, ...]) -> dict[str, int]:
     """Units bought in each stamp card's categories or SKUs (discount lines add none)."""
+    index = [(card, frozenset(card.categories), frozenset(card.skus)) for card in cards]
+    keys = [normalise_category(line.category) for line in lines]
     stamps: dict[str, int] = {}
-    for card in cards:
+    for card, categories, skus in index:
         units = sum(
-            int(line.quantity)
-            for line in lines
-            if line.amount > 0 and (line.category_key in card.categories or (line.sku and line.sku in card.skus))
+            int(ln.quantity)
+            for ln, k in zip(lines, keys, strict=True)
+            if ln.amount > 0 and (k in categories or (ln.sku and ln.sku in skus))
         )
         if units:
             stamps[card.id] = units

@@ -9,6 +9,7 @@ parses to the same programme.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import tomllib
 from decimal import Decimal
@@ -61,6 +62,7 @@ def _categories(values: list[str]) -> tuple[str, ...]:
     return tuple(normalise_category(v) for v in values)
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_category(category: str | None) -> str:
     """Categories match case-insensitively and without surrounding blanks."""
     return (category or "").strip().lower()

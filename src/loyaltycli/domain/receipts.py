@@ -9,7 +9,7 @@ from decimal import Decimal
 from loyaltycli.domain.program import normalise_category
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """One line of a receipt; a negative amount is a discount line."""
 
@@ -23,7 +23,7 @@ class Line:
         return normalise_category(self.category)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReceiptInput:
     """What a purchase is: its lines, the local day it happened on, and the channel."""
 

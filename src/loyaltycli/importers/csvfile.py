@@ -99,7 +99,7 @@ def rows(sales: SalesFile) -> Iterator[tuple[int, list[str]]]:
         try:
             for record in reader:
                 number += 1
-                if number == 1 or not any(cell.strip() for cell in record):
+                if number == 1 or not any(record):
                     continue
                 yield number, record
         except csv.Error as exc:

@@ -7,6 +7,7 @@ preset reads, and what was inferred rather than seen, is in the README.
 
 from __future__ import annotations
 
+import operator
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ FIELDS = (
 REQUIRED = ("receipt", "date", "amount")
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One CSV record with its fields picked out (still text) and what the format made of it."""
 
@@ -44,7 +45,7 @@ class Row:
     refund_amount: str | None = None  # an order-level refund (Shopify) that follows the purchase
 
     def get(self, name: str) -> str:
-        return self.fields.get(name, "").strip()
+        return self.fields.get(name, "")
 
 
 @dataclass(frozen=True)
@@ -202,17 +203,27 @@ SUMUP = Format(
 FORMATS = {f.name: f for f in (GENERIC, SHOPIFY, SQUARE, SUMUP)}
 
 
-@dataclass(frozen=True)
 class ColumnMap:
     """Where each field is in this file's header (an index), and the format's row adapter."""
 
-    fmt: Format
-    index: dict[str, int]
+    def __init__(self, fmt: Format, index: dict[str, int]) -> None:
+        self.fmt = fmt
+        self.index = index
+        self._names = tuple(index)
+        self._pick = operator.itemgetter(*index.values())
+        self._width = max(index.values()) + 1
+        self._plain = fmt.adapt is _generic
 
     def row(self, number: int, cells: list[str]) -> Row:
-        fields = {name: cells[i] if i < len(cells) else "" for name, i in self.index.items()}
+        if len(cells) >= self._width:
+            picked = self._pick(cells)
+            values = picked if isinstance(picked, tuple) else (picked,)
+            fields = dict(zip(self._names, map(str.strip, values), strict=True))
+        else:
+            fields = {n: cells[i].strip() if i < len(cells) else "" for n, i in self.index.items()}
         row = Row(number, cells, fields)
-        self.fmt.adapt(row)
+        if not self._plain or fields.get("refund_of"):
+            self.fmt.adapt(row)
         return row
 
 

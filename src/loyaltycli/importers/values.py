@@ -17,12 +17,17 @@ class ValueProblem(ValueError):
     """A cell that cannot be read; the message is the reject reason."""
 
 
+_SIMPLE = re.compile(r"-?\d+(\.\d{1,2})?")
+
+
 def parse_amount(text: str, decimal_comma: bool | None) -> Decimal:
     """`12.50`, `12,50`, `1.234,56`, `$1,149.00`, `($33.62)`, `-4.00 EUR` -> Decimal with two places.
 
     `decimal_comma`: True reads `1.234,56`; None decides per value (the last of
     `.` and `,` is the decimal mark; a lone `,` with 1-2 digits after it too).
     """
+    if _SIMPLE.fullmatch(text):  # the common case: 12.50
+        return Decimal(text)
     raw = text.strip()
     if not raw:
         raise ValueProblem("the amount is empty")
@@ -58,9 +63,14 @@ def _normalise(cleaned: str, decimal_comma: bool | None) -> str:
     return cleaned
 
 
+ONE = Decimal(1)
+
+
 def parse_quantity(text: str | None, decimal_comma: bool | None) -> Decimal:
-    if text is None or not text.strip():
-        return Decimal(1)
+    if not text or text == "1":
+        return ONE
+    if not text.strip():
+        return ONE
     raw = text.strip().replace(" ", "")
     try:
         value = Decimal(raw.replace(",", ".") if decimal_comma is not False else raw)

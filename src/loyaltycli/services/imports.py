@@ -40,7 +40,7 @@ from loyaltycli.storage.models import Member, Receipt
 from loyaltycli.storage.state import MemberState, load_states, new_state
 from loyaltycli.storage.writer import CreditPlan, PurchaseWriter, StandaloneCredit
 
-BATCH_RECEIPTS = 1000
+BATCH_RECEIPTS = 5000
 
 
 @dataclass(frozen=True)
@@ -246,23 +246,23 @@ class Importer:
         self.seen.add(draft.receipt_id)
 
     def _parse_row(self, draft: Draft, row: Row, zone: ZoneInfo) -> None:
+        f = row.fields
         try:
-            if draft.when is None and row.get("date"):
-                row_zone = zone_for(row.get("timezone"), zone)
-                draft.when = parse_when(row.get("date"), row_zone, row.get("time") or None)
-            elif not row.get("date") and draft.when is None:
-                raise ValueProblem("the date is empty")
-            draft.member_ref = draft.member_ref or row.get("member")
-            draft.name = draft.name or row.get("name")
-            draft.channel = draft.channel or row.get("channel") or None
-            draft.store = draft.store or row.get("store") or None
-            amount = parse_amount(row.get("amount"), self.options.decimal_comma)
+            if draft.when is None:
+                if not f.get("date"):
+                    raise ValueProblem("the date is empty")
+                row_zone = zone_for(f.get("timezone", ""), zone)
+                draft.when = parse_when(f["date"], row_zone, f.get("time") or None)
+            if not draft.member_ref:
+                draft.member_ref, draft.name = f.get("member", ""), f.get("name", "")
+                draft.channel, draft.store = f.get("channel") or None, f.get("store") or None
+            amount = parse_amount(f.get("amount", ""), self.options.decimal_comma)
             if draft.kind == "refund":
-                draft.refund_of = draft.refund_of or row.get("refund_of")
+                draft.refund_of = draft.refund_of or f.get("refund_of", "")
                 draft.refund_amount = (draft.refund_amount or Decimal(0)) + abs(amount)
                 return
-            quantity = parse_quantity(row.get("quantity"), self.options.decimal_comma)
-            draft.lines.append(Line(amount, row.get("category"), row.get("sku") or None, quantity))
+            quantity = parse_quantity(f.get("quantity"), self.options.decimal_comma)
+            draft.lines.append(Line(amount, f.get("category", ""), f.get("sku") or None, quantity))
             if row.discount:
                 draft.lines.append(Line(-abs(parse_amount(row.discount, self.options.decimal_comma)), ""))
             if row.refund_amount:

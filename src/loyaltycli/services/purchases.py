@@ -197,14 +197,8 @@ class Planner:
 
 
 def _line_row(line: Line, points: Any) -> LineRow:
-    return LineRow(
-        sku=line.sku,
-        category=line.category or None,
-        quantity_milli=int(line.quantity * 1000),
-        amount_cents=to_cents(line.amount),
-        eligible=points.eligible,
-        campaign_id=points.campaign,
-    )
+    quantity = 1000 if line.quantity == 1 else int(line.quantity * 1000)
+    return LineRow(line.sku, line.category or None, quantity, to_cents(line.amount), points.eligible, points.campaign)
 
 
 def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> PurchaseResult:

@@ -74,11 +74,15 @@ class Codec:
 
     def __init__(self, conn: Connection) -> None:
         self.text_dates = conn.dialect.name == "sqlite"
+        self._days: dict[dt.date, str] = {}
 
     def day(self, value: dt.date | None) -> Any:
         if value is None or not self.text_dates:
             return value
-        return value.isoformat()
+        text = self._days.get(value)
+        if text is None:
+            text = self._days[value] = value.isoformat()
+        return text
 
     def instant(self, value: dt.datetime | None) -> Any:
         if value is None or not self.text_dates:

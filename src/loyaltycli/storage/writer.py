@@ -29,7 +29,7 @@ from loyaltycli.storage.models import (
 from loyaltycli.storage.state import MemberState
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LineRow:
     sku: str | None
     category: str | None
@@ -185,7 +185,7 @@ class PurchaseWriter:
         self._write_states(states)
 
     def _insert(self, items: list[PurchasePlan | StandaloneCredit]) -> None:
-        day, instant = self.codec.day, self.codec.instant
+        day, instant, flag = self.codec.day, self.codec.instant, self.codec.flag
         plans = [p for p in items if isinstance(p, PurchasePlan)]
         receipt_ids = iter(reserve_ids(self.conn, table_of(Receipt), len(plans)))
         line_ids = iter(reserve_ids(self.conn, table_of(ReceiptLine), sum(len(p.lines) for p in plans)))
@@ -253,7 +253,7 @@ class PurchaseWriter:
                         line.category,
                         line.quantity_milli,
                         line.amount_cents,
-                        self.codec.flag(line.eligible),
+                        flag(line.eligible),
                         line.campaign_id,
                     )
                 )
