@@ -1,0 +1,246 @@
+"""Sales CSV import (SPEC §4): presets, real-world files, rejects, idempotency, same rules as purchase."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Cli
+
+DATA = Path(__file__).parent / "data"
+PROGRAM = """\
+[program]
+name = "Import Shop"
+currency = "EUR"
+timezone = "Europe/Berlin"
+
+[earn]
+points_per_unit = 1
+rounding = "floor"
+exclude_categories = ["tobacco"]
+
+[earn.category_rates]
+books = 2
+"""
+
+
+@pytest.fixture
+def shop(tmp_path: Path, program_file: Any, clock: Any) -> Cli:
+    cli = Cli(tmp_path / "import.db")
+    cli("init", "--program", str(program_file(PROGRAM, "import.toml")))
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    cli("enroll", "Ben", "--email", "ben@example.com")
+    return cli
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> str:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return str(path)
+
+
+def points(cli: Cli, who: str) -> int:
+    """Available plus pending: some fixtures are dated after the tests' pinned clock."""
+    shown = cli.json("member", "show", who)["points"]
+    return int(shown["available"]) + int(shown["pending"])
+
+
+def test_generic_rows_group_into_receipts_with_discounts_and_refunds(shop: Cli, tmp_path: Path) -> None:
+    path = write(tmp_path, "sales.csv", (
+        "Receipt,Date,Member,Amount,Category,SKU,Quantity,Channel,Store,Refund_Of\n"
+        "R1,2026-05-01T10:00,anna@example.com,20.00,books,B1,1,store,Mitte,\n"
+        "R1,2026-05-01T10:00,anna@example.com,10.00,food,F1,2,store,Mitte,\n"
+        "R1,2026-05-01T10:00,anna@example.com,-5.00,food,,,store,Mitte,\n"
+        "R1,2026-05-01T10:00,anna@example.com,8.00,tobacco,T1,1,store,Mitte,\n"
+        "R2,2026-05-02,,15.00,food,,,,,\n"
+        "R3,2026-05-03,ben@example.com,30.00,food,,,,,\n"
+        "RF3,2026-05-04,ben@example.com,-10.00,,,,,,R3\n"
+    ))
+    doc = shop.json("import", path)
+    assert (doc["rows"], doc["receipts"], doc["imported"], doc["refunds"], doc["rejected"]) == (7, 4, 3, 1, 0)
+    assert doc["anonymous"] == 1
+    assert points(shop, "anna@example.com") == 40 + 10 - 5  # books x2, food, discount; tobacco excluded
+    assert points(shop, "ben@example.com") == 30 - 10
+    summary = shop.json("report", "summary")
+    assert summary["sales"]["anonymous"] == "15.00" and summary["sales"]["members"] == "53.00"
+    assert shop.json("verify")["ok"]
+
+
+def test_import_earns_exactly_what_purchase_gives(tmp_path: Path, program_file: Any, clock: Any) -> None:
+    rows = [("A", "2026-04-01T09:00", "anna@example.com", "12.35", "books"),
+            ("A", "2026-04-01T09:00", "anna@example.com", "3.99", "food"),
+            ("B", "2026-04-02T12:00", "ben@example.com", "99.99", "food"),
+            ("C", "2026-04-03T12:00", "anna@example.com", "7.50", "tobacco"),
+            ("C", "2026-04-03T12:00", "anna@example.com", "7.50", "food")]
+    via_import = Cli(tmp_path / "a.db")
+    via_purchase = Cli(tmp_path / "b.db")
+    for cli in (via_import, via_purchase):
+        cli("init", "--program", str(program_file(PROGRAM, "p.toml")))
+        cli("enroll", "Anna", "--email", "anna@example.com")
+        cli("enroll", "Ben", "--email", "ben@example.com")
+    path = write(tmp_path, "s.csv", "receipt,date,member,amount,category\n" + "".join(",".join(r) + "\n" for r in rows))
+    via_import("import", path)
+    for receipt in ("A", "B", "C"):
+        lines = [r for r in rows if r[0] == receipt]
+        args = [arg for r in lines for arg in ("--line", f":{r[4]}:1:{r[3]}")]
+        via_purchase("purchase", lines[0][2], "-", *args, "--receipt", receipt, "--date", lines[0][1])
+    assert ledger(via_import) == ledger(via_purchase)
+
+
+def ledger(cli: Cli) -> list[tuple[Any, ...]]:
+    con = sqlite3.connect(cli.db)
+    try:
+        return con.execute(
+            "SELECT m.id, e.kind, e.points, e.business_date, r.receipt_id, l.available_on, l.expires_on "
+            "FROM ledger_entry e JOIN member m ON m.pk = e.member_pk LEFT JOIN receipt r ON r.pk = e.receipt_pk "
+            "LEFT JOIN point_lot l ON l.entry_pk = e.pk ORDER BY e.pk"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_reimporting_the_same_file_changes_nothing(shop: Cli, tmp_path: Path) -> None:
+    path = write(tmp_path, "s.csv", "receipt,date,member,amount\nR1,2026-05-01,anna@example.com,10.00\n"
+                                    "R2,2026-05-01,ben@example.com,20.00\n")
+    shop("import", path)
+    before = ledger(shop)
+    doc = shop.json("import", path)
+    assert (doc["imported"], doc["duplicates"]) == (0, 2)
+    assert ledger(shop) == before
+
+
+def test_rejected_rows_go_to_the_rejects_file_and_the_rest_is_imported(shop: Cli, tmp_path: Path) -> None:
+    shop("member", "block", "ben@example.com", "--reason", "test")
+    path = write(tmp_path, "s.csv", (
+        "receipt,date,member,amount,category\n"
+        "R1,2026-05-01,anna@example.com,10.00,food\n"
+        "R2,2026-02-30,anna@example.com,10.00,food\n"
+        "R3,2026-05-01,anna@example.com,abc,food\n"
+        "R4,2026-05-01,nobody@example.com,10.00,food\n"
+        "R5,2026-05-01,ben@example.com,10.00,food\n"
+        "R6,2026-05-01,anna@example.com,6.00,food\n"
+        "R6,2026-05-01,anna@example.com,1.2.3,food\n"
+        "Total,,,1234.56,\n"
+    ))
+    rejects = tmp_path / "rejects.csv"
+    result = shop("import", path, "--rejects", str(rejects), "--json", expect=1)
+    doc = json.loads(result.stdout)
+    assert doc["imported"] == 1 and doc["rejected"] == 7
+    for row in (3, 4, 5, 6, 7, 8, 9):
+        assert f"row {row} " in result.stderr
+    with open(rejects, encoding="utf-8") as fh:
+        got = list(csv.DictReader(fh))
+    assert [r["receipt"] for r in got] == ["R2", "R3", "R4", "R5", "R6", "R6", "Total"]
+    assert all(r["reason"] for r in got)
+    assert "blocked" in got[3]["reason"] and "unknown member" in got[2]["reason"]
+    assert points(shop, "anna@example.com") == 10
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("missing.csv", None, ["missing.csv", "no such file"]),
+        ("empty.csv", "", ["empty.csv", "empty"]),
+        ("noheader.csv", "R1,2026-05-01,anna@example.com,10.00\n", ["noheader.csv", "header"]),
+        ("nodate.csv", "receipt,member,amount\nR1,anna@example.com,10.00\n", ["nodate.csv", "date"]),
+        ("binary.csv", "\x00\x01\x02garbage", ["binary.csv", "not a text"]),
+    ],
+)
+def test_unreadable_files_exit_2_and_write_nothing(shop: Cli, tmp_path: Path, name: str, content: str | None,
+                                                   words: list[str]) -> None:
+    from tests.conftest import fingerprint
+
+    path = str(tmp_path / name) if content is None else write(tmp_path, name, content)
+    before = fingerprint(shop.db)
+    result = shop("import", path, expect=2)
+    assert fingerprint(shop.db) == before
+    for word in words:
+        assert word in result.stderr
+
+
+def test_real_world_files(shop: Cli, tmp_path: Path) -> None:
+    german = write(tmp_path, "de.csv", (
+        "\ufeffReceipt;Date;Member;Amount;Category\r\n"
+        "D1;01.05.2026 10:30;anna@example.com;1.234,56;food\r\n"
+        "\r\n"
+        "D2;02.05.2026;anna@example.com;10,50;Bücher\r\n"
+    ), encoding="cp1252".replace("cp1252", "utf-8"))
+    doc = shop.json("import", german)
+    assert doc["imported"] == 2 and doc["rejected"] == 0
+    assert points(shop, "anna@example.com") == 1234 + 10
+    windows = write(tmp_path, "win.csv", "receipt\tdate\tmember\tamount\tcategory\r\n"
+                    "W1\t2026-05-03T12:00+02:00\tanna@example.com\t5.00\tGemüse\r\n", encoding="cp1252")
+    assert shop.json("import", windows)["imported"] == 1
+    quoted = write(tmp_path, "q.csv", 'receipt,date,member,amount,category\n"Q1","2026-05-04","anna@example.com",'
+                   '"2.00","food, fresh\nand local"\n')
+    assert shop.json("import", quoted)["imported"] == 1
+    assert points(shop, "anna@example.com") == 1234 + 10 + 5 + 2
+
+
+def test_enroll_unknown_gives_the_signup_bonus(tmp_path: Path, program_file: Any, clock: Any) -> None:
+    cli = Cli(tmp_path / "e.db")
+    cli("init", "--program", str(program_file(PROGRAM + "\n[bonuses]\nsignup = 25\n", "e.toml")))
+    path = write(tmp_path, "s.csv", "receipt,date,member,amount\nR1,2026-05-01,new@example.com,10.00\n"
+                                    "R2,2026-05-02,new@example.com,10.00\nR3,2026-05-02,+49 170 5555555,1.00\n")
+    doc = cli.json("import", path, "--enroll-unknown")
+    assert doc["enrolled"] == 2 and doc["imported"] == 3
+    assert points(cli, "new@example.com") == 45
+    assert cli.json("member", "show", "0170 5555555")["points"]["available"] == 26
+    assert cli.json("verify")["ok"]
+
+
+def test_dry_run_writes_nothing(shop: Cli, tmp_path: Path) -> None:
+    from tests.conftest import fingerprint
+
+    path = write(tmp_path, "s.csv", "receipt,date,member,amount\nR1,2026-05-01,new@example.com,10.00\n")
+    before = fingerprint(shop.db)
+    doc = shop.json("import", path, "--dry-run", "--enroll-unknown")
+    assert doc["imported"] == 1 and doc["enrolled"] == 1 and doc["dry_run"]
+    assert fingerprint(shop.db) == before
+
+
+def test_shopify_orders_export(shop: Cli) -> None:
+    doc = shop.json("import", str(DATA / "shopify_orders_export.csv"), "--format", "shopify")
+    assert (doc["imported"], doc["refunds"], doc["skipped"], doc["rejected"]) == (2, 1, 1, 0)
+    assert points(shop, "anna@example.com") == 76  # 2 x 36.98 + 12.00 - 9.56 = 76.40
+    assert points(shop, "ben@example.com") == 30  # 50, then 20.00 of 50.00 refunded
+    statement = shop.json("statement", "ben@example.com")["entries"]
+    assert [(e["kind"], e["points"]) for e in statement] == [("earn", 50), ("refund", -20)]
+    again = shop.json("import", str(DATA / "shopify_orders_export.csv"), "--format", "shopify")
+    assert again["imported"] == 0 and again["duplicates"] == 2
+
+
+def test_square_item_sales(shop: Cli) -> None:
+    doc = shop.json("import", str(DATA / "square_items.csv"), "--format", "square")
+    assert (doc["imported"], doc["refunds"], doc["rejected"]) == (2, 1, 0)
+    assert points(shop, "anna@example.com") == 11 - 4  # 8.72 + 2.73 = 11.45; refund 4.36 of it
+    assert points(shop, "ben@example.com") == 1049  # "$1,149.00" less $100.00
+
+
+def test_sumup_sales_report_in_german(shop: Cli) -> None:
+    doc = shop.json("import", str(DATA / "sumup_verkaufsbericht.csv"), "--format", "sumup")
+    assert (doc["imported"], doc["anonymous"], doc["skipped"], doc["refunds"]) == (2, 2, 1, 1)
+    summary = shop.json("report", "summary")
+    assert summary["sales"]["anonymous"] == "1242.16"  # 7.60 + 2.50 + 1234.56 - 2.50
+
+
+def test_sumup_with_a_mapped_member_column(shop: Cli, tmp_path: Path) -> None:
+    mapping = write(tmp_path, "map.toml", '[columns]\nmember = "Konto"\n')
+    shop("enroll", "Café", "--email", "cafe@example.com")
+    doc = shop.json("import", str(DATA / "sumup_verkaufsbericht.csv"), "--format", "sumup", "--mapping", mapping)
+    assert doc["anonymous"] == 0
+    assert points(shop, "cafe@example.com") == 10 + 1234 - 2
+
+
+def test_map_option_names_columns(shop: Cli, tmp_path: Path) -> None:
+    path = write(tmp_path, "odd.csv", "Bon,Zeit,Kunde,Betrag\nB1,2026-05-01,anna@example.com,9.99\n")
+    shop("import", path, expect=2)
+    doc = shop.json("import", path, "--map", "receipt=Bon", "--map", "date=Zeit", "--map", "member=Kunde",
+                    "--map", "amount=Betrag")
+    assert doc["imported"] == 1
+    shop("import", path, "--map", "receipt=Nope", expect=2)
