@@ -17,13 +17,27 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_db(path: Path, members: int) -> None:
-    subprocess.run([*loyalty(), "--db", str(path), "init", "--program", str(ROOT / "programs" / "beauty.toml")],
-                   check=True, capture_output=True, env=env())
+    subprocess.run(
+        [*loyalty(), "--db", str(path), "init", "--program", str(ROOT / "programs" / "beauty.toml")],
+        check=True,
+        capture_output=True,
+        env=env(),
+    )
     con = sqlite3.connect(path)
     now = dt.datetime(2026, 1, 1, 10, 0).isoformat(" ")
     rows = (
-        (f"M{i:06d}", f"Member {i}", f"m{i}@example.com", f"m{i}@example.com", f"+4917{i:08d}", 0, "active",
-         now, "2026-01-01", 0)
+        (
+            f"M{i:06d}",
+            f"Member {i}",
+            f"m{i}@example.com",
+            f"m{i}@example.com",
+            f"+4917{i:08d}",
+            0,
+            "active",
+            now,
+            "2026-01-01",
+            0,
+        )
         for i in range(1, members + 1)
     )
     con.executemany(

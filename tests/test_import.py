@@ -51,16 +51,20 @@ def points(cli: Cli, who: str) -> int:
 
 
 def test_generic_rows_group_into_receipts_with_discounts_and_refunds(shop: Cli, tmp_path: Path) -> None:
-    path = write(tmp_path, "sales.csv", (
-        "Receipt,Date,Member,Amount,Category,SKU,Quantity,Channel,Store,Refund_Of\n"
-        "R1,2026-05-01T10:00,anna@example.com,20.00,books,B1,1,store,Mitte,\n"
-        "R1,2026-05-01T10:00,anna@example.com,10.00,food,F1,2,store,Mitte,\n"
-        "R1,2026-05-01T10:00,anna@example.com,-5.00,food,,,store,Mitte,\n"
-        "R1,2026-05-01T10:00,anna@example.com,8.00,tobacco,T1,1,store,Mitte,\n"
-        "R2,2026-05-02,,15.00,food,,,,,\n"
-        "R3,2026-05-03,ben@example.com,30.00,food,,,,,\n"
-        "RF3,2026-05-04,ben@example.com,-10.00,,,,,,R3\n"
-    ))
+    path = write(
+        tmp_path,
+        "sales.csv",
+        (
+            "Receipt,Date,Member,Amount,Category,SKU,Quantity,Channel,Store,Refund_Of\n"
+            "R1,2026-05-01T10:00,anna@example.com,20.00,books,B1,1,store,Mitte,\n"
+            "R1,2026-05-01T10:00,anna@example.com,10.00,food,F1,2,store,Mitte,\n"
+            "R1,2026-05-01T10:00,anna@example.com,-5.00,food,,,store,Mitte,\n"
+            "R1,2026-05-01T10:00,anna@example.com,8.00,tobacco,T1,1,store,Mitte,\n"
+            "R2,2026-05-02,,15.00,food,,,,,\n"
+            "R3,2026-05-03,ben@example.com,30.00,food,,,,,\n"
+            "RF3,2026-05-04,ben@example.com,-10.00,,,,,,R3\n"
+        ),
+    )
     doc = shop.json("import", path)
     assert (doc["rows"], doc["receipts"], doc["imported"], doc["refunds"], doc["rejected"]) == (7, 4, 3, 1, 0)
     assert doc["anonymous"] == 1
@@ -72,11 +76,13 @@ def test_generic_rows_group_into_receipts_with_discounts_and_refunds(shop: Cli, 
 
 
 def test_import_earns_exactly_what_purchase_gives(tmp_path: Path, program_file: Any, clock: Any) -> None:
-    rows = [("A", "2026-04-01T09:00", "anna@example.com", "12.35", "books"),
-            ("A", "2026-04-01T09:00", "anna@example.com", "3.99", "food"),
-            ("B", "2026-04-02T12:00", "ben@example.com", "99.99", "food"),
-            ("C", "2026-04-03T12:00", "anna@example.com", "7.50", "tobacco"),
-            ("C", "2026-04-03T12:00", "anna@example.com", "7.50", "food")]
+    rows = [
+        ("A", "2026-04-01T09:00", "anna@example.com", "12.35", "books"),
+        ("A", "2026-04-01T09:00", "anna@example.com", "3.99", "food"),
+        ("B", "2026-04-02T12:00", "ben@example.com", "99.99", "food"),
+        ("C", "2026-04-03T12:00", "anna@example.com", "7.50", "tobacco"),
+        ("C", "2026-04-03T12:00", "anna@example.com", "7.50", "food"),
+    ]
     via_import = Cli(tmp_path / "a.db")
     via_purchase = Cli(tmp_path / "b.db")
     for cli in (via_import, via_purchase):
@@ -105,8 +111,11 @@ def ledger(cli: Cli) -> list[tuple[Any, ...]]:
 
 
 def test_reimporting_the_same_file_changes_nothing(shop: Cli, tmp_path: Path) -> None:
-    path = write(tmp_path, "s.csv", "receipt,date,member,amount\nR1,2026-05-01,anna@example.com,10.00\n"
-                                    "R2,2026-05-01,ben@example.com,20.00\n")
+    path = write(
+        tmp_path,
+        "s.csv",
+        "receipt,date,member,amount\nR1,2026-05-01,anna@example.com,10.00\nR2,2026-05-01,ben@example.com,20.00\n",
+    )
     shop("import", path)
     before = ledger(shop)
     doc = shop.json("import", path)
@@ -116,17 +125,21 @@ def test_reimporting_the_same_file_changes_nothing(shop: Cli, tmp_path: Path) ->
 
 def test_rejected_rows_go_to_the_rejects_file_and_the_rest_is_imported(shop: Cli, tmp_path: Path) -> None:
     shop("member", "block", "ben@example.com", "--reason", "test")
-    path = write(tmp_path, "s.csv", (
-        "receipt,date,member,amount,category\n"
-        "R1,2026-05-01,anna@example.com,10.00,food\n"
-        "R2,2026-02-30,anna@example.com,10.00,food\n"
-        "R3,2026-05-01,anna@example.com,abc,food\n"
-        "R4,2026-05-01,nobody@example.com,10.00,food\n"
-        "R5,2026-05-01,ben@example.com,10.00,food\n"
-        "R6,2026-05-01,anna@example.com,6.00,food\n"
-        "R6,2026-05-01,anna@example.com,1.2.3,food\n"
-        "Total,,,1234.56,\n"
-    ))
+    path = write(
+        tmp_path,
+        "s.csv",
+        (
+            "receipt,date,member,amount,category\n"
+            "R1,2026-05-01,anna@example.com,10.00,food\n"
+            "R2,2026-02-30,anna@example.com,10.00,food\n"
+            "R3,2026-05-01,anna@example.com,abc,food\n"
+            "R4,2026-05-01,nobody@example.com,10.00,food\n"
+            "R5,2026-05-01,ben@example.com,10.00,food\n"
+            "R6,2026-05-01,anna@example.com,6.00,food\n"
+            "R6,2026-05-01,anna@example.com,1.2.3,food\n"
+            "Total,,,1234.56,\n"
+        ),
+    )
     rejects = tmp_path / "rejects.csv"
     result = shop("import", path, "--rejects", str(rejects), "--json", expect=1)
     doc = json.loads(result.stdout)
@@ -151,8 +164,9 @@ def test_rejected_rows_go_to_the_rejects_file_and_the_rest_is_imported(shop: Cli
         ("binary.csv", "\x00\x01\x02garbage", ["binary.csv", "not a text"]),
     ],
 )
-def test_unreadable_files_exit_2_and_write_nothing(shop: Cli, tmp_path: Path, name: str, content: str | None,
-                                                   words: list[str]) -> None:
+def test_unreadable_files_exit_2_and_write_nothing(
+    shop: Cli, tmp_path: Path, name: str, content: str | None, words: list[str]
+) -> None:
     from tests.conftest import fingerprint
 
     path = str(tmp_path / name) if content is None else write(tmp_path, name, content)
@@ -164,20 +178,32 @@ def test_unreadable_files_exit_2_and_write_nothing(shop: Cli, tmp_path: Path, na
 
 
 def test_real_world_files(shop: Cli, tmp_path: Path) -> None:
-    german = write(tmp_path, "de.csv", (
-        "\ufeffReceipt;Date;Member;Amount;Category\r\n"
-        "D1;01.05.2026 10:30;anna@example.com;1.234,56;food\r\n"
-        "\r\n"
-        "D2;02.05.2026;anna@example.com;10,50;Bücher\r\n"
-    ), encoding="cp1252".replace("cp1252", "utf-8"))
+    german = write(
+        tmp_path,
+        "de.csv",
+        (
+            "\ufeffReceipt;Date;Member;Amount;Category\r\n"
+            "D1;01.05.2026 10:30;anna@example.com;1.234,56;food\r\n"
+            "\r\n"
+            "D2;02.05.2026;anna@example.com;10,50;Bücher\r\n"
+        ),
+        encoding="cp1252".replace("cp1252", "utf-8"),
+    )
     doc = shop.json("import", german)
     assert doc["imported"] == 2 and doc["rejected"] == 0
     assert points(shop, "anna@example.com") == 1234 + 10
-    windows = write(tmp_path, "win.csv", "receipt\tdate\tmember\tamount\tcategory\r\n"
-                    "W1\t2026-05-03T12:00+02:00\tanna@example.com\t5.00\tGemüse\r\n", encoding="cp1252")
+    windows = write(
+        tmp_path,
+        "win.csv",
+        "receipt\tdate\tmember\tamount\tcategory\r\nW1\t2026-05-03T12:00+02:00\tanna@example.com\t5.00\tGemüse\r\n",
+        encoding="cp1252",
+    )
     assert shop.json("import", windows)["imported"] == 1
-    quoted = write(tmp_path, "q.csv", 'receipt,date,member,amount,category\n"Q1","2026-05-04","anna@example.com",'
-                   '"2.00","food, fresh\nand local"\n')
+    quoted = write(
+        tmp_path,
+        "q.csv",
+        'receipt,date,member,amount,category\n"Q1","2026-05-04","anna@example.com","2.00","food, fresh\nand local"\n',
+    )
     assert shop.json("import", quoted)["imported"] == 1
     assert points(shop, "anna@example.com") == 1234 + 10 + 5 + 2
 
@@ -185,8 +211,12 @@ def test_real_world_files(shop: Cli, tmp_path: Path) -> None:
 def test_enroll_unknown_gives_the_signup_bonus(tmp_path: Path, program_file: Any, clock: Any) -> None:
     cli = Cli(tmp_path / "e.db")
     cli("init", "--program", str(program_file(PROGRAM + "\n[bonuses]\nsignup = 25\n", "e.toml")))
-    path = write(tmp_path, "s.csv", "receipt,date,member,amount\nR1,2026-05-01,new@example.com,10.00\n"
-                                    "R2,2026-05-02,new@example.com,10.00\nR3,2026-05-02,+49 170 5555555,1.00\n")
+    path = write(
+        tmp_path,
+        "s.csv",
+        "receipt,date,member,amount\nR1,2026-05-01,new@example.com,10.00\n"
+        "R2,2026-05-02,new@example.com,10.00\nR3,2026-05-02,+49 170 5555555,1.00\n",
+    )
     doc = cli.json("import", path, "--enroll-unknown")
     assert doc["enrolled"] == 2 and doc["imported"] == 3
     assert points(cli, "new@example.com") == 45
@@ -240,7 +270,8 @@ def test_sumup_with_a_mapped_member_column(shop: Cli, tmp_path: Path) -> None:
 def test_map_option_names_columns(shop: Cli, tmp_path: Path) -> None:
     path = write(tmp_path, "odd.csv", "Bon,Zeit,Kunde,Betrag\nB1,2026-05-01,anna@example.com,9.99\n")
     shop("import", path, expect=2)
-    doc = shop.json("import", path, "--map", "receipt=Bon", "--map", "date=Zeit", "--map", "member=Kunde",
-                    "--map", "amount=Betrag")
+    doc = shop.json(
+        "import", path, "--map", "receipt=Bon", "--map", "date=Zeit", "--map", "member=Kunde", "--map", "amount=Betrag"
+    )
     assert doc["imported"] == 1
     shop("import", path, "--map", "receipt=Nope", expect=2)

@@ -55,17 +55,27 @@ def sales_file(path: Path, receipts: int, members: int, seed: int) -> None:
             member = f"m{rng.randrange(members):04d}@example.com"
             for _ in range(rng.randint(1, 4)):
                 cents = rng.randint(50, 9000)
-                writer.writerow([f"K{r:05d}", day, member, f"{cents // 100}.{cents % 100:02d}",
-                                 rng.choice(["food", "books", "tobacco"])])
+                writer.writerow(
+                    [
+                        f"K{r:05d}",
+                        day,
+                        member,
+                        f"{cents // 100}.{cents % 100:02d}",
+                        rng.choice(["food", "books", "tobacco"]),
+                    ]
+                )
 
 
 def state(db: Path) -> list[tuple[Any, ...]]:
     con = sqlite3.connect(db)
     try:
-        return con.execute(
-            "SELECT m.email, m.debt, COALESCE(SUM(e.points), 0), COUNT(e.pk) FROM member m "
-            "LEFT JOIN ledger_entry e ON e.member_pk = m.pk GROUP BY m.pk ORDER BY m.email"
-        ).fetchall() + con.execute("SELECT receipt_id, points, tier FROM receipt ORDER BY receipt_id").fetchall()
+        return (
+            con.execute(
+                "SELECT m.email, m.debt, COALESCE(SUM(e.points), 0), COUNT(e.pk) FROM member m "
+                "LEFT JOIN ledger_entry e ON e.member_pk = m.pk GROUP BY m.pk ORDER BY m.email"
+            ).fetchall()
+            + con.execute("SELECT receipt_id, points, tier FROM receipt ORDER BY receipt_id").fetchall()
+        )
     finally:
         con.close()
 
@@ -81,22 +91,29 @@ def test_killed_imports_resume_to_the_same_database(tmp_path: Path, program_file
     env = dict(os.environ, NO_COLOR="1")
     command = [sys.executable, "-m", "loyaltycli", "--db"]
     started = time.monotonic()
-    subprocess.run([*command, str(clean), "import", str(sales), "--enroll-unknown"], check=True, env=env,
-                   capture_output=True)
+    subprocess.run(
+        [*command, str(clean), "import", str(sales), "--enroll-unknown"], check=True, env=env, capture_output=True
+    )
     full = time.monotonic() - started
     rng = random.Random(2024)
     hits = 0
     for _ in range(20):
-        proc = subprocess.Popen([*command, str(killed), "import", str(sales), "--enroll-unknown"], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            [*command, str(killed), "import", str(sales), "--enroll-unknown"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             proc.wait(timeout=rng.uniform(0.2, full))
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             hits += 1
-    subprocess.run([*command, str(killed), "import", str(sales), "--enroll-unknown"], check=True, env=env,
-                   capture_output=True)
+    subprocess.run(
+        [*command, str(killed), "import", str(sales), "--enroll-unknown"], check=True, env=env, capture_output=True
+    )
     assert hits >= 5
     assert state(killed) == state(clean)
     for db in (clean, killed):
