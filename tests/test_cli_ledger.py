@@ -360,3 +360,20 @@ def test_inactivity_expiry(tmp_path: Path, program_file: Any) -> None:
         assert available(cli) == 5
         assert cli.json("member", "show", "anna@example.com")["points"]["expired"] == 40
         verified(cli)
+
+
+def test_campaign_days_are_local_days_across_a_dst_change(tmp_path: Path, program_file: Any, clock: Any) -> None:
+    """Summer time ends in Berlin on 2026-10-25: the campaign's first and last day are still whole local days."""
+    text = PROGRAM + '\n[[campaigns]]\nid = "dst"\nstarts = 2026-10-25\nends = 2026-10-25\nmultiplier = 2\n'
+    cli = Cli(tmp_path / "dst.db")
+    cli("init", "--program", str(program_file(text, "dst.toml")))
+    cli("enroll", "Anna", "--email", "anna@example.com")
+
+    def earned(when: str) -> int:
+        return int(cli.json("purchase", "anna@example.com", "10.00", "--date", when)["points"])
+
+    assert earned("2026-10-24T23:59:00+02:00") == 10  # the day before
+    assert earned("2026-10-24T22:30:00+00:00") == 20  # 00:30 summer time on the 25th
+    assert earned("2026-10-25T02:30:00+01:00") == 20  # the repeated hour, winter time
+    assert earned("2026-10-25T23:59") == 20  # the last minute, local
+    assert earned("2026-10-25T23:30:00+00:00") == 10  # 00:30 on the 26th in Berlin

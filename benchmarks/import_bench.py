@@ -1,0 +1,155 @@
+"""`loyalty import` against the floor no importer can beat (import issue targets).
+
+A generated sales file of LINES lines (default 1,000,000: 300,000 receipts, 100,000 members,
+5 categories of which one is excluded, a campaign week, tiers), and in the same run:
+  (a) `loyalty import FILE --enroll-unknown` into a fresh database,
+  (b) csv.reader + sqlite3 executemany of the same rows into one table (best of 3),
+  (c) the same import again (every receipt a duplicate).
+Goals: a <= 3x b; c <= 0.5x a; peak memory of (a) under 200 MB, and within 20% of a
+file a tenth the size.   Usage: python benchmarks/import_bench.py [LINES]
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import env, loyalty, report
+
+PROGRAM = """\
+[program]
+name = "Import Benchmark"
+currency = "EUR"
+timezone = "Europe/Berlin"
+
+[earn]
+points_per_unit = 1
+rounding = "floor"
+exclude_categories = ["tobacco"]
+
+[earn.category_rates]
+books = 2
+
+[[campaigns]]
+id = "spring-week"
+starts = 2025-04-07
+ends = 2025-04-13
+multiplier = 2
+
+[tiers]
+basis = "spend"
+window_months = 12
+[[tiers.levels]]
+name = "Bronze"
+threshold = "0"
+multiplier = 1
+[[tiers.levels]]
+name = "Silber"
+threshold = "1000.00"
+multiplier = 1.25
+"""
+CATEGORIES = ("coffee", "books", "food", "music", "tobacco")
+
+
+def write_sales(path: Path, lines: int) -> None:
+    receipts, members = lines * 3 // 10, lines // 10
+    rng = random.Random(1)
+    per = [3] * receipts
+    for i in rng.sample(range(receipts), lines - 3 * receipts):
+        per[i] += 1
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["receipt", "date", "member", "amount", "category", "sku"])
+        for r in range(receipts):
+            member = f"m{(r if r < members else rng.randrange(members)):06d}@example.com"
+            day = (
+                f"2025-{1 + r * 12 // receipts:02d}-{1 + r % 28:02d}T{rng.randint(9, 19):02d}:{rng.randint(0, 59):02d}"
+            )
+            for _ in range(per[r]):
+                cents = rng.randint(50, 20000)
+                w.writerow(
+                    [
+                        f"R{r:07d}",
+                        day,
+                        member,
+                        f"{cents // 100}.{cents % 100:02d}",
+                        rng.choice(CATEGORIES),
+                        f"SKU{rng.randrange(2000):04d}",
+                    ]
+                )
+
+
+def floor(path: Path, tmp: Path) -> float:
+    best = float("inf")
+    for n in range(3):
+        db = tmp / f"floor-{n}.db"
+        started = time.perf_counter()
+        con = sqlite3.connect(db)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("CREATE TABLE sales (receipt TEXT, date TEXT, member TEXT, amount TEXT, category TEXT, sku TEXT)")
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = csv.reader(fh)
+            next(rows)
+            con.executemany("INSERT INTO sales VALUES (?, ?, ?, ?, ?, ?)", rows)
+        con.commit()
+        con.close()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def run_import(path: Path, db: Path) -> tuple[float, float]:
+    """Wall time and peak memory (MB) of one `loyalty import` in its own process."""
+    probe = (
+        "import resource, subprocess, sys, time; t = time.perf_counter(); "
+        "subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *loyalty(), "--db", str(db), "import", str(path), "--enroll-unknown"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env(),
+    ).stdout.split()
+    return float(out[0]), int(out[1]) / 1024
+
+
+def fresh(tmp: Path, name: str) -> Path:
+    db = tmp / name
+    program = tmp / "program.toml"
+    program.write_text(PROGRAM)
+    subprocess.run(
+        [*loyalty(), "--db", str(db), "init", "--program", str(program)], check=True, capture_output=True, env=env()
+    )
+    return db
+
+
+def main() -> None:
+    lines = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        big, small = tmp / "sales.csv", tmp / "small.csv"
+        write_sales(big, lines)
+        write_sales(small, lines // 10)
+        b = floor(big, tmp)
+        report(f"(b) sqlite3 executemany of {lines:,} rows", b)
+        db = fresh(tmp, "a.db")
+        a, peak = run_import(big, db)
+        report(f"(a) loyalty import of {lines:,} lines (goal <= 3x b)", a, b, 3)
+        c, _ = run_import(big, db)
+        report("(c) the same import again (goal <= 0.5x a)", c, a, 0.5)
+        _, small_peak = run_import(small, fresh(tmp, "small.db"))
+        print(
+            f"peak memory: {peak:.0f} MB for {lines:,} lines, {small_peak:.0f} MB for {lines // 10:,} "
+            f"({peak / small_peak:.2f}x; goals: under 200 MB, within 1.2x)"
+        )
+
+
+if __name__ == "__main__":
+    main()
