@@ -213,6 +213,7 @@ def statement(
     member: MemberArgument,
     since: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+    html: Annotated[str | None, typer.Option("--html", help="Write a printable statement for the customer.")] = None,
     json_out: JsonOption = False,
     csv_out: CsvOption = False,
 ) -> None:
@@ -220,6 +221,8 @@ def statement(
     from loyaltycli.services.statements import statement as service
 
     result = service(STATE.database(), member, day(since, "--from"), day(until, "--to"), now())
+    if html:
+        _statement_html(html, result)
     columns = ["date", "kind", "points", "balance", "receipt", "voucher", "ref", "note"]
     if json_out:
         emit_json(
@@ -246,6 +249,24 @@ def statement(
             f"Available {b.available}, pending {b.pending}"
             + "".join(f"; {p} expire on {d}" for d, p in result.expiring)
         )
+
+
+def _statement_html(path: str, result: Any) -> None:
+    from loyaltycli.errors import BadInputError
+    from loyaltycli.reports.html import statement_page
+    from loyaltycli.services.programs import show_program
+
+    program = show_program(STATE.database(), now()).active.program
+    available = result.balances.available
+    upcoming = [
+        (r.title, r.points, max(0, r.points - available)) for r in sorted(program.rewards, key=lambda r: r.points)
+    ]
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(statement_page(result, program.program.name, upcoming))
+    except OSError as exc:
+        raise BadInputError(f"--html {path}: cannot be written ({exc.strerror}).") from None
+    message(f"Wrote {path}.")
 
 
 def expire(as_of: AsOfOption = None, dry_run: DryRunOption = False, json_out: JsonOption = False) -> None:

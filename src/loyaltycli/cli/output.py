@@ -97,14 +97,11 @@ def key_values(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
     show(grid)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def safe_cell(value: Any) -> Any:
     """A text cell a spreadsheet will not run as a formula; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    from loyaltycli.domain.cells import neutralise
+
+    return neutralise(value)
 
 
 def emit_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

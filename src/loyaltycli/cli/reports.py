@@ -1,4 +1,4 @@
-"""`report [summary|...]`: the owner's figures (SPEC §5)."""
+"""`report [summary|liability|tiers|campaigns|monthly|members]` and `report --html FILE` (SPEC §5)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,23 @@ from typing import Annotated, Any
 import typer
 
 from loyaltycli.cli.options import CsvOption, JsonOption, day
-from loyaltycli.cli.output import emit_csv, emit_json, key_values
+from loyaltycli.cli.output import emit_csv, emit_json, key_values, message, show, table
 from loyaltycli.cli.state import STATE, now
 
-app = typer.Typer(help="Figures for the owner: summary (default), ...", rich_markup_mode=None)
+app = typer.Typer(
+    help="Figures for the owner: summary (default), liability, tiers, campaigns, monthly, members.",
+    rich_markup_mode=None,
+)
 
 FromOption = Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: all time).")]
 ToOption = Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: today).")]
+HtmlOption = Annotated[
+    str | None, typer.Option("--html", help="Also write the whole report as one self-contained HTML file.")
+]
+
+
+def _period(since: str | None, until: str | None) -> tuple[Any, Any]:
+    return day(since, "--from"), day(until, "--to")
 
 
 @app.callback(invoke_without_command=True)
@@ -21,28 +31,194 @@ def report(
     ctx: typer.Context,
     since: FromOption = None,
     until: ToOption = None,
+    html: HtmlOption = None,
     json_out: JsonOption = False,
     csv_out: CsvOption = False,
 ) -> None:
     """Figures for the owner; without a sub-command, the summary."""
     if ctx.invoked_subcommand is None:
-        summary(since, until, json_out, csv_out)
+        summary(since, until, html, json_out, csv_out)
 
 
 @app.command("summary")
 def summary(
-    since: FromOption = None, until: ToOption = None, json_out: JsonOption = False, csv_out: CsvOption = False
+    since: FromOption = None,
+    until: ToOption = None,
+    html: HtmlOption = None,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
 ) -> None:
     """Members, points issued/redeemed/expired/outstanding, liability, rates and sales."""
     from loyaltycli.services.reports import summary as service
 
-    figures = service(STATE.database(), day(since, "--from"), day(until, "--to"), now())
+    start, end = _period(since, until)
+    figures = service(STATE.database(), start, end, now())
+    if html:
+        write_html(html, start, end, figures)
     if json_out:
         emit_json(figures)
     elif csv_out:
         emit_csv(["figure", "value"], flatten(figures))
     else:
         render_summary(figures)
+
+
+def write_html(path: str, start: Any, end: Any, figures: dict[str, Any]) -> None:
+    from loyaltycli.errors import BadInputError
+    from loyaltycli.reports.html import owner_report
+    from loyaltycli.services import reports
+
+    db = STATE.database()
+    document = owner_report(
+        figures,
+        reports.monthly(db, start, end, now()),
+        reports.tiers(db, now()),
+        reports.campaigns(db, start, end, now()),
+        _program_name(),
+    )
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(document)
+    except OSError as exc:
+        raise BadInputError(f"--html {path}: cannot be written ({exc.strerror}).") from None
+    message(f"Wrote {path}.")
+
+
+def _program_name() -> str:
+    from loyaltycli.services.programs import show_program
+
+    return show_program(STATE.database(), now()).active.program.program.name
+
+
+@app.command("liability")
+def liability(json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
+    """Outstanding points valued at point_value, and by the month they fall due."""
+    from loyaltycli.services.reports import liability as service
+
+    figures = service(STATE.database(), now())
+    if json_out:
+        emit_json(figures)
+        return
+    rows = [(d["month"], d["points"], d["value"]) for d in figures["due"]]
+    if csv_out:
+        emit_csv(["month", "points", "value"], rows)
+        return
+    cur = figures["currency"]
+    key_values(
+        f"Liability as of {figures['as_of']}",
+        [
+            ("available points", figures["available"]),
+            ("pending points", figures["pending"]),
+            ("outstanding points", figures["outstanding"]),
+            ("value", f"{figures['value']} {cur}" if figures["value"] else "- (no point_value)"),
+            ("never expire", figures["never_expire"]),
+        ],
+    )
+    show(table("Falling due", ["Month", "Points", f"Value ({cur})"], rows))
+
+
+@app.command("tiers")
+def tiers(json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
+    """Members per tier today."""
+    from loyaltycli.services.reports import tiers as service
+
+    figures = service(STATE.database(), now())
+    rows = [(t["name"], t["threshold"], t["multiplier"], t["members"]) for t in figures["tiers"]]
+    if json_out:
+        emit_json(figures)
+    elif figures["basis"] is None and not csv_out:
+        message(f"The programme has no tiers; {figures['no_tier']} members.")
+    elif csv_out:
+        emit_csv(["tier", "threshold", "multiplier", "members"], rows)
+    else:
+        show(
+            table(
+                f"Members per tier ({figures['basis']}, {figures['window_months']} months)",
+                ["Tier", "Threshold", "Multiplier", "Members"],
+                rows + [("(none)", "", "", figures["no_tier"])],
+            )
+        )
+
+
+@app.command("campaigns")
+def campaigns(
+    since: FromOption = None, until: ToOption = None, json_out: JsonOption = False, csv_out: CsvOption = False
+) -> None:
+    """Receipts, revenue and extra points per campaign."""
+    from loyaltycli.services.reports import campaigns as service
+
+    figures = service(STATE.database(), *_period(since, until), now())
+    rows = [
+        (c["id"], c["name"], c["starts"], c["ends"], c["receipts"], c["revenue"], c["extra_points"])
+        for c in figures["campaigns"]
+    ]
+    if json_out:
+        emit_json(figures)
+    elif csv_out:
+        emit_csv(["id", "name", "starts", "ends", "receipts", "revenue", "extra_points"], rows)
+    else:
+        show(
+            table(
+                "Campaigns",
+                ["Id", "Name", "From", "To", "Receipts", f"Revenue ({figures['currency']})", "Extra points"],
+                rows,
+            )
+        )
+
+
+@app.command("monthly")
+def monthly(
+    since: FromOption = None, until: ToOption = None, json_out: JsonOption = False, csv_out: CsvOption = False
+) -> None:
+    """Points issued, redeemed and expired, and revenue, per month, as a bar chart."""
+    from loyaltycli.services.reports import monthly as service
+
+    figures = service(STATE.database(), *_period(since, until), now())
+    rows = [(m["month"], m["issued"], m["redeemed"], m["expired"], m["revenue"]) for m in figures["months"]]
+    if json_out:
+        emit_json(figures)
+    elif csv_out:
+        emit_csv(["month", "issued", "redeemed", "expired", "revenue"], rows)
+    else:
+        render_monthly(figures)
+
+
+@app.command("members")
+def members(
+    since: FromOption = None,
+    until: ToOption = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many members per list.")] = 10,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+) -> None:
+    """Top members by spend and points; who brought most new members (senders)."""
+    from loyaltycli.services.reports import top_members
+
+    figures = top_members(STATE.database(), *_period(since, until), top, now())
+    if json_out:
+        emit_json(figures)
+        return
+    if csv_out:
+        rows = [("spender", r["id"], r["name"], r["revenue"]) for r in figures["spenders"]]
+        rows += [("earner", r["id"], r["name"], r["points"]) for r in figures["earners"]]
+        rows += [("sender", r["id"], r["name"], r["referrals"]) for r in figures["senders"]]
+        emit_csv(["list", "id", "name", "value"], rows)
+        return
+    show(
+        table(
+            "Spenders",
+            ["Id", "Name", "Revenue", "Receipts"],
+            [(r["id"], r["name"], r["revenue"], r["receipts"]) for r in figures["spenders"]],
+        )
+    )
+    show(table("Earners", ["Id", "Name", "Points"], [(r["id"], r["name"], r["points"]) for r in figures["earners"]]))
+    show(
+        table(
+            "Senders (referrals)",
+            ["Id", "Name", "Referrals"],
+            [(r["id"], r["name"], r["referrals"]) for r in figures["senders"]],
+        )
+    )
 
 
 def flatten(doc: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
@@ -78,6 +254,35 @@ def render_summary(f: dict[str, Any]) -> None:
             ("average receipt, anonymous", f["average_receipt"]["anonymous"] or "-"),
         ],
     )
+
+
+def render_monthly(figures: dict[str, Any]) -> None:
+    """A bar chart in the terminal: one row per month, bars scaled to the largest figure."""
+    from decimal import Decimal
+
+    from rich.table import Table
+    from rich.text import Text
+
+    months = figures["months"]
+    top = max([max(m["issued"], m["redeemed"], m["expired"]) for m in months] + [1])
+    top_revenue = max([Decimal(m["revenue"]) for m in months] + [Decimal(1)])
+    chart = Table(title="Points and revenue per month", title_justify="left")
+    for name in ("Month", "Issued", "Redeemed", "Expired", f"Revenue ({figures['currency']})"):
+        chart.add_column(name, no_wrap=True)
+
+    def bar(value: int | Decimal, largest: int | Decimal, colour: str) -> Text:
+        width = round(10 * max(value, 0) / largest) if largest else 0
+        return Text("█" * width, style=colour) + Text(f" {value:,}" if isinstance(value, int) else f" {value}")
+
+    for m in months:
+        chart.add_row(
+            m["month"],
+            bar(m["issued"], top, "green"),
+            bar(m["redeemed"], top, "blue"),
+            bar(m["expired"], top, "red"),
+            bar(Decimal(m["revenue"]), top_revenue, "yellow"),
+        )
+    show(chart)
 
 
 def _percent(ratio: str | None) -> str:

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from loyaltycli.domain.cells import neutralise
 from loyaltycli.domain.dates import local_date, utc_naive
 from loyaltycli.domain.expiry import lot_expiry
 from loyaltycli.domain.phones import parse_phone
@@ -451,7 +452,7 @@ class Importer:
             why = reason if row is bad else f"another row of receipt {draft.receipt_id} (row {bad.number}) was rejected"
             self.summary.rejected += 1
             if self.rejects_writer is not None:
-                self.rejects_writer.writerow([*row.cells, why])
+                self.rejects_writer.writerow([neutralise(cell) for cell in [*row.cells, why]])
             self.on_reject(Rejected(row.number, draft.receipt_id, why))
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import case, distinct, func, or_, select
+from sqlalchemy import case, distinct, extract, func, or_, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -144,3 +144,224 @@ def _members(session: Session, since: dt.date | None, until: dt.date | None) -> 
         )
     ).one()
     return {"total": int(total), "active": int(buying), "new": int(new), "_buying": int(buying), "_repeat": int(repeat)}
+
+
+def _month(column: Any) -> tuple[Any, Any]:
+    return extract("year", column), extract("month", column)
+
+
+def liability(db: Database, now: dt.datetime) -> dict[str, Any]:
+    """Outstanding points (available and pending) valued at point_value, and when they fall due."""
+    with db.read() as session:
+        ctx = today_in(session, now)
+        today = ctx.today
+        value = ctx.program.redeem.point_value
+        unexpired = or_(col(PointLot.expires_on).is_(None), col(PointLot.expires_on) > today)
+        row = session.execute(
+            select(
+                func.coalesce(
+                    func.sum(case((col(PointLot.available_on) <= today, col(PointLot.remaining)), else_=0)), 0
+                ),
+                func.coalesce(
+                    func.sum(case((col(PointLot.available_on) > today, col(PointLot.remaining)), else_=0)), 0
+                ),
+            ).where(col(PointLot.remaining) > 0, unexpired)
+        ).one()
+        debt = int(session.scalar(select(func.coalesce(func.sum(col(Member.debt)), 0))) or 0)
+        year, month = _month(col(PointLot.expires_on))
+        due = session.execute(
+            select(year, month, func.sum(col(PointLot.remaining)))
+            .where(col(PointLot.remaining) > 0, col(PointLot.expires_on) > today)
+            .group_by(year, month)
+            .order_by(year, month)
+        ).all()
+        never = session.scalar(
+            select(func.coalesce(func.sum(col(PointLot.remaining)), 0)).where(
+                col(PointLot.remaining) > 0, col(PointLot.expires_on).is_(None)
+            )
+        )
+    available, pending = int(row[0]) - debt, int(row[1])
+
+    def money(points: int) -> str | None:
+        return f"{(Decimal(points) * value).quantize(Decimal('0.01'))}" if value else None
+
+    return {
+        "as_of": today,
+        "currency": ctx.program.program.currency,
+        "point_value": f"{value}" if value else None,
+        "available": available,
+        "pending": pending,
+        "outstanding": available + pending,
+        "value": money(available + pending),
+        "due": [{"month": f"{int(y):04d}-{int(m):02d}", "points": int(p), "value": money(int(p))} for y, m, p in due],
+        "never_expire": int(never or 0),
+    }
+
+
+def tiers(db: Database, now: dt.datetime) -> dict[str, Any]:
+    """Members per tier today (what qualified in the rolling window)."""
+    from loyaltycli.domain.dates import add_months
+    from loyaltycli.domain.tiers import tier_for
+
+    with db.read() as session:
+        ctx = today_in(session, now)
+        program_tiers = ctx.program.tiers
+        members = int(session.scalar(select(func.count()).select_from(Member)) or 0)
+        if program_tiers is None:
+            return {"basis": None, "window_months": None, "tiers": [], "no_tier": members}
+        value = col(Receipt.eligible_cents) if program_tiers.basis == "spend" else col(Receipt.points)
+        signed = case((col(Receipt.kind) == "refund", -value), else_=value)
+        totals = session.execute(
+            select(col(Receipt.member_pk), func.sum(signed))
+            .where(
+                col(Receipt.member_pk).is_not(None),
+                col(Receipt.local_date) >= add_months(ctx.today, -program_tiers.window_months),
+            )
+            .group_by(col(Receipt.member_pk))
+        ).all()
+    scale = Decimal(100) if program_tiers.basis == "spend" else Decimal(1)
+    counts = {level.name: 0 for level in program_tiers.levels}
+    placed = 0
+    for _, total in totals:
+        level = tier_for(program_tiers, Decimal(int(total)) / scale)
+        if level is not None:
+            counts[level.name] += 1
+            placed += 1
+    lowest = program_tiers.levels[0]
+    if lowest.threshold <= 0:
+        counts[lowest.name] += members - len(totals)
+        placed += members - len(totals)
+    return {
+        "basis": program_tiers.basis,
+        "window_months": program_tiers.window_months,
+        "tiers": [
+            {
+                "name": lv.name,
+                "threshold": str(lv.threshold),
+                "multiplier": str(lv.multiplier),
+                "members": counts[lv.name],
+            }
+            for lv in program_tiers.levels
+        ],
+        "no_tier": members - placed,
+    }
+
+
+def campaigns(db: Database, since: dt.date | None, until: dt.date | None, now: dt.datetime) -> dict[str, Any]:
+    """Receipts, revenue and extra points per campaign."""
+    with db.read() as session:
+        ctx = today_in(session, now)
+        rows = session.execute(
+            select(
+                col(Receipt.campaign_id),
+                func.count(),
+                func.sum(col(Receipt.total_cents)),
+                func.sum(col(Receipt.campaign_points)),
+            )
+            .where(col(Receipt.kind) == "purchase", col(Receipt.campaign_id).is_not(None))
+            .where(*_in_period(col(Receipt.local_date), since, until))
+            .group_by(col(Receipt.campaign_id))
+        ).all()
+        known = {c.id: c for v in ctx.versions for c in v.program.campaigns}
+    found = {str(cid): (int(n), int(cents or 0), int(extra or 0)) for cid, n, cents, extra in rows}
+    result = []
+    for cid in dict.fromkeys([*known, *found]):
+        n, cents, extra = found.get(cid, (0, 0, 0))
+        campaign = known.get(cid)
+        result.append(
+            {
+                "id": cid,
+                "name": campaign.title if campaign else cid,
+                "starts": campaign.starts if campaign else None,
+                "ends": campaign.ends if campaign else None,
+                "receipts": n,
+                "revenue": format_cents(cents),
+                "extra_points": extra,
+            }
+        )
+    return {"period": {"from": since, "to": until}, "currency": ctx.program.program.currency, "campaigns": result}
+
+
+def monthly(db: Database, since: dt.date | None, until: dt.date | None, now: dt.datetime) -> dict[str, Any]:
+    """Points issued, redeemed and expired, and revenue, per month."""
+    with db.read() as session:
+        ctx = today_in(session, now)
+        kind, points = col(LedgerEntry.kind), col(LedgerEntry.points)
+        year, month = _month(col(LedgerEntry.business_date))
+        ledger_rows = session.execute(
+            select(
+                year,
+                month,
+                func.coalesce(func.sum(case((kind.in_(CREDIT_KINDS) & (points > 0), points), else_=0)), 0),
+                func.coalesce(func.sum(case((kind == "redeem", -points), else_=0)), 0),
+                func.coalesce(func.sum(case((kind == "expire", -points), else_=0)), 0),
+            )
+            .where(*_in_period(col(LedgerEntry.business_date), since, until))
+            .group_by(year, month)
+        ).all()
+        r_year, r_month = _month(col(Receipt.local_date))
+        signed = case((col(Receipt.kind) == "purchase", col(Receipt.total_cents)), else_=-col(Receipt.total_cents))
+        revenue_rows = session.execute(
+            select(r_year, r_month, func.sum(signed))
+            .where(*_in_period(col(Receipt.local_date), since, until))
+            .group_by(r_year, r_month)
+        ).all()
+    months: dict[str, dict[str, Any]] = {}
+
+    def slot(y: Any, m: Any) -> dict[str, Any]:
+        key = f"{int(y):04d}-{int(m):02d}"
+        return months.setdefault(key, {"month": key, "issued": 0, "redeemed": 0, "expired": 0, "revenue_cents": 0})
+
+    for y, m, issued, redeemed, expired in ledger_rows:
+        entry = slot(y, m)
+        entry.update(issued=int(issued), redeemed=int(redeemed), expired=int(expired))
+    for y, m, cents in revenue_rows:
+        slot(y, m)["revenue_cents"] = int(cents or 0)
+    series = [months[k] for k in sorted(months)]
+    for entry in series:
+        entry["revenue"] = format_cents(entry.pop("revenue_cents"))
+    return {"period": {"from": since, "to": until}, "currency": ctx.program.program.currency, "months": series}
+
+
+def top_members(
+    db: Database, since: dt.date | None, until: dt.date | None, top: int, now: dt.datetime
+) -> dict[str, Any]:
+    """The members who spend most, earn most points, and bring most new members."""
+    with db.read() as session:
+        today_in(session, now)
+        signed = case((col(Receipt.kind) == "purchase", col(Receipt.total_cents)), else_=-col(Receipt.total_cents))
+        spend = session.execute(
+            select(col(Member.id), col(Member.name), func.sum(signed).label("cents"), func.count())
+            .join(Receipt, col(Receipt.member_pk) == col(Member.pk))
+            .where(*_in_period(col(Receipt.local_date), since, until))
+            .group_by(col(Member.pk), col(Member.id), col(Member.name))
+            .order_by(func.sum(signed).desc(), col(Member.pk))
+            .limit(top)
+        ).all()
+        earned = session.execute(
+            select(col(Member.id), col(Member.name), func.sum(col(LedgerEntry.points)))
+            .join(LedgerEntry, col(LedgerEntry.member_pk) == col(Member.pk))
+            .where(col(LedgerEntry.kind).in_(CREDIT_KINDS), col(LedgerEntry.points) > 0)
+            .where(*_in_period(col(LedgerEntry.business_date), since, until))
+            .group_by(col(Member.pk), col(Member.id), col(Member.name))
+            .order_by(func.sum(col(LedgerEntry.points)).desc(), col(Member.pk))
+            .limit(top)
+        ).all()
+        referred = (
+            select(col(Member.referred_by_pk).label("by"), func.count().label("n"))
+            .where(col(Member.referred_by_pk).is_not(None), *_in_period(col(Member.enrolled_on), since, until))
+            .group_by(col(Member.referred_by_pk))
+            .subquery()
+        )
+        senders = session.execute(
+            select(col(Member.id), col(Member.name), referred.c.n)
+            .join(referred, referred.c.by == col(Member.pk))
+            .order_by(referred.c.n.desc(), col(Member.pk))
+            .limit(top)
+        ).all()
+    return {
+        "period": {"from": since, "to": until},
+        "spenders": [{"id": i, "name": n, "revenue": format_cents(int(c)), "receipts": int(k)} for i, n, c, k in spend],
+        "earners": [{"id": i, "name": n, "points": int(p)} for i, n, p in earned],
+        "senders": [{"id": i, "name": n, "referrals": int(k)} for i, n, k in senders],
+    }
