@@ -291,30 +291,36 @@ class Importer:
     # ------------------------------------------------------------------ members
 
     def _resolve_members(self, session: Session, writer: PurchaseWriter, drafts: list[Draft]) -> None:
+        """Who each receipt belongs to; the members' state is read afresh (and, on PostgreSQL, their rows
+        locked) for every batch, since a till may have written between two batches."""
         wanted = {d.member_ref for d in drafts if d.member_ref and not d.problem and d.kind == "purchase"}
         unknown = wanted - set(self.refs)
-        if not unknown:
-            return
-        found = lookup.find_many(session, unknown, self.ctx.program.region)
-        known: list[Member] = []
-        for ref, members in found.items():
-            if len(members) > 1:
-                self.refs[ref] = f"member {ref!r} is ambiguous (it names {len(members)} members)"
-            elif members:
-                member = members[0]
-                self.refs[ref] = member.pk or 0
+        if unknown:
+            for ref, members in lookup.find_many(session, unknown, self.ctx.program.region).items():
+                if len(members) > 1:
+                    self.refs[ref] = f"member {ref!r} is ambiguous (it names {len(members)} members)"
+                elif members:
+                    member = members[0]
+                    self.refs[ref] = (member.pk or 0) if member.status == "active" else f"member {ref} is {member.status}"
+                elif not self.options.enroll_unknown:
+                    self.refs[ref] = f"unknown member {ref} (add --enroll-unknown to enrol new customers)"
+        self.states = {}
+        pks = sorted({pk for ref in wanted if isinstance(pk := self.refs.get(ref), int)})
+        if pks:
+            members = list(
+                session.scalars(
+                    select(Member).where(col(Member.pk).in_(pks)).order_by(col(Member.pk)).with_for_update()
+                )
+            )
+            for member in members:
                 if member.status != "active":
-                    self.refs[ref] = f"member {ref} is {member.status}"
-                elif member.pk not in self.states:
-                    known.append(member)
-            elif self.options.enroll_unknown:
-                continue
-            else:
-                self.refs[ref] = f"unknown member {ref} (add --enroll-unknown to enrol new customers)"
-        if known:
+                    self.refs = {
+                        r: p if p != member.pk else f"member {r} is {member.status}" for r, p in self.refs.items()
+                    }
             days = [d.when for d in drafts if d.when is not None]
             first_day = local_date(min(days), self.ctx.program.zone) if days else self.ctx.today
-            self.states.update(load_states(session, known, window_since(self.ctx.program, first_day)))
+            active = [m for m in members if m.status == "active"]
+            self.states.update(load_states(session, active, window_since(self.ctx.program, first_day)))
         if self.options.enroll_unknown:
             self._enroll(
                 session,

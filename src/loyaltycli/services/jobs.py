@@ -37,6 +37,8 @@ def expire(db: Database, as_of: dt.date | None, dry_run: bool, now: dt.datetime)
     with db.read() if dry_run else db.write() as session:
         ctx = today_in(session, now)
         day = as_of or ctx.today
+        if not dry_run:
+            _lock_due_members(session, day, ctx.version_on(day).program.expiry.policy == "inactivity")
         due = _due_lots(session, ctx, day)
         by_member: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for lot_pk, member_pk, remaining in due:
@@ -45,6 +47,26 @@ def expire(db: Database, as_of: dt.date | None, dry_run: bool, now: dt.datetime)
         if not dry_run and due:
             _book_expiry(session.connection(), ctx, by_member, day, now)
         return JobResult(day, len(by_member), total, dry_run)
+
+
+def _lock_due_members(session: Session, day: dt.date, inactivity: bool) -> None:
+    """Hold the rows of members whose lots are due (in key order, as the tills do), so a purchase or
+    redemption at the same moment waits instead of spending a lot this run is emptying.  SQLite's
+    BEGIN IMMEDIATE already serialises writers; there this is a no-op."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    due = select(col(PointLot.member_pk)).where(
+        col(PointLot.remaining) > 0, col(PointLot.expires_on).is_not(None), col(PointLot.expires_on) <= day
+    )
+    if inactivity:
+        lapsed = select(col(PointLot.member_pk)).where(col(PointLot.remaining) > 0, col(PointLot.expires_on).is_(None))
+        due = due.union(lapsed)  # type: ignore[assignment]
+    session.execute(
+        select(col(Member.pk))
+        .where(col(Member.pk).in_(due.scalar_subquery()))
+        .order_by(col(Member.pk))
+        .with_for_update()
+    ).all()
 
 
 def _due_lots(session: Session, ctx: Today, day: dt.date) -> list[tuple[int, int, int]]:
@@ -144,12 +166,13 @@ def birthdays(db: Database, as_of: dt.date | None, dry_run: bool, now: dt.dateti
         paid = select(col(LedgerEntry.member_pk)).where(
             col(LedgerEntry.kind) == "birthday", col(LedgerEntry.ref) == ref
         )
-        members = session.scalars(
+        query = (
             select(Member)
             .where(col(Member.status) == "active", extract("month", col(Member.birthday)) == day.month)
             .where(col(Member.enrolled_on) <= day, col(Member.pk).not_in(paid))
             .order_by(col(Member.pk))
-        ).all()
+        )
+        members = session.scalars(query if dry_run else query.with_for_update()).all()
         if not dry_run:
             booking = ledger.Booking(version.version, "birthdays", day, utc_naive(now), ref=ref)
             expires = lot_expiry(version.program.expiry, day)

@@ -24,7 +24,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("campaign_points", sa.Integer(), nullable=False, server_default="0"))
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
-            "CREATE FUNCTION loyalty_ledger_append_only() RETURNS trigger AS $$ "
+            "CREATE OR REPLACE FUNCTION loyalty_ledger_append_only() RETURNS trigger AS $$ "
             f"BEGIN RAISE EXCEPTION '{MESSAGE}'; END; $$ LANGUAGE plpgsql"
         )
         op.execute(
