@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from loyaltycli import __version__
-from loyaltycli.cli import imports, ledger, members, programs, reports, setup
+from loyaltycli.cli import db, imports, ledger, members, programs, reports, setup
 from loyaltycli.cli.errors import LoyaltyGroup
 from loyaltycli.cli.state import STATE
 
@@ -57,6 +57,7 @@ app.add_typer(members.app, name="member")
 ledger.register(app)
 imports.register(app)
 app.add_typer(reports.app, name="report")
+app.add_typer(db.app, name="db")
 
 
 def main() -> None:

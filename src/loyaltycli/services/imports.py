@@ -301,7 +301,9 @@ class Importer:
                     self.refs[ref] = f"member {ref!r} is ambiguous (it names {len(members)} members)"
                 elif members:
                     member = members[0]
-                    self.refs[ref] = (member.pk or 0) if member.status == "active" else f"member {ref} is {member.status}"
+                    self.refs[ref] = (
+                        (member.pk or 0) if member.status == "active" else f"member {ref} is {member.status}"
+                    )
                 elif not self.options.enroll_unknown:
                     self.refs[ref] = f"unknown member {ref} (add --enroll-unknown to enrol new customers)"
         self.states = {}

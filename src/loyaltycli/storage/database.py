@@ -68,6 +68,12 @@ def open_database(location: Location) -> Database:
             f"{location.shown} is not a loyalty database; create one with `loyalty init --program FILE`."
         )
     if revision != HEAD_REVISION:
+        if os.environ.get("LOYALTY_AUTO_MIGRATE", "1") == "0":
+            db.dispose()
+            raise RefusedError(
+                f"{location.shown} has schema {revision}; this version needs {HEAD_REVISION}. "
+                "Run `loyalty db upgrade` (LOYALTY_AUTO_MIGRATE=0 keeps other commands from doing it)."
+            )
         from loyaltycli.storage.migrate import upgrade
 
         upgrade(db)

@@ -1,0 +1,154 @@
+"""`db copy`, `db upgrade`, `db backup`: moving up to PostgreSQL and looking after the file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, MetaData, select, text
+
+from loyaltycli.errors import BadInputError, RefusedError
+from loyaltycli.storage.database import HEAD_REVISION, Database, create_database, open_database
+from loyaltycli.storage.location import Location
+
+# Parents before children, so every foreign key finds its row.
+TABLES = (
+    "program_version",
+    "member",
+    "receipt",
+    "receipt_line",
+    "voucher",
+    "ledger_entry",
+    "point_lot",
+    "lot_use",
+    "stamp_count",
+)
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    source: str
+    target: str
+    rows: dict[str, int]
+    verified: bool
+    summaries_equal: bool
+
+
+def copy_database(source: Database, target: Location, now: dt.datetime) -> CopyResult:
+    """Copy every table into an empty database in one transaction, then verify both and compare summaries."""
+    from loyaltycli.services.reports import summary
+    from loyaltycli.services.verify import verify
+
+    if target.target == source.location.target:
+        raise BadInputError("--to names the database being copied.")
+    destination = _empty_target(target)
+    try:
+        rows = _copy(source, destination)
+        checks = [verify(db, now) for db in (source, destination)]
+        equal = summary(source, None, None, now) == summary(destination, None, None, now)
+    finally:
+        destination.dispose()
+    problems = [p for c in checks for p in c.problems]
+    if problems or not equal:
+        raise RefusedError(
+            "The copy was written but does not match: "
+            + ("; ".join(problems[:3]) if problems else "report summary differs")
+            + ". Keep using the old database."
+        )
+    return CopyResult(source.location.shown, target.shown, rows, True, equal)
+
+
+def _empty_target(target: Location) -> Database:
+    if not target.is_postgres and os.path.exists(target.target) and os.path.getsize(target.target) > 0:
+        raise RefusedError(f"{target.shown} already exists; db copy writes only into a new, empty database.")
+    if target.is_postgres:
+        from sqlalchemy import create_engine, inspect
+        from sqlalchemy.engine import make_url
+
+        engine = create_engine(make_url(target.target).set(drivername="postgresql+psycopg"))
+        try:
+            with engine.connect() as conn:
+                existing = [t for t in inspect(conn).get_table_names() if t in TABLES or t == "alembic_version"]
+        finally:
+            engine.dispose()
+        if existing:
+            raise RefusedError(
+                f"{target.shown} is not empty (it has {', '.join(sorted(existing))}); "
+                "db copy writes only into an empty database."
+            )
+    return create_database(target, force=False)
+
+
+def _copy(source: Database, destination: Database) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    meta = MetaData()
+    with source.engine.connect() as reader, destination.engine.execution_options(loyalty_write=True).begin() as writer:
+        meta.reflect(reader, only=TABLES)
+        for name in TABLES:
+            table = meta.tables[name]
+            counts[name] = _copy_table(reader, writer, table)
+        if writer.dialect.name == "postgresql":
+            for name in TABLES:
+                writer.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'pk'), "
+                        f"(SELECT COALESCE(MAX(pk), 0) + 1 FROM {name}), false)"
+                    )
+                ) if name != "program_version" else None
+    return counts
+
+
+def _copy_table(reader: Connection, writer: Connection, table: Any) -> int:
+    from sqlalchemy import insert
+
+    key = table.c.pk if "pk" in table.c else table.c.version
+    total = 0
+    result = reader.execution_options(yield_per=BATCH).execute(select(table).order_by(key))
+    for part in result.partitions(BATCH):
+        rows = [dict(row._mapping) for row in part]
+        writer.execute(insert(writer_table(writer, table)), rows)
+        total += len(rows)
+    return total
+
+
+def writer_table(writer: Connection, table: Any) -> Any:
+    """The same table as the destination knows it (types as the destination dialect reads them)."""
+    from sqlmodel import SQLModel
+
+    from loyaltycli.storage import models  # noqa: F401 - registers the tables
+
+    return SQLModel.metadata.tables[table.name]
+
+
+def upgrade(location: Location) -> str:
+    """Run the migrations now (for a host where LOYALTY_AUTO_MIGRATE=0 keeps commands from doing it)."""
+    os.environ["LOYALTY_AUTO_MIGRATE"] = "1"
+    db = open_database(location)
+    db.dispose()
+    return HEAD_REVISION
+
+
+def backup(source: Database, path: str) -> int:
+    """A consistent copy of a SQLite database while it is in use (SQLite's online backup API)."""
+    if source.dialect != "sqlite":
+        raise RefusedError("db backup copies SQLite files; back up PostgreSQL with pg_dump.")
+    if os.path.exists(path):
+        raise RefusedError(f"{path} already exists; choose a new file for the backup.")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise BadInputError(f"{path}: the folder {folder} does not exist.")
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    src = sqlite3.connect(source.location.target)
+    dst = sqlite3.connect(path)
+    try:
+        src.backup(dst)
+        pages = int(dst.execute("PRAGMA page_count").fetchone()[0])
+    finally:
+        dst.close()
+        src.close()
+    return pages
