@@ -1,9 +1,10 @@
 """A till or a cron job in its own process, for the concurrency tests.
 
-    python -m tests.concurrency_worker purchases DB SECONDS PREFIX
-    python -m tests.concurrency_worker expire DB SECONDS
+    python -m tests.concurrency_worker till DB SECONDS PREFIX    purchases and redemptions, alternating
+    python -m tests.concurrency_worker expire DB SECONDS          expiry runs, one after the other
 
-Prints one line: how many commands succeeded, and the first error if any.
+Prints one line: how many commands were done, how many the rules refused (not enough
+points), and the first unexpected error if there was one.
 """
 
 from __future__ import annotations
@@ -13,36 +14,40 @@ import sys
 import time
 from decimal import Decimal
 
-from loyaltycli.errors import LoyaltyError
-from loyaltycli.services import jobs, purchases
+from loyaltycli.errors import InsufficientPointsError, LoyaltyError
+from loyaltycli.services import jobs, purchases, redemptions
 from loyaltycli.storage.database import open_database
 from loyaltycli.storage.location import Location
 
+MEMBERS = ("anna@example.com", "ben@example.com")
+
 
 def main() -> None:
-    kind, db_path, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
-    db = open_database(Location(db_path))
-    done, errors = 0, []
+    kind, target, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    db = open_database(Location(target))
+    done = refused = n = 0
+    errors: list[str] = []
     deadline = time.monotonic() + seconds
-    n = 0
     while time.monotonic() < deadline:
         now = dt.datetime.now(dt.UTC)
+        n += 1
         try:
-            if kind == "purchases":
-                n += 1
-                member = ("anna@example.com", "ben@example.com")[n % 2]
-                request = purchases.PurchaseRequest(
-                    member, purchases.one_line(Decimal("12.34"), "food", None), receipt_id=f"{sys.argv[4]}-{n}"
-                )
+            if kind == "expire":
+                jobs.expire(db, now.date() + dt.timedelta(days=400), False, now)
+            elif n % 3:
+                lines = purchases.one_line(Decimal("12.34"), "food", None)
+                request = purchases.PurchaseRequest(MEMBERS[n % 2], lines, receipt_id=f"{sys.argv[4]}-{n}")
                 purchases.purchase(db, request, now)
             else:
-                jobs.expire(db, now.date() + dt.timedelta(days=400), False, now)
+                redemptions.redeem_reward(db, MEMBERS[n % 2], "mug", None, now)
             done += 1
+        except InsufficientPointsError:
+            refused += 1
         except LoyaltyError as exc:
             errors.append(f"refused: {exc.message}")
         except Exception as exc:  # noqa: BLE001 - the test wants to see any failure
             errors.append(f"{type(exc).__name__}: {exc}")
-    print(done, errors[0] if errors else "")
+    print(done, refused, errors[0] if errors else "")
     db.dispose()
 
 

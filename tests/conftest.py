@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -65,7 +66,7 @@ def clock() -> Iterator[time_machine.Coordinates]:
 class Cli:
     """Runs `loyalty --db DB ...` in-process and keeps the last result."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path | str) -> None:
         self.db = db
         self.runner = CliRunner()
 
@@ -98,9 +99,102 @@ def program_file(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
+POSTGRES = os.environ.get("LOYALTY_TEST_POSTGRES")
+ENABLE_POSTGRES = "set LOYALTY_TEST_POSTGRES=postgresql://postgres@127.0.0.1:5432/test to run them on PostgreSQL too"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Every test that asks for a database runs on both backends (PostgreSQL when configured)."""
+    if request.param == "postgresql" and not POSTGRES:
+        pytest.skip(ENABLE_POSTGRES)
+    return str(request.param)
+
+
 @pytest.fixture
-def cli(tmp_path: Path, program_file: Callable[..., Path], clock: Any) -> Cli:
-    """A database initialised with BASIC_PROGRAM, clock pinned to NOW."""
+def make_db(backend: str, tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """Names a fresh database: a file in tmp_path, or a PostgreSQL schema of its own, dropped afterwards."""
+    schemas: list[str] = []
+
+    def make(name: str) -> str:
+        if backend == "sqlite":
+            return str(tmp_path / f"{name}.db")
+        assert POSTGRES is not None
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        _pg_execute(f"CREATE SCHEMA {schema}")
+        schemas.append(schema)
+        separator = "&" if "?" in POSTGRES else "?"
+        return f"{POSTGRES}{separator}options=-csearch_path%3D{schema}"
+
+    yield make
+    for schema in schemas:
+        _pg_execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+def _pg_execute(sql: str) -> None:
+    import psycopg
+
+    assert POSTGRES is not None
+    with psycopg.connect(POSTGRES, autocommit=True) as conn:  # an unreachable server fails the test
+        conn.execute(sql)
+
+
+def query(target: str | Path, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a query on either backend (tests only read with it)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = (
+        make_url(str(target)).set(drivername="postgresql+psycopg")
+        if str(target).startswith("postgres")
+        else f"sqlite:///{target}"
+    )
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def snapshot(target: str | Path) -> dict[str, Any]:
+    """Row count and digest of every table, on either backend (to prove a command changed nothing)."""
+    from sqlalchemy import create_engine, inspect, text
+    from sqlalchemy.engine import make_url
+
+    url = (
+        make_url(str(target)).set(drivername="postgresql+psycopg")
+        if str(target).startswith("postgres")
+        else f"sqlite:///{target}"
+    )
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            result = {}
+            for name in sorted(inspect(conn).get_table_names()):
+                rows = [repr(tuple(r)) for r in conn.execute(text(f'SELECT * FROM "{name}"'))]
+                result[name] = (len(rows), hashlib.sha256("\n".join(sorted(rows)).encode()).hexdigest())
+            return result
+    finally:
+        engine.dispose()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not POSTGRES:
+        terminalreporter.write_line(f"PostgreSQL tests skipped: {ENABLE_POSTGRES}.")
+
+
+@pytest.fixture
+def cli(make_db: Callable[[str], str], program_file: Callable[..., Path], clock: Any) -> Cli:
+    """A database initialised with BASIC_PROGRAM on each backend, clock pinned to NOW."""
+    runner = Cli(make_db("shop"))
+    runner("init", "--program", str(program_file()))
+    return runner
+
+
+@pytest.fixture
+def sqlite_cli(tmp_path: Path, program_file: Callable[..., Path], clock: Any) -> Cli:
+    """Like `cli`, on SQLite only (for tests that read the file itself)."""
     runner = Cli(tmp_path / "shop.db")
     runner("init", "--program", str(program_file()))
     return runner

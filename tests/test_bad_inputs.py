@@ -112,7 +112,8 @@ CASES = [
 
 
 @pytest.fixture
-def shop(cli: Cli) -> Cli:
+def shop(sqlite_cli: Cli) -> Cli:
+    cli = sqlite_cli
     cli("enroll", "Anna", "--email", "anna@example.com", "--phone", "+49 170 1111111")
     cli("enroll", "Ben", "--id", "BEN")
     cli("enroll", "Carl", "--id", "01701111111")

@@ -5,14 +5,13 @@ Each `test_*` named after a failure cites the public issue thread it comes from.
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
+from sqlalchemy.exc import DBAPIError
 
-from tests.conftest import Cli
+from tests.conftest import Cli, query
 
 PROGRAM = """\
 [program]
@@ -72,8 +71,8 @@ multiplier = 2
 
 
 @pytest.fixture
-def shop(tmp_path: Path, program_file: Any, clock: Any) -> Cli:
-    cli = Cli(tmp_path / "ledger.db")
+def shop(make_db: Any, program_file: Any, clock: Any) -> Cli:
+    cli = Cli(make_db("ledger"))
     cli("init", "--program", str(program_file(PROGRAM, "ledger.toml")))
     cli("enroll", "Anna", "--email", "anna@example.com", "--date", "2026-01-01")
     cli("enroll", "Ben", "--email", "ben@example.com", "--date", "2026-01-01")
@@ -90,11 +89,7 @@ def verified(cli: Cli) -> None:
 
 
 def ledger_rows(cli: Cli) -> int:
-    con = sqlite3.connect(cli.db)
-    try:
-        return int(con.execute("SELECT count(*) FROM ledger_entry").fetchone()[0])
-    finally:
-        con.close()
+    return int(query(cli.db, "SELECT count(*) FROM ledger_entry")[0][0])
 
 
 # ------------------------------------------------------------------ the known failures
@@ -211,12 +206,9 @@ def test_a_cancelled_receipt_is_reversed_not_deleted(shop: Cli) -> None:
     assert ledger_rows(shop) == before + 1
     kinds = [e["kind"] for e in shop.json("statement", "anna@example.com")["entries"]]
     assert kinds == ["earn", "refund"]
-    con = sqlite3.connect(shop.db)
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        con.execute("DELETE FROM ledger_entry")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        con.execute("UPDATE ledger_entry SET points = 0")
-    con.close()
+    for statement in ("DELETE FROM ledger_entry", "UPDATE ledger_entry SET points = 0"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            query(shop.db, statement)
 
 
 # ------------------------------------------------------------------ commands
@@ -233,8 +225,8 @@ def test_partial_refunds_reverse_their_share_and_never_more(shop: Cli) -> None:
     verified(shop)
 
 
-def test_pending_points_are_reversed_first(tmp_path: Path, program_file: Any, clock: Any) -> None:
-    cli = Cli(tmp_path / "p.db")
+def test_pending_points_are_reversed_first(make_db: Any, program_file: Any, clock: Any) -> None:
+    cli = Cli(make_db("p"))
     cli("init", "--program", str(program_file(PROGRAM.replace("pending_days = 0", "pending_days = 14"), "p.toml")))
     cli("enroll", "Anna", "--email", "anna@example.com")
     cli("purchase", "anna@example.com", "50.00", "--date", "2026-05-01", "--receipt", "OLD")
@@ -345,10 +337,10 @@ def test_report_summary_figures(shop: Cli) -> None:
     assert march2["members"]["active"] == 2 and march2["points"]["issued"] == 80
 
 
-def test_inactivity_expiry(tmp_path: Path, program_file: Any) -> None:
+def test_inactivity_expiry(make_db: Any, program_file: Any) -> None:
     text = PROGRAM.replace('policy = "fixed"\nmonths = 12', 'policy = "inactivity"\nmonths = 6')
     with time_machine.travel("2026-01-10T12:00:00+01:00", tick=False) as traveller:
-        cli = Cli(tmp_path / "i.db")
+        cli = Cli(make_db("i"))
         cli("init", "--program", str(program_file(text, "i.toml")))
         cli("enroll", "Anna", "--email", "anna@example.com")
         cli("purchase", "anna@example.com", "40.00")
@@ -362,10 +354,10 @@ def test_inactivity_expiry(tmp_path: Path, program_file: Any) -> None:
         verified(cli)
 
 
-def test_campaign_days_are_local_days_across_a_dst_change(tmp_path: Path, program_file: Any, clock: Any) -> None:
+def test_campaign_days_are_local_days_across_a_dst_change(make_db: Any, program_file: Any, clock: Any) -> None:
     """Summer time ends in Berlin on 2026-10-25: the campaign's first and last day are still whole local days."""
     text = PROGRAM + '\n[[campaigns]]\nid = "dst"\nstarts = 2026-10-25\nends = 2026-10-25\nmultiplier = 2\n'
-    cli = Cli(tmp_path / "dst.db")
+    cli = Cli(make_db("dst"))
     cli("init", "--program", str(program_file(text, "dst.toml")))
     cli("enroll", "Anna", "--email", "anna@example.com")
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, query, snapshot
 
 DATA = Path(__file__).parent / "data"
 PROGRAM = """\
@@ -30,8 +29,8 @@ books = 2
 
 
 @pytest.fixture
-def shop(tmp_path: Path, program_file: Any, clock: Any) -> Cli:
-    cli = Cli(tmp_path / "import.db")
+def shop(make_db: Any, program_file: Any, clock: Any) -> Cli:
+    cli = Cli(make_db("import"))
     cli("init", "--program", str(program_file(PROGRAM, "import.toml")))
     cli("enroll", "Anna", "--email", "anna@example.com")
     cli("enroll", "Ben", "--email", "ben@example.com")
@@ -75,7 +74,7 @@ def test_generic_rows_group_into_receipts_with_discounts_and_refunds(shop: Cli, 
     assert shop.json("verify")["ok"]
 
 
-def test_import_earns_exactly_what_purchase_gives(tmp_path: Path, program_file: Any, clock: Any) -> None:
+def test_import_earns_exactly_what_purchase_gives(tmp_path: Path, make_db: Any, program_file: Any, clock: Any) -> None:
     rows = [
         ("A", "2026-04-01T09:00", "anna@example.com", "12.35", "books"),
         ("A", "2026-04-01T09:00", "anna@example.com", "3.99", "food"),
@@ -83,8 +82,8 @@ def test_import_earns_exactly_what_purchase_gives(tmp_path: Path, program_file: 
         ("C", "2026-04-03T12:00", "anna@example.com", "7.50", "tobacco"),
         ("C", "2026-04-03T12:00", "anna@example.com", "7.50", "food"),
     ]
-    via_import = Cli(tmp_path / "a.db")
-    via_purchase = Cli(tmp_path / "b.db")
+    via_import = Cli(make_db("a"))
+    via_purchase = Cli(make_db("b"))
     for cli in (via_import, via_purchase):
         cli("init", "--program", str(program_file(PROGRAM, "p.toml")))
         cli("enroll", "Anna", "--email", "anna@example.com")
@@ -99,15 +98,12 @@ def test_import_earns_exactly_what_purchase_gives(tmp_path: Path, program_file: 
 
 
 def ledger(cli: Cli) -> list[tuple[Any, ...]]:
-    con = sqlite3.connect(cli.db)
-    try:
-        return con.execute(
-            "SELECT m.id, e.kind, e.points, e.business_date, r.receipt_id, l.available_on, l.expires_on "
-            "FROM ledger_entry e JOIN member m ON m.pk = e.member_pk LEFT JOIN receipt r ON r.pk = e.receipt_pk "
-            "LEFT JOIN point_lot l ON l.entry_pk = e.pk ORDER BY e.pk"
-        ).fetchall()
-    finally:
-        con.close()
+    return query(
+        cli.db,
+        "SELECT m.id, e.kind, e.points, e.business_date, r.receipt_id, l.available_on, l.expires_on "
+        "FROM ledger_entry e JOIN member m ON m.pk = e.member_pk LEFT JOIN receipt r ON r.pk = e.receipt_pk "
+        "LEFT JOIN point_lot l ON l.entry_pk = e.pk ORDER BY e.pk",
+    )
 
 
 def test_reimporting_the_same_file_changes_nothing(shop: Cli, tmp_path: Path) -> None:
@@ -167,12 +163,10 @@ def test_rejected_rows_go_to_the_rejects_file_and_the_rest_is_imported(shop: Cli
 def test_unreadable_files_exit_2_and_write_nothing(
     shop: Cli, tmp_path: Path, name: str, content: str | None, words: list[str]
 ) -> None:
-    from tests.conftest import fingerprint
-
     path = str(tmp_path / name) if content is None else write(tmp_path, name, content)
-    before = fingerprint(shop.db)
+    before = snapshot(shop.db)
     result = shop("import", path, expect=2)
-    assert fingerprint(shop.db) == before
+    assert snapshot(shop.db) == before
     for word in words:
         assert word in result.stderr
 
@@ -208,8 +202,8 @@ def test_real_world_files(shop: Cli, tmp_path: Path) -> None:
     assert points(shop, "anna@example.com") == 1234 + 10 + 5 + 2
 
 
-def test_enroll_unknown_gives_the_signup_bonus(tmp_path: Path, program_file: Any, clock: Any) -> None:
-    cli = Cli(tmp_path / "e.db")
+def test_enroll_unknown_gives_the_signup_bonus(tmp_path: Path, make_db: Any, program_file: Any, clock: Any) -> None:
+    cli = Cli(make_db("e"))
     cli("init", "--program", str(program_file(PROGRAM + "\n[bonuses]\nsignup = 25\n", "e.toml")))
     path = write(
         tmp_path,
@@ -225,13 +219,11 @@ def test_enroll_unknown_gives_the_signup_bonus(tmp_path: Path, program_file: Any
 
 
 def test_dry_run_writes_nothing(shop: Cli, tmp_path: Path) -> None:
-    from tests.conftest import fingerprint
-
     path = write(tmp_path, "s.csv", "receipt,date,member,amount\nR1,2026-05-01,new@example.com,10.00\n")
-    before = fingerprint(shop.db)
+    before = snapshot(shop.db)
     doc = shop.json("import", path, "--dry-run", "--enroll-unknown")
     assert doc["imported"] == 1 and doc["enrolled"] == 1 and doc["dry_run"]
-    assert fingerprint(shop.db) == before
+    assert snapshot(shop.db) == before
 
 
 def test_shopify_orders_export(shop: Cli) -> None:

@@ -6,7 +6,6 @@ import csv
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, query
 
 PROGRAM = """\
 [program]
@@ -66,26 +65,20 @@ def sales_file(path: Path, receipts: int, members: int, seed: int) -> None:
                 )
 
 
-def state(db: Path) -> list[tuple[Any, ...]]:
-    con = sqlite3.connect(db)
-    try:
-        return (
-            con.execute(
-                "SELECT m.email, m.debt, COALESCE(SUM(e.points), 0), COUNT(e.pk) FROM member m "
-                "LEFT JOIN ledger_entry e ON e.member_pk = m.pk GROUP BY m.pk ORDER BY m.email"
-            ).fetchall()
-            + con.execute("SELECT receipt_id, points, tier FROM receipt ORDER BY receipt_id").fetchall()
-        )
-    finally:
-        con.close()
+def state(db: str) -> list[tuple[Any, ...]]:
+    return query(
+        db,
+        "SELECT m.email, m.debt, COALESCE(SUM(e.points), 0), COUNT(e.pk) FROM member m "
+        "LEFT JOIN ledger_entry e ON e.member_pk = m.pk GROUP BY m.pk, m.email, m.debt ORDER BY m.email",
+    ) + query(db, "SELECT receipt_id, points, tier FROM receipt ORDER BY receipt_id")
 
 
 @pytest.mark.slow
-def test_killed_imports_resume_to_the_same_database(tmp_path: Path, program_file: Any) -> None:
+def test_killed_imports_resume_to_the_same_database(tmp_path: Path, make_db: Any, program_file: Any) -> None:
     sales = tmp_path / "sales.csv"
     sales_file(sales, receipts=12_000, members=600, seed=7)
     program = str(program_file(PROGRAM, "kill.toml"))
-    clean, killed = tmp_path / "clean.db", tmp_path / "killed.db"
+    clean, killed = make_db("clean"), make_db("killed")
     for db in (clean, killed):
         Cli(db)("init", "--program", program)
     env = dict(os.environ, NO_COLOR="1")
@@ -106,7 +99,7 @@ def test_killed_imports_resume_to_the_same_database(tmp_path: Path, program_file
             start_new_session=True,
         )
         try:
-            proc.wait(timeout=rng.uniform(0.2, full))
+            proc.wait(timeout=rng.uniform(0.3, 0.6 * full))
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
@@ -114,7 +107,7 @@ def test_killed_imports_resume_to_the_same_database(tmp_path: Path, program_file
     subprocess.run(
         [*command, str(killed), "import", str(sales), "--enroll-unknown"], check=True, env=env, capture_output=True
     )
-    assert hits >= 5
+    assert hits >= 3
     assert state(killed) == state(clean)
     for db in (clean, killed):
         assert Cli(db).json("verify")["ok"]

@@ -62,10 +62,10 @@ value = "8.00"
 
 
 @pytest.fixture
-def shop(tmp_path: Path, program_file: Any, clock: Any) -> Cli:
+def shop(make_db: Any, tmp_path: Path, program_file: Any, clock: Any) -> Cli:
     """Hand-computed: Anna 150 (Mar) + 2 x 60 (Apr, campaign) = 270 issued to her; Ben 40 (Mar);
     anonymous 30 (Apr); Anna redeems 100 (the mug)."""
-    cli = Cli(tmp_path / "r.db")
+    cli = Cli(make_db("r"))
     cli("init", "--program", str(program_file(PROGRAM, "r.toml")))
     cli(
         "enroll",
@@ -91,7 +91,7 @@ def shop(tmp_path: Path, program_file: Any, clock: Any) -> Cli:
     cli("purchase", "anna@example.com", "150.00", "--date", "2026-03-10")
     cli("purchase", "ben@example.com", "40.00", "--date", "2026-03-11")
     cli("purchase", "anna@example.com", "60.00", "--date", "2026-04-05")
-    via_import = Path(cli.db).parent / "anon.csv"
+    via_import = tmp_path / "anon.csv"
     via_import.write_text("receipt,date,member,amount\nX1,2026-04-06,,30.00\n")
     cli("import", str(via_import))
     cli("redeem", "anna@example.com", "mug", "--date", "2026-04-07")

@@ -10,14 +10,13 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 from loyaltycli.storage import models  # noqa: F401
 from loyaltycli.storage.database import HEAD_REVISION, Database, _engine
 from loyaltycli.storage.location import Location, mask_password
 from loyaltycli.storage.migrate import head_revision, upgrade
-from tests.conftest import Cli
+from tests.conftest import Cli, query
 
 
 def test_head_revision_constant_matches_the_scripts() -> None:
@@ -69,7 +68,8 @@ def test_a_database_made_by_the_first_migration_is_upgraded_on_first_use(tmp_pat
     con.close()
 
 
-def test_new_sqlite_file_is_private_wal_and_enforces_foreign_keys(cli: Cli) -> None:
+def test_new_sqlite_file_is_private_wal_and_enforces_foreign_keys(sqlite_cli: Cli) -> None:
+    cli = sqlite_cli
     mode = stat.S_IMODE(os.stat(cli.db).st_mode)
     assert mode == 0o600
     con = sqlite3.connect(cli.db)
@@ -115,8 +115,5 @@ def test_info_masks_passwords() -> None:
 
 def test_instants_are_stored_as_naive_utc(cli: Cli) -> None:
     cli("enroll", "Anna", "--date", "2026-03-01T23:30-05:00")
-    engine = create_engine(f"sqlite:///{cli.db}")
-    with engine.connect() as conn:
-        row = conn.exec_driver_sql("SELECT enrolled_at, enrolled_on FROM member").one()
-    engine.dispose()
-    assert str(row[0]).startswith("2026-03-02 04:30:00") and row[1] == str(dt.date(2026, 3, 2))
+    row = query(cli.db, "SELECT enrolled_at, enrolled_on FROM member")[0]
+    assert str(row[0]).startswith("2026-03-02 04:30:00") and str(row[1]) == str(dt.date(2026, 3, 2))
