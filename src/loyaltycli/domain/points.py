@@ -14,7 +14,7 @@ import functools
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from loyaltycli.domain.program import Campaign, Program, StampCard, TierLevel, normalise_category
+from loyaltycli.domain.program import Campaign, Program, TierLevel, normalise_category
 from loyaltycli.domain.receipts import Line, ReceiptInput
 from loyaltycli.domain.tiers import multiplier_of
 
@@ -188,22 +188,6 @@ def _stamps(rules: _Rules, lines: tuple[Line, ...], keys: list[str]) -> dict[str
             int(line.quantity)
             for line, key in zip(lines, keys, strict=True)
             if line.amount > 0 and (key in categories or (line.sku and line.sku in skus))
-        )
-        if units:
-            stamps[card.id] = units
-    return stamps
-
-
-def stamps_of(cards: tuple[StampCard, ...], lines: tuple[Line, ...]) -> dict[str, int]:
-    """Units bought in each stamp card's categories or SKUs (discount lines add none)."""
-    index = [(card, frozenset(card.categories), frozenset(card.skus)) for card in cards]
-    keys = [normalise_category(line.category) for line in lines]
-    stamps: dict[str, int] = {}
-    for card, categories, skus in index:
-        units = sum(
-            int(ln.quantity)
-            for ln, k in zip(lines, keys, strict=True)
-            if ln.amount > 0 and (k in categories or (ln.sku and ln.sku in skus))
         )
         if units:
             stamps[card.id] = units

@@ -199,24 +199,19 @@ class PurchaseWriter:
         lots: list[tuple[Any, ...]] = []
         vouchers: list[tuple[Any, ...]] = []
         payoffs: list[tuple[int, int, int]] = []
+
+        def book(c: CreditPlan, on: Any, version: int, receipt_pk: int | None) -> None:
+            epk, lpk = next(entry_ids), next(lot_ids)
+            entries.append(
+                (epk, c.member_pk, c.kind, c.points, on, self.created_at, version, self.command, receipt_pk, c.ref)
+            )
+            lots.append((lpk, c.member_pk, epk, c.points, day(c.available_on), day(c.expires_on), c.points - c.payoff))
+            if c.payoff:
+                payoffs.append((c.member_pk, lpk, c.payoff))
+
         for p in items:
             if isinstance(p, StandaloneCredit):
-                c, epk, lpk = p.credit, next(entry_ids), next(lot_ids)
-                entries.append(
-                    (
-                        epk,
-                        c.member_pk,
-                        c.kind,
-                        c.points,
-                        day(p.day),
-                        self.created_at,
-                        p.version,
-                        self.command,
-                        None,
-                        c.ref,
-                    )
-                )
-                lots.append((lpk, c.member_pk, epk, c.points, day(c.available_on), day(c.expires_on), c.points))
+                book(p.credit, day(p.day), p.version, None)
                 continue
             rpk = next(receipt_ids)
             receipts.append(
@@ -258,26 +253,7 @@ class PurchaseWriter:
                     )
                 )
             for c in p.credits:
-                epk, lpk = next(entry_ids), next(lot_ids)
-                entries.append(
-                    (
-                        epk,
-                        c.member_pk,
-                        c.kind,
-                        c.points,
-                        day(p.day),
-                        self.created_at,
-                        p.version,
-                        self.command,
-                        rpk,
-                        c.ref,
-                    )
-                )
-                lots.append(
-                    (lpk, c.member_pk, epk, c.points, day(c.available_on), day(c.expires_on), c.points - c.payoff)
-                )
-                if c.payoff:
-                    payoffs.append((c.member_pk, lpk, c.payoff))
+                book(c, day(p.day), p.version, rpk)
             for v in p.vouchers:
                 vouchers.append(
                     (
