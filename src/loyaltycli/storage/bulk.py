@@ -39,7 +39,7 @@ _MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
 class Inserter:
-    """A plain INSERT for one table and a fixed column order; rows are tuples in that order.
+    """A plain INSERT (COPY on PostgreSQL) for one table and a fixed column order; rows are tuples in that order.
 
     Written out rather than compiled from `insert(table)`: SQLAlchemy would add
     the model's Python-side defaults and PostgreSQL's RETURNING, and bulk rows
@@ -51,8 +51,10 @@ class Inserter:
         if unknown:
             raise ValueError(f"{table.name} has no columns {sorted(unknown)}")
         self.conn = conn
+        self.copy = conn.dialect.name == "postgresql"
         marker = _MARKERS[conn.dialect.paramstyle]
         self.sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join(marker for _ in columns)})"
+        self.copy_sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
 
     def run(self, rows: Iterable[Sequence[Any]]) -> None:
         batch = [tuple(row) for row in rows]
@@ -60,7 +62,12 @@ class Inserter:
             return
         cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.executemany(self.sql, batch)
+            if self.copy:  # PostgreSQL: COPY is several times faster than a batch of INSERTs
+                with cursor.copy(self.copy_sql) as copy:
+                    for row in batch:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(self.sql, batch)
         finally:
             cursor.close()
 
