@@ -267,3 +267,25 @@ def test_map_option_names_columns(shop: Cli, tmp_path: Path) -> None:
     )
     assert doc["imported"] == 1
     shop("import", path, "--map", "receipt=Nope", expect=2)
+
+
+def test_a_receipt_named_again_further_down_is_refused(shop: Cli, tmp_path: Path) -> None:
+    from loyaltycli.services import imports
+
+    original = imports.BATCH_RECEIPTS
+    for size, (a, b) in ((1, ("A", "B")), (1000, ("C", "D"))):  # across batches (the database tells) and within
+        rows = [
+            "receipt,date,member,amount",
+            f"{a},2026-05-01,anna@example.com,10.00",
+            f"{b},2026-05-01,anna@example.com,1.00",
+            f"{a},2026-05-01,anna@example.com,5.00",
+        ]
+        path = write(tmp_path, f"s{size}.csv", "\n".join(rows) + "\n")
+        imports.BATCH_RECEIPTS = size
+        try:
+            result = shop("import", path, "--json", expect=1)
+        finally:
+            imports.BATCH_RECEIPTS = original
+        assert "appeared earlier" in result.stderr
+        assert json.loads(result.stdout)["imported"] == 2
+    assert points(shop, "anna@example.com") == 22

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -110,7 +111,10 @@ class Importer:
     ) -> None:
         self.db = db
         self.options = options
-        self.now = now
+        # The run's own instant: what it writes carries it, so a receipt id met again further down
+        # the file is told apart from one an earlier run stored (random microseconds keep two runs
+        # within the same second apart).
+        self.now = now.replace(microsecond=secrets.randbelow(1_000_000))
         self.on_reject = on_reject
         self.on_progress = on_progress
         self.summary = ImportSummary(dry_run=options.dry_run)
@@ -201,6 +205,8 @@ class Importer:
     # ------------------------------------------------------------------ booking a batch
 
     def _book(self, session: Session, batch: list[Draft]) -> None:
+        self.seen = set()  # repeats within this batch; earlier batches are asked of the database
+        self.refs = {}  # kept per batch, so memory does not grow with the file
         for draft in batch:
             self._parse(draft)
         fresh = self._not_yet_stored(session, batch)
@@ -273,16 +279,30 @@ class Importer:
             raise
 
     def _not_yet_stored(self, session: Session, batch: list[Draft]) -> list[Draft]:
+        """Drop receipts stored before this run (duplicates); one stored by this very run means the
+        file named it again further down, which is refused (the database remembers, not memory)."""
         ids = [d.receipt_id for d in batch if d.receipt_id and not d.problem]
         stored = (
-            set(session.scalars(select(col(Receipt.receipt_id)).where(col(Receipt.receipt_id).in_(ids))))
+            dict(
+                session.execute(
+                    select(col(Receipt.receipt_id), col(Receipt.created_at)).where(col(Receipt.receipt_id).in_(ids))
+                ).all()
+            )
             if ids
-            else set()
+            else {}
         )
+        this_run = utc_naive(self.now)
         fresh = []
         for draft in batch:
             self.summary.receipts += 1
-            if draft.receipt_id in stored:
+            when = stored.get(draft.receipt_id)
+            if when is not None and when == this_run and not draft.problem:
+                draft.problem = (
+                    draft.rows[0],
+                    f"receipt {draft.receipt_id} appeared earlier in the file; its rows must be adjacent",
+                )
+                fresh.append(draft)
+            elif when is not None:
                 self.summary.duplicates += 1
             else:
                 fresh.append(draft)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, select, update
 from sqlmodel import col
 
+from loyaltycli.domain.dates import utc_naive
 from loyaltycli.storage.bulk import Codec, Inserter, reserve_ids, table_of
 from loyaltycli.storage.models import (
     LedgerEntry,
@@ -162,7 +163,7 @@ class PurchaseWriter:
     def __init__(self, conn: Connection, now: dt.datetime, command: str) -> None:
         self.conn = conn
         self.codec = Codec(conn)
-        self.created_at = self.codec.instant(now)
+        self.created_at = self.codec.instant(utc_naive(now))
         self.command = command
         self.plans: list[PurchasePlan | StandaloneCredit] = []
         self.receipts = Inserter(conn, table_of(Receipt), self.RECEIPT)
