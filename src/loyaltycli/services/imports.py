@@ -211,6 +211,7 @@ class Importer:
             self._parse(draft)
         fresh = self._not_yet_stored(session, batch)
         writer = PurchaseWriter(session.connection(), self.now, "import")
+        self.planner = Planner(session, self.ctx, "import")
         self._resolve_members(session, writer, fresh)
         for draft in fresh:
             if draft.problem:
@@ -440,7 +441,7 @@ class Importer:
             return
         if state is not None and not self.options.dry_run:
             self._lapse(session, writer, state, day)
-        plan, _ = Planner(session, self.ctx, "import").plan(state, receipt, draft.when, draft.receipt_id, draft.store)
+        plan, _ = self.planner.plan(state, receipt, draft.when, draft.receipt_id, draft.store)
         writer.add(plan)
         self.summary.imported += 1
         self.summary.points += plan.points
