@@ -132,7 +132,9 @@ def _engine(location: Location) -> Engine:
         return create_engine(url, pool_pre_ping=False)
     engine = create_engine(
         f"sqlite:///{os.path.abspath(location.target)}",
-        connect_args={"timeout": BUSY_TIMEOUT_S},
+        # No prepared-statement cache: an import's look-ups have IN lists of thousands of values,
+        # each a new statement, and cached ones made memory grow with the file.
+        connect_args={"timeout": BUSY_TIMEOUT_S, "cached_statements": 0},
     )
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
