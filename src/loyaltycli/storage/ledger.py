@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -147,20 +147,6 @@ def pending_lots(session: Session, member_pk: int, today: dt.date) -> list[Point
             .order_by(col(PointLot.available_on).desc(), col(PointLot.pk).desc())
         )
     )
-
-
-def expired_lots(session: Session, as_of: dt.date, member_pk: int | None = None) -> list[PointLot]:
-    """Lots whose expiry date is on or before `as_of` and that still hold points."""
-    query = select(PointLot).where(
-        and_(
-            col(PointLot.remaining) > 0,
-            col(PointLot.expires_on).is_not(None),
-            col(PointLot.expires_on) <= as_of,
-        )
-    )
-    if member_pk is not None:
-        query = query.where(col(PointLot.member_pk) == member_pk)
-    return list(session.scalars(query.order_by(col(PointLot.member_pk), col(PointLot.pk))))
 
 
 def _pk(value: int | None) -> int:
