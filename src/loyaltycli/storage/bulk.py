@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select, text
+from sqlalchemy import Connection, Table, func, select
 
 
 def table_of(model: object) -> Table:
@@ -26,11 +26,14 @@ def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
     if count <= 0:
         return []
     if conn.dialect.name == "postgresql":
-        rows = conn.execute(
-            text(f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'pk')) FROM generate_series(1, :n)"),
-            {"n": count},
-        )
-        return [int(r[0]) for r in rows]
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(
+                f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'pk')) FROM generate_series(1, %s)", (count,)
+            )
+            return [int(r[0]) for r in cursor.fetchall()]
+        finally:
+            cursor.close()
     start = int(conn.execute(select(func.coalesce(func.max(table.c.pk), 0))).scalar_one()) + 1
     return list(range(start, start + count))
 
@@ -70,6 +73,18 @@ class Inserter:
                 cursor.executemany(self.sql, batch)
         finally:
             cursor.close()
+
+
+def execute_many(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Plain SQL with `{}` for each parameter, run once per row on the driver's cursor."""
+    if not rows:
+        return
+    statement = sql.format(*(_MARKERS[conn.dialect.paramstyle] for _ in range(sql.count("{}"))))
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(statement, [tuple(row) for row in rows])
+    finally:
+        cursor.close()
 
 
 class Codec:

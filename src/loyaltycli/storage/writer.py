@@ -12,15 +12,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, func, select
 from sqlmodel import col
 
 from loyaltycli.domain.dates import utc_naive
-from loyaltycli.storage.bulk import Codec, Inserter, reserve_ids, table_of
+from loyaltycli.storage.bulk import Codec, Inserter, execute_many, reserve_ids, table_of
 from loyaltycli.storage.models import (
     LedgerEntry,
     LotUse,
-    Member,
     PointLot,
     Receipt,
     ReceiptLine,
@@ -284,31 +283,22 @@ class PurchaseWriter:
         changed = [s for s in states if s.changed]
         if not changed:
             return
-        member = table_of(Member)
-        self.conn.execute(
-            update(member)
-            .where(member.c.pk == bindparam("b_pk"))
-            .values(last_purchase_on=bindparam("b_last"), debt=bindparam("b_debt")),
-            [{"b_pk": s.pk, "b_last": s.last_purchase_on, "b_debt": s.debt} for s in changed],
+        day = self.codec.day
+        execute_many(
+            self.conn,
+            "UPDATE member SET last_purchase_on = {}, debt = {} WHERE pk = {}",
+            [(day(s.last_purchase_on), s.debt, s.pk) for s in changed],
         )
-        stamps = table_of(StampCount)
         updates, inserts = [], []
         for s in changed:
             for card, count in s.stamps.items():
                 if card in s.stamp_rows:
-                    updates.append({"b_m": s.pk, "b_c": card, "b_s": count})
+                    updates.append((count, s.pk, card))
                 else:
-                    inserts.append({"member_pk": s.pk, "card_id": card, "stamps": count})
+                    inserts.append((s.pk, card, count))
                     s.stamp_rows.add(card)
-        if updates:
-            self.conn.execute(
-                update(stamps)
-                .where(stamps.c.member_pk == bindparam("b_m"), stamps.c.card_id == bindparam("b_c"))
-                .values(stamps=bindparam("b_s")),
-                updates,
-            )
-        if inserts:
-            self.conn.execute(stamps.insert(), inserts)
+        execute_many(self.conn, "UPDATE stamp_count SET stamps = {} WHERE member_pk = {} AND card_id = {}", updates)
+        Inserter(self.conn, table_of(StampCount), ("member_pk", "card_id", "stamps")).run(inserts)
         for s in changed:
             s.changed = False
 
