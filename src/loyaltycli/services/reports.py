@@ -156,30 +156,26 @@ def liability(db: Database, now: dt.datetime) -> dict[str, Any]:
         ctx = today_in(session, now)
         today = ctx.today
         value = ctx.program.redeem.point_value
-        unexpired = or_(col(PointLot.expires_on).is_(None), col(PointLot.expires_on) > today)
-        row = session.execute(
-            select(
-                func.coalesce(
-                    func.sum(case((col(PointLot.available_on) <= today, col(PointLot.remaining)), else_=0)), 0
-                ),
-                func.coalesce(
-                    func.sum(case((col(PointLot.available_on) > today, col(PointLot.remaining)), else_=0)), 0
-                ),
-            ).where(col(PointLot.remaining) > 0, unexpired)
-        ).one()
-        debt = int(session.scalar(select(func.coalesce(func.sum(col(Member.debt)), 0))) or 0)
-        year, month = _month(col(PointLot.expires_on))
-        due = session.execute(
-            select(year, month, func.sum(col(PointLot.remaining)))
-            .where(col(PointLot.remaining) > 0, col(PointLot.expires_on) > today)
-            .group_by(year, month)
-            .order_by(year, month)
+        # One pass over the unexpired lots, grouped by expiry day and availability (the index on
+        # expires_on serves it); months are formed from the few distinct days in Python.
+        lots = session.execute(
+            select(col(PointLot.expires_on), col(PointLot.available_on) <= today, func.sum(col(PointLot.remaining)))
+            .where(col(PointLot.remaining) > 0)
+            .where(or_(col(PointLot.expires_on).is_(None), col(PointLot.expires_on) > today))
+            .group_by(col(PointLot.expires_on), col(PointLot.available_on) <= today)
         ).all()
-        never = session.scalar(
-            select(func.coalesce(func.sum(col(PointLot.remaining)), 0)).where(
-                col(PointLot.remaining) > 0, col(PointLot.expires_on).is_(None)
-            )
-        )
+        debt = int(session.scalar(select(func.coalesce(func.sum(col(Member.debt)), 0))) or 0)
+    row = [0, 0]
+    by_month: dict[str, int] = {}
+    never = 0
+    for expires_on, is_available, points in lots:
+        row[0 if is_available else 1] += int(points)
+        if expires_on is None:
+            never += int(points)
+        else:
+            key = f"{expires_on.year:04d}-{expires_on.month:02d}"
+            by_month[key] = by_month.get(key, 0) + int(points)
+    due = [(key[:4], key[5:], points) for key, points in sorted(by_month.items())]
     available, pending = int(row[0]) - debt, int(row[1])
 
     def money(points: int) -> str | None:

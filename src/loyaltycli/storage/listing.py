@@ -23,7 +23,21 @@ if TYPE_CHECKING:
 def member_rows(session: Session, query: Any, ctx: Today, expiring_days: int | None) -> list[MemberRow]:
     from loyaltycli.services.members import MemberRow
 
-    members = list(session.scalars(query))
+    members = session.execute(
+        query.with_only_columns(
+            col(Member.pk),
+            col(Member.id),
+            col(Member.name),
+            col(Member.email),
+            col(Member.phone),
+            col(Member.status),
+            col(Member.marketing),
+            col(Member.birthday),
+            col(Member.last_purchase_on),
+            col(Member.enrolled_on),
+            col(Member.debt),
+        )
+    ).all()
     if not members:
         return []
     chosen = query.with_only_columns(col(Member.pk)).scalar_subquery()
