@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from loyaltycli.domain.cells import neutralise
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
@@ -99,8 +101,6 @@ def key_values(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
 
 def safe_cell(value: Any) -> Any:
     """A text cell a spreadsheet will not run as a formula; numbers stay numbers."""
-    from loyaltycli.domain.cells import neutralise
-
     return neutralise(value)
 
 
