@@ -36,7 +36,7 @@ from loyaltycli.services.context import today_in
 from loyaltycli.services.purchases import Planner, expire_if_lapsed, window_since
 from loyaltycli.services.refunds import RefundRequest, refund_in
 from loyaltycli.storage import members as lookup
-from loyaltycli.storage.bulk import Codec, Inserter, reserve_ids, table_of
+from loyaltycli.storage.bulk import Codec, Inserter, one_of, reserve_ids, table_of
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.models import Member, Receipt
 from loyaltycli.storage.state import MemberState, load_states, new_state
@@ -286,7 +286,9 @@ class Importer:
         stored = (
             dict(
                 session.execute(
-                    select(col(Receipt.receipt_id), col(Receipt.created_at)).where(col(Receipt.receipt_id).in_(ids))
+                    select(col(Receipt.receipt_id), col(Receipt.created_at)).where(
+                        one_of(col(Receipt.receipt_id), ids, session.get_bind().dialect.name)
+                    )
                 ).all()
             )
             if ids
@@ -332,7 +334,10 @@ class Importer:
         if pks:
             members = list(
                 session.scalars(
-                    select(Member).where(col(Member.pk).in_(pks)).order_by(col(Member.pk)).with_for_update()
+                    select(Member)
+                    .where(one_of(col(Member.pk), pks, session.get_bind().dialect.name))
+                    .order_by(col(Member.pk))
+                    .with_for_update()
                 )
             )
             for member in members:

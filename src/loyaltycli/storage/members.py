@@ -12,6 +12,7 @@ from sqlmodel import col
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.phones import parse_phone
 from loyaltycli.errors import AmbiguousError, NotFoundError
+from loyaltycli.storage.bulk import one_of
 from loyaltycli.storage.models import Member, Receipt
 
 
@@ -68,12 +69,13 @@ def find_many(session: Session, refs: set[str], region: str | None) -> dict[str,
     phones = {ref: parse_phone(ref, region) for ref in refs}
     emails = {ref: ref.strip().lower() for ref in refs if "@" in ref}
     ids = {ref.strip() for ref in refs}
-    conditions = [col(Member.id).in_(ids)]
+    dialect = session.get_bind().dialect.name
+    conditions = [one_of(col(Member.id), ids, dialect)]
     if emails:
-        conditions.append(col(Member.email_key).in_(set(emails.values())))
+        conditions.append(one_of(col(Member.email_key), set(emails.values()), dialect))
     phone_values = {p for p in phones.values() if p}
     if phone_values:
-        conditions.append(col(Member.phone).in_(phone_values))
+        conditions.append(one_of(col(Member.phone), phone_values, dialect))
     found = session.scalars(select(Member).where(or_(*conditions))).all() if refs else []
     by_id = {m.id: m for m in found}
     by_email = {m.email_key: m for m in found if m.email_key}

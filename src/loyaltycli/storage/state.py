@@ -13,6 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from loyaltycli.storage.bulk import one_of
 from loyaltycli.storage.models import LedgerEntry, Member, Receipt, StampCount
 
 
@@ -104,16 +105,17 @@ def load_states(session: Session, members: list[Member], since: dt.date) -> dict
     if not states:
         return states
     pks = list(states)
+    dialect = session.get_bind().dialect.name
     for member_pk, card, count in session.execute(
         select(col(StampCount.member_pk), col(StampCount.card_id), col(StampCount.stamps)).where(
-            col(StampCount.member_pk).in_(pks)
+            one_of(col(StampCount.member_pk), pks, dialect)
         )
     ).all():
         states[member_pk].stamps[card] = count
         states[member_pk].stamp_rows.add(card)
     for (member_pk,) in session.execute(
         select(col(LedgerEntry.member_pk))
-        .where(col(LedgerEntry.member_pk).in_(pks), col(LedgerEntry.kind) == "referral")
+        .where(one_of(col(LedgerEntry.member_pk), pks, dialect), col(LedgerEntry.kind) == "referral")
         .where(col(LedgerEntry.ref) == "referee")
     ).all():
         states[member_pk].referral_paid = True
@@ -127,7 +129,7 @@ def load_states(session: Session, members: list[Member], since: dt.date) -> dict
             col(Receipt.local_date),
             col(Receipt.eligible_cents) * sign,
             col(Receipt.points) * sign,
-        ).where(col(Receipt.member_pk).in_(pks), col(Receipt.local_date) >= since)
+        ).where(one_of(col(Receipt.member_pk), pks, dialect), col(Receipt.local_date) >= since)
     ).all():
         states[int(owner or 0)].history.append(History(at, day, int(cents), int(points)))
     return states
