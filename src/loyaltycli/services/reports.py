@@ -156,20 +156,20 @@ def liability(db: Database, now: dt.datetime) -> dict[str, Any]:
         ctx = today_in(session, now)
         today = ctx.today
         value = ctx.program.redeem.point_value
-        # One pass over the unexpired lots, grouped by expiry day and availability (the index on
-        # expires_on serves it); months are formed from the few distinct days in Python.
+        # One pass over the unexpired lots, grouped by expiry and availability day (the index on
+        # expires_on serves it); months and availability are worked out from the few distinct days in Python.
         lots = session.execute(
-            select(col(PointLot.expires_on), col(PointLot.available_on) <= today, func.sum(col(PointLot.remaining)))
+            select(col(PointLot.expires_on), col(PointLot.available_on), func.sum(col(PointLot.remaining)))
             .where(col(PointLot.remaining) > 0)
             .where(or_(col(PointLot.expires_on).is_(None), col(PointLot.expires_on) > today))
-            .group_by(col(PointLot.expires_on), col(PointLot.available_on) <= today)
+            .group_by(col(PointLot.expires_on), col(PointLot.available_on))
         ).all()
         debt = int(session.scalar(select(func.coalesce(func.sum(col(Member.debt)), 0))) or 0)
     row = [0, 0]
     by_month: dict[str, int] = {}
     never = 0
-    for expires_on, is_available, points in lots:
-        row[0 if is_available else 1] += int(points)
+    for expires_on, available_on, points in lots:
+        row[0 if available_on <= today else 1] += int(points)
         if expires_on is None:
             never += int(points)
         else:
