@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -254,7 +255,7 @@ def render_rows(rows: list[MemberRow], json_out: bool, csv_out: bool, title: str
     if json_out:
         emit_json([asdict(row) for row in rows])
     elif csv_out:
-        emit_csv(ROW_COLUMNS, ([getattr(row, c) for c in ROW_COLUMNS] for row in rows))
+        emit_csv(ROW_COLUMNS, map(operator.attrgetter(*ROW_COLUMNS), rows))
     else:
         show(
             table(
