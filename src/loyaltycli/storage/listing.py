@@ -44,7 +44,7 @@ def member_rows(session: Session, query: Any, ctx: Today, expiring_days: int | N
     ).all()
     if not members:
         return []
-    chosen = query.with_only_columns(col(Member.pk)).scalar_subquery()
+    chosen = query.with_only_columns(col(Member.pk)).order_by(None).scalar_subquery()
     today = ctx.today
     available = dict(
         session.execute(
