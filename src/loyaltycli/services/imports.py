@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -134,10 +135,11 @@ class Importer:
             self.ctx = today_in(session, self.now)
         self._open_rejects(sales)
         try:
-            with self._outer() as outer:
+            with self._outer() as outer, _collect_between_batches():
                 for batch in self._batches(sales, columns):
                     with self._transaction(outer) as session:
                         self._book(session, batch)
+                    gc.collect()
                     self.on_progress(self.summary.rows)
         finally:
             if self.rejects_file is not None:
@@ -488,6 +490,21 @@ class Importer:
             if self.rejects_writer is not None:
                 self.rejects_writer.writerow([neutralise(cell) for cell in [*row.cells, why]])
             self.on_reject(Rejected(row.number, draft.receipt_id, why))
+
+
+@contextmanager
+def _collect_between_batches() -> Iterator[None]:
+    """Python's cyclic garbage collector would walk the batch's hundred thousand short-lived,
+    acyclic objects again and again (a fifth of an import's time); it runs once per batch instead."""
+    enabled = gc.isenabled()
+    gc.disable()
+    gc.freeze()  # what exists now (modules, the programme) lives on: keep it out of every collection
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 def import_sales(
