@@ -31,7 +31,7 @@ from loyaltycli.services.context import Today, today_in
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.models import Member, PointLot, Receipt, ReceiptLine, StampCount, Voucher
-from loyaltycli.storage.state import MemberState, load_history, load_state
+from loyaltycli.storage.state import History, MemberState, load_history, load_state
 from loyaltycli.storage.writer import CreditPlan, LineRow, PurchasePlan, PurchaseWriter, VoucherPlan
 
 
@@ -81,6 +81,7 @@ class Planner:
         self.ctx = ctx
         self.source = source
         self._referrers: dict[int, bool] = {}
+        self._days: dict[tuple[int, dt.date], tuple[dt.date, dt.date | None]] = {}
 
     def plan(
         self,
@@ -92,13 +93,15 @@ class Planner:
     ) -> tuple[PurchasePlan, Earning]:
         version = self.ctx.version_on(receipt.day)
         program = version.program
-        level = self._tier(program, state, receipt.day, occurred_at)
+        at = utc_naive(occurred_at)
+        level = self._tier(program, state, receipt.day, at)
         earning = compute_earning(program, receipt, level)
+        points = earning.points
         plan = PurchasePlan(
             receipt_id=receipt_id,
             member_pk=state.pk if state else None,
             version=version.version,
-            occurred_at=utc_naive(occurred_at),
+            occurred_at=at,
             day=receipt.day,
             channel=receipt.channel,
             store=store,
@@ -106,7 +109,7 @@ class Planner:
             fingerprint=fingerprint(state.pk if state else None, receipt.lines),
             total_cents=to_cents(receipt.total),
             eligible_cents=to_cents(earning.eligible_spend),
-            points=earning.points if state else 0,
+            points=points if state else 0,
             bonus_points=sum(earning.campaign_bonus.values()) if state else 0,
             campaign_id=(earning.campaigns or (None,))[0],
             campaign_points=earning.campaign_extra if state else 0,
@@ -115,7 +118,7 @@ class Planner:
             lines=[_line_row(line, points) for line, points in zip(receipt.lines, earning.lines, strict=True)],
         )
         if state is not None:
-            self._credits(program, state, plan, earning)
+            self._credits(program, state, plan, earning, points)
             self._stamps(program, state, plan, earning)
             self._remember(state, plan)
         return plan, earning
@@ -126,17 +129,16 @@ class Planner:
         since = window_since(program, day)
         if since < state.history_since:
             load_history(self.session, state, since)
-        cents = state.qualifying(program.tiers.basis, since, utc_naive(at))
+        cents = state.qualifying(program.tiers.basis, since, at)
         qualifying = Decimal(cents) / 100 if program.tiers.basis == "spend" else Decimal(cents)
         return tier_for(program.tiers, qualifying)
 
-    def _credits(self, program: Program, state: MemberState, plan: PurchasePlan, earning: Earning) -> None:
-        available = pending_until(program, plan.day)
-        expires = lot_expiry(program.expiry, plan.day)
-        if earning.points > 0:
-            payoff = min(state.debt, earning.points)
+    def _credits(self, program: Program, state: MemberState, plan: PurchasePlan, earning: Earning, points: int) -> None:
+        available, expires = self._dates(program, plan.day)
+        if points > 0:
+            payoff = min(state.debt, points)
             state.debt -= payoff
-            plan.credits.append(CreditPlan(state.pk, "earn", earning.points, available, expires, None, payoff))
+            plan.credits.append(CreditPlan(state.pk, "earn", points, available, expires, None, payoff))
         bonuses = program.bonuses
         qualifies = earning.eligible_spend >= bonuses.referral_min_spend and earning.eligible_spend > 0
         if state.referred_by_pk and not state.referral_paid and qualifies:
@@ -158,6 +160,13 @@ class Planner:
                         f"referrer:{state.id}",
                     )
                 )
+
+    def _dates(self, program: Program, day: dt.date) -> tuple[dt.date, dt.date | None]:
+        """When points bought on `day` become available and expire (the same for a whole day's sales)."""
+        key = (id(program), day)
+        if key not in self._days:
+            self._days[key] = (pending_until(program, day), lot_expiry(program.expiry, day))
+        return self._days[key]
 
     def _referrer_active(self, pk: int) -> bool:
         if pk not in self._referrers:
@@ -188,8 +197,6 @@ class Planner:
 
     @staticmethod
     def _remember(state: MemberState, plan: PurchasePlan) -> None:
-        from loyaltycli.storage.state import History
-
         state.history.append(History(plan.occurred_at, plan.day, plan.eligible_cents, plan.points))
         if state.last_purchase_on is None or plan.day > state.last_purchase_on:
             state.last_purchase_on = plan.day
