@@ -44,6 +44,16 @@ from loyaltycli.storage.state import MemberState, load_states, new_state
 from loyaltycli.storage.writer import CreditPlan, PurchaseWriter, StandaloneCredit
 
 BATCH_RECEIPTS = 5000
+# What a member's state is made of: selected as plain columns (rows, not ORM objects: a batch has thousands).
+STATE_COLUMNS = (
+    col(Member.pk),
+    col(Member.id),
+    col(Member.status),
+    col(Member.referred_by_pk),
+    col(Member.enrolled_on),
+    col(Member.last_purchase_on),
+    col(Member.debt),
+)
 
 
 @dataclass(frozen=True)
@@ -334,22 +344,20 @@ class Importer:
         self.states = {}
         pks = sorted({pk for ref in wanted if isinstance(pk := self.refs.get(ref), int)})
         if pks:
-            members = list(
-                session.scalars(
-                    select(Member)
-                    .where(one_of(col(Member.pk), pks, session.get_bind().dialect.name))
-                    .order_by(col(Member.pk))
-                    .with_for_update()
-                )
-            )
-            for member in members:
+            rows = session.execute(
+                select(*STATE_COLUMNS)
+                .where(one_of(col(Member.pk), pks, session.get_bind().dialect.name))
+                .order_by(col(Member.pk))
+                .with_for_update()
+            ).all()
+            for member in rows:
                 if member.status != "active":
                     self.refs = {
                         r: p if p != member.pk else f"member {r} is {member.status}" for r, p in self.refs.items()
                     }
             days = [d.when for d in drafts if d.when is not None]
             first_day = local_date(min(days), self.ctx.program.zone) if days else self.ctx.today
-            active = [m for m in members if m.status == "active"]
+            active = [m for m in rows if m.status == "active"]
             self.states.update(load_states(session, active, window_since(self.ctx.program, first_day)))
         if self.options.enroll_unknown:
             self._enroll(

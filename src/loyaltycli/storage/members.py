@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
@@ -64,8 +65,8 @@ def lock(session: Session, member_pk: int) -> None:
         session.execute(select(col(Member.pk)).where(col(Member.pk) == member_pk).with_for_update())
 
 
-def find_many(session: Session, refs: set[str], region: str | None) -> dict[str, list[Member]]:
-    """Every member each reference names, found with one query for a whole batch."""
+def find_many(session: Session, refs: set[str], region: str | None) -> dict[str, list[Any]]:
+    """Every member each reference names (rows of pk, id, email_key, phone, status), one query per batch."""
     phones = {ref: parse_phone(ref, region) for ref in refs}
     emails = {ref: ref.strip().lower() for ref in refs if "@" in ref}
     ids = {ref.strip() for ref in refs}
@@ -76,11 +77,12 @@ def find_many(session: Session, refs: set[str], region: str | None) -> dict[str,
     phone_values = {p for p in phones.values() if p}
     if phone_values:
         conditions.append(one_of(col(Member.phone), phone_values, dialect))
-    found = session.scalars(select(Member).where(or_(*conditions))).all() if refs else []
+    columns = (col(Member.pk), col(Member.id), col(Member.email_key), col(Member.phone), col(Member.status))
+    found = session.execute(select(*columns).where(or_(*conditions))).all() if refs else []
     by_id = {m.id: m for m in found}
     by_email = {m.email_key: m for m in found if m.email_key}
     by_phone = {m.phone: m for m in found if m.phone}
-    result: dict[str, list[Member]] = {}
+    result: dict[str, list[Any]] = {}
     for ref in refs:
         hits = [by_id.get(ref.strip()), by_email.get(emails.get(ref, "")), by_phone.get(phones.get(ref) or "")]
         unique = {m.pk: m for m in hits if m is not None}

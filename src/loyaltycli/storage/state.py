@@ -7,7 +7,9 @@ touches during a run, so both book exactly the same receipts.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -95,8 +97,9 @@ def load_history(session: Session, state: MemberState, since: dt.date) -> None:
     state.history_since = since
 
 
-def load_states(session: Session, members: list[Member], since: dt.date) -> dict[int, MemberState]:
-    """The state of many members with three queries (for `import`)."""
+def load_states(session: Session, members: Sequence[Any], since: dt.date) -> dict[int, MemberState]:
+    """The state of many members with three queries (for `import`); `members` are `Member`s or rows
+    with the same attributes."""
     states = {
         m.pk: MemberState(m.pk, str(m.id), m.status, m.referred_by_pk, m.enrolled_on, m.last_purchase_on, m.debt)
         for m in members
