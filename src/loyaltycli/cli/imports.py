@@ -86,29 +86,46 @@ class _progress:  # noqa: N801 - used as a context manager like a function
         if not sys.stderr.isatty():
             return lambda rows: None
         from rich.console import Console
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
         self.bar = Progress(
-            SpinnerColumn(),
             TextColumn("{task.description}"),
+            BarColumn(),
             TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
+            TimeRemainingColumn(),
             console=Console(stderr=True),
             transient=True,
         )
         self.bar.start()
-        task = self.bar.add_task(f"importing {self.path}", total=None, rate="")
+        task = self.bar.add_task(f"importing {self.path}", total=_estimated_rows(self.path), rate="")
         started = time.monotonic()
 
         def update(rows: int) -> None:
             rate = rows / max(time.monotonic() - started, 1e-6)
-            self.bar.update(task, description=f"importing {self.path}: {rows:,} rows", rate=f"{rate:,.0f} rows/s")
+            self.bar.update(
+                task, completed=rows, description=f"importing {self.path}: {rows:,} rows", rate=f"{rate:,.0f} rows/s"
+            )
 
         return update
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+def _estimated_rows(path: str) -> int | None:
+    """Rows in the file, estimated from its size and the length of its first lines (for the ETA)."""
+    import os
+
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as fh:
+            sample = fh.read(1 << 20)
+    except OSError:
+        return None
+    lines = sample.count(b"\n")
+    return max(1, int(size * lines / len(sample))) if lines and sample else None
 
 
 def register(app: typer.Typer) -> None:
