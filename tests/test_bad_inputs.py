@@ -171,3 +171,17 @@ def test_not_a_database(tmp_path: Path) -> None:
     junk.write_bytes(b"this is not sqlite" * 100)
     result = Cli(junk)("member", "list", expect=1)
     assert "junk.db" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["program", "export", "-o", "/nonexistent/dir/x.toml"],
+        ["report", "--html", "/nonexistent/dir/r.html"],
+        ["statement", "BEN", "--html", "/nonexistent/dir/s.html"],
+        ["import", "/nonexistent/dir/sales.csv"],
+    ],
+)
+def test_output_or_input_in_a_missing_folder(shop: Cli, args: list[str]) -> None:
+    result = shop(*args, expect=2)
+    assert "/nonexistent/dir/" in result.stderr and "Traceback" not in result.stderr

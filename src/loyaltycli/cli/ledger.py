@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from loyaltycli.cli.options import CsvOption, DateOption, DryRunOption, JsonOption, day
-from loyaltycli.cli.output import emit_csv, emit_json, error, key_values, message, show, table
+from loyaltycli.cli.output import emit_csv, emit_json, error, key_values, message, show, table, write_file
 from loyaltycli.cli.state import STATE, now
 
 MemberArgument = Annotated[str, typer.Argument(help="Member id, e-mail or phone number.")]
@@ -252,7 +252,6 @@ def statement(
 
 
 def _statement_html(path: str, result: Any) -> None:
-    from loyaltycli.errors import BadInputError
     from loyaltycli.reports.html import statement_page
     from loyaltycli.services.programs import show_program
 
@@ -261,12 +260,7 @@ def _statement_html(path: str, result: Any) -> None:
     upcoming = [
         (r.title, r.points, max(0, r.points - available)) for r in sorted(program.rewards, key=lambda r: r.points)
     ]
-    try:
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(statement_page(result, program.program.name, upcoming))
-    except OSError as exc:
-        raise BadInputError(f"--html {path}: cannot be written ({exc.strerror}).") from None
-    message(f"Wrote {path}.")
+    write_file(path, statement_page(result, program.program.name, upcoming), "--html")
 
 
 def expire(as_of: AsOfOption = None, dry_run: DryRunOption = False, json_out: JsonOption = False) -> None:

@@ -116,3 +116,15 @@ def emit_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
                 for cell in row
             ]
         )
+
+
+def write_file(path: str, text: str, option: str) -> None:
+    """Write an output file the user named; a folder that does not exist is their mistake (exit 2)."""
+    from loyaltycli.errors import BadInputError
+
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise BadInputError(f"{option} {path}: cannot be written ({exc.strerror}).") from None
+    message(f"Wrote {path}.")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from loyaltycli.cli.options import JsonOption, day
-from loyaltycli.cli.output import emit_json, error, message
+from loyaltycli.cli.output import emit_json, error, message, write_file
 from loyaltycli.cli.state import STATE, now
 from loyaltycli.errors import ProgramError
 
@@ -83,8 +83,6 @@ def export(
 
     text = export_program(STATE.database(), now())
     if output:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        message(f"Wrote {output}.")
+        write_file(output, text, "--output")
     else:
         typer.echo(text, nl=False)

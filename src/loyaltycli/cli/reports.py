@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from loyaltycli.cli.options import CsvOption, JsonOption, day
-from loyaltycli.cli.output import emit_csv, emit_json, key_values, message, show, table
+from loyaltycli.cli.output import emit_csv, emit_json, key_values, message, show, table, write_file
 from loyaltycli.cli.state import STATE, now
 
 app = typer.Typer(
@@ -64,7 +64,6 @@ def summary(
 
 
 def write_html(path: str, start: Any, end: Any, figures: dict[str, Any]) -> None:
-    from loyaltycli.errors import BadInputError
     from loyaltycli.reports.html import owner_report
     from loyaltycli.services import reports
 
@@ -76,12 +75,7 @@ def write_html(path: str, start: Any, end: Any, figures: dict[str, Any]) -> None
         reports.campaigns(db, start, end, now()),
         _program_name(),
     )
-    try:
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(document)
-    except OSError as exc:
-        raise BadInputError(f"--html {path}: cannot be written ({exc.strerror}).") from None
-    message(f"Wrote {path}.")
+    write_file(path, document, "--html")
 
 
 def _program_name() -> str:
