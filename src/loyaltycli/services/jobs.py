@@ -37,9 +37,14 @@ def expire(db: Database, as_of: dt.date | None, dry_run: bool, now: dt.datetime)
     with db.read() if dry_run else db.write() as session:
         ctx = today_in(session, now)
         day = as_of or ctx.today
+        locked = None
         if not dry_run:
-            _lock_due_members(session, day, ctx.version_on(day).program.expiry.policy == "inactivity")
+            locked = _lock_due_members(session, day, ctx.version_on(day).program.expiry.policy == "inactivity")
         due = _due_lots(session, ctx, day)
+        if locked is not None:
+            # A lot that fell due for a member not locked above (a till wrote it a moment later) is left
+            # for the next run: touching it without the member's lock could spend it twice.
+            due = [lot for lot in due if lot[1] in locked]
         by_member: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for lot_pk, member_pk, remaining in due:
             by_member[member_pk].append((lot_pk, remaining))
@@ -49,24 +54,25 @@ def expire(db: Database, as_of: dt.date | None, dry_run: bool, now: dt.datetime)
         return JobResult(day, len(by_member), total, dry_run)
 
 
-def _lock_due_members(session: Session, day: dt.date, inactivity: bool) -> None:
+def _lock_due_members(session: Session, day: dt.date, inactivity: bool) -> set[int] | None:
     """Hold the rows of members whose lots are due (in key order, as the tills do), so a purchase or
     redemption at the same moment waits instead of spending a lot this run is emptying.  SQLite's
-    BEGIN IMMEDIATE already serialises writers; there this is a no-op."""
+    BEGIN IMMEDIATE already serialises writers; there this is a no-op (None: everything is locked)."""
     if session.get_bind().dialect.name != "postgresql":
-        return
+        return None
     due = select(col(PointLot.member_pk)).where(
         col(PointLot.remaining) > 0, col(PointLot.expires_on).is_not(None), col(PointLot.expires_on) <= day
     )
     if inactivity:
         lapsed = select(col(PointLot.member_pk)).where(col(PointLot.remaining) > 0, col(PointLot.expires_on).is_(None))
         due = due.union(lapsed)  # type: ignore[assignment]
-    session.execute(
+    locked = session.scalars(
         select(col(Member.pk))
         .where(col(Member.pk).in_(due.scalar_subquery()))
         .order_by(col(Member.pk))
         .with_for_update()
     ).all()
+    return {pk for pk in locked if pk is not None}
 
 
 def _due_lots(session: Session, ctx: Today, day: dt.date) -> list[tuple[int, int, int]]:

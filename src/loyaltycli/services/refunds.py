@@ -197,6 +197,7 @@ def _reverse_referrals(session: Session, original: Receipt, booking: ledger.Book
         select(LedgerEntry).where(col(LedgerEntry.receipt_pk) == original.pk, col(LedgerEntry.kind) == "referral")
     ).all()
     for entry in referrals:
+        lookup.lock(session, entry.member_pk)  # the referrer's lots are spent under their lock, as at a till
         member = session.get(Member, entry.member_pk)
         assert member is not None
         lots = list(session.scalars(select(PointLot).where(col(PointLot.entry_pk) == entry.pk)))

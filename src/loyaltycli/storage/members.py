@@ -60,9 +60,15 @@ def qualifying_total(
 
 
 def lock(session: Session, member_pk: int) -> None:
-    """Hold the member's row until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE already does)."""
+    """Hold the member's row until the transaction ends, and read it afresh under the lock (PostgreSQL;
+    SQLite's BEGIN IMMEDIATE already serialises writers), so debt and status are current."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(col(Member.pk)).where(col(Member.pk) == member_pk).with_for_update())
+        session.execute(
+            select(Member)
+            .where(col(Member.pk) == member_pk)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
 
 
 def find_many(session: Session, refs: set[str], region: str | None) -> dict[str, list[Any]]:
