@@ -22,7 +22,7 @@ from loyaltycli.errors import BadInputError, DatabaseMissingError, RefusedError
 from loyaltycli.storage.location import Location
 
 BUSY_TIMEOUT_S = 60
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 
 class Database:

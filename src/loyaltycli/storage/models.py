@@ -107,7 +107,10 @@ class LedgerEntry(SQLModel, table=True):
 
 class PointLot(SQLModel, table=True):
     __tablename__ = "point_lot"
-    __table_args__ = (Index("ix_lot_member_expiry", "member_pk", "expires_on"),)
+    __table_args__ = (
+        Index("ix_lot_member_expiry", "member_pk", "expires_on"),
+        Index("ix_lot_balance", "member_pk", "remaining", "available_on", "expires_on"),
+    )
 
     pk: int | None = Field(default=None, primary_key=True)
     member_pk: int = Field(foreign_key="member.pk")
