@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from loyaltycli.cli.options import CsvOption, DateOption, DryRunOption, JsonOption, day
+from loyaltycli.cli.options import CsvOption, DateOption, DryRunOption, JsonOption, day, instant
 from loyaltycli.cli.output import emit_csv, emit_json, error, key_values, message, show, table, write_file
 from loyaltycli.cli.state import STATE, now
 
@@ -16,14 +16,6 @@ MemberArgument = Annotated[str, typer.Argument(help="Member id, e-mail or phone 
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="The day to run for, YYYY-MM-DD; default today.")]
 
 voucher_app = typer.Typer(help="Check and use vouchers.", no_args_is_help=True, rich_markup_mode=None)
-
-
-def _when(text: str | None) -> Any:
-    if text is None:
-        return None
-    from loyaltycli.services.programs import parse_when
-
-    return parse_when(STATE.database(), text, "--date")
 
 
 def purchase(
@@ -60,7 +52,7 @@ def purchase(
         if value <= 0:
             raise BadInputError(f"amount: {amount} must be positive; record returns with `loyalty refund`.")
         lines = one_line(value, category, sku)
-    request = PurchaseRequest(member, lines, _when(date), receipt, channel, store, dry_run)
+    request = PurchaseRequest(member, lines, instant(date), receipt, channel, store, dry_run)
     result = service(STATE.database(), request, now())
     if json_out:
         emit_json(asdict(result))
@@ -109,7 +101,7 @@ def refund(
     value = parse_money(amount, "--amount") if amount is not None else None
     if value is not None and value <= 0:
         raise BadInputError(f"--amount: {amount} must be positive.")
-    result = service(STATE.database(), RefundRequest(receipt, value, refund_id, _when(date)), now())
+    result = service(STATE.database(), RefundRequest(receipt, value, refund_id, instant(date)), now())
     if json_out:
         emit_json(asdict(result))
     else:
@@ -132,7 +124,7 @@ def redeem(
 
     if (reward is None) == (points is None):
         raise BadInputError("redeem needs either a REWARD or --points N.")
-    when = _when(date)
+    when = instant(date)
     if reward is not None:
         result = redeem_reward(STATE.database(), member, reward, when, now())
     else:

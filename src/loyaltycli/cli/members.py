@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from loyaltycli.cli.options import CsvOption, DateOption, JsonOption, day
+from loyaltycli.cli.options import CsvOption, DateOption, JsonOption, day, instant
 from loyaltycli.cli.output import emit_csv, emit_json, key_values, message, show, table
 from loyaltycli.cli.state import STATE, now
 
@@ -43,7 +43,7 @@ def enroll(
         birthday=day(birthday, "--birthday"),
         member_id=member_id,
         referred_by=referred_by,
-        date=_instant(date),
+        date=instant(date),
         marketing=bool(marketing),
     )
     view = enroll(STATE.database(), request, now())
@@ -51,15 +51,6 @@ def enroll(
         emit_json(member_document(view) | {"points": view.signup_points, "balance": _points(view)})
     else:
         message(f"Enrolled {view.name} as {view.id} with {view.signup_points} points.")
-
-
-def _instant(text: str | None) -> Any:
-    """A --date value in the programme's zone (needs the database to know the zone)."""
-    if text is None:
-        return None
-    from loyaltycli.services.programs import parse_when
-
-    return parse_when(STATE.database(), text, "--date")
 
 
 @app.command("show")

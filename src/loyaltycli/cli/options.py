@@ -23,3 +23,13 @@ def day(text: str | None, option: str) -> dt.date | None:
     from loyaltycli.domain.dates import parse_date
 
     return parse_date(text, option)
+
+
+def instant(text: str | None) -> dt.datetime | None:
+    """A `--date` value, read in the programme's time zone (which is in the database)."""
+    if text is None:
+        return None
+    from loyaltycli.cli.state import STATE
+    from loyaltycli.services.programs import parse_when
+
+    return parse_when(STATE.database(), text, "--date")

@@ -9,6 +9,7 @@ import typer
 from loyaltycli.cli.options import CsvOption, JsonOption, day
 from loyaltycli.cli.output import emit_csv, emit_json, key_values, message, show, table, write_file
 from loyaltycli.cli.state import STATE, now
+from loyaltycli.domain.money import percent
 
 app = typer.Typer(
     help="Figures for the owner: summary (default), liability, tiers, campaigns, monthly, members.",
@@ -240,8 +241,8 @@ def render_summary(f: dict[str, Any]) -> None:
             ("points reversed by refunds", p["reversed"]),
             ("points outstanding", p["outstanding"]),
             ("liability", f"{f['liability']} {f['currency']}" if f["liability"] else "- (no point_value)"),
-            ("redemption rate", _percent(f["redemption_rate"])),
-            ("repeat rate", _percent(f["repeat_rate"])),
+            ("redemption rate", percent(f["redemption_rate"]) or "-"),
+            ("repeat rate", percent(f["repeat_rate"]) or "-"),
             ("sales to members", f"{f['sales']['members']} {f['currency']} ({f['receipts']['members']} receipts)"),
             ("anonymous sales", f"{f['sales']['anonymous']} {f['currency']} ({f['receipts']['anonymous']} receipts)"),
             ("average receipt, members", f["average_receipt"]["members"] or "-"),
@@ -277,11 +278,3 @@ def render_monthly(figures: dict[str, Any]) -> None:
             bar(Decimal(m["revenue"]), top_revenue, "yellow"),
         )
     show(chart)
-
-
-def _percent(ratio: str | None) -> str:
-    if ratio is None:
-        return "-"
-    from decimal import Decimal
-
-    return f"{Decimal(ratio) * 100:.1f} %"

@@ -54,3 +54,10 @@ def parse_number(text: str | int | Decimal, what: str) -> Decimal:
     if not value.is_finite():
         raise BadInputError(f"{what}: {text!r} is not a number.")
     return value
+
+
+def percent(ratio: str | Decimal | None) -> str | None:
+    """`0.4444` -> `44.4 %` (None stays None: a rate of nothing)."""
+    if ratio is None:
+        return None
+    return f"{Decimal(ratio) * 100:.1f} %"

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from loyaltycli.domain.money import percent
+
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#222;background:#fff}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem}
@@ -113,8 +115,8 @@ def owner_report(
                 ("points expired", p["expired"]),
                 ("points outstanding", p["outstanding"]),
                 ("liability", f"{summary['liability']} {cur}" if summary["liability"] else None),
-                ("redemption rate", _percent(summary["redemption_rate"])),
-                ("repeat rate", _percent(summary["repeat_rate"])),
+                ("redemption rate", percent(summary["redemption_rate"])),
+                ("repeat rate", percent(summary["repeat_rate"])),
                 ("sales to members", f"{summary['sales']['members']} {cur}"),
                 ("anonymous sales", f"{summary['sales']['anonymous']} {cur}"),
             ]
@@ -206,11 +208,3 @@ def _describe(entry: Any) -> str:
     if entry.kind == "redeem" and entry.ref and entry.ref != "points":
         what += f" ({entry.ref})"
     return what
-
-
-def _percent(ratio: str | None) -> str | None:
-    if ratio is None:
-        return None
-    from decimal import Decimal
-
-    return f"{Decimal(ratio) * 100:.1f} %"

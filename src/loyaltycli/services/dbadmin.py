@@ -86,7 +86,7 @@ def _empty_target(target: Location) -> Database:
 def _copy(source: Database, destination: Database) -> dict[str, int]:
     counts: dict[str, int] = {}
     meta = MetaData()
-    with source.engine.connect() as reader, destination.engine.execution_options(loyalty_write=True).begin() as writer:
+    with source.engine.connect() as reader, destination.write_engine.begin() as writer:
         meta.reflect(reader, only=TABLES)
         for name in TABLES:
             table = meta.tables[name]

@@ -196,8 +196,8 @@ def liability(db: Database, now: dt.datetime) -> dict[str, Any]:
 
 def tiers(db: Database, now: dt.datetime) -> dict[str, Any]:
     """Members per tier today (what qualified in the rolling window)."""
-    from loyaltycli.domain.dates import add_months
     from loyaltycli.domain.tiers import tier_for
+    from loyaltycli.storage.listing import qualifying_totals
 
     with db.read() as session:
         ctx = today_in(session, now)
@@ -205,21 +205,11 @@ def tiers(db: Database, now: dt.datetime) -> dict[str, Any]:
         members = int(session.scalar(select(func.count()).select_from(Member)) or 0)
         if program_tiers is None:
             return {"basis": None, "window_months": None, "tiers": [], "no_tier": members}
-        value = col(Receipt.eligible_cents) if program_tiers.basis == "spend" else col(Receipt.points)
-        signed = case((col(Receipt.kind) == "refund", -value), else_=value)
-        totals = session.execute(
-            select(col(Receipt.member_pk), func.sum(signed))
-            .where(
-                col(Receipt.member_pk).is_not(None),
-                col(Receipt.local_date) >= add_months(ctx.today, -program_tiers.window_months),
-            )
-            .group_by(col(Receipt.member_pk))
-        ).all()
-    scale = Decimal(100) if program_tiers.basis == "spend" else Decimal(1)
+        totals = qualifying_totals(session, program_tiers, ctx.today)
     counts = {level.name: 0 for level in program_tiers.levels}
     placed = 0
-    for _, total in totals:
-        level = tier_for(program_tiers, Decimal(int(total)) / scale)
+    for total in totals.values():
+        level = tier_for(program_tiers, total)
         if level is not None:
             counts[level.name] += 1
             placed += 1

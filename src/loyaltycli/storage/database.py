@@ -31,7 +31,7 @@ class Database:
     def __init__(self, location: Location, engine: Engine) -> None:
         self.location = location
         self.engine = engine
-        self._write_engine = engine.execution_options(loyalty_write=True)
+        self.write_engine = engine.execution_options(loyalty_write=True)
 
     @property
     def dialect(self) -> str:
@@ -40,7 +40,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back on any error."""
-        with Session(self._write_engine, expire_on_commit=False, autoflush=False) as session:
+        with Session(self.write_engine, expire_on_commit=False, autoflush=False) as session:
             with session.begin():
                 yield session
 

@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from loyaltycli.domain.dates import add_months
 from loyaltycli.domain.expiry import inactivity_expiry
+from loyaltycli.domain.program import Tiers
 from loyaltycli.domain.tiers import tier_for
 from loyaltycli.storage.models import Member, PointLot, Receipt
 
@@ -99,13 +100,20 @@ def _qualifying(session: Session, chosen: Any, ctx: Today) -> dict[int, Decimal]
     tiers = ctx.program.tiers
     if tiers is None:
         return {}
+    return qualifying_totals(session, tiers, ctx.today, col(Receipt.member_pk).in_(chosen))
+
+
+def qualifying_totals(session: Session, tiers: Tiers, today: dt.date, members: Any = None) -> dict[int, Decimal]:
+    """Every member's qualifying spend (money) or points in the window up to `today`, in one aggregate;
+    `members` narrows it to a condition on the receipts' member."""
     value = col(Receipt.eligible_cents) if tiers.basis == "spend" else col(Receipt.points)
     signed = case((col(Receipt.kind) == "refund", -value), else_=value)
-    since = add_months(ctx.today, -tiers.window_months)
-    totals = session.execute(
+    query = (
         select(col(Receipt.member_pk), func.sum(signed))
-        .where(col(Receipt.member_pk).in_(chosen), col(Receipt.local_date) >= since)
+        .where(col(Receipt.member_pk).is_not(None), col(Receipt.local_date) >= add_months(today, -tiers.window_months))
         .group_by(col(Receipt.member_pk))
-    ).all()
+    )
+    if members is not None:
+        query = query.where(members)
     scale = Decimal(100) if tiers.basis == "spend" else Decimal(1)
-    return {pk: Decimal(int(total)) / scale for pk, total in totals}
+    return {int(pk): Decimal(int(total)) / scale for pk, total in session.execute(query).all()}

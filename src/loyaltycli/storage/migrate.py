@@ -22,7 +22,7 @@ def alembic_config() -> Config:
 def upgrade(db: Database, revision: str = "head") -> None:
     """Bring the schema to `revision` in one transaction (SQLite DDL is transactional too)."""
     config = alembic_config()
-    with db.engine.execution_options(loyalty_write=True).begin() as connection:
+    with db.write_engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -35,7 +35,7 @@ def head_revision() -> str | None:
 
 def drop_everything(db: Database) -> None:
     """Remove every table of this schema (`init --force` on PostgreSQL)."""
-    with db.engine.execution_options(loyalty_write=True).begin() as connection:
+    with db.write_engine.begin() as connection:
         metadata = MetaData()
         metadata.reflect(connection)
         metadata.drop_all(connection)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -55,31 +55,9 @@ class MemberState:
 
 
 def load_state(session: Session, member: Member, since: dt.date) -> MemberState:
+    """One member's state (the batch loader with a batch of one)."""
     assert member.pk is not None
-    state = MemberState(
-        pk=member.pk,
-        id=str(member.id),
-        status=member.status,
-        referred_by_pk=member.referred_by_pk,
-        enrolled_on=member.enrolled_on,
-        last_purchase_on=member.last_purchase_on,
-        debt=member.debt,
-    )
-    for card, count in session.execute(
-        select(col(StampCount.card_id), col(StampCount.stamps)).where(col(StampCount.member_pk) == member.pk)
-    ).all():
-        state.stamps[card] = count
-        state.stamp_rows.add(card)
-    state.referral_paid = bool(
-        session.scalar(
-            select(func.count())
-            .select_from(LedgerEntry)
-            .where(col(LedgerEntry.member_pk) == member.pk, col(LedgerEntry.kind) == "referral")
-            .where(col(LedgerEntry.ref) == "referee")
-        )
-    )
-    load_history(session, state, since)
-    return state
+    return load_states(session, [member], since)[member.pk]
 
 
 def load_history(session: Session, state: MemberState, since: dt.date) -> None:
