@@ -7,6 +7,7 @@ import os
 import sqlite3
 import stat
 from pathlib import Path
+from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -117,3 +118,37 @@ def test_instants_are_stored_as_naive_utc(cli: Cli) -> None:
     cli("enroll", "Anna", "--date", "2026-03-01T23:30-05:00")
     row = query(cli.db, "SELECT enrolled_at, enrolled_on FROM member")[0]
     assert str(row[0]).startswith("2026-03-02 04:30:00") and str(row[1]) == str(dt.date(2026, 3, 2))
+
+
+def test_one_of_matches_a_large_batch_of_awkward_values_on_both_backends(cli: Cli) -> None:
+    """`one_of` passes a batch as one parameter (JSON array on SQLite, array on PostgreSQL): quotes,
+    non-ASCII text and numbers must come back exactly, and an empty batch matches nothing."""
+    from loyaltycli.storage.database import open_database
+
+    names = ['O\'Brien "Jr"', "Zoë Ærø", "plain"]
+    for name in names:
+        cli("enroll", name, "--id", name)
+    db = open_database(Location(cli.db))
+    try:
+        _check_one_of(db, names)
+    finally:
+        db.engine.dispose()
+
+
+def _check_one_of(db: Any, names: list[str]) -> None:
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from loyaltycli.storage.bulk import one_of
+    from loyaltycli.storage.models import Member
+
+    with db.read() as session:
+        dialect = session.get_bind().dialect.name
+        wanted = [*names, *(f"nobody-{n}" for n in range(5000))]
+        found = session.scalars(select(col(Member.id)).where(one_of(col(Member.id), wanted, dialect))).all()
+        assert sorted(found) == sorted(names)
+        pks = session.scalars(select(col(Member.pk))).all()
+        assert sorted(
+            session.scalars(select(col(Member.pk)).where(one_of(col(Member.pk), pks, dialect))).all()
+        ) == sorted(pks)
+        assert session.scalars(select(col(Member.pk)).where(one_of(col(Member.pk), [], dialect))).all() == []

@@ -149,6 +149,9 @@ class Importer:
                 for batch in self._batches(sales, columns):
                     with self._transaction(outer) as session:
                         self._book(session, batch)
+                    # What the batch built is garbage now; the collector should only look at that.
+                    del batch
+                    self.states, self.refs, self.seen = {}, {}, set()
                     gc.collect()
                     self.on_progress(self.summary.rows)
         finally:

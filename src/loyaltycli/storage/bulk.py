@@ -8,6 +8,7 @@ makes max(pk) + 1.. safe; PostgreSQL: the serial sequence).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -109,19 +110,22 @@ class Codec:
     def instant(self, value: dt.datetime | None) -> Any:
         if value is None or not self.text_dates:
             return value
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value.isoformat(" ", "microseconds")  # what SQLAlchemy writes ("%Y-%m-%d %H:%M:%S.%f"), faster
 
     def flag(self, value: bool) -> Any:
         return int(value) if self.text_dates else value
 
 
 def one_of(column: Any, values: Iterable[Any], dialect: str) -> Any:
-    """`column IN (values)` for a batch of thousands: on PostgreSQL one array parameter (`= ANY`),
-    which the server plans once, instead of thousands of parameters."""
+    """`column IN (values)` for a batch of thousands, passed as one parameter that the database unpacks
+    (PostgreSQL: an array and `= ANY`; SQLite: a JSON array and `json_each`), so the statement is
+    compiled and planned once instead of carrying thousands of parameters."""
+    from sqlalchemy import any_, bindparam
+
     items = list(values)
     if dialect == "postgresql":
-        from sqlalchemy import any_, bindparam
         from sqlalchemy.dialects.postgresql import ARRAY
 
         return column == any_(bindparam(None, items, type_=ARRAY(column.type)))
-    return column.in_(items)
+    listed = func.json_each(bindparam(None, json.dumps(items))).table_valued("value")
+    return column.in_(select(listed.c.value))
