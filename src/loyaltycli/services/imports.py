@@ -153,6 +153,7 @@ class Importer:
                     del batch
                     self.states, self.refs, self.seen = {}, {}, set()
                     gc.collect()
+                    gc.freeze()  # what survives lives on (caches, the file reader): not walked again
                     self.on_progress(self.summary.rows)
         finally:
             if self.rejects_file is not None:
