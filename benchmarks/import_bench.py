@@ -121,23 +121,26 @@ STORED_TABLES = ("member", "receipt", "receipt_line", "ledger_entry", "point_lot
 
 
 def storage_floor(imported: Path, tmp: Path) -> float:
-    """(e): only storing what the import stored: its rows, already in memory, into a fresh schema."""
+    """(e): only storing what the import stored: its rows, already in memory, into a fresh schema (best of 3)."""
     source = sqlite3.connect(imported)
     data = {table: source.execute(f"SELECT * FROM {table}").fetchall() for table in STORED_TABLES}
     source.close()
-    target = fresh(tmp, "storage-floor.db")
-    started = time.perf_counter()
-    con = sqlite3.connect(target, isolation_level=None)
-    for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=FULL"):
-        con.execute(f"PRAGMA {pragma}")
-    con.execute("BEGIN IMMEDIATE")
-    for table, rows in data.items():
-        if rows:
-            marks = ", ".join("?" for _ in rows[0])
-            con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
-    con.execute("COMMIT")
-    con.close()
-    return time.perf_counter() - started
+    best = float("inf")
+    for attempt in range(3):
+        target = fresh(tmp, f"storage-floor-{attempt}.db")
+        started = time.perf_counter()
+        con = sqlite3.connect(target, isolation_level=None)
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=FULL"):
+            con.execute(f"PRAGMA {pragma}")
+        con.execute("BEGIN IMMEDIATE")
+        for table, rows in data.items():
+            if rows:
+                marks = ", ".join("?" for _ in rows[0])
+                con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+        con.execute("COMMIT")
+        con.close()
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def run_import(path: Path, db: Path) -> tuple[float, float]:
