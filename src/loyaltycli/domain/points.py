@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from loyaltycli.domain.program import Campaign, Program, TierLevel, normalise_category
 from loyaltycli.domain.receipts import Line, ReceiptInput
@@ -23,9 +24,8 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 
 
-@dataclass(frozen=True, slots=True)
-class LinePoints:
-    """The breakdown of one line: whether it earns, at what rate, under which campaign."""
+class LinePoints(NamedTuple):
+    """The breakdown of one line: whether it earns, at what rate, under which campaign (a tuple: one per line)."""
 
     amount: Decimal
     category: str

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from loyaltycli.domain.program import normalise_category
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One line of a receipt; a negative amount is a discount line."""
+class Line(NamedTuple):
+    """One line of a receipt; a negative amount is a discount line.  (An immutable tuple: an import
+    makes one per CSV row, and a frozen dataclass costs four times as much to build.)"""
 
     amount: Decimal
     category: str = ""

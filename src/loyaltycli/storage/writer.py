@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, func, select
 from sqlmodel import col
@@ -29,8 +29,7 @@ from loyaltycli.storage.models import (
 from loyaltycli.storage.state import MemberState
 
 
-@dataclass(frozen=True, slots=True)
-class LineRow:
+class LineRow(NamedTuple):
     sku: str | None
     category: str | None
     quantity_milli: int
@@ -39,8 +38,7 @@ class LineRow:
     campaign_id: str | None
 
 
-@dataclass(frozen=True)
-class CreditPlan:
+class CreditPlan(NamedTuple):
     """Points booked to a member as a lot; `payoff` of them go to an outstanding refund debt."""
 
     member_pk: int
