@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -127,5 +128,7 @@ def one_of(column: Any, values: Iterable[Any], dialect: str) -> Any:
         from sqlalchemy.dialects.postgresql import ARRAY
 
         return column == any_(bindparam(None, items, type_=ARRAY(column.type)))
+    if sqlite3.sqlite_version_info < (3, 38):  # JSON built in from 3.38 on; before, a plain IN list
+        return column.in_(items)
     listed = func.json_each(bindparam(None, json.dumps(items))).table_valued("value")
     return column.in_(select(listed.c.value))
