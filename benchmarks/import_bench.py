@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import env, loyalty, report
+from _common import env, loyalty, report, timed
 
 PROGRAM = """\
 [program]
@@ -107,16 +107,6 @@ def floor(path: Path, tmp: Path) -> float:
     return best
 
 
-def stack_startup() -> float:
-    """(d): best of 3 starts of Python importing the mandated libraries, doing nothing else."""
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import sqlalchemy, sqlmodel, pydantic, typer"], check=True)
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
 STORED_TABLES = ("member", "receipt", "receipt_line", "ledger_entry", "point_lot")
 
 
@@ -184,7 +174,8 @@ def main() -> None:
         report(f"(a) loyalty import of {lines:,} lines (goal <= 3x b)", a, b, 3)
         c, _ = run_import(big, db)
         report("(c) the same import again (goal <= 0.5x a)", c, a, 0.5)
-        report("(d) context: start-up of the mandated libraries", stack_startup(), b)
+        startup = timed([sys.executable, "-c", "import sqlalchemy, sqlmodel, pydantic, typer"], runs=3)
+        report("(d) context: start-up of the mandated libraries", startup, b)
         report("(e) context: storing (a)'s rows, no rules", storage_floor(db, tmp), b)
         _, small_peak = run_import(small, fresh(tmp, "small.db"))
         print(

@@ -7,6 +7,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -139,9 +140,10 @@ def _pg_execute(sql: str) -> None:
         conn.execute(sql)
 
 
-def query(target: str | Path, sql: str) -> list[tuple[Any, ...]]:
-    """Rows of a query on either backend (tests only read with it)."""
-    from sqlalchemy import create_engine, text
+@contextmanager
+def _connection(target: str | Path) -> Iterator[Any]:
+    """A connection to a test database on either backend, closed (engine and all) afterwards."""
+    from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
     url = (
@@ -152,31 +154,29 @@ def query(target: str | Path, sql: str) -> list[tuple[Any, ...]]:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return [tuple(row) for row in conn.execute(text(sql))]
+            yield conn
     finally:
         engine.dispose()
+
+
+def query(target: str | Path, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a query on either backend (tests only read with it)."""
+    from sqlalchemy import text
+
+    with _connection(target) as conn:
+        return [tuple(row) for row in conn.execute(text(sql))]
 
 
 def snapshot(target: str | Path) -> dict[str, Any]:
     """Row count and digest of every table, on either backend (to prove a command changed nothing)."""
-    from sqlalchemy import create_engine, inspect, text
-    from sqlalchemy.engine import make_url
+    from sqlalchemy import inspect, text
 
-    url = (
-        make_url(str(target)).set(drivername="postgresql+psycopg")
-        if str(target).startswith("postgres")
-        else f"sqlite:///{target}"
-    )
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            result = {}
-            for name in sorted(inspect(conn).get_table_names()):
-                rows = [repr(tuple(r)) for r in conn.execute(text(f'SELECT * FROM "{name}"'))]
-                result[name] = (len(rows), hashlib.sha256("\n".join(sorted(rows)).encode()).hexdigest())
-            return result
-    finally:
-        engine.dispose()
+    result = {}
+    with _connection(target) as conn:
+        for name in sorted(inspect(conn).get_table_names()):
+            rows = [repr(tuple(r)) for r in conn.execute(text(f'SELECT * FROM "{name}"'))]
+            result[name] = (len(rows), hashlib.sha256("\n".join(sorted(rows)).encode()).hexdigest())
+    return result
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -7,16 +7,18 @@ import os
 import sqlite3
 import stat
 from pathlib import Path
-from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlmodel import SQLModel
+from sqlalchemy import select
+from sqlmodel import SQLModel, col
 
 from loyaltycli.storage import models  # noqa: F401
-from loyaltycli.storage.database import HEAD_REVISION, Database, _engine
+from loyaltycli.storage.bulk import one_of
+from loyaltycli.storage.database import HEAD_REVISION, Database, _engine, open_database
 from loyaltycli.storage.location import Location, mask_password
 from loyaltycli.storage.migrate import head_revision, upgrade
+from loyaltycli.storage.models import Member
 from tests.conftest import Cli, query
 
 
@@ -123,32 +125,20 @@ def test_instants_are_stored_as_naive_utc(cli: Cli) -> None:
 def test_one_of_matches_a_large_batch_of_awkward_values_on_both_backends(cli: Cli) -> None:
     """`one_of` passes a batch as one parameter (JSON array on SQLite, array on PostgreSQL): quotes,
     non-ASCII text and numbers must come back exactly, and an empty batch matches nothing."""
-    from loyaltycli.storage.database import open_database
-
     names = ['O\'Brien "Jr"', "Zoë Ærø", "plain"]
     for name in names:
         cli("enroll", name, "--id", name)
     db = open_database(Location(cli.db))
     try:
-        _check_one_of(db, names)
+        with db.read() as session:
+            dialect = session.get_bind().dialect.name
+            wanted = [*names, *(f"nobody-{n}" for n in range(5000))]
+            found = session.scalars(select(col(Member.id)).where(one_of(col(Member.id), wanted, dialect))).all()
+            assert sorted(found) == sorted(names)
+            pks = session.scalars(select(col(Member.pk))).all()
+            assert sorted(
+                session.scalars(select(col(Member.pk)).where(one_of(col(Member.pk), pks, dialect))).all()
+            ) == sorted(pks)
+            assert session.scalars(select(col(Member.pk)).where(one_of(col(Member.pk), [], dialect))).all() == []
     finally:
         db.engine.dispose()
-
-
-def _check_one_of(db: Any, names: list[str]) -> None:
-    from sqlalchemy import select
-    from sqlmodel import col
-
-    from loyaltycli.storage.bulk import one_of
-    from loyaltycli.storage.models import Member
-
-    with db.read() as session:
-        dialect = session.get_bind().dialect.name
-        wanted = [*names, *(f"nobody-{n}" for n in range(5000))]
-        found = session.scalars(select(col(Member.id)).where(one_of(col(Member.id), wanted, dialect))).all()
-        assert sorted(found) == sorted(names)
-        pks = session.scalars(select(col(Member.pk))).all()
-        assert sorted(
-            session.scalars(select(col(Member.pk)).where(one_of(col(Member.pk), pks, dialect))).all()
-        ) == sorted(pks)
-        assert session.scalars(select(col(Member.pk)).where(one_of(col(Member.pk), [], dialect))).all() == []

@@ -19,11 +19,11 @@ def normalise_phone(text: str, region: str | None) -> str:
 
 def parse_phone(text: str, region: str | None) -> str | None:
     """The E.164 form of `text`, or None when it is not a possible phone number."""
-    import phonenumbers
-
     raw = text.strip()
     if not raw or not any(ch.isdigit() for ch in raw) or any(ch.isalpha() for ch in raw):
         return None
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:

@@ -145,15 +145,13 @@ class Importer:
             self.ctx = today_in(session, self.now)
         self._open_rejects(sales)
         try:
-            with self._outer() as outer, _collect_between_batches():
+            with self._outer() as outer, _collect_between_batches() as collect:
                 for batch in self._batches(sales, columns):
                     with self._transaction(outer) as session:
                         self._book(session, batch)
-                    # What the batch built is garbage now; the collector should only look at that.
                     del batch
-                    self.states, self.refs, self.seen = {}, {}, set()
-                    gc.collect()
-                    gc.freeze()  # what survives lives on (caches, the file reader): not walked again
+                    self._forget_batch()
+                    collect()
                     self.on_progress(self.summary.rows)
         finally:
             if self.rejects_file is not None:
@@ -220,9 +218,12 @@ class Importer:
 
     # ------------------------------------------------------------------ booking a batch
 
+    def _forget_batch(self) -> None:
+        """Look-ups and member state last one batch: memory does not grow with the file, the next batch
+        reads its members afresh, and repeats of earlier batches' receipts are asked of the database."""
+        self.states, self.refs, self.seen = {}, {}, set()
+
     def _book(self, session: Session, batch: list[Draft]) -> None:
-        self.seen = set()  # repeats within this batch; earlier batches are asked of the database
-        self.refs = {}  # kept per batch, so memory does not grow with the file
         for draft in batch:
             self._parse(draft)
         fresh = self._not_yet_stored(session, batch)
@@ -345,7 +346,6 @@ class Importer:
                     )
                 elif not self.options.enroll_unknown:
                     self.refs[ref] = f"unknown member {ref} (add --enroll-unknown to enrol new customers)"
-        self.states = {}
         pks = sorted({pk for ref in wanted if isinstance(pk := self.refs.get(ref), int)})
         if pks:
             rows = session.execute(
@@ -505,14 +505,20 @@ class Importer:
 
 
 @contextmanager
-def _collect_between_batches() -> Iterator[None]:
+def _collect_between_batches() -> Iterator[Callable[[], None]]:
     """Python's cyclic garbage collector would walk the batch's hundred thousand short-lived,
-    acyclic objects again and again (a fifth of an import's time); it runs once per batch instead."""
+    acyclic objects again and again (a fifth of an import's time); it runs once per batch instead,
+    when the caller calls the function this yields, after letting go of the batch."""
+
+    def collect() -> None:
+        gc.collect()
+        gc.freeze()  # what survives lives on (caches, the file reader): not walked again
+
     enabled = gc.isenabled()
     gc.disable()
     gc.freeze()  # what exists now (modules, the programme) lives on: keep it out of every collection
     try:
-        yield
+        yield collect
     finally:
         gc.unfreeze()
         if enabled:

@@ -73,7 +73,7 @@ def lock(session: Session, member_pk: int) -> None:
 
 def find_many(session: Session, refs: set[str], region: str | None) -> dict[str, list[Any]]:
     """Every member each reference names (rows of pk, id, email_key, phone, status), one query per batch."""
-    phones = {ref: parse_phone(ref, region) for ref in refs if "@" not in ref}
+    phones = {ref: parse_phone(ref, region) for ref in refs}
     emails = {ref: ref.strip().lower() for ref in refs if "@" in ref}
     ids = {ref.strip() for ref in refs}
     dialect = session.get_bind().dialect.name
