@@ -70,3 +70,16 @@ class LimitReachedError(RefusedError):
 
 class IntegrityProblemsError(RefusedError):
     """`verify` found broken invariants."""
+
+
+class ReadOnlyDatabaseError(RefusedError):
+    """A write to a database whose file or folder cannot be written."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: the open transaction rolls back (exit 143)."""
+
+
+def kept_note(exc: BaseException) -> str:
+    """What an interrupted command kept (set by commands that commit in steps, such as `import`)."""
+    return str(getattr(exc, "kept", "") or "nothing of this command was written")

@@ -7,13 +7,14 @@ level, so `loyalty --help` and `program check` start fast.
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
 from loyaltycli import __version__
 from loyaltycli.cli import db, imports, ledger, members, programs, reports, setup
-from loyaltycli.cli.errors import LoyaltyGroup
+from loyaltycli.cli.errors import LoyaltyGroup, raise_on_sigterm
 from loyaltycli.cli.state import STATE
 
 app = typer.Typer(
@@ -61,4 +62,32 @@ app.add_typer(db.app, name="db")
 
 
 def main() -> None:
+    raise_on_sigterm()
+    sys.argv[1:] = global_options_first(sys.argv[1:])
     app()
+
+
+GLOBAL_WITH_VALUE = {"--db"}
+GLOBAL_FLAGS = {"--debug"}
+
+
+def global_options_first(args: list[str]) -> list[str]:
+    """`loyalty member list --db shop.db` works like `loyalty --db shop.db member list`: the global
+    options are moved before the sub-command (nothing after `--` is touched)."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        if arg in GLOBAL_FLAGS or arg.split("=", 1)[0] in GLOBAL_WITH_VALUE and "=" in arg:
+            front.append(arg)
+        elif arg in GLOBAL_WITH_VALUE and i + 1 < len(args):
+            front.extend(args[i : i + 2])
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 import traceback
 from typing import Any
@@ -9,9 +11,10 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from loyaltycli.cli.output import error
+from loyaltycli.cli.output import error, message
 from loyaltycli.cli.state import STATE
-from loyaltycli.errors import LoyaltyError
+from loyaltycli.errors import LoyaltyError, Terminated, kept_note
+from loyaltycli.storage.location import mask_password
 
 INTERNAL_ERROR = 3
 
@@ -26,7 +29,14 @@ class LoyaltyGroup(TyperGroup):
             self._debug_trace()
             error(exc.message)
             raise typer.Exit(exc.exit_code) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except KeyboardInterrupt as exc:
+            self._debug_trace()
+            message(f"Interrupted: {kept_note(exc)}.")
+            raise typer.Exit(143 if isinstance(exc, Terminated) else 130) from None
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(0) from None
+        except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:
             if _is_click_exception(exc):
@@ -41,6 +51,24 @@ class LoyaltyGroup(TyperGroup):
             traceback.print_exc(file=sys.stderr)
 
 
+def _silence_stdout() -> None:
+    """The reader of our output went away (`| head -1`): end quietly, and let nothing write there again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # a stdout without a file descriptor (a test's CliRunner)
+        pass
+
+
+def raise_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl-C, so the open transaction rolls back and the user is told (exit 143)."""
+
+    def handler(_signum: int, _frame: Any) -> None:
+        raise Terminated()
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def _is_click_exception(exc: Exception) -> bool:
     return any(cls.__name__ in {"ClickException", "Exit", "Abort"} for cls in type(exc).__mro__)
 
@@ -52,7 +80,7 @@ def _unexpected(exc: Exception) -> int:
     name = type(exc).__name__
     if name == "OperationalError":
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        error(f"the database could not be used ({reason}); nothing was changed.")
+        error(mask_password(f"the database could not be used ({reason}); {kept_note(exc)}."))
         return 1
-    error(f"internal error ({name}: {exc}); nothing was changed. Run with --debug for details.")
+    error(mask_password(f"internal error ({name}: {exc}); {kept_note(exc)}. Run with --debug for details."))
     return INTERNAL_ERROR

@@ -10,6 +10,7 @@ import typer
 
 from loyaltycli.cli.options import CsvOption, DateOption, DryRunOption, JsonOption, day, instant
 from loyaltycli.cli.output import emit_csv, emit_json, error, key_values, message, show, table, write_file
+from loyaltycli.cli.parsing import NumberFriendlyCommand
 from loyaltycli.cli.state import STATE, now
 
 MemberArgument = Annotated[str, typer.Argument(help="Member id, e-mail or phone number.")]
@@ -48,9 +49,11 @@ def purchase(
     else:
         if amount.strip() == "-":
             raise BadInputError("AMOUNT `-` needs at least one --line.")
-        value = parse_money(amount, "amount")
-        if value <= 0:
-            raise BadInputError(f"amount: {amount} must be positive; record returns with `loyalty refund`.")
+        value = parse_money(amount, "AMOUNT")
+        if value < 0:
+            raise BadInputError(
+                f"AMOUNT: {amount} is negative; record a refund with `loyalty refund RECEIPT --amount X`."
+            )
         lines = one_line(value, category, sku)
     request = PurchaseRequest(member, lines, instant(date), receipt, channel, store, dry_run)
     result = service(STATE.database(), request, now())
@@ -305,5 +308,5 @@ def register(app: typer.Typer) -> None:
         ("birthdays", birthdays),
         ("verify", verify),
     ):
-        app.command(name)(command)
+        app.command(name, cls=NumberFriendlyCommand)(command)
     app.add_typer(voucher_app, name="voucher")

@@ -18,11 +18,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from loyaltycli.errors import BadInputError, DatabaseMissingError, RefusedError
+from loyaltycli.errors import BadInputError, DatabaseMissingError, ReadOnlyDatabaseError, RefusedError
 from loyaltycli.storage.location import Location
 
 BUSY_TIMEOUT_S = 60
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 
 class Database:
@@ -128,15 +128,25 @@ def _create_sqlite_file(location: Location, force: bool) -> None:
 
 def _engine(location: Location) -> Engine:
     if location.is_postgres:
-        url = make_url(location.target).set(drivername="postgresql+psycopg")
+        try:
+            url = make_url(location.target).set(drivername="postgresql+psycopg")
+            url.port  # noqa: B018 - a port that is not a number raises here, not deep inside a command
+        except (ValueError, TypeError) as exc:
+            raise BadInputError(f"--db {location.shown}: not a valid PostgreSQL URL ({exc}).") from None
         return create_engine(url, pool_pre_ping=False)
+    path = os.path.abspath(location.target)
+    read_only = os.path.exists(path) and not _writable(path)
     engine = create_engine(
-        f"sqlite:///{os.path.abspath(location.target)}",
+        # A database on a read-only file system or without write permission is opened read-only
+        # (immutable: nothing can change it), so reports and look-ups still work.
+        f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true" if read_only else f"sqlite:///{path}",
         # No prepared-statement cache: an import's look-ups have IN lists of thousands of values,
         # each a new statement, and cached ones made memory grow with the file.
         connect_args={"timeout": BUSY_TIMEOUT_S, "cached_statements": 0},
     )
-    event.listen(engine, "connect", _sqlite_connect)
+    if read_only:
+        engine = engine.execution_options(loyalty_read_only=True)
+    event.listen(engine, "connect", _sqlite_read_only_connect if read_only else _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
 
@@ -152,8 +162,24 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _writable(path: str) -> bool:
+    """Whether SQLite could write the file and its WAL beside it (False on a read-only file system)."""
+    return os.access(path, os.W_OK) and os.access(os.path.dirname(path), os.W_OK)
+
+
+def _sqlite_read_only_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
 def _sqlite_begin(connection: Any) -> None:
-    if connection.get_execution_options().get("loyalty_write"):
+    options = connection.get_execution_options()
+    if options.get("loyalty_write"):
+        if options.get("loyalty_read_only"):
+            raise ReadOnlyDatabaseError(
+                "The database is read-only (its file or folder cannot be written); this command changes it, "
+                "so it was not run. Reading commands (show, list, report, statement) still work."
+            )
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         connection.exec_driver_sql("BEGIN")

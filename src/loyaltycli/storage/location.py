@@ -9,7 +9,11 @@ import os
 import re
 from dataclasses import dataclass
 
-_PG = re.compile(r"^postgres(ql)?(\+psycopg)?://", re.IGNORECASE)
+from loyaltycli.errors import BadInputError
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
+POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg", "postgres+psycopg"}
+SUPPORTED = "a SQLite file path (or sqlite:///PATH), or a postgresql:// or postgresql+psycopg:// URL"
 
 
 @dataclass(frozen=True)
@@ -21,7 +25,7 @@ class Location:
 
     @property
     def is_postgres(self) -> bool:
-        return bool(_PG.match(self.target))
+        return scheme_of(self.target) in POSTGRES_SCHEMES
 
     @property
     def shown(self) -> str:
@@ -29,16 +33,41 @@ class Location:
         return mask_password(self.target)
 
 
-def mask_password(target: str) -> str:
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", target)
+def scheme_of(target: str) -> str | None:
+    match = _SCHEME.match(target)
+    return match.group(1).lower() if match else None
+
+
+_USERINFO_PASSWORD = re.compile(r"(://[^/@?#]*?:)[^@/?#]*@")
+_QUERY_PASSWORD = re.compile(r"([?&;]password=)[^&;#]*", re.IGNORECASE)
+_KEYWORD_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+
+
+def mask_password(text: str) -> str:
+    """Every password in `text` as `***`: user info (`user:pw@`), `?password=` and libpq's `password=pw`."""
+    text = _USERINFO_PASSWORD.sub(r"\1***@", text)
+    text = _QUERY_PASSWORD.sub(r"\1***", text)
+    return _KEYWORD_PASSWORD.sub(r"\1***", text)
+
+
+def checked(location: Location) -> Location:
+    """A location this program can open, or bad usage (exit 2) naming what is supported."""
+    scheme = scheme_of(location.target)
+    if scheme is None or scheme in POSTGRES_SCHEMES:
+        return location
+    if scheme == "sqlite":
+        path = location.target[len("sqlite://") :]
+        path = path[1:] if path.startswith("/") else path  # sqlite:///rel.db, sqlite:////abs.db
+        return Location(path or location.target, location.is_default)
+    raise BadInputError(f"--db {mask_password(location.target)}: {scheme}:// is not supported; give {SUPPORTED}.")
 
 
 def resolve(option: str | None) -> Location:
     if option:
-        return Location(option)
+        return checked(Location(option))
     env = os.environ.get("LOYALTY_DB")
     if env:
-        return Location(env)
+        return checked(Location(env))
     from platformdirs import user_data_dir
 
     return Location(os.path.join(user_data_dir("loyaltycli", appauthor=False), "loyalty.db"), is_default=True)
