@@ -357,6 +357,7 @@ def test_inactivity_expiry(make_db: Any, program_file: Any) -> None:
 def test_campaign_days_are_local_days_across_a_dst_change(make_db: Any, program_file: Any, clock: Any) -> None:
     """Summer time ends in Berlin on 2026-10-25: the campaign's first and last day are still whole local days."""
     text = PROGRAM + '\n[[campaigns]]\nid = "dst"\nstarts = 2026-10-25\nends = 2026-10-25\nmultiplier = 2\n'
+    clock.move_to("2026-11-02T10:00:00+01:00")  # a week after the change: nothing is dated in the future
     cli = Cli(make_db("dst"))
     cli("init", "--program", str(program_file(text, "dst.toml")))
     cli("enroll", "Anna", "--email", "anna@example.com")

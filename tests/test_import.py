@@ -237,7 +237,8 @@ def test_shopify_orders_export(shop: Cli) -> None:
     assert again["imported"] == 0 and again["duplicates"] == 2
 
 
-def test_square_item_sales(shop: Cli) -> None:
+def test_square_item_sales(shop: Cli, clock: Any) -> None:
+    clock.move_to("2026-08-01T10:00:00+02:00")  # the export's sales are of July
     doc = shop.json("import", str(DATA / "square_items.csv"), "--format", "square")
     assert (doc["imported"], doc["refunds"], doc["rejected"]) == (2, 1, 0)
     assert points(shop, "anna@example.com") == 11 - 4  # 8.72 + 2.73 = 11.45; refund 4.36 of it

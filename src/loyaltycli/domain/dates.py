@@ -10,6 +10,24 @@ from zoneinfo import ZoneInfo
 from loyaltycli.errors import BadInputError
 
 NOON = dt.time(12, 0)
+EARLIEST = dt.date(1970, 1, 1)
+
+
+def implausible(day: dt.date, today: dt.date) -> str | None:
+    """Why a write dated `day` cannot be meant (SPEC §1): after today, or before 1970; else None."""
+    if day > today:
+        return f"{day.isoformat()} is after today ({today.isoformat()}); nothing can be recorded in the future"
+    if day < EARLIEST:
+        return f"{day.isoformat()} is before 1970"
+    return None
+
+
+def refuse_implausible(day: dt.date, today: dt.date, what: str) -> dt.date:
+    """`day` itself, or BadInputError (exit 2) when it cannot be meant; `--dry-run` does not call this."""
+    reason = implausible(day, today)
+    if reason is not None:
+        raise BadInputError(f"{what}: {reason}.")
+    return day
 
 
 def parse_date(text: str, what: str = "date") -> dt.date:
@@ -31,7 +49,16 @@ def parse_instant(text: str, tz: ZoneInfo, what: str = "--date") -> dt.datetime:
         raise BadInputError(
             f"{what}: {text!r} is not a valid date or date-time (write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM)."
         ) from None
-    return value.replace(tzinfo=tz) if value.tzinfo is None else value
+    return in_range(value.replace(tzinfo=tz) if value.tzinfo is None else value, tz, text, what)
+
+
+def in_range(value: dt.datetime, tz: ZoneInfo, text: str, what: str) -> dt.datetime:
+    """An instant that can be converted to UTC and to the programme's zone (`9999-12-31T23:59-14:00` cannot)."""
+    try:
+        value.astimezone(dt.UTC).astimezone(tz)
+    except (OverflowError, ValueError):
+        raise BadInputError(f"{what}: {text!r} is out of the range of dates that can be recorded.") from None
+    return value
 
 
 def local_date(instant: dt.datetime, tz: ZoneInfo) -> dt.date:
@@ -57,6 +84,13 @@ def start_of_next(day: dt.date, period: str) -> dt.date:
 def birthday_in(year: int, birthday: dt.date) -> dt.date:
     """The birthday in `year`; 29 February falls on 28 February in other years."""
     return dt.date(year, birthday.month, min(birthday.day, calendar.monthrange(year, birthday.month)[1]))
+
+
+def local_minute(stored: dt.datetime | None, tz: ZoneInfo) -> str | None:
+    """A stored instant (naive UTC) as people read it: the programme's wall clock, to the minute."""
+    if stored is None:
+        return None
+    return stored.replace(tzinfo=dt.UTC).astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
 def utc_naive(instant: dt.datetime) -> dt.datetime:

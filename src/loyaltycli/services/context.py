@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from loyaltycli.domain.dates import local_date
+from loyaltycli.domain.dates import local_date, refuse_implausible
 from loyaltycli.domain.program import Program
 from loyaltycli.storage.programs import Versioned, all_versions, version_for
 
@@ -25,6 +25,10 @@ class Today:
     @property
     def program(self) -> Program:
         return self.current.program
+
+    def written_day(self, day: dt.date, what: str) -> dt.date:
+        """The day a write is dated, refused (exit 2) when it is after today or before 1970 (SPEC §1)."""
+        return refuse_implausible(day, self.today, what)
 
     def version_on(self, day: dt.date) -> Versioned:
         """The version governing receipts dated `day` (remembered per day: an import asks 60,000 times)."""

@@ -37,6 +37,8 @@ def expire(db: Database, as_of: dt.date | None, dry_run: bool, now: dt.datetime)
     with db.read() if dry_run else db.write() as session:
         ctx = today_in(session, now)
         day = as_of or ctx.today
+        if not dry_run:
+            ctx.written_day(day, "--as-of")
         locked = None
         if not dry_run:
             locked = _lock_due_members(session, day, ctx.version_on(day).program.expiry.policy == "inactivity")
@@ -164,6 +166,8 @@ def birthdays(db: Database, as_of: dt.date | None, dry_run: bool, now: dt.dateti
     with db.read() if dry_run else db.write() as session:
         ctx = today_in(session, now)
         day = as_of or ctx.today
+        if not dry_run:
+            ctx.written_day(day, "--as-of")
         version = ctx.version_on(day)
         points = version.program.bonuses.birthday
         if not points:

@@ -91,7 +91,7 @@ def refund_in(session: Session, ctx: Today, request: RefundRequest, now: dt.date
         )
     )
     when = request.when or now
-    day = local_date(when, ctx.program.zone)
+    day = ctx.written_day(local_date(when, ctx.program.zone), "--date")
     version = ctx.version_on(day).version
     refund_row = Receipt(
         receipt_id=(request.refund_id or "").strip() or new_receipt_id("RF"),
