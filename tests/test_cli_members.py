@@ -37,11 +37,16 @@ def test_duplicates_are_refused(cli: Cli) -> None:
         assert "already has" in result.stderr
 
 
-def test_ambiguous_reference_is_refused(cli: Cli) -> None:
-    cli("enroll", "Anna", "--phone", "+49 170 1111111")
-    cli("enroll", "Carl", "--id", "01701111111")
-    result = cli("member", "show", "01701111111", expect=1)
-    assert "ambiguous" in result.stderr
+def test_ids_emails_and_phones_never_collide(cli: Cli) -> None:
+    """An id that is another member's phone or e-mail (in any written form) would make both unreachable."""
+    cli("enroll", "Anna", "--phone", "+49 170 1111111", "--email", "anna.mueller@example.com")
+    for taken in ("01701111111", "0049 170 1111111", "Anna.Mueller@example.com"):
+        result = cli("enroll", "Carl", "--id", taken, expect=1)
+        assert "already answers to it" in result.stderr
+    cli("enroll", "Dora", "--id", "01702222222")
+    result = cli("enroll", "Emil", "--phone", "0170 2222222", expect=1)
+    assert "is the id of member 01702222222" in result.stderr
+    assert cli.json("member", "show", "01701111111")["name"] == "Anna"
 
 
 def test_find_by_part_of_name_email_or_phone(cli: Cli) -> None:

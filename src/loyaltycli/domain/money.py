@@ -8,7 +8,23 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from loyaltycli.errors import BadInputError
 
 CENT = Decimal("0.01")
-_PLAIN = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+_PLAIN = re.compile(r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)$")
+# SPEC §1 limits: no value can break a sum later (and a cent total fits in 64 bits many times over).
+MAX_AMOUNT = Decimal("99999999.99")
+MAX_QUANTITY = Decimal(100_000)
+
+
+def amount_limit_problem(value: Decimal) -> str | None:
+    """Why an amount (a line or a receipt) is too large, or None."""
+    if abs(value) > MAX_AMOUNT:
+        return f"{value} is more than the largest amount, {MAX_AMOUNT:,}"
+    return None
+
+
+def quantity_limit_problem(value: Decimal) -> str | None:
+    if abs(value) > MAX_QUANTITY:
+        return f"{value} is more than the largest quantity, {MAX_QUANTITY:,}"
+    return None
 
 
 def parse_money(text: str | int | Decimal, what: str = "amount") -> Decimal:
@@ -26,6 +42,9 @@ def parse_money(text: str | int | Decimal, what: str = "amount") -> Decimal:
         raise BadInputError(f"{what}: {text!r} is not an amount of money.")
     if value != value.quantize(CENT):
         raise BadInputError(f"{what}: {text!r} has more than two decimals.")
+    problem = amount_limit_problem(value)
+    if problem is not None:
+        raise BadInputError(f"{what}: {problem}.")
     return value.quantize(CENT)
 
 
@@ -46,14 +65,15 @@ def format_cents(cents: int) -> str:
 
 
 def parse_number(text: str | int | Decimal, what: str) -> Decimal:
-    """A plain decimal number (a rate, a multiplier, a quantity); no binary float is involved."""
+    """A plain decimal number (a rate, a multiplier, a quantity): digits and one decimal separator, never an
+    exponent (`1e12`) or hex; no binary float is involved."""
+    raw = str(text).strip()
+    if not _PLAIN.match(raw):
+        raise BadInputError(f"{what}: {text!r} is not a number (write it like 2 or 1.5).")
     try:
-        value = Decimal(str(text).strip().replace(",", "."))
+        return Decimal(raw.replace(",", "."))
     except InvalidOperation:
         raise BadInputError(f"{what}: {text!r} is not a number.") from None
-    if not value.is_finite():
-        raise BadInputError(f"{what}: {text!r} is not a number.")
-    return value
 
 
 def percent(ratio: str | Decimal | None) -> str | None:

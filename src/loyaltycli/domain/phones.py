@@ -18,7 +18,7 @@ def normalise_phone(text: str, region: str | None) -> str:
 
 
 def parse_phone(text: str, region: str | None) -> str | None:
-    """The E.164 form of `text`, or None when it is not a possible phone number."""
+    """The E.164 form of `text`, or None when it is not a valid number of its region (`112` is not)."""
     raw = text.strip()
     if not raw or not any(ch.isdigit() for ch in raw) or any(ch.isalpha() for ch in raw):
         return None
@@ -28,6 +28,6 @@ def parse_phone(text: str, region: str | None) -> str | None:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_possible_number(number):
+    if not phonenumbers.is_valid_number(number):
         return None
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))

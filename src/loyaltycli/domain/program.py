@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 from loyaltycli.domain.currencies import ISO_4217
-from loyaltycli.domain.money import parse_money
+from loyaltycli.domain.money import MAX_AMOUNT, parse_money
 from loyaltycli.errors import BadInputError, ProgramError
 
 
@@ -51,6 +51,13 @@ def _number(value: Any) -> Any:
 Money = Annotated[Decimal, BeforeValidator(_money), PlainSerializer(lambda d: f"{d:.2f}", return_type=str)]
 Number = Annotated[Decimal, BeforeValidator(_number), PlainSerializer(lambda d: _plain_number(d))]
 PositiveNumber = Annotated[Decimal, BeforeValidator(_number), Field(gt=0), PlainSerializer(lambda d: _plain_number(d))]
+# SPEC §1 limits: no number of a programme can make a sum overflow later.
+Rate = Annotated[Decimal, BeforeValidator(_number), Field(gt=0, le=1000), PlainSerializer(lambda d: _plain_number(d))]
+Multiplier = Annotated[
+    Decimal, BeforeValidator(_number), Field(gt=0, le=100), PlainSerializer(lambda d: _plain_number(d))
+]
+BonusPoints = Annotated[int, Field(ge=0, le=1_000_000)]
+Days = Annotated[int, Field(ge=0, le=3660)]
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 
 
@@ -104,14 +111,14 @@ class ProgramInfo(_Model):
 
 
 class Earn(_Model):
-    points_per_unit: PositiveNumber = Decimal(1)
+    points_per_unit: Rate = Decimal(1)
     rounding: Literal["floor", "round", "ceil"] = "floor"
     min_spend: Money = Decimal("0.00")
-    pending_days: Annotated[int, Field(ge=0)] = 0
+    pending_days: Days = 0
     exclude_categories: tuple[str, ...] = ()
     exclude_skus: tuple[str, ...] = ()
     gift_card_categories: tuple[str, ...] = ("gift-card", "gift-cards", "giftcard", "giftcards", "gift card")
-    category_rates: dict[str, PositiveNumber] = {}
+    category_rates: dict[str, Rate] = {}
 
     @field_validator("exclude_categories", "gift_card_categories", mode="after")
     @classmethod
@@ -136,8 +143,8 @@ class Campaign(_Model):
     name: str = ""
     starts: dt.date
     ends: dt.date
-    multiplier: PositiveNumber = Decimal(1)
-    bonus_points: Annotated[int, Field(ge=0)] = 0
+    multiplier: Multiplier = Decimal(1)
+    bonus_points: BonusPoints = 0
     categories: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     min_spend: Money = Decimal("0.00")
@@ -161,7 +168,7 @@ class Campaign(_Model):
 class TierLevel(_Model):
     name: Annotated[str, Field(min_length=1)]
     threshold: Number = Decimal(0)
-    multiplier: PositiveNumber = Decimal(1)
+    multiplier: Multiplier = Decimal(1)
 
     @field_validator("threshold")
     @classmethod
@@ -191,7 +198,7 @@ class Expiry(_Model):
     policy: Literal["none", "fixed", "inactivity"] = "none"
     months: Annotated[int, Field(ge=1, le=1200)] | None = None
     at_period_end: Literal["none", "month", "year"] = "none"
-    warn_days: Annotated[int, Field(ge=0)] = 30
+    warn_days: Days = 30
 
     @model_validator(mode="after")
     def _months_needed(self) -> Expiry:
@@ -201,24 +208,24 @@ class Expiry(_Model):
 
 
 class Bonuses(_Model):
-    signup: Annotated[int, Field(ge=0)] = 0
-    birthday: Annotated[int, Field(ge=0)] = 0
-    referral_referrer: Annotated[int, Field(ge=0)] = 0
-    referral_referee: Annotated[int, Field(ge=0)] = 0
+    signup: BonusPoints = 0
+    birthday: BonusPoints = 0
+    referral_referrer: BonusPoints = 0
+    referral_referee: BonusPoints = 0
     referral_min_spend: Money = Decimal("0.00")
 
 
 class Action(_Model):
     id: Identifier
     name: str = ""
-    points: Annotated[int, Field(ge=1)]
+    points: Annotated[int, Field(ge=1, le=1_000_000)]
     limit: Literal["once", "daily", "monthly", "unlimited"] = "unlimited"
 
 
 class Redeem(_Model):
-    min_balance: Annotated[int, Field(ge=0)] = 0
+    min_balance: BonusPoints = 0
     point_value: Money | None = None
-    voucher_days: Annotated[int, Field(ge=1)] = 90
+    voucher_days: Annotated[int, Field(ge=1, le=3660)] = 90
 
     @field_validator("point_value")
     @classmethod
@@ -231,11 +238,11 @@ class Redeem(_Model):
 class Reward(_Model):
     id: Identifier
     name: str = ""
-    points: Annotated[int, Field(ge=1)]
+    points: Annotated[int, Field(ge=1, le=1_000_000)]
     kind: Literal["free_item", "discount_amount", "discount_percent", "experience"]
     value: Number | None = None
     min_tier: str | None = None
-    stock: Annotated[int, Field(ge=0)] | None = None
+    stock: Annotated[int, Field(ge=0, le=1_000_000_000)] | None = None
     partner: str | None = None
     description: str = ""
 
@@ -248,7 +255,7 @@ class Reward(_Model):
         if self.kind == "discount_percent":
             if not 0 < self.value <= 100:
                 raise ValueError("value: a percentage must be above 0 and at most 100")
-        elif self.value <= 0 or self.value != self.value.quantize(Decimal("0.01")):
+        elif self.value <= 0 or self.value > MAX_AMOUNT or self.value != self.value.quantize(Decimal("0.01")):
             raise ValueError("value: must be a positive amount of money with at most two decimals")
         return self
 

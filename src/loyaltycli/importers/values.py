@@ -7,8 +7,15 @@ import re
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
+from loyaltycli.domain.money import amount_limit_problem, quantity_limit_problem
+
 CENT = Decimal("0.01")
-_NOT_NUMBER = re.compile(r"[^0-9,.\-]")
+# What may stand around the digits in a real export: a currency sign or code, a sign, parentheses.
+_CURRENCY = re.compile(r"^(?:[$€£¥]|[A-Z]{3}|CHF|Fr\.)\s*|\s*(?:[$€£¥]|[A-Z]{3}|CHF|Fr\.)$")
+# Digits with at most one decimal separator and optional thousands separators, ASCII digits only.
+_DIGITS = re.compile(
+    r"^(?:[0-9]{1,3}(?:([.,'’  ])[0-9]{3})(?:\1[0-9]{3})*(?:[.,][0-9]+)?|[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)$"
+)
 _THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(,\d{3})+$")
 _THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 
@@ -17,7 +24,7 @@ class ValueProblem(ValueError):
     """A cell that cannot be read; the message is the reject reason."""
 
 
-_SIMPLE = re.compile(r"-?\d+(\.\d{1,2})?")
+_SIMPLE = re.compile(r"-?[0-9]+(\.[0-9]{1,2})?")
 
 
 def parse_amount(text: str, decimal_comma: bool | None) -> Decimal:
@@ -27,18 +34,17 @@ def parse_amount(text: str, decimal_comma: bool | None) -> Decimal:
     `.` and `,` is the decimal mark; a lone `,` with 1-2 digits after it too).
     """
     if _SIMPLE.fullmatch(text):  # the common case: 12.50
-        return Decimal(text)
+        value = Decimal(text)
+        if len(text) > 11 and amount_limit_problem(value):
+            raise ValueProblem(f"amount {amount_limit_problem(value)}")
+        return value
     raw = text.strip()
     if not raw:
         raise ValueProblem("the amount is empty")
-    negative = raw.startswith("(") and raw.endswith(")")
-    cleaned = _NOT_NUMBER.sub("", raw)
-    if cleaned.endswith("-"):
-        negative, cleaned = True, cleaned[:-1]
-    if cleaned.startswith("-"):
-        negative, cleaned = not negative, cleaned[1:]
-    if not cleaned or not any(ch.isdigit() for ch in cleaned) or "-" in cleaned:
-        raise ValueProblem(f"amount {text!r} is not a number")
+    cleaned, negative = _unwrap(raw)
+    if not _DIGITS.fullmatch(cleaned):
+        raise ValueProblem(f"amount {text!r} is not a plain decimal number")
+    cleaned = re.sub(r"['’  ]", "", cleaned)
     number = _normalise(cleaned, decimal_comma)
     try:
         value = Decimal(number)
@@ -46,7 +52,24 @@ def parse_amount(text: str, decimal_comma: bool | None) -> Decimal:
         raise ValueProblem(f"amount {text!r} is not a number") from None
     if value != value.quantize(CENT):
         raise ValueProblem(f"amount {text!r} has more than two decimals")
+    problem = amount_limit_problem(value)
+    if problem is not None:
+        raise ValueProblem(f"amount {problem}")
     return -value.quantize(CENT) if negative else value.quantize(CENT)
+
+
+def _unwrap(raw: str) -> tuple[str, bool]:
+    """The digits of an amount and whether it is negative: `($33.62)`, `-4.00 EUR`, `€ -4,00`, `4.00-`."""
+    negative = False
+    if raw.startswith("(") and raw.endswith(")"):
+        negative, raw = True, raw[1:-1].strip()
+    for _ in range(2):  # a sign and a currency, in either order
+        raw = _CURRENCY.sub("", raw).strip()
+        if raw[:1] in "+-" and raw:
+            negative, raw = negative != (raw[0] == "-"), raw[1:].strip()
+        elif raw.endswith("-"):
+            negative, raw = not negative, raw[:-1].strip()
+    return raw, negative
 
 
 def _normalise(cleaned: str, decimal_comma: bool | None) -> str:
@@ -71,14 +94,19 @@ def parse_quantity(text: str | None, decimal_comma: bool | None) -> Decimal:
         return ONE
     if not text.strip():
         return ONE
-    raw = text.strip().replace(" ", "")
-    try:
-        value = Decimal(raw.replace(",", ".") if decimal_comma is not False else raw)
-    except InvalidOperation:
-        raise ValueProblem(f"quantity {text!r} is not a number") from None
-    if not value.is_finite() or value == 0:
+    raw = text.strip()
+    if not _QUANTITY.fullmatch(raw):
+        raise ValueProblem(f"quantity {text!r} is not a plain decimal number")
+    value = Decimal(raw.replace(",", "."))
+    if value == 0:
         raise ValueProblem(f"quantity {text!r} is not a usable quantity")
+    problem = quantity_limit_problem(value)
+    if problem is not None:
+        raise ValueProblem(f"quantity {problem}")
     return abs(value)
+
+
+_QUANTITY = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)")
 
 
 _DE_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
@@ -102,9 +130,14 @@ def parse_when(text: str, zone: ZoneInfo, time_text: str | None = None) -> dt.da
     value = _parse(raw)
     if value is None:
         raise ValueProblem(f"date {text!r} is not a date")
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=zone) if value.tzinfo is None else value
-    return dt.datetime.combine(value, dt.time(12, 0), tzinfo=zone)
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(12, 0))
+    value = value.replace(tzinfo=zone) if value.tzinfo is None else value
+    try:
+        value.astimezone(dt.UTC).astimezone(zone)
+    except (OverflowError, ValueError):
+        raise ValueProblem(f"date {text!r} is out of the range of dates that can be recorded") from None
+    return value
 
 
 def _parse(raw: str) -> dt.date | dt.datetime | None:

@@ -25,11 +25,13 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from loyaltycli.domain.cells import neutralise
-from loyaltycli.domain.dates import local_date, utc_naive
+from loyaltycli.domain.contacts import email_problem
+from loyaltycli.domain.dates import implausible, local_date, utc_naive
 from loyaltycli.domain.expiry import lot_expiry
+from loyaltycli.domain.money import amount_limit_problem
 from loyaltycli.domain.phones import parse_phone
 from loyaltycli.domain.receipts import Line, ReceiptInput
-from loyaltycli.errors import BadInputError, LoyaltyError
+from loyaltycli.errors import BadInputError, LoyaltyError, RefusedError
 from loyaltycli.importers.csvfile import SalesFile, inspect_file, rows
 from loyaltycli.importers.formats import ColumnMap, Row, column_map, parse_overrides
 from loyaltycli.importers.values import ValueProblem, parse_amount, parse_quantity, parse_when, zone_for
@@ -54,6 +56,10 @@ STATE_COLUMNS = (
     col(Member.last_purchase_on),
     col(Member.debt),
 )
+
+
+class ImportHaltedError(RefusedError):
+    """An import that failed half-way (disk full, database gone); its message says what was committed."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,7 @@ class Importer:
         self.seen: set[str] = set()
         self.rejects_file: IO[str] | None = None
         self.rejects_writer: Any = None
+        self.committed = (0, 0)  # receipts and members committed by finished batches
 
     # ------------------------------------------------------------------ the run
 
@@ -149,14 +156,35 @@ class Importer:
                 for batch in self._batches(sales, columns):
                     with self._transaction(outer) as session:
                         self._book(session, batch)
+                    if outer is None:
+                        self.committed = (self.summary.imported + self.summary.refunds, self.summary.enrolled)
                     del batch
                     self._forget_batch()
                     collect()
                     self.on_progress(self.summary.rows)
+        except KeyboardInterrupt as exc:
+            exc.kept = self._kept()  # type: ignore[attr-defined]
+            raise
+        except Exception as exc:
+            if self.committed == (0, 0) or isinstance(exc, LoyaltyError):
+                raise
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ImportHaltedError(
+                f"The import stopped at row {self.summary.rows} ({reason}); {self._kept()}."
+            ) from exc
         finally:
             if self.rejects_file is not None:
                 self.rejects_file.close()
         return self.summary
+
+    def _kept(self) -> str:
+        receipts, members = self.committed
+        if not receipts and not members:
+            return "nothing of this import was written"
+        return (
+            f"{receipts} receipts and {members} new members of {self.options.path} were booked before that "
+            "(whole receipts only); run the same command again to import the rest"
+        )
 
     @contextmanager
     def _outer(self) -> Iterator[Session | None]:
@@ -278,6 +306,9 @@ class Importer:
                     raise ValueProblem("the date is empty")
                 row_zone = zone_for(f.get("timezone", ""), zone)
                 draft.when = parse_when(f["date"], row_zone, f.get("time") or None)
+                why = implausible(local_date(draft.when, zone), self.ctx.today)
+                if why is not None:
+                    raise ValueProblem(f"date {f['date']!r}: {why}")
             if not draft.member_ref:
                 draft.member_ref, draft.name = f.get("member", ""), f.get("name", "")
                 draft.channel, draft.store = f.get("channel") or None, f.get("store") or None
@@ -379,6 +410,11 @@ class Importer:
         firsts: dict[str, Draft] = {}
         for draft in drafts:
             firsts.setdefault(draft.member_ref, draft)
+        for ref in list(firsts):
+            problem = email_problem(ref.strip()) if "@" in ref else None
+            if problem is not None:  # the same validation as `enroll --email`
+                self.refs[ref] = f"member {problem}"
+                del firsts[ref]
         if not firsts:
             return
         conn = session.connection()
@@ -454,8 +490,13 @@ class Importer:
                 self.states[target] = state
         day = local_date(draft.when, self.ctx.program.zone)
         receipt = ReceiptInput(tuple(draft.lines), day, draft.channel)
-        if receipt.total <= 0:
-            draft.problem = (draft.rows[0], f"the receipt total {receipt.total} is not positive")
+        too_large = amount_limit_problem(receipt.total)
+        if too_large is not None:
+            draft.problem = (draft.rows[0], f"the receipt total {too_large}")
+            self._reject(draft)
+            return
+        if receipt.total < 0:
+            draft.problem = (draft.rows[0], f"the receipt total {receipt.total} is negative and names no refund_of")
             self._reject(draft)
             return
         if state is not None and not self.options.dry_run:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from loyaltycli.domain.contacts import clean_email
 from loyaltycli.domain.dates import add_months, local_date, utc_naive
 from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
 from loyaltycli.domain.phones import normalise_phone
@@ -70,12 +71,13 @@ def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView
     with db.write() as session:
         ctx = today_in(session, now)
         when = request.date or now
-        day = local_date(when, ctx.program.zone)
+        day = ctx.written_day(local_date(when, ctx.program.zone), "--date")
         program = ctx.version_on(day)
-        email, email_key = _clean_email(request.email)
+        email, email_key = clean_email(request.email)
         phone = normalise_phone(request.phone, ctx.program.region) if request.phone else None
         _check_birthday(request.birthday, day)
         _refuse_duplicates(session, request.member_id, email_key, phone)
+        _refuse_colliding_references(session, request.member_id, email_key, phone, ctx.program.region)
         referrer = _referrer(session, request.referred_by, ctx.program)
         member = Member(
             id=request.member_id.strip() if request.member_id else None,
@@ -134,11 +136,13 @@ def edit_member(db: Database, ref: str, changes: MemberChanges, now: dt.datetime
         if changes.name is not None:
             member.name = _clean_name(changes.name)
         if changes.email is not None:
-            member.email, member.email_key = _clean_email(changes.email or None)
+            member.email, member.email_key = clean_email(changes.email or None)
             _refuse_duplicates(session, None, member.email_key, None, member.pk)
+            _refuse_colliding_references(session, None, member.email_key, None, ctx.program.region)
         if changes.phone is not None:
             member.phone = normalise_phone(changes.phone, ctx.program.region) if changes.phone else None
             _refuse_duplicates(session, None, None, member.phone, member.pk)
+            _refuse_colliding_references(session, None, None, member.phone, ctx.program.region)
         if changes.birthday is not None:
             _check_birthday(changes.birthday, ctx.today)
             member.birthday = changes.birthday
@@ -235,6 +239,8 @@ def _filtered(query: Any, filters: ListFilter, ctx: Today) -> Any:
         query = query.where(or_(*conditions))
     if filters.status:
         query = query.where(col(Member.status) == filters.status)
+    elif _for_mailing(filters):
+        query = query.where(col(Member.status).not_in(NOT_REACHABLE))
     if filters.marketing:
         query = query.where(col(Member.marketing).is_(True))
     if filters.birthday_month is not None:
@@ -251,6 +257,19 @@ def _filtered(query: Any, filters: ListFilter, ctx: Today) -> Any:
         )
         query = query.where(col(Member.pk).in_(soon))
     return query.order_by(col(Member.pk))
+
+
+NOT_REACHABLE = ("erased", "merged")
+
+
+def _for_mailing(filters: ListFilter) -> bool:
+    """Lists that pick people to write to leave out those who are gone (erased, merged into another)."""
+    return (
+        filters.lapsed_days is not None
+        or filters.expiring_days is not None
+        or filters.birthday_month is not None
+        or filters.marketing
+    )
 
 
 def find_members(db: Database, text: str, now: dt.datetime) -> list[MemberRow]:
@@ -321,16 +340,6 @@ def _clean_name(name: str) -> str:
     return cleaned
 
 
-def _clean_email(email: str | None) -> tuple[str | None, str | None]:
-    if email is None or not email.strip():
-        return None, None
-    cleaned = email.strip()
-    local, _, domain = cleaned.rpartition("@")
-    if not local or "." not in domain or any(ch.isspace() for ch in cleaned):
-        raise BadInputError(f"--email: {email!r} is not an e-mail address.")
-    return cleaned, cleaned.lower()
-
-
 def _check_birthday(birthday: dt.date | None, today: dt.date) -> None:
     if birthday is not None and birthday > today:
         raise BadInputError(f"--birthday: {birthday} is in the future.")
@@ -356,6 +365,26 @@ def _refuse_duplicates(
         other = session.scalar(select(Member).where(column == value, col(Member.pk) != (own_pk or -1)))
         if other is not None:
             raise DuplicateError(f"Another member ({other.id}) already has the {label} {value}.")
+
+
+def _refuse_colliding_references(
+    session: Session, member_id: str | None, email_key: str | None, phone: str | None, region: str | None
+) -> None:
+    """Ids, e-mails and phones never collide (SPEC §1): an id that is another member's e-mail or phone (in any
+    written form), or an e-mail or phone that is another member's id, would make both unreachable."""
+    if member_id and member_id.strip():
+        found = lookup.matching(session, member_id, region)
+        if found:
+            raise DuplicateError(
+                f"--id {member_id.strip()}: member {found[0].id} already answers to it (as id, e-mail or phone); "
+                "choose another id."
+            )
+    for label, value in (("e-mail", email_key), ("phone", phone)):
+        if value is None:
+            continue
+        other = lookup.member_with_id_like(session, value, region)
+        if other is not None:
+            raise DuplicateError(f"The {label} {value} is the id of member {other}; it cannot name another member.")
 
 
 def _referrer(session: Session, ref: str | None, program: Program) -> Member | None:

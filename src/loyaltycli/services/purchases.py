@@ -19,7 +19,7 @@ from sqlmodel import col
 
 from loyaltycli.domain.dates import add_months, local_date, utc_naive
 from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
-from loyaltycli.domain.money import format_cents, to_cents
+from loyaltycli.domain.money import amount_limit_problem, format_cents, from_cents, to_cents
 from loyaltycli.domain.points import Earning, compute_earning, fill_cards, pending_until
 from loyaltycli.domain.program import Program
 from loyaltycli.domain.receipts import Line, ReceiptInput
@@ -218,10 +218,12 @@ def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> Purcha
         lookup.lock(session, member.pk)
         when = request.when or now
         day = local_date(when, ctx.program.zone)
+        if not request.dry_run:
+            ctx.written_day(day, "--date")
         receipt_id = (request.receipt_id or "").strip() or new_receipt_id()
         existing = session.scalar(select(Receipt).where(col(Receipt.receipt_id) == receipt_id))
         if existing is not None:
-            return _repeat(session, existing, member, request, day)
+            return _repeat(session, ctx, existing, member, request, day)
         if member.status != "active":
             raise BlockedError(
                 f"Member {member.id} is {member.status}; a purchase for them earns nothing and is refused."
@@ -268,8 +270,11 @@ def _check_lines(lines: tuple[Line, ...]) -> None:
     if not lines:
         raise BadInputError("A purchase needs an amount or at least one --line.")
     total = sum((line.amount for line in lines), Decimal(0))
-    if total <= 0:
-        raise BadInputError(f"amount: {total} is not positive; record returns with `loyalty refund`.")
+    problem = amount_limit_problem(total)
+    if problem is not None:
+        raise BadInputError(f"AMOUNT: the receipt total {problem}.")
+    if total < 0:
+        raise BadInputError(f"AMOUNT: {total} is negative; record a refund with `loyalty refund RECEIPT --amount X`.")
 
 
 def _breakdown(number: int, line: Any) -> dict[str, Any]:
@@ -288,7 +293,7 @@ def _breakdown(number: int, line: Any) -> dict[str, Any]:
 
 
 def _repeat(
-    session: Session, existing: Receipt, member: Member, request: PurchaseRequest, day: dt.date
+    session: Session, ctx: Today, existing: Receipt, member: Member, request: PurchaseRequest, day: dt.date
 ) -> PurchaseResult:
     """The same receipt again (a retry): the original result, or a refusal if the data differ."""
     same = (
@@ -314,6 +319,7 @@ def _repeat(
         ).all()
     )
     codes = session.scalars(select(col(Voucher.code)).where(col(Voucher.receipt_pk) == existing.pk)).all()
+    earning = _original_earning(ctx, existing, lines)
     return PurchaseResult(
         receipt=existing.receipt_id,
         member=str(member.id),
@@ -321,21 +327,22 @@ def _repeat(
         points=existing.points,
         pending_until=lot_day,
         tier=existing.tier,
-        breakdown=[
-            {
-                "line": ln.line_no,
-                "sku": ln.sku,
-                "category": ln.category,
-                "amount": format_cents(ln.amount_cents),
-                "eligible": ln.eligible,
-                "campaign": ln.campaign_id,
-            }
-            for ln in lines
-        ],
+        breakdown=[_breakdown(n, line) for n, line in enumerate(earning.lines, start=1)],
         stamps={str(k): int(v) for k, v in stamps.items()},
         vouchers=list(codes),
         repeated=True,
     )
+
+
+def _original_earning(ctx: Today, receipt: Receipt, rows: Any) -> Earning:
+    """The breakdown the receipt had when it was booked: the same rules (the version of its day), lines and
+    tier give the same rates, campaigns and points."""
+    program = ctx.version_on(receipt.local_date).program
+    level = next((t for t in program.tiers.levels if t.name == receipt.tier), None) if program.tiers else None
+    lines = tuple(
+        Line(from_cents(r.amount_cents), r.category or "", r.sku, Decimal(r.quantity_milli) / 1000) for r in rows
+    )
+    return compute_earning(program, ReceiptInput(lines, receipt.local_date, receipt.channel), level)
 
 
 def _earn_entries(receipt: Receipt) -> Any:
@@ -350,7 +357,7 @@ def _earn_entries(receipt: Receipt) -> Any:
 
 def parse_line(text: str) -> Line:
     """`SKU:CATEGORY:QTY:UNIT_PRICE` (SKU and CATEGORY may be empty; the price may use a comma)."""
-    from loyaltycli.domain.money import parse_money, parse_number
+    from loyaltycli.domain.money import amount_limit_problem, parse_money, parse_number, quantity_limit_problem
 
     parts = text.rsplit(":", 3)
     if len(parts) != 4:
@@ -359,8 +366,14 @@ def parse_line(text: str) -> Line:
     quantity = parse_number(qty, f"--line {text!r} quantity")
     if quantity <= 0:
         raise BadInputError(f"--line: {text!r} needs a positive quantity.")
+    problem = quantity_limit_problem(quantity)
+    if problem is not None:
+        raise BadInputError(f"--line {text!r} quantity: {problem}.")
     unit = parse_money(price, f"--line {text!r} unit price")
     amount = (quantity * unit).quantize(Decimal("0.01"))
+    problem = amount_limit_problem(amount)
+    if problem is not None:
+        raise BadInputError(f"--line {text!r}: the line amount {problem}.")
     return Line(amount=amount, category=category, sku=sku or None, quantity=quantity)
 
 

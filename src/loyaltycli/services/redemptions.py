@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from loyaltycli.domain.dates import local_date, utc_naive
+from loyaltycli.domain.dates import local_date, local_minute, utc_naive
 from loyaltycli.domain.expiry import lot_expiry
 from loyaltycli.domain.program import Program, Reward
 from loyaltycli.errors import (
@@ -74,7 +74,7 @@ def redeem_reward(db: Database, ref: str, reward_id: str, when: dt.datetime | No
     """Spend a reward's points (FIFO by expiry) and issue its voucher."""
     with db.write() as session:
         ctx = today_in(session, now)
-        day = local_date(when or now, ctx.program.zone)
+        day = ctx.written_day(local_date(when or now, ctx.program.zone), "--date")
         version = ctx.version_on(day)
         program = version.program
         reward = program.reward(reward_id)
@@ -121,7 +121,7 @@ def redeem_points(db: Database, ref: str, points: int, when: dt.datetime | None,
         raise BadInputError(f"--points: {points} must be a positive number of points.")
     with db.write() as session:
         ctx = today_in(session, now)
-        day = local_date(when or now, ctx.program.zone)
+        day = ctx.written_day(local_date(when or now, ctx.program.zone), "--date")
         version = ctx.version_on(day)
         value = version.program.redeem.point_value
         if value is None:
@@ -167,7 +167,7 @@ class VoucherView:
     member: str
     issued_on: dt.date
     valid_until: dt.date
-    used_at: dt.datetime | None
+    used_at: str | None  # local wall-clock time in the programme's zone, to the minute
     used_receipt: str | None
 
 
@@ -178,7 +178,8 @@ def _find_voucher(session: Session, code: str) -> Voucher:
     return voucher
 
 
-def _view(session: Session, voucher: Voucher, today: dt.date) -> VoucherView:
+def _view(session: Session, voucher: Voucher, ctx: Today) -> VoucherView:
+    today = ctx.today
     member = session.get(Member, voucher.member_pk)
     status = voucher.status
     if status == "issued":
@@ -192,7 +193,7 @@ def _view(session: Session, voucher: Voucher, today: dt.date) -> VoucherView:
         str(member.id if member else ""),
         voucher.issued_on,
         voucher.valid_until,
-        voucher.used_at,
+        local_minute(voucher.used_at, ctx.program.zone),
         voucher.used_receipt,
     )
 
@@ -200,7 +201,7 @@ def _view(session: Session, voucher: Voucher, today: dt.date) -> VoucherView:
 def show_voucher(db: Database, code: str, now: dt.datetime) -> VoucherView:
     with db.read() as session:
         ctx = today_in(session, now)
-        return _view(session, _find_voucher(session, code), ctx.today)
+        return _view(session, _find_voucher(session, code), ctx)
 
 
 def use_voucher(db: Database, code: str, receipt: str | None, now: dt.datetime) -> VoucherView:
@@ -208,15 +209,29 @@ def use_voucher(db: Database, code: str, receipt: str | None, now: dt.datetime) 
     with db.write() as session:
         ctx = today_in(session, now)
         voucher = _find_voucher(session, code)
-        if voucher.status == "used":
-            raise LimitReachedError(f"Voucher {voucher.code} was already used on {voucher.used_at:%Y-%m-%d}.")
-        if ctx.today > voucher.valid_until:
-            raise LimitReachedError(f"Voucher {voucher.code} expired on {voucher.valid_until}.")
-        voucher.status = "used"
-        voucher.used_at = utc_naive(now)
-        voucher.used_receipt = receipt
-        session.flush()
-        return _view(session, voucher, ctx.today)
+        _refuse_unusable(voucher, ctx)
+        # Conditional on the voucher still being unused: of two tills using the same code at the same
+        # moment, the second one's update finds no row (PostgreSQL re-checks the condition after the
+        # first commits), so exactly one succeeds.
+        used = session.execute(
+            update(Voucher)
+            .where(col(Voucher.pk) == voucher.pk, col(Voucher.status) == "issued")
+            .values(status="used", used_at=utc_naive(now), used_receipt=receipt)
+            .execution_options(synchronize_session=False)
+        )
+        session.refresh(voucher)
+        if used.rowcount != 1:  # type: ignore[attr-defined]
+            _refuse_unusable(voucher, ctx)
+            raise LimitReachedError(f"Voucher {voucher.code} cannot be used (it is {voucher.status}).")
+        return _view(session, voucher, ctx)
+
+
+def _refuse_unusable(voucher: Voucher, ctx: Today) -> None:
+    if voucher.status == "used":
+        when = local_minute(voucher.used_at, ctx.program.zone)
+        raise LimitReachedError(f"Voucher {voucher.code} was already used on {when}.")
+    if ctx.today > voucher.valid_until:
+        raise LimitReachedError(f"Voucher {voucher.code} expired on {voucher.valid_until}.")
 
 
 @dataclass(frozen=True)
@@ -268,10 +283,15 @@ class AdjustResult:
     balance: int
 
 
+MAX_ADJUSTMENT = 10_000_000  # SPEC §1 limits: no single entry can make a sum overflow later
+
+
 def adjust(db: Database, ref: str, points: int, reason: str, now: dt.datetime) -> AdjustResult:
     """A manual correction with a reason; never below 0 available."""
     if points == 0:
         raise BadInputError("POINTS: an adjustment of 0 points changes nothing.")
+    if abs(points) > MAX_ADJUSTMENT:
+        raise BadInputError(f"POINTS: {points} is more than one adjustment may change ({MAX_ADJUSTMENT:,} points).")
     if not reason.strip():
         raise BadInputError("--reason: say why the points are corrected.")
     with db.write() as session:

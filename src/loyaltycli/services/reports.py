@@ -234,17 +234,29 @@ def tiers(db: Database, now: dt.datetime) -> dict[str, Any]:
 
 
 def campaigns(db: Database, since: dt.date | None, until: dt.date | None, now: dt.datetime) -> dict[str, Any]:
-    """Receipts, revenue and extra points per campaign."""
+    """Receipts, revenue and extra points per campaign, net of refunds: a fully refunded receipt no
+    longer counts, a partly refunded one keeps the unrefunded share of its revenue and extra points."""
     with db.read() as session:
         ctx = today_in(session, now)
+        refunds = (
+            select(col(Receipt.refund_of_pk).label("of_pk"), func.sum(col(Receipt.total_cents)).label("cents"))
+            .where(col(Receipt.kind) == "refund")
+            .group_by(col(Receipt.refund_of_pk))
+            .subquery()
+        )
+        total, refunded = col(Receipt.total_cents), func.coalesce(refunds.c.cents, 0)
+        kept = refunded < total
         rows = session.execute(
             select(
                 col(Receipt.campaign_id),
-                func.count(),
-                func.sum(col(Receipt.total_cents)),
-                func.sum(col(Receipt.campaign_points)),
+                func.coalesce(func.sum(case((kept, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((kept, total - refunded), else_=0)), 0),
+                func.coalesce(
+                    func.sum(case((kept, col(Receipt.campaign_points) * (total - refunded) / total), else_=0)), 0
+                ),
             )
-            .where(col(Receipt.kind) == "purchase", col(Receipt.campaign_id).is_not(None))
+            .outerjoin(refunds, refunds.c.of_pk == col(Receipt.pk))
+            .where(col(Receipt.kind) == "purchase", col(Receipt.campaign_id).is_not(None), total > 0)
             .where(*_in_period(col(Receipt.local_date), since, until))
             .group_by(col(Receipt.campaign_id))
         ).all()

@@ -94,3 +94,23 @@ def find_many(session: Session, refs: set[str], region: str | None) -> dict[str,
         unique = {m.pk: m for m in hits if m is not None}
         result[ref] = list(unique.values())
     return result
+
+
+def member_with_id_like(session: Session, value: str, region: str | None) -> str | None:
+    """The id of a member whose id is `value` (an e-mail key or an E.164 phone) in any written form."""
+    forms = {value, value.lower()}
+    if value.startswith("+"):
+        forms |= written_forms(value, region)
+    found = session.scalar(select(col(Member.id)).where(func.lower(col(Member.id)).in_({f.lower() for f in forms})))
+    return str(found) if found is not None else None
+
+
+def written_forms(e164: str, region: str | None) -> set[str]:
+    """How a phone number is commonly written, without spaces: `+491701234567`, `00491701234567`, `01701234567`."""
+    import phonenumbers
+
+    number = phonenumbers.parse(e164, None)
+    national = "".join(
+        ch for ch in phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL) if ch.isdigit()
+    )
+    return {e164, "00" + e164[1:], e164[1:], national}

@@ -1,0 +1,27 @@
+"""E-mail addresses and member ids as people type them: one validation for every way in (SPEC §1)."""
+
+from __future__ import annotations
+
+from loyaltycli.errors import BadInputError
+
+
+def email_problem(text: str) -> str | None:
+    """Why `text` is not an e-mail address (`bob@shop` has no domain), or None when it is one."""
+    local, at, domain = text.rpartition("@")
+    if not at or not local or any(ch.isspace() for ch in text):
+        return f"{text!r} is not an e-mail address"
+    labels = domain.split(".")
+    if len(labels) < 2 or not all(labels) or not labels[-1].isalpha() or len(labels[-1]) < 2:
+        return f"{text!r} is not an e-mail address (the part after @ needs a domain such as example.com)"
+    return None
+
+
+def clean_email(text: str | None, what: str = "--email") -> tuple[str | None, str | None]:
+    """The e-mail as written and its look-up key (lower case); None for empty; BadInputError if invalid."""
+    if text is None or not text.strip():
+        return None, None
+    cleaned = text.strip()
+    problem = email_problem(cleaned)
+    if problem is not None:
+        raise BadInputError(f"{what}: {problem}.")
+    return cleaned, cleaned.lower()

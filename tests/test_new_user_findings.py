@@ -1,0 +1,328 @@
+"""What new users found (issue 11): each test reproduces one finding, and its neighbours."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from loyaltycli.cli import global_options_first
+from tests.conftest import Cli, fingerprint, query, snapshot, write
+
+ROOT = Path(__file__).resolve().parents[1]
+CAFE = ROOT / "programs" / "cafe.toml"
+
+
+# ------------------------------------------------------------------ 1. dates that cannot be meant
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["purchase", "anna@example.com", "10.00", "--date", "2026-06-16"],
+        ["purchase", "anna@example.com", "10.00", "--date", "1969-12-31"],
+        ["refund", "R1", "--date", "2026-06-16"],
+        ["redeem", "anna@example.com", "mug", "--date", "2026-06-16"],
+        ["enroll", "Ben", "--date", "2026-07-01"],
+        ["expire", "--as-of", "2062-12-01"],
+        ["birthdays", "--as-of", "2026-06-16"],
+        ["expire", "--as-of", "1969-01-01"],
+        ["purchase", "anna@example.com", "10.00", "--date", "9999-12-31T23:59-14:00"],
+    ],
+    ids=lambda a: " ".join(a[:1] + a[-2:]),
+)
+def test_a_write_dated_after_today_or_before_1970_is_refused(cli: Cli, args: list[str]) -> None:
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    cli("purchase", "anna@example.com", "100.00", "--receipt", "R1")
+    before = snapshot(cli.db)
+    result = cli(*args, expect=2)
+    assert "--date" in result.stderr or "--as-of" in result.stderr
+    assert snapshot(cli.db) == before
+
+
+def test_a_dry_run_may_look_ahead_and_today_is_allowed(cli: Cli) -> None:
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    assert cli.json("expire", "--as-of", "2062-12-01", "--dry-run")["points"] == 50
+    cli("purchase", "anna@example.com", "10.00", "--date", "2026-07-01", "--dry-run")
+    cli("purchase", "anna@example.com", "10.00", "--date", "2026-06-15T23:59")
+    assert cli.json("expire", "--as-of", "2026-06-15")["points"] == 0
+
+
+def test_an_import_row_dated_tomorrow_is_rejected(cli: Cli, tmp_path: Path) -> None:
+    sales = write(
+        tmp_path / "s.csv", "receipt,date,member,amount\nA,2026-06-15,,10.00\nB,2026-06-16,,10.00\nC,1901-01-01,,1\n"
+    )
+    result = cli("import", str(sales), expect=1)
+    assert "row 3 (receipt B)" in result.stderr and "after today" in result.stderr
+    assert "row 4 (receipt C)" in result.stderr and "before 1970" in result.stderr
+
+
+# ------------------------------------------------------------------ 2. stamp cards keep their promise
+
+
+def test_cafe_buy_nine_coffees_and_the_tenth_is_free(tmp_path: Path, clock: Any) -> None:
+    """What the café tells its customers: the ninth paid coffee brings a voucher for the tenth, and the
+    free tenth coffee (paid with the voucher, 0.00) gives no stamp."""
+    cli = Cli(tmp_path / "cafe.db")
+    cli("init", "--program", str(CAFE))
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    for n in range(1, 9):
+        bought = cli.json("purchase", "anna@example.com", "3.20", "--category", "coffee", "--receipt", f"C{n}")
+        assert bought["vouchers"] == [], f"coffee {n} already filled the card"
+    ninth = cli.json("purchase", "anna@example.com", "3.20", "--category", "coffee", "--receipt", "C9")
+    assert len(ninth["vouchers"]) == 1 and ninth["stamps"]["coffee-card"] == 0
+    cli("voucher", "use", ninth["vouchers"][0], "--receipt", "C10")
+    tenth = cli.json("purchase", "anna@example.com", "0.00", "--category", "coffee", "--receipt", "C10")
+    assert tenth["points"] == 0 and tenth["stamps"]["coffee-card"] == 0 and tenth["vouchers"] == []
+
+
+# ------------------------------------------------------------------ 3. campaign figures net of refunds
+
+CAMPAIGN = """
+[[campaigns]]
+id = "june"
+starts = 2026-06-01
+ends = 2026-06-30
+multiplier = 2
+"""
+
+
+def test_report_campaigns_is_net_of_refunds(make_db: Any, program_file: Any, clock: Any) -> None:
+    from tests.conftest import BASIC_PROGRAM
+
+    cli = Cli(make_db("camp"))
+    cli("init", "--program", str(program_file(BASIC_PROGRAM + CAMPAIGN, "c.toml")))
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    cli("purchase", "anna@example.com", "40.00", "--receipt", "A")
+    cli("purchase", "anna@example.com", "20.00", "--receipt", "B")
+    cli("refund", "A")
+    cli("refund", "B", "--amount", "5.00")
+    (june,) = [c for c in cli.json("report", "campaigns")["campaigns"] if c["id"] == "june"]
+    assert (june["receipts"], june["revenue"], june["extra_points"]) == (1, "15.00", 15)
+
+
+# ------------------------------------------------------------------ 4. receipts of 0.00
+
+
+def test_a_receipt_of_zero_is_booked_earns_nothing_and_counts_as_a_visit(cli: Cli, tmp_path: Path) -> None:
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    done = cli.json("purchase", "anna@example.com", "0.00", "--receipt", "FREE")
+    assert done["points"] == 0
+    assert cli.json("member", "show", "anna@example.com")["last_purchase_on"] is not None
+    sales = write(tmp_path / "z.csv", "receipt,date,member,amount\nZ1,2026-06-14,anna@example.com,0.00\n")
+    doc = cli.json("import", str(sales))
+    assert (doc["imported"], doc["rejected"], doc["points"]) == (1, 0, 0)
+    assert cli.json("report", "summary")["members"]["active"] == 1
+
+
+def test_a_negative_amount_is_refused_with_what_to_write_instead(cli: Cli) -> None:
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    result = cli("purchase", "anna@example.com", "-3", expect=2)
+    assert "loyalty refund" in result.stderr and "No such option" not in result.stderr
+
+
+# ------------------------------------------------------------------ 7. pipes
+
+
+def _many_members(cli: Cli, tmp_path: Path, count: int = 3000) -> None:
+    rows = "".join(f"R{n},2026-06-01,c{n}@example.com,5.00\n" for n in range(count))
+    cli("import", str(write(tmp_path / "many.csv", "receipt,date,member,amount\n" + rows)), "--enroll-unknown")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["member", "list", "--csv"], ["member", "list"], ["report", "members", "--csv"]])
+def test_output_into_a_closed_pipe_ends_quietly(sqlite_cli: Cli, tmp_path: Path, args: list[str]) -> None:
+    _many_members(sqlite_cli, tmp_path)
+    env = {**os.environ, "NO_COLOR": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "loyaltycli", "--db", str(sqlite_cli.db), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    with proc, proc.stderr:
+        proc.stdout.readline()
+        proc.stdout.close()  # what `| head -1` does
+        err = proc.stderr.read().decode()
+        code = proc.wait(timeout=60)
+    assert err == "" and code == 0, (code, err)
+
+
+# ------------------------------------------------------------------ 8. amounts and quantities too large
+
+
+@pytest.mark.parametrize(
+    ("args", "word"),
+    [
+        (["purchase", "anna@example.com", "99999999999999999"], "largest amount"),
+        (["purchase", "anna@example.com", "100000000.00"], "largest amount"),
+        (["purchase", "anna@example.com", "1e5"], "not an amount"),
+        (["purchase", "anna@example.com", "-", "--line", "X:coffee:1e12:0.01"], "quantity"),
+        (["purchase", "anna@example.com", "-", "--line", "X:coffee:100001:0.01"], "largest quantity"),
+        (["purchase", "anna@example.com", "-", "--line", "X:coffee:100000:1000.00"], "largest amount"),
+        (["refund", "R1", "--amount", "92233720368547758.08"], "largest amount"),
+        (["adjust", "anna@example.com", "--reason", "x", "99999999999999999999"], "POINTS"),
+    ],
+)
+def test_amounts_beyond_the_limits_are_bad_input(cli: Cli, args: list[str], word: str) -> None:
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    cli("purchase", "anna@example.com", "10.00", "--receipt", "R1")
+    result = cli(*args, expect=2)
+    assert word in result.stderr
+
+
+def test_the_largest_amount_is_accepted(cli: Cli) -> None:
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    assert cli.json("purchase", "anna@example.com", "99999999.99")["points"] == 99999999
+    assert cli.json("member", "show", "anna@example.com")["points"]["available"] == 99999999 + 50
+
+
+# ------------------------------------------------------------------ 9. phone numbers
+
+
+@pytest.mark.parametrize("phone", ["12", "112", "0170 12"])
+def test_an_invalid_phone_number_is_bad_input(cli: Cli, phone: str) -> None:
+    result = cli("enroll", "X", "--phone", phone, expect=2)
+    assert "not a valid phone number" in result.stderr
+
+
+# ------------------------------------------------------------------ 12, 13. negative numbers, --db after the command
+
+
+def test_adjust_reads_a_negative_number_as_a_number(cli: Cli) -> None:
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    assert cli.json("adjust", "anna@example.com", "--reason", "typo", "-20")["balance"] == 30
+    assert cli.json("adjust", "anna@example.com", "-2", "--reason", "typo")["balance"] == 28
+    result = cli("adjust", "anna@example.com", "--reason", "typo", "--pionts", expect=2)
+    assert "No such option" in result.stderr  # a misspelt option is still an error
+
+
+def test_global_options_may_follow_the_sub_command() -> None:
+    assert global_options_first(["member", "list", "--db", "x.db"]) == ["--db", "x.db", "member", "list"]
+    assert global_options_first(["statement", "M1", "--db=x.db", "--debug"]) == [
+        "--db=x.db",
+        "--debug",
+        "statement",
+        "M1",
+    ]
+    assert global_options_first(["adjust", "M1", "--", "--db"]) == ["adjust", "M1", "--", "--db"]
+
+
+@pytest.mark.slow
+def test_db_after_the_sub_command_works_from_the_installed_command(sqlite_cli: Cli) -> None:
+    sqlite_cli("enroll", "Anna", "--email", "anna@example.com")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "loyaltycli",
+            "member",
+            "show",
+            "anna@example.com",
+            "--db",
+            str(sqlite_cli.db),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["name"] == "Anna"
+
+
+# ------------------------------------------------------------------ 14, 15. read-only databases, other schemes
+
+
+def test_a_read_only_database_can_be_read_and_refuses_writes(sqlite_cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    sqlite_cli("enroll", "Anna", "--email", "anna@example.com")
+    sqlite_cli("db", "backup", str(Path(sqlite_cli.db).with_name("copy.db")))
+    before = fingerprint(Path(sqlite_cli.db))
+    import loyaltycli.storage.database as database
+
+    monkeypatch.setattr(database.os, "access", lambda path, mode: False)  # as on a read-only file system
+    assert sqlite_cli.json("member", "show", "anna@example.com")["name"] == "Anna"
+    sqlite_cli("report", "summary")
+    result = sqlite_cli("purchase", "anna@example.com", "5.00", expect=1)
+    assert "read-only" in result.stderr
+    assert fingerprint(Path(sqlite_cli.db)) == before
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("mysql://x@y/z", ["mysql://", "not supported", "postgresql://"]),
+        ("postgresql+psycopg2://u:S3cret@host/db", ["postgresql+psycopg2://", "not supported"]),
+        ("postgresql://u@127.0.0.1:notaport/x", ["not a valid PostgreSQL URL"]),
+    ],
+)
+def test_an_unsupported_database_url_is_bad_usage(tmp_path: Path, url: str, words: list[str]) -> None:
+    result = Cli(url)("info", expect=2)
+    for word in words:
+        assert word in result.stderr
+    assert "S3cret" not in result.stderr
+
+
+def test_a_sqlite_url_names_a_file(sqlite_cli: Cli) -> None:
+    assert Cli(f"sqlite:///{sqlite_cli.db}")("info").exit_code == 0
+
+
+# ------------------------------------------------------------------ 17. voucher times are local
+
+
+def test_voucher_use_just_after_midnight_is_reported_on_the_local_day(cli: Cli, clock: Any) -> None:
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    cli("purchase", "anna@example.com", "100.00")
+    code = cli.json("redeem", "anna@example.com", "mug")["voucher"]
+    clock.move_to("2026-06-16T00:05:30+02:00")
+    cli("voucher", "use", code)
+    assert cli.json("voucher", "show", code)["used_at"] == "2026-06-16 00:05"
+    result = cli("voucher", "use", code, expect=1)
+    assert "already used on 2026-06-16 00:05" in result.stderr
+
+
+# ------------------------------------------------------------------ 19. lists for mailing leave out the gone
+
+
+def test_mailing_lists_leave_out_erased_members(cli: Cli, clock: Any) -> None:
+    cli("enroll", "Anna", "--email", "anna@example.com", "--marketing", "--birthday", "1990-06-01")
+    cli("enroll", "Gone", "--email", "gone@example.com", "--marketing", "--birthday", "1990-06-02")
+    cli("member", "erase", "gone@example.com", "--yes")
+    clock.move_to("2026-09-15T10:00:00+02:00")
+    for filters in (["--lapsed", "30"], ["--birthday-month", "6"], ["--expiring", "3650"]):
+        assert [m["name"] for m in cli.json("member", "list", *filters)] == ["Anna"], filters
+    assert len(cli.json("member", "list")) == 2  # the plain list still shows everyone
+    assert [m["name"] for m in cli.json("member", "list", "--status", "erased")] == ["(erased)"]
+
+
+# ------------------------------------------------------------------ 20. a repeated receipt prints the original
+
+
+def test_a_repeated_purchase_prints_the_original_result(cli: Cli) -> None:
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    first = cli.json(
+        "purchase", "anna@example.com", "-", "--line", "A:books:2:4.99", "--line", ":x:1:3.00", "--receipt", "P1"
+    )
+    again = cli.json(
+        "purchase", "anna@example.com", "-", "--line", "A:books:2:4.99", "--line", ":x:1:3.00", "--receipt", "P1"
+    )
+    assert again.pop("repeated") is True and first.pop("repeated") is False
+    assert again == first
+
+
+# ------------------------------------------------------------------ 21. one e-mail validation
+
+
+def test_import_enrols_only_real_email_addresses(cli: Cli, tmp_path: Path) -> None:
+    sales = write(
+        tmp_path / "e.csv", "receipt,date,member,amount\nA,2026-06-14,Bob@Shop,10.00\nB,2026-06-14,bob@shop.de,5\n"
+    )
+    result = cli("import", str(sales), "--enroll-unknown", expect=1)
+    assert "row 2 (receipt A)" in result.stderr and "not an e-mail address" in result.stderr
+    assert cli("enroll", "Bob", "--email", "bob@shop", expect=2).exit_code == 2
+    assert [row[0] for row in query(cli.db, "SELECT email FROM member")] == ["bob@shop.de"]
