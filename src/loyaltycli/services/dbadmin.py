@@ -13,6 +13,7 @@ from sqlalchemy import Connection, MetaData, select, text
 from loyaltycli.errors import BadInputError, RefusedError
 from loyaltycli.storage.database import HEAD_REVISION, Database, create_database, open_database
 from loyaltycli.storage.location import Location
+from loyaltycli.storage.migrate import upgrade_in
 
 # Parents before children, so every foreign key finds its row.
 TABLES = (
@@ -39,30 +40,72 @@ class CopyResult:
 
 
 def copy_database(source: Database, target: Location, now: dt.datetime) -> CopyResult:
-    """Copy every table into an empty database in one transaction, then verify both and compare summaries."""
+    """Copy schema and rows all or nothing, verify both databases and compare their summaries.
+
+    PostgreSQL: schema and rows in one transaction (DDL is transactional there), so a killed copy leaves
+    the target empty.  SQLite: a temporary file beside the target, renamed into place only once it has
+    passed `verify` and the comparison, so a killed copy leaves no target.  Either way the same command
+    again completes it."""
+    if target.target == source.location.target:
+        raise BadInputError("--to names the database being copied.")
+    _refuse_non_empty(target)
+    if target.is_postgres:
+        destination = create_database(target, force=False, migrate=False)
+        try:
+            rows = _copy(source, destination)
+            _compare(source, destination, now, "The copy was written but does not match")
+        finally:
+            destination.dispose()
+    else:
+        rows = _copy_to_sqlite_file(source, target, now)
+    return CopyResult(source.location.shown, target.shown, rows, True, True)
+
+
+def _compare(source: Database, destination: Database, now: dt.datetime, what: str) -> None:
     from loyaltycli.services.reports import summary
     from loyaltycli.services.verify import verify
 
-    if target.target == source.location.target:
-        raise BadInputError("--to names the database being copied.")
-    destination = _empty_target(target)
-    try:
-        rows = _copy(source, destination)
-        checks = [verify(db, now) for db in (source, destination)]
-        equal = summary(source, None, None, now) == summary(destination, None, None, now)
-    finally:
-        destination.dispose()
-    problems = [p for c in checks for p in c.problems]
-    if problems or not equal:
+    problems = [p for db in (source, destination) for p in verify(db, now).problems]
+    if problems or summary(source, None, None, now) != summary(destination, None, None, now):
         raise RefusedError(
-            "The copy was written but does not match: "
+            f"{what}: "
             + ("; ".join(problems[:3]) if problems else "report summary differs")
             + ". Keep using the old database."
         )
-    return CopyResult(source.location.shown, target.shown, rows, True, equal)
 
 
-def _empty_target(target: Location) -> Database:
+def _copy_to_sqlite_file(source: Database, target: Location, now: dt.datetime) -> dict[str, int]:
+    path = os.path.abspath(target.target)
+    folder = os.path.dirname(path)
+    if not os.path.isdir(folder):
+        raise BadInputError(f"--to {target.target}: the folder {folder} does not exist; create it first.")
+    temporary = os.path.join(folder, f".{os.path.basename(path)}.copy-{os.getpid()}.tmp")
+    destination = create_database(Location(temporary), force=True, migrate=False)
+    try:
+        rows = _copy(source, destination)
+        _compare(source, destination, now, "The copy does not match, so it was not kept")
+        with destination.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        destination.dispose()
+        os.replace(temporary, path)  # atomic: the target appears whole or not at all
+        _sync_folder(folder)
+    finally:
+        destination.dispose()
+        for leftover in (temporary, temporary + "-wal", temporary + "-shm", temporary + "-journal"):
+            if os.path.exists(leftover):
+                os.remove(leftover)
+    return rows
+
+
+def _sync_folder(folder: str) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _refuse_non_empty(target: Location) -> None:
     if not target.is_postgres and os.path.exists(target.target) and os.path.getsize(target.target) > 0:
         raise RefusedError(f"{target.shown} already exists; db copy writes only into a new, empty database.")
     if target.is_postgres:
@@ -80,13 +123,13 @@ def _empty_target(target: Location) -> Database:
                 f"{target.shown} is not empty (it has {', '.join(sorted(existing))}); "
                 "db copy writes only into an empty database."
             )
-    return create_database(target, force=False)
 
 
 def _copy(source: Database, destination: Database) -> dict[str, int]:
     counts: dict[str, int] = {}
     meta = MetaData()
     with source.engine.connect() as reader, destination.write_engine.begin() as writer:
+        upgrade_in(writer)  # the schema in the same transaction as the rows
         meta.reflect(reader, only=TABLES)
         for name in TABLES:
             table = meta.tables[name]

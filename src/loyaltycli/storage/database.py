@@ -80,8 +80,9 @@ def open_database(location: Location) -> Database:
     return db
 
 
-def create_database(location: Location, force: bool) -> Database:
-    """A new, empty database at the current schema (refuses an existing one unless `force`)."""
+def create_database(location: Location, force: bool, migrate: bool = True) -> Database:
+    """A new, empty database at the current schema (refuses an existing one unless `force`); with
+    `migrate` False the caller creates the schema itself, in a transaction of its own."""
     if location.is_postgres:
         db = Database(location, _engine(location))
         if _current_revision(db) is not None:
@@ -94,9 +95,10 @@ def create_database(location: Location, force: bool) -> Database:
     else:
         _create_sqlite_file(location, force)
         db = Database(location, _engine(location))
-    from loyaltycli.storage.migrate import upgrade
+    if migrate:
+        from loyaltycli.storage.migrate import upgrade
 
-    upgrade(db)
+        upgrade(db)
     return db
 
 

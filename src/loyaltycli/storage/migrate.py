@@ -6,7 +6,7 @@ import os
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import MetaData
+from sqlalchemy import Connection, MetaData
 
 from loyaltycli.storage.database import Database
 
@@ -21,10 +21,15 @@ def alembic_config() -> Config:
 
 def upgrade(db: Database, revision: str = "head") -> None:
     """Bring the schema to `revision` in one transaction (SQLite DDL is transactional too)."""
-    config = alembic_config()
     with db.write_engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        upgrade_in(connection, revision)
+
+
+def upgrade_in(connection: Connection, revision: str = "head") -> None:
+    """The migrations inside a transaction the caller holds (`db copy` writes schema and rows in one)."""
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
 
 
 def head_revision() -> str | None:
