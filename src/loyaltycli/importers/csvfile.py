@@ -39,7 +39,11 @@ def inspect_file(path: str, delimiter: str | None = None) -> SalesFile:
 
 
 def _encoding(path: str) -> str:
-    """UTF-8 (with or without BOM) if every byte decodes, else cp1252; NUL bytes mean it is not text."""
+    """UTF-16 with a BOM (Excel's "Unicode text"); else UTF-8 (with or without BOM) if every byte decodes,
+    else cp1252; NUL bytes in a file that is not UTF-16 mean it is not text."""
+    if _starts_with_utf16_bom(path):
+        _check_decodes(path, "utf-16", "UTF-16")
+        return "utf-16"
     utf8 = codecs.getincrementaldecoder("utf-8")()
     is_utf8 = True
     try:
@@ -68,14 +72,29 @@ def _encoding(path: str) -> str:
     return "cp1252"
 
 
+def _starts_with_utf16_bom(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    except OSError:
+        return False  # the reading below says why
+
+
 def _check_cp1252(path: str) -> None:
-    decoder = codecs.getincrementaldecoder("cp1252")()
+    _check_decodes(path, "cp1252", "UTF-8 nor Windows-1252")
+
+
+def _check_decodes(path: str, encoding: str, name: str) -> None:
+    decoder = codecs.getincrementaldecoder(encoding)()
     with open(path, "rb") as fh:
         try:
             while chunk := fh.read(CHUNK):
                 decoder.decode(chunk)
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            raise BadInputError(f"{path}: is neither UTF-8 nor Windows-1252 text; save it as UTF-8 CSV.") from None
+            raise BadInputError(
+                f"{path}: is {'neither' if ' nor ' in name else 'not'} {name} text; save it as UTF-8 CSV."
+            ) from None
 
 
 def _delimiter(header: str, given: str | None, path: str) -> str:
