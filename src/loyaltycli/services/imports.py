@@ -13,6 +13,8 @@ import csv
 import datetime as dt
 import gc
 import secrets
+import signal
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -154,10 +156,14 @@ class Importer:
         try:
             with self._outer() as outer, _collect_between_batches() as collect:
                 for batch in self._batches(sales, columns):
-                    with self._transaction(outer) as session:
-                        self._book(session, batch)
-                    if outer is None:
-                        self.committed = (self.summary.imported + self.summary.refunds, self.summary.enrolled)
+                    try:
+                        with self._transaction(outer) as session:
+                            self._book(session, batch)
+                            _hold_signals()  # the commit and the count of what it kept go together
+                        if outer is None:
+                            self.committed = (self.summary.imported + self.summary.refunds, self.summary.enrolled)
+                    finally:
+                        _release_signals()
                     del batch
                     self._forget_batch()
                     collect()
@@ -543,6 +549,20 @@ class Importer:
             if self.rejects_writer is not None:
                 self.rejects_writer.writerow([neutralise(cell) for cell in [*row.cells, why]])
             self.on_reject(Rejected(row.number, draft.receipt_id, why))
+
+
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+def _hold_signals() -> None:
+    """Ctrl-C or SIGTERM that arrives now waits until `_release_signals` (Unix; elsewhere a no-op)."""
+    if hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread():
+        signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+
+
+def _release_signals() -> None:
+    if hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread():
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
 
 
 @contextmanager
