@@ -326,3 +326,98 @@ def test_import_enrols_only_real_email_addresses(cli: Cli, tmp_path: Path) -> No
     assert "row 2 (receipt A)" in result.stderr and "not an e-mail address" in result.stderr
     assert cli("enroll", "Bob", "--email", "bob@shop", expect=2).exit_code == 2
     assert [row[0] for row in query(cli.db, "SELECT email FROM member")] == ["bob@shop.de"]
+
+
+# ------------------------------------------------------------------ 6. db copy is all or nothing
+
+
+@pytest.mark.slow
+def test_a_killed_db_copy_leaves_no_target_and_the_same_command_completes_it(
+    sqlite_cli: Cli, make_db: Any, tmp_path: Path
+) -> None:
+    import signal
+    import time
+
+    _many_members(sqlite_cli, tmp_path, 4000)
+    target = make_db("copy") if "postgres" in str(make_db("probe")) else str(tmp_path / "copy.db")
+    command = [sys.executable, "-m", "loyaltycli", "--db", str(sqlite_cli.db), "db", "copy", "--to", target]
+    for delay in (0.3, 0.8, 1.3, 1.8):
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if target.startswith("postgres"):
+            tables = query(
+                target, "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+            )[0][0]
+            complete = tables > 0
+        else:
+            complete = os.path.exists(target)
+        if complete:  # the kill came after the commit (or the rename): then the copy must be whole
+            break
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0 or "already exists" in done.stderr or "not empty" in done.stderr, done.stderr
+    assert Cli(target)("verify").exit_code == 0
+    assert Cli(target).json("report", "summary")["members"] == sqlite_cli.json("report", "summary")["members"]
+
+
+def test_a_range_that_ends_before_it_starts_is_bad_input(cli: Cli) -> None:
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    for command in (
+        ["statement", "anna@example.com"],
+        ["report"],
+        ["report", "summary"],
+        ["report", "monthly"],
+        ["report", "campaigns"],
+        ["report", "members"],
+    ):
+        result = cli(*command, "--from", "2026-12-31", "--to", "2026-01-01", expect=2)
+        assert "--to 2026-01-01 is before --from 2026-12-31" in result.stderr, command
+
+
+# ------------------------------------------------------------------ 16. Excel's "Unicode text"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_export_is_read(cli: Cli, tmp_path: Path, encoding: str) -> None:
+    import codecs
+
+    bom = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}.get(encoding, b"")
+    text = "receipt\tdate\tmember\tamount\nU1\t2026-06-14\t\t12,50\nU2\t2026-06-14\t\t3,00\n"
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(bom + text.encode(encoding))
+    doc = cli.json("import", str(path))
+    assert (doc["imported"], doc["rejected"]) == (2, 0)
+    assert cli.json("report", "summary")["sales"]["anonymous"] == "15.50"
+
+
+# ------------------------------------------------------------------ 11. Ctrl-C and SIGTERM during an import
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("signal_name", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_an_interrupted_import_says_what_it_kept_and_how_to_finish(
+    sqlite_cli: Cli, tmp_path: Path, signal_name: str, code: int
+) -> None:
+    import signal
+    import time
+
+    rows = "".join(f"R{n},2026-06-01,c{n % 5000}@example.com,5.00\n" for n in range(80_000))
+    sales = write(tmp_path / "big.csv", "receipt,date,member,amount\n" + rows)
+    command = [sys.executable, "-m", "loyaltycli", "--db", str(sqlite_cli.db), "import", str(sales), "--enroll-unknown"]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and query(sqlite_cli.db, "SELECT count(*) FROM receipt")[0][0] == 0:
+        time.sleep(0.05)  # wait for the first committed batch
+    proc.send_signal(getattr(signal, signal_name))
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the import finished before the signal arrived")
+    assert proc.returncode == code, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Interrupted: "), err
+    kept = query(sqlite_cli.db, "SELECT count(*) FROM receipt")[0][0]
+    assert f"{kept} receipts" in lines[0] and "run the same command again" in lines[0]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert query(sqlite_cli.db, "SELECT count(*) FROM receipt")[0][0] == 80_000

@@ -86,9 +86,16 @@ def test_new_sqlite_file_is_private_wal_and_enforces_foreign_keys(sqlite_cli: Cl
     engine.dispose()
 
 
-def test_init_force_replaces_the_database(cli: Cli, program_file) -> None:  # type: ignore[no-untyped-def]
+def test_init_force_says_what_it_removes_and_wants_yes(cli: Cli, program_file) -> None:  # type: ignore[no-untyped-def]
     cli("enroll", "Anna")
-    cli("init", "--program", str(program_file()), "--force")
+    cli("purchase", "Anna", "10.00", expect=None)
+    cli("enroll", "Ben", "--email", "ben@example.com")
+    cli("purchase", "ben@example.com", "10.00")
+    refused = cli("init", "--program", str(program_file()), "--force", expect=2)  # no terminal to ask on
+    assert "holds 2 members, 1 receipts and 110 points" in refused.stderr and "--yes" in refused.stderr
+    assert len(cli.json("member", "list")) == 2
+    done = cli("init", "--program", str(program_file()), "--force", "--yes")
+    assert "holds 2 members" in done.stderr
     assert cli.json("member", "list") == []
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from loyaltycli.cli.options import CsvOption, DateOption, DryRunOption, JsonOption, day, instant
+from loyaltycli.cli.options import CsvOption, DateOption, DryRunOption, JsonOption, day, instant, period
 from loyaltycli.cli.output import emit_csv, emit_json, error, key_values, message, show, table, write_file
 from loyaltycli.cli.parsing import NumberFriendlyCommand
 from loyaltycli.cli.state import STATE, now
@@ -215,7 +215,7 @@ def statement(
     """Every ledger entry with a running balance, pending and expiring points."""
     from loyaltycli.services.statements import statement as service
 
-    result = service(STATE.database(), member, day(since, "--from"), day(until, "--to"), now())
+    result = service(STATE.database(), member, *period(since, until), now())
     if html:
         _statement_html(html, result)
     columns = ["date", "kind", "points", "balance", "receipt", "voucher", "ref", "note"]

@@ -25,6 +25,18 @@ def day(text: str | None, option: str) -> dt.date | None:
     return parse_date(text, option)
 
 
+def period(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """`--from` and `--to`; a range that ends before it starts is bad input (exit 2)."""
+    first, last = day(since, "--from"), day(until, "--to")
+    if first is not None and last is not None and last < first:
+        from loyaltycli.errors import BadInputError
+
+        raise BadInputError(
+            f"--to {last.isoformat()} is before --from {first.isoformat()}; give the earlier day first."
+        )
+    return first, last
+
+
 def instant(text: str | None) -> dt.datetime | None:
     """A `--date` value, read in the programme's time zone (which is in the database)."""
     if text is None:

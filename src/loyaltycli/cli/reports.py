@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from loyaltycli.cli.options import CsvOption, JsonOption, day
+from loyaltycli.cli.options import CsvOption, JsonOption, period
 from loyaltycli.cli.output import emit_csv, emit_json, key_values, message, show, table, write_file
 from loyaltycli.cli.state import STATE, now
 from loyaltycli.domain.money import percent
@@ -24,7 +24,7 @@ HtmlOption = Annotated[
 
 
 def _period(since: str | None, until: str | None) -> tuple[Any, Any]:
-    return day(since, "--from"), day(until, "--to")
+    return period(since, until)
 
 
 @app.callback(invoke_without_command=True)

@@ -14,16 +14,43 @@ from loyaltycli.cli.state import STATE, now
 def init(
     program: Annotated[str, typer.Option("--program", help="The programme TOML file to store as version 1.")],
     force: Annotated[bool, typer.Option("--force", help="Replace an existing database.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="With --force: replace it without asking.")] = False,
     json_out: JsonOption = False,
 ) -> None:
     """Create the database and store the programme as version 1."""
     from loyaltycli.services.programs import init_database
+
+    if force:
+        _confirm_replacing(yes)
 
     result = init_database(STATE.location(), program, force, now())
     if json_out:
         emit_json({"db": result.db, "program": result.program, "version": result.version})
     else:
         message(f"Created {result.db} with programme {result.program!r} (version {result.version}).")
+
+
+def _confirm_replacing(yes: bool) -> None:
+    """Say what `--force` removes, and ask (or, without a terminal to ask on, want --yes)."""
+    import sys
+
+    from loyaltycli.errors import BadInputError, RefusedError
+    from loyaltycli.services.info import contents
+
+    held = contents(STATE.location())
+    if held is None or (held.members, held.receipts) == (0, 0):
+        return
+    what = (
+        f"{STATE.location().shown} holds {held.members} members, {held.receipts} receipts and "
+        f"{held.points} points; --force removes all of it."
+    )
+    if yes:
+        message(f"Replacing: {what}")
+        return
+    if not sys.stdin.isatty():
+        raise BadInputError(f"{what} Add --yes to replace it.")
+    if not typer.confirm(f"{what} Replace it?", default=False, err=True):
+        raise RefusedError("Nothing was replaced.")
 
 
 def info(json_out: JsonOption = False) -> None:
