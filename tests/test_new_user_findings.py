@@ -421,3 +421,30 @@ def test_an_interrupted_import_says_what_it_kept_and_how_to_finish(
     done = subprocess.run(command, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert query(sqlite_cli.db, "SELECT count(*) FROM receipt")[0][0] == 80_000
+
+
+# ------------------------------------------------------------------ redeem --key: a till's retry
+
+
+def test_redeem_with_a_key_twice_spends_once_and_prints_the_original(cli: Cli) -> None:
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    cli("purchase", "anna@example.com", "200.00")
+    first = cli.json("redeem", "anna@example.com", "mug", "--key", "till1-42")
+    again = cli.json("redeem", "anna@example.com", "mug", "--key", "till1-42")
+    assert again.pop("repeated") is True and first.pop("repeated") is False
+    assert again == first and first["balance"] == 250 - 80
+    assert cli.json("member", "show", "anna@example.com")["points"]["available"] == 170
+    result = cli("redeem", "anna@example.com", "mug", "--key", "till1-42", "--date", "2026-06-15", expect=0)
+    assert "already made" in result.stderr
+    cli("enroll", "Ben", "--email", "ben@example.com")
+    other = cli("redeem", "ben@example.com", "mug", "--key", "till1-42", expect=1)
+    assert "--key till1-42 was already used" in other.stderr
+
+
+def test_an_import_rejects_a_phone_number_that_is_not_valid(cli: Cli, tmp_path: Path) -> None:
+    sales = write(
+        tmp_path / "p.csv", "receipt,date,member,amount\nA,2026-06-14,+49 151 2345678,10.00\nB,2026-06-14,C0FFEE,5\n"
+    )
+    result = cli("import", str(sales), "--enroll-unknown", expect=1)
+    assert "row 2 (receipt A)" in result.stderr and "not a valid phone number" in result.stderr
+    assert [row[0] for row in query(cli.db, "SELECT id FROM member ORDER BY pk")] == ["C0FFEE"]

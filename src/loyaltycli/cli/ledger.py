@@ -119,6 +119,9 @@ def redeem(
     reward: Annotated[str | None, typer.Argument(help="The reward id.")] = None,
     points: Annotated[int | None, typer.Option("--points", help="Spend N points as a discount instead.")] = None,
     date: DateOption = None,
+    key: Annotated[
+        str | None, typer.Option("--key", help="An id for this redemption: a retry with it prints the original.")
+    ] = None,
     json_out: JsonOption = False,
 ) -> None:
     """Spend points on a reward (a voucher code) or, with --points, on a discount."""
@@ -129,10 +132,12 @@ def redeem(
         raise BadInputError("redeem needs either a REWARD or --points N.")
     when = instant(date)
     if reward is not None:
-        result = redeem_reward(STATE.database(), member, reward, when, now())
+        result = redeem_reward(STATE.database(), member, reward, when, now(), key)
     else:
         assert points is not None
-        result = redeem_points(STATE.database(), member, points, when, now())
+        result = redeem_points(STATE.database(), member, points, when, now(), key)
+    if result.repeated and not json_out:
+        message(f"Redemption --key {key} was already made; nothing changed. It gave:")
     if json_out:
         emit_json(asdict(result))
     elif result.voucher:

@@ -17,6 +17,20 @@ def normalise_phone(text: str, region: str | None) -> str:
     return number
 
 
+_PHONE_CHARACTERS = frozenset("0123456789+-/(). ")
+
+
+def phone_problem(text: str, region: str | None) -> str | None:
+    """Why `text`, written like a phone number (digits, spaces, + - / ( ) .), is not a valid one; None when
+    it is valid or is not written like a phone number at all (then it may be a member id such as `C0FFEE`)."""
+    raw = text.strip()
+    if sum(ch.isdigit() for ch in raw) < 3 or not set(raw) <= _PHONE_CHARACTERS:
+        return None
+    if " " not in raw and not raw.startswith(("+", "00", "0")):
+        return None  # a plain number such as a customer number 100234 is an id
+    return None if parse_phone(raw, region) else f"{raw!r} is not a valid phone number"
+
+
 def parse_phone(text: str, region: str | None) -> str | None:
     """The E.164 form of `text`, or None when it is not a valid number of its region (`112` is not)."""
     raw = text.strip()

@@ -31,7 +31,7 @@ from loyaltycli.domain.contacts import email_problem
 from loyaltycli.domain.dates import implausible, local_date, utc_naive
 from loyaltycli.domain.expiry import lot_expiry
 from loyaltycli.domain.money import amount_limit_problem
-from loyaltycli.domain.phones import parse_phone
+from loyaltycli.domain.phones import parse_phone, phone_problem
 from loyaltycli.domain.receipts import Line, ReceiptInput
 from loyaltycli.errors import BadInputError, LoyaltyError, RefusedError
 from loyaltycli.importers.csvfile import SalesFile, inspect_file, rows
@@ -417,8 +417,8 @@ class Importer:
         for draft in drafts:
             firsts.setdefault(draft.member_ref, draft)
         for ref in list(firsts):
-            problem = email_problem(ref.strip()) if "@" in ref else None
-            if problem is not None:  # the same validation as `enroll --email`
+            problem = email_problem(ref.strip()) if "@" in ref else phone_problem(ref, self.ctx.program.region)
+            if problem is not None:  # the same validation as `enroll --email` and `--phone`
                 self.refs[ref] = f"member {problem}"
                 del firsts[ref]
         if not firsts:

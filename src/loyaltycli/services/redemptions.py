@@ -16,6 +16,7 @@ from loyaltycli.domain.program import Program, Reward
 from loyaltycli.errors import (
     BadInputError,
     BlockedError,
+    DuplicateError,
     InsufficientPointsError,
     LimitReachedError,
     NotFoundError,
@@ -41,6 +42,7 @@ class RedeemResult:
     discount: str | None
     balance: int
     partner: str | None = None
+    repeated: bool = False
 
 
 def _active_member(session: Session, ctx: Today, ref: str) -> Member:
@@ -70,8 +72,10 @@ def _spend(session: Session, ctx: Today, member: Member, points: int, day: dt.da
     return available
 
 
-def redeem_reward(db: Database, ref: str, reward_id: str, when: dt.datetime | None, now: dt.datetime) -> RedeemResult:
-    """Spend a reward's points (FIFO by expiry) and issue its voucher."""
+def redeem_reward(
+    db: Database, ref: str, reward_id: str, when: dt.datetime | None, now: dt.datetime, key: str | None = None
+) -> RedeemResult:
+    """Spend a reward's points (FIFO by expiry) and issue its voucher; a repeated `key` returns the original."""
     with db.write() as session:
         ctx = today_in(session, now)
         day = ctx.written_day(local_date(when or now, ctx.program.zone), "--date")
@@ -82,6 +86,9 @@ def redeem_reward(db: Database, ref: str, reward_id: str, when: dt.datetime | No
             known = ", ".join(r.id for r in program.rewards) or "none"
             raise NotFoundError(f"There is no reward {reward_id!r} in the programme (rewards: {known}).")
         member = _active_member(session, ctx, ref)
+        repeated = _repeated(session, ctx, member, key, reward.id, reward.points, day)
+        if repeated is not None:
+            return repeated
         _check_tier(session, member, program, reward, day)
         _check_stock(session, reward)
         available = _spend(session, ctx, member, reward.points, day, f"reward {reward.id}")
@@ -99,7 +106,9 @@ def redeem_reward(db: Database, ref: str, reward_id: str, when: dt.datetime | No
         )
         session.add(voucher)
         session.flush()
-        booking = ledger.Booking(version.version, "redeem", day, utc_naive(now), voucher_pk=voucher.pk, ref=reward.id)
+        booking = ledger.Booking(
+            version.version, "redeem", day, utc_naive(now), voucher_pk=voucher.pk, ref=reward.id, key=_key(key)
+        )
         lots = ledger.spendable_lots(session, member.pk or 0, day)
         ledger.debit(session, member, "redeem", reward.points, booking, lots)
         discount = f"{reward.value:.2f}" if reward.kind in ("discount_amount", "free_item") and reward.value else None
@@ -115,7 +124,9 @@ def redeem_reward(db: Database, ref: str, reward_id: str, when: dt.datetime | No
         )
 
 
-def redeem_points(db: Database, ref: str, points: int, when: dt.datetime | None, now: dt.datetime) -> RedeemResult:
+def redeem_points(
+    db: Database, ref: str, points: int, when: dt.datetime | None, now: dt.datetime, key: str | None = None
+) -> RedeemResult:
     """Spend N points as a discount of N x point_value."""
     if points <= 0:
         raise BadInputError(f"--points: {points} must be a positive number of points.")
@@ -127,11 +138,54 @@ def redeem_points(db: Database, ref: str, points: int, when: dt.datetime | None,
         if value is None:
             raise RefusedError("The programme sets no redeem.point_value, so points cannot be spent as a discount.")
         member = _active_member(session, ctx, ref)
+        repeated = _repeated(session, ctx, member, key, "points", points, day)
+        if repeated is not None:
+            return repeated
         available = _spend(session, ctx, member, points, day, f"a discount of {points} points")
-        booking = ledger.Booking(version.version, "redeem", day, utc_naive(now), ref="points")
+        booking = ledger.Booking(version.version, "redeem", day, utc_naive(now), ref="points", key=_key(key))
         ledger.debit(session, member, "redeem", points, booking, ledger.spendable_lots(session, member.pk or 0, day))
         discount = (Decimal(points) * value).quantize(Decimal("0.01"))
         return RedeemResult(str(member.id), None, points, None, None, f"{discount:.2f}", available - points)
+
+
+def _key(key: str | None) -> str | None:
+    return f"redeem:{key.strip()}" if key and key.strip() else None
+
+
+def _repeated(
+    session: Session, ctx: Today, member: Member, key: str | None, what: str, points: int, day: dt.date
+) -> RedeemResult | None:
+    """The original result of a redemption made with the same `--key` (a till's retry), checked under the
+    member's lock; the same key with another member, reward or number of points is refused."""
+    stored = _key(key)
+    if stored is None:
+        return None
+    entry = ledger.entry_with_key(session, stored)
+    if entry is None:
+        return None
+    if entry.member_pk != member.pk or entry.ref != what or -entry.points != points:
+        raise DuplicateError(f"--key {key} was already used for another redemption; use a new key.")
+    balance = _available(session, member, ctx.version_on(day).program, day)
+    voucher = session.get(Voucher, entry.voucher_pk) if entry.voucher_pk else None
+    if voucher is None:
+        value = ctx.version_on(entry.business_date).program.redeem.point_value or Decimal(0)
+        amount = f"{(Decimal(points) * value).quantize(Decimal('0.01')):.2f}"
+        return RedeemResult(str(member.id), None, points, None, None, amount, balance, repeated=True)
+    reward = ctx.version_on(entry.business_date).program.reward(voucher.reward_id)
+    discount = (
+        f"{Decimal(voucher.value):.2f}" if voucher.kind in ("discount_amount", "free_item") and voucher.value else None
+    )
+    return RedeemResult(
+        str(member.id),
+        voucher.reward_id,
+        points,
+        voucher.code,
+        voucher.valid_until,
+        discount,
+        balance,
+        reward.partner if reward else None,
+        repeated=True,
+    )
 
 
 def _check_tier(session: Session, member: Member, program: Program, reward: Reward, day: dt.date) -> None:

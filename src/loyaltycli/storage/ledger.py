@@ -34,6 +34,7 @@ class Booking:
     voucher_pk: int | None = None
     ref: str | None = None
     note: str | None = None
+    key: str | None = None  # `redeem --key`: a retry finds this entry instead of spending again
 
 
 def _entry(member: Member, kind: str, points: int, booking: Booking) -> LedgerEntry:
@@ -50,6 +51,7 @@ def _entry(member: Member, kind: str, points: int, booking: Booking) -> LedgerEn
         voucher_pk=booking.voucher_pk,
         ref=booking.ref,
         note=booking.note,
+        idempotency_key=booking.key,
     )
 
 
@@ -153,3 +155,8 @@ def _pk(value: int | None) -> int:
     """The primary key of a flushed row."""
     assert value is not None
     return value
+
+
+def entry_with_key(session: Session, key: str) -> LedgerEntry | None:
+    """The entry a `--key` was first used for, if any."""
+    return session.scalar(select(LedgerEntry).where(col(LedgerEntry.idempotency_key) == key))

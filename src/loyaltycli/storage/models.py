@@ -103,6 +103,7 @@ class LedgerEntry(SQLModel, table=True):
     voucher_pk: int | None = Field(default=None, foreign_key="voucher.pk")
     ref: str | None = Field(default=None, max_length=128)
     note: str | None = None
+    idempotency_key: str | None = Field(default=None, max_length=128)
 
 
 class PointLot(SQLModel, table=True):
