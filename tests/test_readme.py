@@ -54,3 +54,25 @@ def test_the_report_examples_run_on_the_quick_start_database(tmp_path: Path) -> 
     for line in filter(None, lines):
         done = subprocess.run(["bash", "-e", "-c", line], cwd=tmp_path, env=env, capture_output=True, text=True)
         assert done.returncode == 0, f"{line}: {done.stderr}"
+
+
+def test_the_reference_names_every_command_and_option() -> None:
+    import typer.main
+
+    from loyaltycli.cli import app
+
+    reference = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+    missing = []
+
+    def visit(command: object, path: str) -> None:
+        if path and f"`{path}" not in reference:
+            missing.append(path)
+        for param in getattr(command, "params", []):
+            for option in getattr(param, "opts", []):
+                if option.startswith("-") and f"`{option}" not in reference and option not in reference:
+                    missing.append(f"{path} {option}")
+        for name, sub in getattr(command, "commands", {}).items():
+            visit(sub, f"{path} {name}".strip())
+
+    visit(typer.main.get_command(app), "")
+    assert missing == []

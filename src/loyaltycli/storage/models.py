@@ -89,7 +89,10 @@ class ReceiptLine(SQLModel, table=True):
 
 class LedgerEntry(SQLModel, table=True):
     __tablename__ = "ledger_entry"
-    __table_args__ = (Index("ix_ledger_member_date", "member_pk", "business_date"),)
+    __table_args__ = (
+        Index("ix_ledger_member_date", "member_pk", "business_date"),
+        Index("ux_ledger_idempotency_key", "idempotency_key", unique=True),
+    )
 
     pk: int | None = Field(default=None, primary_key=True)
     member_pk: int = Field(foreign_key="member.pk")
