@@ -448,3 +448,13 @@ def test_an_import_rejects_a_phone_number_that_is_not_valid(cli: Cli, tmp_path: 
     result = cli("import", str(sales), "--enroll-unknown", expect=1)
     assert "row 2 (receipt A)" in result.stderr and "not a valid phone number" in result.stderr
     assert [row[0] for row in query(cli.db, "SELECT id FROM member ORDER BY pk")] == ["C0FFEE"]
+
+
+def test_an_unreadable_date_on_a_later_row_rejects_the_receipt(cli: Cli, tmp_path: Path) -> None:
+    sales = write(
+        tmp_path / "d.csv",
+        "receipt,date,member,amount\nA,2026-06-14,,10.00\nA,2026-13-45,,2.00\nB,2026-06-14,,3.00\nB,2026-06-14,,1.00\n",
+    )
+    result = cli("import", str(sales), expect=1)
+    assert "row 3 (receipt A)" in result.stderr and "2026-13-45" in result.stderr
+    assert cli.json("report", "summary")["sales"]["anonymous"] == "4.00"

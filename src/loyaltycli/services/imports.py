@@ -109,6 +109,7 @@ class Draft:
     rows: list[Row]
     kind: str = "purchase"
     when: dt.datetime | None = None
+    date_text: str = ""
     member_ref: str = ""
     name: str = ""
     lines: list[Line] = field(default_factory=list)
@@ -312,9 +313,13 @@ class Importer:
                     raise ValueProblem("the date is empty")
                 row_zone = zone_for(f.get("timezone", ""), zone)
                 draft.when = parse_when(f["date"], row_zone, f.get("time") or None)
+                draft.date_text = f["date"]
                 why = implausible(local_date(draft.when, zone), self.ctx.today)
                 if why is not None:
                     raise ValueProblem(f"date {f['date']!r}: {why}")
+            elif f.get("date") and f["date"] != draft.date_text:
+                # A later row of the receipt with another date: it must at least be a date.
+                parse_when(f["date"], zone_for(f.get("timezone", ""), zone), f.get("time") or None)
             if not draft.member_ref:
                 draft.member_ref, draft.name = f.get("member", ""), f.get("name", "")
                 draft.channel, draft.store = f.get("channel") or None, f.get("store") or None
