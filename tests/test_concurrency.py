@@ -65,37 +65,56 @@ def test_four_tills_and_an_expiry_run_for_20_seconds(db: str) -> None:
     assert cli.json("verify")["ok"] is True
 
 
-@pytest.mark.slow
-def test_two_redemptions_at_once_that_exceed_the_balance(db: str) -> None:
-    cli = Cli(db)
-    cli("purchase", "anna@example.com", "100.00")  # the signup bonus of 2020 has expired; the mug costs 80
+def _at_once(db: str, *args: str, copies: int = 2) -> list[tuple[int, str, str]]:
+    """The same `loyalty` command started by `copies` processes at the same instant: (exit, stdout, stderr)."""
     exe = [sys.executable, "-m", "loyaltycli", "--db", db]
     start = time.time() + 1.5
     script = f"import time; time.sleep(max(0, {start} - time.time()))"
     procs = [
         subprocess.Popen(
-            [
-                "bash",
-                "-c",
-                f"{sys.executable} -c '{script}' && exec \"$@\"",
-                "_",
-                *exe,
-                "redeem",
-                "anna@example.com",
-                "mug",
-                "--json",
-            ],
+            ["bash", "-c", f"{sys.executable} -c '{script}' && exec \"$@\"", "_", *exe, *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
             env=_env(),
         )
-        for _ in range(2)
+        for _ in range(copies)
     ]
-    outputs = [p.communicate(timeout=60)[0] for p in procs]
-    results = [(p.returncode, out) for p, out in zip(procs, outputs, strict=True)]
-    assert sorted(code for code, _ in results) == [0, 1], results
+    outputs = [p.communicate(timeout=60) for p in procs]
+    return [(p.returncode, out, err) for p, (out, err) in zip(procs, outputs, strict=True)]
+
+
+@pytest.mark.slow
+def test_two_redemptions_at_once_that_exceed_the_balance(db: str) -> None:
+    cli = Cli(db)
+    cli("purchase", "anna@example.com", "100.00")  # the signup bonus of 2020 has expired; the mug costs 80
+    results = _at_once(db, "redeem", "anna@example.com", "mug", "--json")
+    assert sorted(code for code, _, _ in results) == [0, 1], results
     assert cli.json("member", "show", "anna@example.com")["points"]["available"] == 20
-    winner = next(json.loads(out) for code, out in results if code == 0)
+    winner = next(json.loads(out) for code, out, _ in results if code == 0)
     assert winner["balance"] == 20
+    assert cli.json("verify")["ok"] is True
+
+
+@pytest.mark.slow
+def test_two_tills_using_one_voucher_at_once_exactly_one_succeeds(db: str) -> None:
+    cli = Cli(db)
+    cli("purchase", "anna@example.com", "100.00")
+    code = cli.json("redeem", "anna@example.com", "mug")["voucher"]
+    results = _at_once(db, "voucher", "use", code, copies=4)
+    assert sorted(rc for rc, _, _ in results) == [0, 1, 1, 1], results
+    assert cli.json("voucher", "show", code)["status"] == "used"
+    assert query(db, "SELECT count(*) FROM voucher_use") == [(1,)]
+    assert cli.json("verify")["ok"] is True
+
+
+@pytest.mark.slow
+def test_a_till_retrying_redeem_with_its_key_at_once_spends_once(db: str) -> None:
+    cli = Cli(db)
+    cli("purchase", "anna@example.com", "200.00")
+    results = _at_once(db, "redeem", "anna@example.com", "mug", "--key", "till-7", "--json", copies=3)
+    assert [rc for rc, _, _ in results] == [0, 0, 0], results
+    vouchers = {json.loads(out)["voucher"] for _, out, _ in results}
+    assert len(vouchers) == 1
+    assert cli.json("member", "show", "anna@example.com")["points"]["available"] == 200 - 80
     assert cli.json("verify")["ok"] is True

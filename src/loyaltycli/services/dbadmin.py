@@ -22,6 +22,7 @@ TABLES = (
     "receipt",
     "receipt_line",
     "voucher",
+    "voucher_use",
     "ledger_entry",
     "point_lot",
     "lot_use",

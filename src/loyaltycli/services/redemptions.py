@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from loyaltycli.domain.contacts import names_the_person
 from loyaltycli.domain.dates import local_date, local_minute, utc_naive
 from loyaltycli.domain.expiry import lot_expiry
 from loyaltycli.domain.program import Program, Reward
@@ -29,7 +31,7 @@ from loyaltycli.storage import ledger
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.models import LedgerEntry, Member, Voucher
+from loyaltycli.storage.models import LedgerEntry, Member, Voucher, VoucherUse
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,15 @@ def _repeated(
     )
 
 
+def _refuse_personal_note(member: Member, note: str | None, option: str) -> None:
+    """Notes stay in the append-only ledger when a member is erased, so they may not name the person."""
+    if note and names_the_person(note, member.name, member.email, member.phone):
+        raise BadInputError(
+            f"{option}: the note repeats the member's name, e-mail or phone; notes stay in the ledger even after "
+            "an erasure, so write it without them (the entry already names the member)."
+        )
+
+
 def _check_tier(session: Session, member: Member, program: Program, reward: Reward, day: dt.date) -> None:
     if reward.min_tier is None or program.tiers is None:
         return
@@ -277,6 +288,11 @@ def use_voucher(db: Database, code: str, receipt: str | None, now: dt.datetime) 
         if used.rowcount != 1:  # type: ignore[attr-defined]
             _refuse_unusable(voucher, ctx)
             raise LimitReachedError(f"Voucher {voucher.code} cannot be used (it is {voucher.status}).")
+        session.add(VoucherUse(voucher_pk=voucher.pk or 0, used_at=utc_naive(now), receipt=receipt))
+        try:
+            session.flush()
+        except IntegrityError:  # the unique index: another till used it in the same instant
+            raise LimitReachedError(f"Voucher {voucher.code} was already used.") from None
         return _view(session, voucher, ctx)
 
 
@@ -305,6 +321,7 @@ def award(db: Database, ref: str, action_id: str, note: str | None, now: dt.date
             known = ", ".join(a.id for a in ctx.program.actions) or "none"
             raise NotFoundError(f"There is no action {action_id!r} in the programme (actions: {known}).")
         member = _active_member(session, ctx, ref)
+        _refuse_personal_note(member, note, "--ref")
         _check_limit(session, member, action.id, action.limit, ctx.today)
         booking = ledger.Booking(ctx.current.version, "award", ctx.today, utc_naive(now), ref=action.id, note=note)
         expires = lot_expiry(ctx.program.expiry, ctx.today)
@@ -353,6 +370,7 @@ def adjust(db: Database, ref: str, points: int, reason: str, now: dt.datetime) -
         member = lookup.resolve(session, ref, ctx.program.region)
         assert member.pk is not None
         lookup.lock(session, member.pk)
+        _refuse_personal_note(member, reason, "--reason")
         booking = ledger.Booking(
             ctx.current.version, "adjust", ctx.today, utc_naive(now), ref="adjust", note=reason.strip()
         )

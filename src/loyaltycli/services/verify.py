@@ -11,12 +11,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, inspect, select
+from sqlalchemy import case, func, inspect, or_, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot, Receipt, Voucher
+from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot, Receipt, Voucher, VoucherUse
 
 LIMIT = 20
 
@@ -181,6 +181,15 @@ def check_vouchers(session: Session) -> list[str]:
         .limit(LIMIT)
     ).all()
     problems += [f"voucher {c}: status and use date disagree" for c in inconsistent]
+    uses = select(col(VoucherUse.voucher_pk), func.count().label("n")).group_by(col(VoucherUse.voucher_pk)).subquery()
+    used = func.coalesce(uses.c.n, 0)
+    wrong = session.execute(
+        select(col(Voucher.code), used)
+        .outerjoin(uses, uses.c.voucher_pk == col(Voucher.pk))
+        .where(or_(used > 1, case((col(Voucher.status) == "used", used != 1), else_=used != 0)))
+        .limit(LIMIT)
+    ).all()
+    problems += [f"voucher {c}: used {n} times" for c, n in wrong]
     return problems
 
 

@@ -22,7 +22,7 @@ from loyaltycli.errors import BadInputError, DatabaseMissingError, ReadOnlyDatab
 from loyaltycli.storage.location import Location
 
 BUSY_TIMEOUT_S = 60
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 
 
 class Database:
@@ -51,6 +51,12 @@ class Database:
             with session.begin():
                 yield session
                 session.rollback()
+
+    def checkpoint(self) -> None:
+        """SQLite: copy the write-ahead log into the database file and empty it (after an erasure)."""
+        if self.dialect == "sqlite":
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def dispose(self) -> None:
         self.engine.dispose()

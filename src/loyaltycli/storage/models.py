@@ -153,6 +153,18 @@ class Voucher(SQLModel, table=True):
     receipt_pk: int | None = Field(default=None, foreign_key="receipt.pk")
 
 
+class VoucherUse(SQLModel, table=True):
+    """A voucher's use; at most one per voucher (a unique index), so a second use fails in the database."""
+
+    __tablename__ = "voucher_use"
+    __table_args__ = (Index("ux_voucher_use_voucher", "voucher_pk", unique=True),)
+
+    pk: int | None = Field(default=None, primary_key=True)
+    voucher_pk: int = Field(foreign_key="voucher.pk")
+    used_at: dt.datetime = Field(sa_type=DateTime)
+    receipt: str | None = None
+
+
 class StampCount(SQLModel, table=True):
     __tablename__ = "stamp_count"
     __table_args__ = (UniqueConstraint("member_pk", "card_id"),)
