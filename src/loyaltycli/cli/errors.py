@@ -48,7 +48,12 @@ class LoyaltyGroup(TyperGroup):
     @staticmethod
     def _debug_trace() -> None:
         if STATE.debug:
-            traceback.print_exc(file=sys.stderr)
+            _print_traceback()
+
+
+def _print_traceback() -> None:
+    """`--debug`: the traceback, with every password in it masked (URLs appear in database errors)."""
+    sys.stderr.write(mask_password(traceback.format_exc()))
 
 
 def _silence_stdout() -> None:
@@ -76,7 +81,7 @@ def _is_click_exception(exc: Exception) -> bool:
 def _unexpected(exc: Exception) -> int:
     """Database trouble is reported plainly; anything else is a bug, shown in full with --debug."""
     if STATE.debug:
-        traceback.print_exc(file=sys.stderr)
+        _print_traceback()
     name = type(exc).__name__
     if name == "OperationalError":
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]

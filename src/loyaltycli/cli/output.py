@@ -120,10 +120,15 @@ def emit_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
 
 def write_file(path: str, text: str, option: str) -> None:
     """Write an output file the user named; a folder that does not exist is their mistake (exit 2)."""
+    import os
+
     from loyaltycli.errors import BadInputError
 
     try:
-        with open(path, "w", encoding="utf-8") as fh:
+        # Readable by its owner only, like the database: statements and reports name customers.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with open(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
     except OSError as exc:
         raise BadInputError(f"{option} {path}: cannot be written ({exc.strerror}).") from None

@@ -25,3 +25,17 @@ def clean_email(text: str | None, what: str = "--email") -> tuple[str | None, st
     if problem is not None:
         raise BadInputError(f"{what}: {problem}.")
     return cleaned, cleaned.lower()
+
+
+def names_the_person(note: str, name: str, email: str | None, phone: str | None) -> bool:
+    """Whether a note repeats the member's name (any word of it of three letters or more), e-mail or phone.
+
+    Notes stay in the append-only ledger after an erasure, so they must not hold personal data."""
+    text = note.casefold()
+    words = {word for word in "".join(ch if ch.isalnum() else " " for ch in text).split()}
+    if any(len(part) >= 3 and part in words for part in name.casefold().split()):
+        return True
+    if email and email.casefold() in text:
+        return True
+    digits = "".join(ch for ch in note if ch.isdigit())
+    return bool(phone) and len(digits) >= 6 and digits[-6:] in (phone or "")

@@ -169,6 +169,7 @@ def erase_member(db: Database, ref: str, now: dt.datetime) -> str:
     with db.write() as session:
         ctx = today_in(session, now)
         member = lookup.resolve(session, ref, ctx.program.region)
+        lookup.overwrite_freed_space(session)
         member.name = ERASED_NAME
         member.email = member.email_key = member.phone = member.birthday = None
         member.block_reason = None
@@ -176,7 +177,8 @@ def erase_member(db: Database, ref: str, now: dt.datetime) -> str:
         member.status = "erased"
         member.erased_at = utc_naive(now)
         session.flush()
-        return str(member.id)
+    db.checkpoint()  # the old values must not live on in SQLite's write-ahead log either
+    return str(member.id)
 
 
 @dataclass(frozen=True)
@@ -230,11 +232,15 @@ def list_members(db: Database, filters: ListFilter, now: dt.datetime) -> list[Me
 
 def _filtered(query: Any, filters: ListFilter, ctx: Today) -> Any:
     if filters.text:
-        like = f"%{filters.text.strip().lower()}%"
-        conditions: list[Any] = [func.lower(col(Member.name)).like(like), col(Member.email_key).like(like)]
+        # `contains(autoescape=True)`: a `%` or `_` typed by the user is a plain character (SPEC §3).
+        text = filters.text.strip().lower()
+        conditions: list[Any] = [
+            func.lower(col(Member.name)).contains(text, autoescape=True),
+            col(Member.email_key).contains(text, autoescape=True),
+        ]
         digits = "".join(ch for ch in filters.text if ch.isdigit())
         if len(digits) >= 3:
-            conditions.append(col(Member.phone).like(f"%{digits.lstrip('0')}%"))
+            conditions.append(col(Member.phone).contains(digits.lstrip("0"), autoescape=True))
         conditions.append(col(Member.id) == filters.text.strip())
         query = query.where(or_(*conditions))
     if filters.status:

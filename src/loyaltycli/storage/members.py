@@ -114,3 +114,9 @@ def written_forms(e164: str, region: str | None) -> set[str]:
         ch for ch in phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL) if ch.isdigit()
     )
     return {e164, "00" + e164[1:], e164[1:], national}
+
+
+def overwrite_freed_space(session: Session) -> None:
+    """SQLite: overwrite what this transaction frees with zeros (an erasure must not leave the old bytes)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("PRAGMA secure_delete=ON")
