@@ -458,3 +458,178 @@ def test_an_unreadable_date_on_a_later_row_rejects_the_receipt(cli: Cli, tmp_pat
     result = cli("import", str(sales), expect=1)
     assert "row 3 (receipt A)" in result.stderr and "2026-13-45" in result.stderr
     assert cli.json("report", "summary")["sales"]["anonymous"] == "4.00"
+
+
+# ------------------------------------------------------------------ issue 12: the reliability and security probe
+
+
+def test_a_refund_row_keeps_the_member_known_for_the_rest_of_the_batch(cli: Cli, tmp_path: Path) -> None:
+    sales = write(
+        tmp_path / "r.csv",
+        "receipt,date,member,amount,refund_of\nA,2026-06-01,x@example.com,10.00,\n"
+        "B,2026-06-02,x@example.com,-1.00,A\nC,2026-06-03,x@example.com,5.00,\n",
+    )
+    doc = cli.json("import", str(sales), "--enroll-unknown")
+    assert (doc["imported"], doc["refunds"], doc["rejected"], doc["enrolled"]) == (2, 1, 0, 1)
+
+
+@pytest.mark.parametrize(
+    ("addition", "field"),
+    [
+        ("[earn]\npoints_per_unit = 1e20\n", "points_per_unit"),
+        ("[earn]\npoints_per_unit = 1001\n", "points_per_unit"),
+        ("[redeem]\nvoucher_days = 3000000\n", "voucher_days"),
+        ("[bonuses]\nsignup = 9223372036854775808\n", "signup"),
+        ("[bonuses]\nbirthday = 1000001\n", "birthday"),
+        ("[earn]\npending_days = 3661\n", "pending_days"),
+        ('[[campaigns]]\nid = "x"\nstarts = 2026-01-01\nends = 2026-02-01\nmultiplier = 101\n', "multiplier"),
+        ('[expiry]\npolicy = "fixed"\nmonths = 1201\n', "months"),
+        ('[earn]\nmin_spend = "100000000.00"\n', "min_spend"),
+    ],
+)
+def test_programme_numbers_beyond_the_limits_are_refused(program_file: Any, addition: str, field: str) -> None:
+    text = '[program]\nname = "X"\ncurrency = "EUR"\ntimezone = "Europe/Berlin"\n' + addition
+    result = Cli("unused.db")("program", "check", str(program_file(text, "limits.toml")), "--json", expect=2)
+    doc = json.loads(result.stdout)
+    assert doc["ok"] is False and any(field in e for e in doc["errors"]), doc
+
+
+def test_programme_numbers_at_the_limits_are_accepted(program_file: Any) -> None:
+    text = (
+        '[program]\nname = "X"\ncurrency = "EUR"\ntimezone = "Europe/Berlin"\n'
+        "[earn]\npoints_per_unit = 1000\npending_days = 3660\n[bonuses]\nsignup = 1000000\n"
+        "[redeem]\nvoucher_days = 3660\n"
+    )
+    Cli("unused.db")("program", "check", str(program_file(text, "edge.toml")))
+
+
+def test_program_check_json_on_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('[program]\nname = "Caf\xe9"\n'.encode("latin-1"))
+    result = Cli("unused.db")("program", "check", str(path), "--json", expect=2)
+    doc = json.loads(result.stdout)
+    assert doc["ok"] is False and "UTF-8" in doc["errors"][0]
+
+
+def test_member_find_takes_percent_and_underscore_as_plain_characters(cli: Cli) -> None:
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    cli("enroll", "Ben_100%", "--email", "ben@example.com")
+    assert [m["name"] for m in cli.json("member", "find", "%")] == ["Ben_100%"]
+    assert [m["name"] for m in cli.json("member", "find", "_")] == ["Ben_100%"]
+    assert cli.json("member", "find", "a%a") == []
+
+
+def test_html_files_are_readable_by_their_owner_only(sqlite_cli: Cli, tmp_path: Path) -> None:
+    sqlite_cli("enroll", "Anna", "--email", "anna@example.com")
+    for args, name in ((["report", "--html"], "r.html"), (["statement", "anna@example.com", "--html"], "s.html")):
+        path = tmp_path / name
+        path.write_text("old")
+        path.chmod(0o644)
+        sqlite_cli(*args, str(path))
+        assert path.stat().st_mode & 0o777 == 0o600, name
+
+
+def test_notes_may_not_repeat_the_person(cli: Cli) -> None:
+    cli("enroll", "Anna Muster", "--email", "anna@example.com", "--phone", "0170 1234567")
+    for note in (
+        "Anna called about her card",
+        "double scan for MUSTER",
+        "wrote from anna@example.com",
+        "tel 0170-1234567",
+    ):
+        result = cli("adjust", "anna@example.com", "5", "--reason", note, expect=2)
+        assert "repeats the member's name" in result.stderr
+    cli("adjust", "anna@example.com", "5", "--reason", "double-scanned receipt")
+
+
+def test_erasure_leaves_no_copy_in_the_write_ahead_log(sqlite_cli: Cli) -> None:
+    import sqlite3
+
+    sqlite_cli("enroll", "Zacharias Quellenbrunn", "--email", "zq@example.com", "--phone", "0170 7654321")
+    reader = sqlite3.connect(sqlite_cli.db)  # another connection holds the database open
+    try:
+        reader.execute("SELECT count(*) FROM member").fetchall()
+        sqlite_cli("member", "erase", "zq@example.com", "--yes")
+        for suffix in ("", "-wal"):
+            path = Path(f"{sqlite_cli.db}{suffix}")
+            if path.exists():
+                data = path.read_bytes()
+                assert b"Quellenbrunn" not in data and b"zq@example.com" not in data, suffix
+    finally:
+        reader.close()
+
+
+def test_verify_finds_a_voucher_whose_use_and_status_disagree(sqlite_cli: Cli) -> None:
+    import sqlite3
+
+    sqlite_cli("enroll", "Anna", "--email", "anna@example.com")
+    sqlite_cli("purchase", "anna@example.com", "100.00")
+    code = sqlite_cli.json("redeem", "anna@example.com", "mug")["voucher"]
+    sqlite_cli("voucher", "use", code)
+    con = sqlite3.connect(sqlite_cli.db)
+    con.execute("UPDATE voucher SET status = 'issued', used_at = NULL")  # as if a second till could use it again
+    con.commit()
+    con.close()
+    doc = sqlite_cli.json("verify", expect=1)
+    assert any(f"voucher {code}: used 1 times" in p for p in doc["problems"]), doc
+
+
+@pytest.mark.parametrize(
+    ("url", "secret"),
+    [
+        ("postgresql://shop:S3cret@db.local/loyalty", "S3cret"),
+        ("postgresql+psycopg://shop:S3cret@db.local:5432/loyalty", "S3cret"),
+        ("postgresql://shop@db.local/loyalty?password=S3cret", "S3cret"),
+        ("postgresql://shop@db.local/loyalty?sslmode=require&password=S3cret&x=1", "S3cret"),
+        ("postgresql+psycopg2://u:S3cret@host/db", "S3cret"),
+        ("host=db.local user=shop password=S3cret dbname=loyalty", "S3cret"),
+        ("postgresql://shop:p%40ss@db.local/loyalty", "p%40ss"),
+    ],
+)
+def test_passwords_are_masked_in_every_url_form(url: str, secret: str) -> None:
+    from loyaltycli.storage.location import mask_password
+
+    masked = mask_password(f"error: could not use {url}: failed")
+    assert secret not in masked and "***" in masked
+
+
+def test_an_import_failing_half_way_says_what_it_committed(
+    sqlite_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from loyaltycli.services import imports
+
+    rows = "".join(f"R{n},2026-06-01,,5.00\n" for n in range(7000))
+    sales = write(tmp_path / "s.csv", "receipt,date,member,amount\n" + rows)
+    book = imports.Importer._book
+    calls = []
+
+    def failing(self: Any, session: Any, batch: Any) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise sqlite3.OperationalError("database or disk is full")
+        book(self, session, batch)
+
+    monkeypatch.setattr(imports.Importer, "_book", failing)
+    result = sqlite_cli("import", str(sales), "--json", expect=1)
+    assert "5000 receipts" in result.stderr and "run the same command again" in result.stderr
+    assert "nothing" not in result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["committed_receipts"] == 5000 and "disk is full" in doc["error"]
+    monkeypatch.setattr(imports.Importer, "_book", book)
+    again = sqlite_cli.json("import", str(sales))
+    assert (again["duplicates"], again["imported"]) == (5000, 2000)
+
+
+def test_a_row_that_cannot_be_read_as_csv_is_rejected_and_the_rest_imported(cli: Cli, tmp_path: Path) -> None:
+    big = "x" * 200_000
+    sales = write(
+        tmp_path / "b.csv",
+        f'receipt,date,member,amount\nA,2026-06-01,,1.00\nB,2026-06-01,"{big}",1.00\nC,2026-06-01,,2.00\n',
+    )
+    rejects = tmp_path / "rejects.csv"
+    result = cli("import", str(sales), "--rejects", str(rejects), expect=1)
+    assert "row 3" in result.stderr and "cannot be read as CSV" in result.stderr
+    assert cli.json("report", "summary")["sales"]["anonymous"] == "3.00"
+    assert "cannot be read as CSV" in rejects.read_text()

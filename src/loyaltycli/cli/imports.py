@@ -12,6 +12,7 @@ import typer
 from loyaltycli.cli.options import DryRunOption, JsonOption
 from loyaltycli.cli.output import emit_json, message
 from loyaltycli.cli.state import STATE, now
+from loyaltycli.errors import LoyaltyError, kept_note
 
 SHOWN_REJECTS = 20
 
@@ -59,8 +60,22 @@ def import_(
             message(f"{path}: row {rejected.row} (receipt {rejected.receipt or '?'}): {rejected.reason}")
 
     db = STATE.database()
-    with _progress(path) as on_progress:
-        summary = import_sales(db, options, now(), on_reject, on_progress)
+    try:
+        with _progress(path) as on_progress:
+            summary = import_sales(db, options, now(), on_reject, on_progress)
+    except (LoyaltyError, KeyboardInterrupt) as exc:
+        if json_out and hasattr(exc, "summary"):  # a script gets its document also when the import stops
+            receipts, members = getattr(exc, "committed", (0, 0))
+            error_text = exc.message if isinstance(exc, LoyaltyError) else f"interrupted: {kept_note(exc)}"
+            emit_json(
+                {
+                    **asdict(exc.summary),
+                    "committed_receipts": receipts,
+                    "committed_members": members,
+                    "error": error_text,
+                }
+            )
+        raise
     if shown > SHOWN_REJECTS:
         message(f"... and {shown - SHOWN_REJECTS} more rejected rows" + (f" (all in {rejects})" if rejects else ""))
     if json_out:

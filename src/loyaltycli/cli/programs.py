@@ -9,7 +9,7 @@ import typer
 from loyaltycli.cli.options import JsonOption, day
 from loyaltycli.cli.output import emit_json, error, message, write_file
 from loyaltycli.cli.state import STATE, now
-from loyaltycli.errors import ProgramError
+from loyaltycli.errors import LoyaltyError, ProgramError
 
 app = typer.Typer(
     help="Check, show, apply and export the programme (its TOML file).", no_args_is_help=True, rich_markup_mode=None
@@ -25,10 +25,11 @@ def check(path: FileArgument, json_out: JsonOption = False) -> None:
 
     try:
         program, _source = load_program_file(path)
-    except ProgramError as exc:
+    except LoyaltyError as exc:  # an invalid programme, or a file that cannot be read at all
+        problems = exc.problems if isinstance(exc, ProgramError) else [exc.message]
         if json_out:
-            emit_json({"ok": False, "errors": exc.problems})
-        for problem in exc.problems:
+            emit_json({"ok": False, "errors": problems})
+        for problem in problems:
             error(problem)
         raise typer.Exit(exc.exit_code) from None
     if json_out:

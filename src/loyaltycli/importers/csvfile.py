@@ -110,16 +110,30 @@ def _delimiter(header: str, given: str | None, path: str) -> str:
     return best
 
 
+class UnreadableRow(list[str]):
+    """A record the CSV reader could not read (a field over the size limit, a broken quote); `problem` says why.
+    It is rejected like any bad row, and the rows after it are read on."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__()
+        self.problem = problem
+
+
 def rows(sales: SalesFile) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells) for every non-blank record after the header; the header is row 1."""
     with open(sales.path, encoding=sales.encoding, newline="") as fh:
         reader = csv.reader(fh, delimiter=sales.delimiter)
         number = 0
-        try:
-            for record in reader:
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
                 number += 1
-                if number == 1 or not any(record):
-                    continue
-                yield number, record
-        except csv.Error as exc:
-            raise BadInputError(f"{sales.path}: row {number + 1} cannot be read as CSV ({exc}).") from None
+                yield number, UnreadableRow(f"the row cannot be read as CSV ({exc})")
+                continue
+            number += 1
+            if number == 1 or not any(record):
+                continue
+            yield number, record

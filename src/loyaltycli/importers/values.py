@@ -60,15 +60,17 @@ def parse_amount(text: str, decimal_comma: bool | None) -> Decimal:
 
 def _unwrap(raw: str) -> tuple[str, bool]:
     """The digits of an amount and whether it is negative: `($33.62)`, `-4.00 EUR`, `€ -4,00`, `4.00-`."""
-    negative = False
+    negative = signed = False
     if raw.startswith("(") and raw.endswith(")"):
         negative, raw = True, raw[1:-1].strip()
-    for _ in range(2):  # a sign and a currency, in either order
+    for _ in range(2):  # one sign and a currency, in either order
         raw = _CURRENCY.sub("", raw).strip()
-        if raw[:1] in "+-" and raw:
-            negative, raw = negative != (raw[0] == "-"), raw[1:].strip()
+        if signed or not raw:
+            continue
+        if raw[0] in "+-":
+            signed, negative, raw = True, negative != (raw[0] == "-"), raw[1:].strip()
         elif raw.endswith("-"):
-            negative, raw = not negative, raw[:-1].strip()
+            signed, negative, raw = True, not negative, raw[:-1].strip()
     return raw, negative
 
 

@@ -34,7 +34,7 @@ from loyaltycli.domain.money import amount_limit_problem
 from loyaltycli.domain.phones import parse_phone, phone_problem
 from loyaltycli.domain.receipts import Line, ReceiptInput
 from loyaltycli.errors import BadInputError, LoyaltyError, RefusedError
-from loyaltycli.importers.csvfile import SalesFile, inspect_file, rows
+from loyaltycli.importers.csvfile import SalesFile, UnreadableRow, inspect_file, rows
 from loyaltycli.importers.formats import ColumnMap, Row, column_map, parse_overrides
 from loyaltycli.importers.values import ValueProblem, parse_amount, parse_quantity, parse_when, zone_for
 from loyaltycli.services.context import today_in
@@ -234,6 +234,8 @@ class Importer:
         for number, cells in rows(sales):
             self.summary.rows += 1
             try:
+                if isinstance(cells, UnreadableRow):
+                    raise ValueProblem(cells.problem)
                 row = columns.row(number, cells)
             except ValueProblem as exc:
                 row = Row(number, cells, {"receipt": ""})
@@ -541,8 +543,9 @@ class Importer:
         self.summary.points_reversed += result.points_reversed
         member = session.scalar(select(col(Receipt.member_pk)).where(col(Receipt.receipt_id) == original))
         if member is not None:
+            # The refund wrote the member's points and debt itself: their state is read afresh at their next
+            # receipt. Who a reference names has not changed, so the batch's look-ups stay.
             self.states.pop(member, None)
-            self.refs = {ref: pk for ref, pk in self.refs.items() if pk != member}
 
     def _reject(self, draft: Draft) -> None:
         assert draft.problem is not None
@@ -598,5 +601,14 @@ def import_sales(
     on_reject: Callable[[Rejected], None] = lambda r: None,
     on_progress: Callable[[int], None] = lambda n: None,
 ) -> ImportSummary:
-    """Import a sales CSV (SPEC §4); a file that cannot be read at all raises before anything is written."""
-    return Importer(db, options, now, on_reject, on_progress).run()
+    """Import a sales CSV (SPEC §4); a file that cannot be read at all raises before anything is written.
+
+    Whatever stops it carries `summary` (what was counted up to then) and `committed` (receipts and members
+    booked), so a script still gets its JSON document."""
+    importer = Importer(db, options, now, on_reject, on_progress)
+    try:
+        return importer.run()
+    except (LoyaltyError, KeyboardInterrupt) as exc:
+        exc.summary = importer.summary  # type: ignore[union-attr]
+        exc.committed = importer.committed  # type: ignore[union-attr]
+        raise
