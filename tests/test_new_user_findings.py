@@ -633,3 +633,34 @@ def test_a_row_that_cannot_be_read_as_csv_is_rejected_and_the_rest_imported(cli:
     assert "row 3" in result.stderr and "cannot be read as CSV" in result.stderr
     assert cli.json("report", "summary")["sales"]["anonymous"] == "3.00"
     assert "cannot be read as CSV" in rejects.read_text()
+
+
+BAD_AMOUNTS = ["1e5", "0x1F", "5 5", "=1+2", "１２", "100000000.00", "92233720368547758.08", "12.345", "--5"]
+
+
+@pytest.mark.parametrize("bad", BAD_AMOUNTS)
+def test_every_amount_input_refuses_what_is_no_plain_amount(cli: Cli, tmp_path: Path, bad: str) -> None:
+    """The same refusal through every way an amount comes in: the AMOUNT argument, refund --amount,
+    the unit price of --line, and the amount column of an import."""
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    cli("purchase", "anna@example.com", "10.00", "--receipt", "R1")
+    before = snapshot(cli.db)
+    cli("purchase", "anna@example.com", bad, expect=2)
+    cli("refund", "R1", "--amount", bad, expect=2)
+    cli("purchase", "anna@example.com", "-", "--line", f"X:coffee:1:{bad}", expect=2)
+    assert snapshot(cli.db) == before
+    sales = write(tmp_path / "bad.csv", f'receipt,date,member,amount\nB1,2026-06-14,,"{bad}"\n')
+    result = cli("import", str(sales), expect=1)
+    assert "row 2 (receipt B1)" in result.stderr
+
+
+@pytest.mark.parametrize(("amount", "code"), [("99999999.99", 0), ("100000000.00", 2), ("0.01", 0), ("0.00", 0)])
+def test_amount_limits_just_inside_and_outside(cli: Cli, amount: str, code: int) -> None:
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    cli("purchase", "anna@example.com", amount, expect=code)
+
+
+@pytest.mark.parametrize(("quantity", "code"), [("100000", 0), ("100001", 2), ("100000.5", 2), ("1e3", 2), ("0", 2)])
+def test_quantity_limits_just_inside_and_outside(cli: Cli, quantity: str, code: int) -> None:
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    cli("purchase", "anna@example.com", "-", "--line", f"X:coffee:{quantity}:0.01", expect=code)
