@@ -107,7 +107,7 @@ def floor(path: Path, tmp: Path) -> float:
     return best
 
 
-STORED_TABLES = ("member", "receipt", "receipt_line", "ledger_entry", "point_lot")
+STORED_TABLES = ("member", "receipt", "ledger_entry", "point_lot")
 
 
 def storage_floor(imported: Path, tmp: Path) -> float:

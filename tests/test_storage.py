@@ -149,3 +149,40 @@ def test_one_of_matches_a_large_batch_of_awkward_values_on_both_backends(cli: Cl
             assert session.scalars(select(col(Member.pk)).where(one_of(col(Member.pk), [], dialect))).all() == []
     finally:
         db.engine.dispose()
+
+
+def test_upgrading_keeps_the_lines_and_uses_of_an_older_database(tmp_path: Path, program_file, clock) -> None:  # type: ignore[no-untyped-def]
+    """0007 -> 0008 moves receipt lines into the receipt; 0006 -> 0007 records the uses of used vouchers;
+    the append-only triggers survive every step."""
+    path = tmp_path / "old.db"
+    cli = Cli(path)
+    cli("init", "--program", str(program_file()))
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    first = cli.json(
+        "purchase", "anna@example.com", "-", "--line", "A:books:2:14.99", "--line", ":x:1:3.00", "--receipt", "P1"
+    )
+    code = cli.json("redeem", "anna@example.com", "mug")["voucher"]
+    cli("voucher", "use", code)
+    db = Database(Location(str(path)), _engine(Location(str(path))))
+    from alembic import command
+
+    from loyaltycli.storage.migrate import alembic_config
+
+    with db.write_engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0006")
+    db.dispose()
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT count(*) FROM receipt_line").fetchone() == (2,)
+    con.close()
+    again = cli.json(
+        "purchase", "anna@example.com", "-", "--line", "A:books:2:14.99", "--line", ":x:1:3.00", "--receipt", "P1"
+    )
+    assert again["breakdown"] == first["breakdown"]
+    assert cli.json("verify")["ok"] is True
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT count(*) FROM voucher_use").fetchone() == (1,)
+    triggers = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"ledger_entry_no_update", "ledger_entry_no_delete"} <= triggers
+    con.close()

@@ -20,7 +20,6 @@ TABLES = (
     "program_version",
     "member",
     "receipt",
-    "receipt_line",
     "voucher",
     "voucher_use",
     "ledger_entry",

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt, ReceiptLine, StampCount, Voucher
+from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt, StampCount, Voucher
+from loyaltycli.storage.writer import decode_lines
 
 if TYPE_CHECKING:
     from loyaltycli.services.members import MemberView
@@ -23,20 +24,13 @@ def member_export(session: Session, member: Member, view: MemberView) -> dict[st
     receipts = list(
         session.scalars(select(Receipt).where(col(Receipt.member_pk) == member.pk).order_by(col(Receipt.pk)))
     )
-    lines = (
-        list(session.scalars(select(ReceiptLine).where(col(ReceiptLine.receipt_pk).in_([r.pk for r in receipts]))))
-        if receipts
-        else []
-    )
-    by_receipt: dict[int, list[dict[str, Any]]] = {}
-    for line in lines:
-        by_receipt.setdefault(line.receipt_pk, []).append(_row(line, ("pk", "receipt_pk")))
+    by_receipt = {r.pk or 0: [line._asdict() for line in decode_lines(r.lines)] for r in receipts}
     return {
         "member": _row(member, ("pk", "email_key", "referred_by_pk")) | {"referred_by": view.referred_by},
         "tier": view.tier,
         "points": asdict(view.balances),
         "stamps": view.stamps,
-        "receipts": [_row(r, ("member_pk",)) | {"lines": by_receipt.get(r.pk or 0, [])} for r in receipts],
+        "receipts": [_row(r, ("member_pk", "lines")) | {"lines": by_receipt.get(r.pk or 0, [])} for r in receipts],
         "ledger": [
             _row(e, ("member_pk",))
             for e in session.scalars(

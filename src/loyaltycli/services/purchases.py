@@ -30,9 +30,9 @@ from loyaltycli.services.codes import voucher_code
 from loyaltycli.services.context import Today, today_in
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.models import Member, PointLot, Receipt, ReceiptLine, StampCount, Voucher
+from loyaltycli.storage.models import Member, PointLot, Receipt, StampCount, Voucher
 from loyaltycli.storage.state import History, MemberState, load_history, load_state
-from loyaltycli.storage.writer import CreditPlan, LineRow, PurchasePlan, PurchaseWriter, VoucherPlan
+from loyaltycli.storage.writer import CreditPlan, LineRow, PurchasePlan, PurchaseWriter, VoucherPlan, decode_lines
 
 
 @dataclass(frozen=True)
@@ -307,9 +307,7 @@ def _repeat(
             f"Receipt {existing.receipt_id} is already recorded with other data (member, amount or date); "
             "use another --receipt id."
         )
-    lines = session.scalars(
-        select(ReceiptLine).where(col(ReceiptLine.receipt_pk) == existing.pk).order_by(col(ReceiptLine.line_no))
-    ).all()
+    lines = decode_lines(existing.lines)
     lot_day = session.scalar(
         select(col(PointLot.available_on)).where(col(PointLot.entry_pk).in_(_earn_entries(existing)))
     )

@@ -71,20 +71,8 @@ class Receipt(SQLModel, table=True):
     source: str = Field(default="cli", max_length=16)
     fingerprint: str = ""
     created_at: dt.datetime = Field(sa_type=DateTime)
-
-
-class ReceiptLine(SQLModel, table=True):
-    __tablename__ = "receipt_line"
-
-    pk: int | None = Field(default=None, primary_key=True)
-    receipt_pk: int = Field(foreign_key="receipt.pk", index=True)
-    line_no: int
-    sku: str | None = None
-    category: str | None = None
-    quantity_milli: int = 1000
-    amount_cents: int
-    eligible: bool = True
-    campaign_id: str | None = None
+    # The receipt's lines as compact JSON (storage.writer encodes them, storage.receipts decodes them).
+    lines: str = Field(default="[]", sa_type=Text, sa_column_kwargs={"server_default": "[]"})
 
 
 class LedgerEntry(SQLModel, table=True):

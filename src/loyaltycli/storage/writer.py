@@ -9,6 +9,7 @@ hundreds: the same rows either way.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -22,7 +23,6 @@ from loyaltycli.storage.models import (
     LotUse,
     PointLot,
     Receipt,
-    ReceiptLine,
     StampCount,
     Voucher,
 )
@@ -36,6 +36,18 @@ class LineRow(NamedTuple):
     amount_cents: int
     eligible: bool
     campaign_id: str | None
+
+
+_ENCODE_LINES = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def encode_lines(lines: list[LineRow]) -> str:
+    """A receipt's lines as stored with it: `[[sku, category, quantity_milli, amount_cents, 0|1, campaign]]`."""
+    return _ENCODE_LINES([[ln[0], ln[1], ln[2], ln[3], 1 if ln[4] else 0, ln[5]] for ln in lines])
+
+
+def decode_lines(text: str) -> list[LineRow]:
+    return [LineRow(s, c, q, a, bool(e), k) for s, c, q, a, e, k in json.loads(text or "[]")]
 
 
 class CreditPlan(NamedTuple):
@@ -117,17 +129,7 @@ class PurchaseWriter:
         "source",
         "fingerprint",
         "created_at",
-    )
-    LINE = (
-        "pk",
-        "receipt_pk",
-        "line_no",
-        "sku",
-        "category",
-        "quantity_milli",
-        "amount_cents",
-        "eligible",
-        "campaign_id",
+        "lines",
     )
     ENTRY = (
         "pk",
@@ -164,7 +166,6 @@ class PurchaseWriter:
         self.command = command
         self.plans: list[PurchasePlan | StandaloneCredit] = []
         self.receipts = Inserter(conn, table_of(Receipt), self.RECEIPT)
-        self.lines = Inserter(conn, table_of(ReceiptLine), self.LINE)
         self.entries = Inserter(conn, table_of(LedgerEntry), self.ENTRY)
         self.lots = Inserter(conn, table_of(PointLot), self.LOT)
         self.vouchers = Inserter(conn, table_of(Voucher), self.VOUCHER)
@@ -183,16 +184,14 @@ class PurchaseWriter:
         self._write_states(states)
 
     def _insert(self, items: list[PurchasePlan | StandaloneCredit]) -> None:
-        day, instant, flag = self.codec.day, self.codec.instant, self.codec.flag
+        day, instant = self.codec.day, self.codec.instant
         plans = [p for p in items if isinstance(p, PurchasePlan)]
         receipt_ids = iter(reserve_ids(self.conn, table_of(Receipt), len(plans)))
-        line_ids = iter(reserve_ids(self.conn, table_of(ReceiptLine), sum(len(p.lines) for p in plans)))
         credits = sum(len(p.credits) for p in plans) + len(items) - len(plans)
         entry_ids = iter(reserve_ids(self.conn, table_of(LedgerEntry), credits))
         lot_ids = iter(reserve_ids(self.conn, table_of(PointLot), credits))
         voucher_ids = iter(reserve_ids(self.conn, table_of(Voucher), sum(len(p.vouchers) for p in plans)))
         receipts: list[tuple[Any, ...]] = []
-        lines: list[tuple[Any, ...]] = []
         entries: list[tuple[Any, ...]] = []
         lots: list[tuple[Any, ...]] = []
         vouchers: list[tuple[Any, ...]] = []
@@ -234,22 +233,9 @@ class PurchaseWriter:
                     p.source,
                     p.fingerprint,
                     self.created_at,
+                    encode_lines(p.lines),
                 )
             )
-            for n, line in enumerate(p.lines, start=1):
-                lines.append(
-                    (
-                        next(line_ids),
-                        rpk,
-                        n,
-                        line.sku,
-                        line.category,
-                        line.quantity_milli,
-                        line.amount_cents,
-                        flag(line.eligible),
-                        line.campaign_id,
-                    )
-                )
             for c in p.credits:
                 book(c, day(p.day), p.version, rpk)
             for v in p.vouchers:
@@ -270,7 +256,6 @@ class PurchaseWriter:
                     )
                 )
         self.receipts.run(receipts)
-        self.lines.run(lines)
         self.entries.run(entries)
         self.lots.run(lots)
         self.vouchers.run(vouchers)
