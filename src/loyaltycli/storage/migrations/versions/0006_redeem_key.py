@@ -1,6 +1,6 @@
 """An idempotency key on ledger entries: `redeem --key ID` makes a till's retry safe.
 
-A unique index: one key names at most one entry (NULLs, entries without a key, are many).
+A unique index over the entries that have a key: one key names at most one entry.
 
 Revision ID: 0006
 Revises: 0005
@@ -18,7 +18,15 @@ depends_on = None
 def upgrade() -> None:
     # A plain ADD COLUMN (no batch copy of the table, which would drop the append-only triggers).
     op.add_column("ledger_entry", sa.Column("idempotency_key", sa.String(128), nullable=True))
-    op.create_index("ux_ledger_idempotency_key", "ledger_entry", ["idempotency_key"], unique=True)
+    # Partial: only the few entries with a key are indexed, so bulk inserts (an import) pay nothing for it.
+    op.create_index(
+        "ux_ledger_idempotency_key",
+        "ledger_entry",
+        ["idempotency_key"],
+        unique=True,
+        sqlite_where=sa.text("idempotency_key IS NOT NULL"),
+        postgresql_where=sa.text("idempotency_key IS NOT NULL"),
+    )
 
 
 def downgrade() -> None:
