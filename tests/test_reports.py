@@ -128,6 +128,7 @@ def test_tiers_campaigns_monthly_members(shop: Cli) -> None:
             "name": "Spring double",
             "starts": "2026-04-01",
             "ends": "2026-04-30",
+            "when": "2026-04-01 to 2026-04-30",
             "receipts": 2,
             "revenue": "90.00",
             "extra_points": 60,

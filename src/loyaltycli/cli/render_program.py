@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from loyaltycli.cli.output import key_values, show, table
+from loyaltycli.domain.schedules import describe_schedule
 
 if TYPE_CHECKING:
     from loyaltycli.services.programs import ProgramView
@@ -42,8 +43,8 @@ def program_summary(view: ProgramView) -> None:
         show(
             table(
                 "Campaigns",
-                ["Id", "Name", "From", "To", "Multiplier", "Bonus"],
-                [(c.id, c.title, c.starts, c.ends, c.multiplier, c.bonus_points) for c in p.campaigns],
+                ["Id", "Name", "When", "Multiplier", "Bonus"],
+                [(c.id, c.title, describe_schedule(c), c.multiplier, c.bonus_points) for c in p.campaigns],
             )
         )
     if p.rewards:

@@ -155,8 +155,11 @@ def campaigns(
         show(
             table(
                 "Campaigns",
-                ["Id", "Name", "From", "To", "Receipts", f"Revenue ({figures['currency']})", "Extra points"],
-                rows,
+                ["Id", "Name", "When", "Receipts", f"Revenue ({figures['currency']})", "Extra points"],
+                [
+                    (c["id"], c["name"], c["when"], c["receipts"], c["revenue"], c["extra_points"])
+                    for c in figures["campaigns"]
+                ],
             )
         )
 

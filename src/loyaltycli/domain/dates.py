@@ -66,6 +66,11 @@ def local_date(instant: dt.datetime, tz: ZoneInfo) -> dt.date:
     return instant.astimezone(tz).date()
 
 
+def local_clock(instant: dt.datetime, tz: ZoneInfo) -> dt.time:
+    """The wall-clock time of an instant in the programme's zone (what a happy hour is measured by)."""
+    return instant.astimezone(tz).time()
+
+
 @functools.lru_cache(maxsize=4096)
 def add_months(day: dt.date, months: int) -> dt.date:
     """Calendar months, clamped to the month's last day (2026-01-31 + 1 month = 2026-02-28)."""

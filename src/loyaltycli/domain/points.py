@@ -94,9 +94,7 @@ class _Rules:
     @functools.lru_cache(maxsize=1024)  # noqa: B019 - one _Rules per programme, kept for the process
     def active(self, day: dt.date, channel: str) -> tuple[Campaign, ...]:
         """Campaigns running on `day` for `channel` (the receipt minimum is checked per receipt)."""
-        return tuple(
-            c for c in self.campaigns if c.starts <= day <= c.ends and (not c.channels or channel in c.channels)
-        )
+        return tuple(c for c in self.campaigns if c.runs_on(day) and (not c.channels or channel in c.channels))
 
 
 _RULES: dict[int, _Rules] = {}
@@ -120,7 +118,7 @@ def compute_earning(program: Program, receipt: ReceiptInput, tier: TierLevel | N
     eligible_spend = sum((ln.amount for ln, why in zip(receipt.lines, reasons, strict=True) if why is None), ZERO)
     below = eligible_spend < rules.min_spend or eligible_spend <= 0
     running = rules.active(receipt.day, normalise_category(receipt.channel))
-    active = [c for c in running if eligible_spend >= c.min_spend] if running else []
+    active = [c for c in running if eligible_spend >= c.min_spend and c.runs_at(receipt.clock)] if running else []
     lines = tuple(
         _line_points(rules, line, key, why, active, below)
         for line, key, why in zip(receipt.lines, keys, reasons, strict=True)

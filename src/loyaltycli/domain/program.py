@@ -8,6 +8,7 @@ parses to the same programme.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 import re
@@ -138,31 +139,99 @@ class Earn(_Model):
         return value
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_HOURS = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9])$")
+
+
 class Campaign(_Model):
     id: Identifier
     name: str = ""
     starts: dt.date
-    ends: dt.date
+    ends: dt.date | None = None  # open: runs until a programme version drops it
     multiplier: Multiplier = Decimal(1)
     bonus_points: BonusPoints = 0
     categories: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     min_spend: Money = Decimal("0.00")
+    weekdays: tuple[Weekday, ...] = ()
+    monthdays: tuple[int, ...] = ()
+    hours: str | None = None  # "16:00-18:00": local wall-clock time, start in, end out
 
     @field_validator("categories", "channels", mode="after")
     @classmethod
     def _norm(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         return _categories(list(values))
 
+    @field_validator("weekdays", mode="before")
+    @classmethod
+    def _lower_weekdays(cls, values: Any) -> Any:
+        return [v.strip().lower() if isinstance(v, str) else v for v in values] if isinstance(values, list) else values
+
+    @field_validator("monthdays")
+    @classmethod
+    def _monthdays(cls, values: tuple[int, ...]) -> tuple[int, ...]:
+        wrong = [d for d in values if not (1 <= d <= 31 or d == -1)]
+        if wrong:
+            raise ValueError(f"{wrong[0]} is not a day of the month (1 to 31, or -1 for the last day)")
+        return values
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        match = _HOURS.match(value.strip())
+        if not match:
+            raise ValueError(f'"{value}" is not a time range such as "16:00-18:00"')
+        start, end = _minutes(match.group(1), match.group(2)), _minutes(match.group(3), match.group(4))
+        if end > 24 * 60:
+            raise ValueError(f'"{value}" ends after 24:00')
+        if end <= start:
+            raise ValueError(f'"{value}" ends before it starts')
+        return value.strip()
+
     @model_validator(mode="after")
     def _window(self) -> Campaign:
-        if self.ends < self.starts:
+        if self.ends is not None and self.ends < self.starts:
             raise ValueError(f"ends ({self.ends}) is before starts ({self.starts})")
         return self
 
     @property
     def title(self) -> str:
         return self.name or self.id
+
+    @property
+    def minutes(self) -> tuple[int, int] | None:
+        """The `hours` window as minutes after local midnight: (start, end), start in, end out."""
+        if self.hours is None:
+            return None
+        start, end = self.hours.split("-")
+        return _minutes(*start.split(":")), _minutes(*end.split(":"))
+
+    def runs_on(self, day: dt.date) -> bool:
+        """Whether the campaign runs on this local day (dates, weekdays, days of the month; not hours)."""
+        if day < self.starts or (self.ends is not None and day > self.ends):
+            return False
+        if self.weekdays and WEEKDAYS[day.weekday()] not in self.weekdays:
+            return False
+        if self.monthdays:
+            last = calendar.monthrange(day.year, day.month)[1]
+            if day.day not in self.monthdays and not (day.day == last and -1 in self.monthdays):
+                return False
+        return True
+
+    def runs_at(self, clock: dt.time) -> bool:
+        """Whether a receipt at this local wall-clock time falls in `hours` (always, without hours)."""
+        window = self.minutes
+        if window is None:
+            return True
+        minute = clock.hour * 60 + clock.minute
+        return window[0] <= minute < window[1]
+
+
+def _minutes(hours: str, minutes: str) -> int:
+    return int(hours) * 60 + int(minutes)
 
 
 class TierLevel(_Model):

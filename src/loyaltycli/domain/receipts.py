@@ -26,11 +26,12 @@ class Line(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class ReceiptInput:
-    """What a purchase is: its lines, the local day it happened on, and the channel."""
+    """What a purchase is: its lines, the local day and wall-clock time it happened at, and the channel."""
 
     lines: tuple[Line, ...]
     day: dt.date
     channel: str | None = None
+    clock: dt.time = dt.time(12, 0)  # a bare date means noon (SPEC §1)
 
     @property
     def total(self) -> Decimal:

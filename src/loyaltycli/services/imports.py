@@ -28,7 +28,7 @@ from sqlmodel import col
 
 from loyaltycli.domain.cells import neutralise
 from loyaltycli.domain.contacts import email_problem
-from loyaltycli.domain.dates import implausible, local_date, utc_naive
+from loyaltycli.domain.dates import implausible, local_clock, local_date, utc_naive
 from loyaltycli.domain.expiry import lot_expiry
 from loyaltycli.domain.money import amount_limit_problem
 from loyaltycli.domain.phones import parse_phone, phone_problem
@@ -502,7 +502,7 @@ class Importer:
                 state = load_states(session, [member], window_since(self.ctx.program, draft.when.date()))[target]
                 self.states[target] = state
         day = local_date(draft.when, self.ctx.program.zone)
-        receipt = ReceiptInput(tuple(draft.lines), day, draft.channel)
+        receipt = ReceiptInput(tuple(draft.lines), day, draft.channel, local_clock(draft.when, self.ctx.program.zone))
         too_large = amount_limit_problem(receipt.total)
         if too_large is not None:
             draft.problem = (draft.rows[0], f"the receipt total {too_large}")

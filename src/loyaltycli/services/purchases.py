@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from loyaltycli.domain.dates import add_months, local_date, utc_naive
+from loyaltycli.domain.dates import add_months, local_clock, local_date, utc_naive
 from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
 from loyaltycli.domain.money import amount_limit_problem, format_cents, from_cents, to_cents
 from loyaltycli.domain.points import Earning, compute_earning, fill_cards, pending_until
@@ -233,7 +233,11 @@ def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> Purcha
         if not request.dry_run:
             expire_if_lapsed(session, ctx, state, day, now)
         plan, earning = Planner(session, ctx, "cli").plan(
-            state, ReceiptInput(request.lines, day, request.channel), when, receipt_id, request.store
+            state,
+            ReceiptInput(request.lines, day, request.channel, local_clock(when, ctx.program.zone)),
+            when,
+            receipt_id,
+            request.store,
         )
         if not request.dry_run:
             writer = PurchaseWriter(session.connection(), now, "purchase")
@@ -340,7 +344,8 @@ def _original_earning(ctx: Today, receipt: Receipt, rows: Any) -> Earning:
     lines = tuple(
         Line(from_cents(r.amount_cents), r.category or "", r.sku, Decimal(r.quantity_milli) / 1000) for r in rows
     )
-    return compute_earning(program, ReceiptInput(lines, receipt.local_date, receipt.channel), level)
+    clock = local_clock(receipt.occurred_at.replace(tzinfo=dt.UTC), program.zone)
+    return compute_earning(program, ReceiptInput(lines, receipt.local_date, receipt.channel, clock), level)
 
 
 def _earn_entries(receipt: Receipt) -> Any:

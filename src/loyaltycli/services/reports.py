@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from loyaltycli.domain.money import format_cents
+from loyaltycli.domain.schedules import describe_schedule
 from loyaltycli.errors import BadInputError
 from loyaltycli.services.context import today_in
 from loyaltycli.storage.database import Database
@@ -272,6 +273,7 @@ def campaigns(db: Database, since: dt.date | None, until: dt.date | None, now: d
                 "name": campaign.title if campaign else cid,
                 "starts": campaign.starts if campaign else None,
                 "ends": campaign.ends if campaign else None,
+                "when": describe_schedule(campaign) if campaign else None,
                 "receipts": n,
                 "revenue": format_cents(cents),
                 "extra_points": extra,
