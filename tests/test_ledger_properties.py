@@ -66,6 +66,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.now = START
         self.members: list[str] = []
         self.receipts: list[str] = []
+        self.vouchers: list[tuple[str, str]] = []  # (member, code)
         self.counter = 0
 
     @initialize()
@@ -137,6 +138,21 @@ class LedgerMachine(RuleBasedStateMachine):
             assert after == before and (before < spent or before < 0)
         else:
             assert after == before - spent >= 0
+            if result.voucher:
+                self.vouchers.append((member, result.voucher))
+
+    @precondition(lambda self: self.vouchers)
+    @rule(index=st.integers(min_value=0))
+    def cancel_voucher(self, index: int) -> None:
+        member, code = self.vouchers[index % len(self.vouchers)]
+        before = members.show_member(self.db, member, self.now).balances.available
+        result = self.attempt(lambda: redemptions.cancel_voucher(self.db, code, self.now))
+        after = members.show_member(self.db, member, self.now).balances.available
+        if result is None:
+            assert after == before
+            return
+        assert 0 <= result.points <= 25 and after == before + result.points
+        assert self.attempt(lambda: redemptions.cancel_voucher(self.db, code, self.now)) is None  # only once
 
     @precondition(lambda self: self.members)
     @rule(index=st.integers(min_value=0), points=st.integers(min_value=-100, max_value=100).filter(bool))

@@ -170,6 +170,55 @@ def voucher_use(
     _voucher(use_voucher(STATE.database(), code, receipt, now()), json_out)
 
 
+@voucher_app.command("cancel")
+def voucher_cancel(
+    code: Annotated[str, typer.Argument(help="The voucher code.")], json_out: JsonOption = False
+) -> None:
+    """Cancel an unused voucher from redeem; its points come back with their old dates."""
+    from loyaltycli.services.redemptions import cancel_voucher
+
+    result = cancel_voucher(STATE.database(), code, now())
+    if json_out:
+        emit_json(asdict(result))
+    else:
+        message(
+            f"Voucher {result.code} cancelled: {result.points} points back; {result.member} has {result.balance} available."
+        )
+
+
+VOUCHER_COLUMNS = ["code", "member", "reward", "status", "source", "issued_on", "valid_until", "used_at", "partner"]
+
+
+@voucher_app.command("list")
+def voucher_list(
+    member: Annotated[str | None, typer.Argument(help="Only this member's vouchers (id, e-mail or phone).")] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="Only vouchers that are valid, used, expired or cancelled.")
+    ] = None,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+) -> None:
+    """Vouchers, newest first."""
+    from loyaltycli.services.redemptions import list_vouchers
+
+    rows = list_vouchers(STATE.database(), member, status, now())
+    if json_out:
+        emit_json([asdict(r) for r in rows])
+    elif csv_out:
+        emit_csv(VOUCHER_COLUMNS, ([getattr(r, c) for c in VOUCHER_COLUMNS] for r in rows))
+    elif not rows:
+        message("No voucher matches." if member or status else "No vouchers yet.")
+    else:
+        shown = ["code", "member", "reward", "status", "valid_until"]
+        show(
+            table(
+                f"Vouchers: {len(rows)}",
+                [c.replace("_", " ").capitalize() for c in shown],
+                [[getattr(r, c) for c in shown] for r in rows],
+            )
+        )
+
+
 def _voucher(view: Any, json_out: bool) -> None:
     if json_out:
         emit_json(asdict(view))

@@ -216,7 +216,7 @@ def _check_stock(session: Session, reward: Reward) -> None:
     issued = session.scalar(
         select(func.count())
         .select_from(Voucher)
-        .where(col(Voucher.reward_id) == reward.id, col(Voucher.source) == "redeem")
+        .where(col(Voucher.reward_id) == reward.id, col(Voucher.source) == "redeem", col(Voucher.status) != "cancelled")
     )
     if (issued or 0) >= reward.stock:
         raise LimitReachedError(f"Reward {reward.id} is out of stock (all {reward.stock} have been redeemed).")
@@ -387,3 +387,109 @@ def adjust(db: Database, ref: str, points: int, reason: str, now: dt.datetime) -
                 session, member, "adjust", -points, booking, ledger.spendable_lots(session, member.pk, ctx.today)
             )
         return AdjustResult(str(member.id), points, _available(session, member, ctx.program, ctx.today))
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    code: str
+    status: str
+    member: str
+    points: int
+    balance: int
+
+
+def cancel_voucher(db: Database, code: str, now: dt.datetime) -> CancelResult:
+    """Cancel an unused, unexpired voucher from `redeem`: its points come back with the available and expiry
+    dates of the lots they were taken from (what is past expiry by now stays expired); stock goes back up."""
+    with db.write() as session:
+        ctx = today_in(session, now)
+        voucher = _find_voucher(session, code)
+        member = session.get(Member, voucher.member_pk)
+        assert member is not None and member.pk is not None
+        lookup.lock(session, member.pk)
+        _refuse_uncancellable(voucher, ctx)
+        cancelled = session.execute(
+            update(Voucher)
+            .where(col(Voucher.pk) == voucher.pk, col(Voucher.status) == "issued")
+            .values(status="cancelled")
+            .execution_options(synchronize_session=False)
+        )
+        if cancelled.rowcount != 1:  # type: ignore[attr-defined]  # another till changed it a moment ago
+            session.refresh(voucher)
+            _refuse_uncancellable(voucher, ctx)
+        redemption = ledger.redemption_of(session, voucher.pk or 0)
+        returned = 0
+        if redemption is not None and redemption.pk is not None:
+            for lot, points in ledger.lots_spent_by(session, redemption.pk):
+                if lot.expires_on is not None and lot.expires_on <= ctx.today:
+                    continue  # points already past expiry stay expired
+                booking = ledger.Booking(
+                    ctx.current.version, "voucher-cancel", ctx.today, utc_naive(now), voucher_pk=voucher.pk, ref=code
+                )
+                ledger.credit(session, member, "cancel", points, booking, lot.available_on, lot.expires_on)
+                returned += points
+        balance = _available(session, member, ctx.program, ctx.today)
+        return CancelResult(voucher.code, "cancelled", str(member.id), returned, balance)
+
+
+def _refuse_uncancellable(voucher: Voucher, ctx: Today) -> None:
+    if voucher.source != "redeem":
+        raise LimitReachedError(
+            f"Voucher {voucher.code} came from a stamp card, not from points; it cannot be cancelled."
+        )
+    if voucher.status == "cancelled":
+        raise LimitReachedError(f"Voucher {voucher.code} was already cancelled; its points came back then.")
+    _refuse_unusable(voucher, ctx)
+
+
+@dataclass(frozen=True)
+class VoucherRow:
+    code: str
+    member: str
+    reward: str
+    status: str
+    source: str
+    issued_on: dt.date
+    valid_until: dt.date
+    used_at: str | None
+    partner: str | None
+
+
+VOUCHER_STATUSES = ("valid", "used", "expired", "cancelled")
+
+
+def list_vouchers(db: Database, ref: str | None, status: str | None, now: dt.datetime) -> list[VoucherRow]:
+    """Vouchers, newest first; of one member, and of one status (valid, used, expired, cancelled)."""
+    if status is not None and status not in VOUCHER_STATUSES:
+        raise BadInputError(f"--status: {status!r} is not one of {', '.join(VOUCHER_STATUSES)}.")
+    with db.read() as session:
+        ctx = today_in(session, now)
+        query = select(Voucher, col(Member.id)).join(Member, col(Member.pk) == col(Voucher.member_pk))
+        if ref is not None:
+            query = query.where(col(Voucher.member_pk) == lookup.resolve(session, ref, ctx.program.region).pk)
+        if status in ("used", "cancelled"):
+            query = query.where(col(Voucher.status) == status)
+        elif status == "valid":
+            query = query.where(col(Voucher.status) == "issued", col(Voucher.valid_until) >= ctx.today)
+        elif status == "expired":
+            query = query.where(col(Voucher.status) == "issued", col(Voucher.valid_until) < ctx.today)
+        rows = session.execute(query.order_by(col(Voucher.issued_at).desc(), col(Voucher.pk).desc())).all()
+        return [_voucher_row(voucher, str(member_id), ctx) for voucher, member_id in rows]
+
+
+def _voucher_row(voucher: Voucher, member_id: str, ctx: Today) -> VoucherRow:
+    status = voucher.status
+    if status == "issued":
+        status = "expired" if ctx.today > voucher.valid_until else "valid"
+    reward = next((r for v in reversed(ctx.versions) for r in v.program.rewards if r.id == voucher.reward_id), None)
+    return VoucherRow(
+        voucher.code,
+        member_id,
+        voucher.reward_id,
+        status,
+        voucher.source,
+        voucher.issued_on,
+        voucher.valid_until,
+        local_minute(voucher.used_at, ctx.program.zone),
+        reward.partner if reward else None,
+    )

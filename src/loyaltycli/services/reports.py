@@ -15,7 +15,7 @@ from loyaltycli.domain.schedules import describe_schedule
 from loyaltycli.errors import BadInputError
 from loyaltycli.services.context import today_in
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.ledger import CREDIT_KINDS
+from loyaltycli.storage.ledger import CREDIT_KINDS, REDEEM_KINDS
 from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt
 
 
@@ -76,7 +76,7 @@ def _points(session: Session, since: dt.date | None, until: dt.date | None) -> d
     row = session.execute(
         select(
             total(kind.in_(CREDIT_KINDS) & (points > 0)),
-            total(kind == "redeem", -1),
+            total(kind.in_(REDEEM_KINDS), -1),
             total(kind == "expire", -1),
             total(kind == "refund", -1),
             total((kind == "adjust") & (points < 0), -1),
@@ -293,7 +293,7 @@ def monthly(db: Database, since: dt.date | None, until: dt.date | None, now: dt.
                 year,
                 month,
                 func.coalesce(func.sum(case((kind.in_(CREDIT_KINDS) & (points > 0), points), else_=0)), 0),
-                func.coalesce(func.sum(case((kind == "redeem", -points), else_=0)), 0),
+                func.coalesce(func.sum(case((kind.in_(REDEEM_KINDS), -points), else_=0)), 0),
                 func.coalesce(func.sum(case((kind == "expire", -points), else_=0)), 0),
             )
             .where(*_in_period(col(LedgerEntry.business_date), since, until))

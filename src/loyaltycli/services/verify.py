@@ -190,7 +190,45 @@ def check_vouchers(session: Session) -> list[str]:
         .limit(LIMIT)
     ).all()
     problems += [f"voucher {c}: used {n} times" for c, n in wrong]
-    return problems
+    return problems + _check_cancellations(session)
+
+
+def _check_cancellations(session: Session) -> list[str]:
+    """6. A cancelled voucher's points came back once (one booking, no more than were spent), and only
+    cancelled vouchers gave points back."""
+    entry = col(LedgerEntry.points)
+    back = (
+        select(
+            col(LedgerEntry.voucher_pk).label("voucher_pk"),
+            func.count(func.distinct(col(LedgerEntry.created_at))).label("bookings"),
+            func.sum(entry).label("points"),
+        )
+        .where(col(LedgerEntry.kind) == "cancel")
+        .group_by(col(LedgerEntry.voucher_pk))
+        .subquery()
+    )
+    spent = (
+        select(col(LedgerEntry.voucher_pk).label("voucher_pk"), func.sum(-entry).label("points"))
+        .where(col(LedgerEntry.kind) == "redeem", col(LedgerEntry.voucher_pk).is_not(None))
+        .group_by(col(LedgerEntry.voucher_pk))
+        .subquery()
+    )
+    rows = session.execute(
+        select(col(Voucher.code), col(Voucher.status), back.c.bookings, back.c.points, spent.c.points)
+        .join(back, back.c.voucher_pk == col(Voucher.pk))
+        .outerjoin(spent, spent.c.voucher_pk == col(Voucher.pk))
+        .where(
+            or_(
+                col(Voucher.status) != "cancelled",
+                back.c.bookings != 1,
+                back.c.points > func.coalesce(spent.c.points, 0),
+            )
+        )
+        .limit(LIMIT)
+    ).all()
+    return [
+        f"voucher {code} ({status}): {points} points came back in {n} bookings" for code, status, n, points, _ in rows
+    ]
 
 
 def check_append_only(session: Session) -> list[str]:

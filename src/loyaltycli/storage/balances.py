@@ -9,7 +9,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from loyaltycli.storage.ledger import CREDIT_KINDS
+from loyaltycli.storage.ledger import CREDIT_KINDS, REDEEM_KINDS
 from loyaltycli.storage.models import LedgerEntry, Member, PointLot
 
 
@@ -64,7 +64,9 @@ def member_balances(session: Session, member: Member, today: dt.date, lapse_on: 
                 ),
                 0,
             ),
-            func.coalesce(func.sum(case((col(LedgerEntry.kind) == "redeem", -col(LedgerEntry.points)), else_=0)), 0),
+            func.coalesce(
+                func.sum(case((col(LedgerEntry.kind).in_(REDEEM_KINDS), -col(LedgerEntry.points)), else_=0)), 0
+            ),
             func.coalesce(func.sum(case((col(LedgerEntry.kind) == "expire", -col(LedgerEntry.points)), else_=0)), 0),
         ).where(col(LedgerEntry.member_pk) == member.pk)
     ).one()

@@ -20,6 +20,8 @@ from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot
 from loyaltycli.storage.writer import allocate_debt
 
 CREDIT_KINDS = ("earn", "signup", "birthday", "referral", "action", "adjust")
+# A redemption, and the points a cancelled voucher gave back: "redeemed" is their net (-points summed).
+REDEEM_KINDS = ("redeem", "cancel")
 
 
 @dataclass(frozen=True)
@@ -160,3 +162,21 @@ def _pk(value: int | None) -> int:
 def entry_with_key(session: Session, key: str) -> LedgerEntry | None:
     """The entry a `--key` was first used for, if any."""
     return session.scalar(select(LedgerEntry).where(col(LedgerEntry.idempotency_key) == key))
+
+
+def lots_spent_by(session: Session, entry_pk: int) -> list[tuple[PointLot, int]]:
+    """The lots a debit consumed and how many points it took from each, in the order it took them."""
+    rows = session.execute(
+        select(PointLot, col(LotUse.points))
+        .join(LotUse, col(LotUse.lot_pk) == col(PointLot.pk))
+        .where(col(LotUse.entry_pk) == entry_pk)
+        .order_by(col(LotUse.pk))
+    ).all()
+    return [(lot, int(points)) for lot, points in rows]
+
+
+def redemption_of(session: Session, voucher_pk: int) -> LedgerEntry | None:
+    """The redeem entry that issued a voucher."""
+    return session.scalar(
+        select(LedgerEntry).where(col(LedgerEntry.voucher_pk) == voucher_pk, col(LedgerEntry.kind) == "redeem")
+    )
