@@ -42,6 +42,10 @@ points = 10
 kind = "free_item"
 value = "8.00"
 
+[abuse]
+max_receipts_per_day = 3
+max_refunds_per_30_days = 2
+
 [tiers]
 basis = "spend"
 window_months = 12
@@ -134,6 +138,17 @@ def build(
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         lot_rows,
     )
+    # Every 30th receipt refunded in full, and every fifth member referred by the one before.
+    con.executemany(
+        "INSERT INTO receipt (pk, receipt_id, kind, member_pk, refund_of_pk, occurred_at, local_date, "
+        "program_version, total_cents, eligible_cents, points, bonus_points, campaign_points, stamps, source, "
+        "fingerprint, created_at) VALUES (?, ?, 'refund', ?, ?, ?, ?, 1, ?, ?, ?, 0, 0, 0, 'bench', '', ?)",
+        (
+            (receipts + n + 1, f"RF{r[0]:07d}", r[2], r[0], r[3], r[4], r[5], r[6], r[7], now)
+            for n, r in enumerate(receipt_rows[::30])
+        ),
+    )
+    con.execute("UPDATE member SET referred_by_pk = pk - 1 WHERE pk % 5 = 0")
     con.commit()
     con.execute("ANALYZE")
     con.close()

@@ -17,12 +17,26 @@ DateOption = Annotated[
 
 
 def day(text: str | None, option: str) -> dt.date | None:
-    """An optional calendar date option (`--as-of`, `--from`, `--birthday`)."""
+    """An optional calendar date option (`--as-of`, `--from`, `--birthday`); `today` and `yesterday` are
+    read in the programme's time zone (`report suspicious --from yesterday` in cron)."""
     if text is None:
         return None
     from loyaltycli.domain.dates import parse_date
 
+    relative = RELATIVE_DAYS.get(text.strip().lower())
+    if relative is not None:
+        return _today() - dt.timedelta(days=relative)
     return parse_date(text, option)
+
+
+RELATIVE_DAYS = {"today": 0, "yesterday": 1}
+
+
+def _today() -> dt.date:
+    from loyaltycli.cli.state import STATE, now
+    from loyaltycli.services.programs import today
+
+    return today(STATE.database(), now())
 
 
 def period(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:

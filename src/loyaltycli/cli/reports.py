@@ -164,6 +164,30 @@ def campaigns(
         )
 
 
+@app.command("suspicious")
+def suspicious(
+    since: FromOption = None, until: ToOption = None, json_out: JsonOption = False, csv_out: CsvOption = False
+) -> None:
+    """Members over the [abuse] limits and self-referrals; exit 1 when anything is listed (for cron)."""
+    from dataclasses import asdict
+
+    from loyaltycli.services.reports import suspicious as service
+
+    result = service(STATE.database(), *_period(since, until), now())
+    columns = ["member", "reason", "date", "detail"]
+    rows = [[getattr(f, c) for c in columns] for f in result.findings]
+    if json_out:
+        emit_json([asdict(f) for f in result.findings])
+    elif csv_out:
+        emit_csv(columns, rows)
+    elif rows:
+        show(table(f"Suspicious activity: {len(rows)}", [c.capitalize() for c in columns], rows))
+    else:
+        message("Nothing suspicious.")
+    if rows:
+        raise typer.Exit(1)
+
+
 @app.command("monthly")
 def monthly(
     since: FromOption = None, until: ToOption = None, json_out: JsonOption = False, csv_out: CsvOption = False

@@ -291,6 +291,13 @@ class Action(_Model):
     limit: Literal["once", "daily", "monthly", "unlimited"] = "unlimited"
 
 
+class Abuse(_Model):
+    """What `report suspicious` flags; a limit left out is not checked."""
+
+    max_receipts_per_day: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    max_refunds_per_30_days: Annotated[int, Field(ge=0, le=100_000)] | None = None
+
+
 class Redeem(_Model):
     min_balance: BonusPoints = 0
     point_value: Money | None = None
@@ -366,6 +373,7 @@ class Program(_Model):
     redeem: Redeem = Redeem()
     rewards: tuple[Reward, ...] = ()
     stamp_cards: tuple[StampCard, ...] = ()
+    abuse: Abuse = Abuse()
 
     @model_validator(mode="after")
     def _references(self) -> Program:

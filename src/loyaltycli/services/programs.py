@@ -93,6 +93,16 @@ def export_program(db: Database, now: dt.datetime) -> str:
     return header + tomli_w.dumps(program_to_data(view.active.program))
 
 
+def today(db: Database, now: dt.datetime) -> dt.date:
+    """Today in the programme's time zone."""
+    from loyaltycli.domain.dates import local_date
+    from loyaltycli.storage.programs import latest
+
+    with db.read() as session:
+        zone = latest(session).program.zone
+    return local_date(now, zone)
+
+
 def parse_when(db: Database, text: str, what: str) -> dt.datetime:
     """A date or date-time from the command line, read in the programme's time zone."""
     from loyaltycli.domain.dates import parse_instant

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import case, distinct, extract, func, or_, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from loyaltycli.domain.abuse import Finding, shared_identity, too_many_receipts, too_many_refunds
 from loyaltycli.domain.money import format_cents
 from loyaltycli.domain.schedules import describe_schedule
 from loyaltycli.errors import BadInputError
@@ -365,3 +367,34 @@ def top_members(
         "earners": [{"id": i, "name": n, "points": int(p)} for i, n, p in earned],
         "senders": [{"id": i, "name": n, "referrals": int(k)} for i, n, k in senders],
     }
+
+
+@dataclass(frozen=True)
+class Suspicious:
+    """What `report suspicious` found in a period; the command exits 1 when `findings` is not empty."""
+
+    period: dict[str, dt.date | None]
+    findings: list[Finding]
+
+
+def suspicious(db: Database, since: dt.date | None, until: dt.date | None, now: dt.datetime) -> Suspicious:
+    """Members over the programme's `[abuse]` limits, and referrals between members who look like one person."""
+    from loyaltycli.storage import abuse as figures
+
+    with db.read() as session:
+        limits = today_in(session, now).program.abuse
+        found: list[Finding] = []
+        if limits.max_receipts_per_day is not None:
+            counts = figures.receipts_per_day(session, limits.max_receipts_per_day, since, until)
+            found += too_many_receipts(counts, limits.max_receipts_per_day)
+        if limits.max_refunds_per_30_days is not None:
+            dates = figures.full_refund_dates(session, since, until)
+            found += [
+                f for f in too_many_refunds(dates, limits.max_refunds_per_30_days) if since is None or f.date >= since
+            ]
+        for referrer, referee, day in figures.referrals(session, since, until):
+            why = shared_identity(referrer, referee)
+            if why is not None:
+                found.append(Finding(referee.id, "self-referral", day, f"referred by {referrer.id}: {why}"))
+    found.sort(key=lambda f: (f.date, f.member, f.reason))
+    return Suspicious({"from": since, "to": until}, found)

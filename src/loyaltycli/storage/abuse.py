@@ -1,0 +1,84 @@
+"""The figures `report suspicious` looks at, as aggregates in SQL (one query per rule)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+from sqlmodel import col
+
+from loyaltycli.domain.abuse import Person
+from loyaltycli.storage.models import Member, Receipt
+
+
+def _period(column: Any, since: dt.date | None, until: dt.date | None) -> list[Any]:
+    return [c for c in ((column >= since) if since else None, (column <= until) if until else None) if c is not None]
+
+
+def receipts_per_day(
+    session: Session, more_than: int, since: dt.date | None, until: dt.date | None
+) -> list[tuple[str, dt.date, int]]:
+    """(member id, day, receipts) for every member and day with more purchases than `more_than`."""
+    rows = session.execute(
+        select(col(Member.id), col(Receipt.local_date), func.count())
+        .join(Member, col(Member.pk) == col(Receipt.member_pk))
+        .where(col(Receipt.kind) == "purchase", *_period(col(Receipt.local_date), since, until))
+        .group_by(col(Member.id), col(Receipt.local_date))
+        .having(func.count() > more_than)
+        .order_by(col(Receipt.local_date), col(Member.id))
+    ).all()
+    return [(str(m), d, int(n)) for m, d, n in rows]
+
+
+def full_refund_dates(session: Session, since: dt.date | None, until: dt.date | None) -> dict[str, list[dt.date]]:
+    """Per member id, the days of refunds that completed their receipt (what was refunded reached its total).
+
+    A window of 30 days may reach back before `since`, so refunds up to 29 days earlier are included."""
+    refund = aliased(Receipt)
+    start = since - dt.timedelta(days=29) if since else None
+    refunded = (
+        select(
+            col(refund.refund_of_pk).label("of_pk"),
+            func.sum(col(refund.total_cents)).label("cents"),
+            func.max(col(refund.local_date)).label("day"),
+        )
+        .where(col(refund.kind) == "refund")
+        .group_by(col(refund.refund_of_pk))
+        .subquery()
+    )
+    rows = session.execute(
+        select(col(Member.id), refunded.c.day)
+        .join(Receipt, col(Receipt.pk) == refunded.c.of_pk)
+        .join(Member, col(Member.pk) == col(Receipt.member_pk))
+        .where(refunded.c.cents >= col(Receipt.total_cents), *_period(refunded.c.day, start, until))
+    ).all()
+    dates: dict[str, list[dt.date]] = defaultdict(list)
+    for member, day in rows:
+        dates[str(member)].append(day)
+    return dict(dates)
+
+
+def referrals(session: Session, since: dt.date | None, until: dt.date | None) -> list[tuple[Person, Person, dt.date]]:
+    """(referrer, referee, the referee's enrolment day) for referrals made in the period."""
+    referrer = aliased(Member)
+    rows = session.execute(
+        select(
+            col(referrer.id),
+            col(referrer.name),
+            col(referrer.email),
+            col(referrer.phone),
+            col(referrer.birthday),
+            col(Member.id),
+            col(Member.name),
+            col(Member.email),
+            col(Member.phone),
+            col(Member.birthday),
+            col(Member.enrolled_on),
+        )
+        .join(referrer, col(referrer.pk) == col(Member.referred_by_pk))
+        .where(*_period(col(Member.enrolled_on), since, until))
+    ).all()
+    return [(Person(str(r[0]), r[1], r[2], r[3], r[4]), Person(str(r[5]), r[6], r[7], r[8], r[9]), r[10]) for r in rows]
