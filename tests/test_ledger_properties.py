@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from loyaltycli.domain.program import parse_program
 from loyaltycli.errors import LoyaltyError
-from loyaltycli.services import jobs, members, purchases, redemptions, refunds, verify
+from loyaltycli.services import jobs, members, purchases, redemptions, refunds, returns, verify
 from loyaltycli.services.programs import apply_program, init_database
 from loyaltycli.storage.database import open_database
 from loyaltycli.storage.location import Location
@@ -121,6 +121,16 @@ class LedgerMachine(RuleBasedStateMachine):
         receipt = self.receipts[index % len(self.receipts)]
         amount = Decimal(cents) / 100 if cents is not None else None
         self.attempt(lambda: refunds.refund(self.db, refunds.RefundRequest(receipt, amount), self.now))
+
+    @precondition(lambda self: self.members)
+    @rule(index=st.integers(min_value=0), cents=st.integers(min_value=1, max_value=20000))
+    def goods_returned(self, index: int, cents: int) -> None:
+        member = self.members[index % len(self.members)]
+        before = members.show_member(self.db, member, self.now).balances
+        request = returns.ReturnRequest(member, purchases.one_line(Decimal(cents) / 100, "food", None))
+        result = returns.record_return(self.db, request, self.now)
+        after = members.show_member(self.db, member, self.now).balances
+        assert after.available + after.pending == before.available + before.pending - result.points_reversed
 
     @precondition(lambda self: self.members)
     @rule(index=st.integers(min_value=0), points=st.one_of(st.none(), st.integers(min_value=1, max_value=200)))

@@ -34,6 +34,12 @@ def import_(
     rejects: Annotated[
         str | None, typer.Option("--rejects", help="Write rejected rows here, with a reason column.")
     ] = None,
+    date_order: Annotated[
+        str,
+        typer.Option(
+            "--date-order", help="How dates such as 12/1/10 are read: dmy (default), mdy or ymd; 2026-12-01 always."
+        ),
+    ] = "dmy",
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
@@ -50,6 +56,7 @@ def import_(
         enroll_unknown,
         rejects,
         dry_run,
+        _date_order(date_order),
     )
     shown = 0
 
@@ -83,11 +90,21 @@ def import_(
     message(
         ("Dry run: " if dry_run else "")
         + f"{summary.rows} rows, {summary.receipts} receipts: {summary.imported} imported, {summary.duplicates} "
-        f"already there, {summary.refunds} refunds, {summary.rejected} rows rejected, {summary.enrolled} enrolled, "
-        f"{summary.points} points."
+        f"already there, {summary.refunds} refunds, {summary.returns} returns, {summary.rejected} rows rejected, "
+        f"{summary.enrolled} enrolled, {summary.points} points."
     )
     if summary.rejected:
         raise typer.Exit(1)
+
+
+def _date_order(text: str) -> str:
+    from loyaltycli.errors import BadInputError
+    from loyaltycli.importers.values import DATE_ORDERS
+
+    order = text.strip().lower()
+    if order not in DATE_ORDERS:
+        raise BadInputError(f"--date-order: {text!r} is not one of {', '.join(DATE_ORDERS)}.")
+    return order
 
 
 class _progress:  # noqa: N801 - used as a context manager like a function

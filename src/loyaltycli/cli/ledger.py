@@ -114,6 +114,45 @@ def refund(
         )
 
 
+def return_(
+    member: MemberArgument,
+    amount: Annotated[
+        str,
+        typer.Argument(help="What the goods brought back cost (12.50; -12.50 as a till writes it); `-` with --line."),
+    ],
+    receipt: Annotated[str | None, typer.Option("--receipt", help="Id of the return (makes a retry safe).")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="Category of the goods.")] = None,
+    sku: Annotated[str | None, typer.Option("--sku", help="SKU of the goods.")] = None,
+    line: Annotated[
+        list[str] | None, typer.Option("--line", help="SKU:CATEGORY:QTY:UNIT_PRICE; repeat for each line.")
+    ] = None,
+    date: DateOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """A return without its receipt: takes back the points the goods would earn today."""
+    from loyaltycli.domain.money import parse_money
+    from loyaltycli.errors import BadInputError
+    from loyaltycli.services.purchases import one_line, parse_line
+    from loyaltycli.services.returns import ReturnRequest, record_return
+
+    if line:
+        if amount.strip() != "-":
+            raise BadInputError("AMOUNT: give `-` with --line (the lines make the amount).")
+        lines = tuple(parse_line(text) for text in line)
+    else:
+        lines = one_line(abs(parse_money(amount, "AMOUNT")), category, sku)
+    result = record_return(STATE.database(), ReturnRequest(member, lines, instant(date), receipt), now())
+    if json_out:
+        emit_json(asdict(result))
+        return
+    if result.repeated:
+        message(f"Return {result.receipt} was already recorded; nothing changed.")
+    message(
+        f"Return {result.receipt} of {result.amount} for {result.member}: {result.points_reversed} points taken back;"
+        f" {result.balance} available."
+    )
+
+
 def redeem(
     member: MemberArgument,
     reward: Annotated[str | None, typer.Argument(help="The reward id.")] = None,
@@ -354,6 +393,7 @@ def register(app: typer.Typer) -> None:
     for name, command in (
         ("purchase", purchase),
         ("refund", refund),
+        ("return", return_),
         ("redeem", redeem),
         ("award", award),
         ("adjust", adjust),

@@ -208,3 +208,21 @@ def refund_share(points: int, refunded: Decimal, total: Decimal, unreversed: int
         return 0
     share = int((Decimal(points) * refunded / total).to_integral_value(rounding=ROUND_FLOOR))
     return max(0, min(share, unreversed))
+
+
+def return_points(program: Program, lines: tuple[Line, ...], tier: TierLevel | None) -> tuple[int, Decimal]:
+    """What a return without a receipt takes back (SPEC §2 "Returns"), and its eligible amount.
+
+    `lines` are the goods brought back, as positive amounts. They count at the base and category rates,
+    with the exclusions and the member's tier multiplier, but no campaigns, no minimum spend and no
+    bonuses; the positive value is rounded once with the programme's rounding."""
+    rules = _rules(program)
+    exact = eligible = ZERO
+    for line in lines:
+        key = normalise_category(line.category)
+        if line.amount <= 0 or rules.eligibility(key, line.sku) is not None:
+            continue
+        eligible += line.amount
+        exact += line.amount * rules.rates.get(key, rules.base)
+    exact *= multiplier_of(tier)
+    return max(0, int(exact.to_integral_value(rounding=rules.rounding))), eligible

@@ -28,8 +28,9 @@ FIELDS = (
     "channel",
     "store",
     "refund_of",
+    "unit_price",
 )
-REQUIRED = ("receipt", "date", "amount")
+REQUIRED = ("receipt", "date", "amount")  # `amount`, or `unit_price` (with `quantity`)
 
 
 @dataclass(slots=True)
@@ -243,7 +244,7 @@ def column_map(fmt_name: str, header: list[str], overrides: dict[str, str], path
         if column.lower() not in positions:
             raise BadInputError(f"{path}: --map {name}={column}: the file has no column {column!r}.")
         index[name] = positions[column.lower()]
-    missing = [name for name in REQUIRED if name not in index]
+    missing = [name for name in REQUIRED if name not in index and not (name == "amount" and "unit_price" in index)]
     if missing:
         wanted = ", ".join(f"{m} ({' or '.join(fmt.columns.get(m, (m,)))})" for m in missing)
         raise BadInputError(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from loyaltycli.domain.money import amount_limit_problem, quantity_limit_problem
@@ -27,13 +27,13 @@ class ValueProblem(ValueError):
 _SIMPLE = re.compile(r"-?[0-9]+(\.[0-9]{1,2})?")
 
 
-def parse_amount(text: str, decimal_comma: bool | None) -> Decimal:
+def parse_amount(text: str, decimal_comma: bool | None, places: int = 2, what: str = "amount") -> Decimal:
     """`12.50`, `12,50`, `1.234,56`, `$1,149.00`, `($33.62)`, `-4.00 EUR` -> Decimal with two places.
 
     `decimal_comma`: True reads `1.234,56`; None decides per value (the last of
     `.` and `,` is the decimal mark; a lone `,` with 1-2 digits after it too).
     """
-    if _SIMPLE.fullmatch(text):  # the common case: 12.50
+    if places == 2 and _SIMPLE.fullmatch(text):  # the common case: 12.50
         value = Decimal(text)
         if len(text) > 11 and amount_limit_problem(value):
             raise ValueProblem(f"amount {amount_limit_problem(value)}")
@@ -50,12 +50,27 @@ def parse_amount(text: str, decimal_comma: bool | None) -> Decimal:
         value = Decimal(number)
     except InvalidOperation:
         raise ValueProblem(f"amount {text!r} is not a number") from None
-    if value != value.quantize(CENT):
-        raise ValueProblem(f"amount {text!r} has more than two decimals")
+    step = Decimal(1).scaleb(-places)
+    if value != value.quantize(step):
+        raise ValueProblem(f"{what} {text!r} has more than {places} decimals")
     problem = amount_limit_problem(value)
     if problem is not None:
-        raise ValueProblem(f"amount {problem}")
-    return -value.quantize(CENT) if negative else value.quantize(CENT)
+        raise ValueProblem(f"{what} {problem}")
+    return -value.quantize(step) if negative else value.quantize(step)
+
+
+def parse_unit_price(text: str, decimal_comma: bool | None) -> Decimal:
+    """A unit price (`UnitPrice` of ERP and web-shop exports): like an amount, with up to four decimals."""
+    return parse_amount(text, decimal_comma, places=4, what="unit price")
+
+
+def line_amount(unit_price: Decimal, quantity: Decimal) -> Decimal:
+    """quantity x unit price, rounded half up to cents, within the limits (a negative quantity is a return)."""
+    amount = (unit_price * quantity).quantize(CENT, rounding=ROUND_HALF_UP)
+    problem = amount_limit_problem(amount)
+    if problem is not None:
+        raise ValueProblem(f"the line amount {problem}")
+    return amount
 
 
 def _unwrap(raw: str) -> tuple[str, bool]:
@@ -91,7 +106,7 @@ def _normalise(cleaned: str, decimal_comma: bool | None) -> str:
 ONE = Decimal(1)
 
 
-def parse_quantity(text: str | None, decimal_comma: bool | None) -> Decimal:
+def parse_quantity(text: str | None, decimal_comma: bool | None, signed: bool = False) -> Decimal:
     if not text or text == "1":
         return ONE
     if not text.strip():
@@ -105,19 +120,24 @@ def parse_quantity(text: str | None, decimal_comma: bool | None) -> Decimal:
     problem = quantity_limit_problem(value)
     if problem is not None:
         raise ValueProblem(f"quantity {problem}")
-    return abs(value)
+    return value if signed else abs(value)
 
 
 _QUANTITY = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)")
 
 
-_DE_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+# Dates written with `/`, `.` or `-` in the order of the export's country (`--date-order`), with an optional
+# time (also `8:26 PM`); SumUp's `17.04.2026, 12:32` is one of them.
+_NUMERIC_DATE = re.compile(
+    r"^(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})(?:,?[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
+)
+DATE_ORDERS = ("dmy", "mdy", "ymd")
 _SPACED_OFFSET = re.compile(r"^(.*\d)\s+([+-]\d{2}):?(\d{2})$")
 _EXCEL = re.compile(r"^\d{5}(\.\d+)?$")
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
 
-def parse_when(text: str, zone: ZoneInfo, time_text: str | None = None) -> dt.datetime:
+def parse_when(text: str, zone: ZoneInfo, time_text: str | None = None, order: str = "dmy") -> dt.datetime:
     """ISO 8601 (with `T` or a space, with or without an offset), `dd.mm.yyyy[ HH:MM]`, SumUp's
     `dd.mm.yyyy, HH:MM`, Shopify's `2025-12-07 19:08:25 +0000`, Excel serial days.
 
@@ -129,7 +149,7 @@ def parse_when(text: str, zone: ZoneInfo, time_text: str | None = None) -> dt.da
         raw = f"{raw} {time_text.strip()}"
     if not raw:
         raise ValueProblem("the date is empty")
-    value = _parse(raw)
+    value = _parse(raw, order)
     if value is None:
         raise ValueProblem(f"date {text!r} is not a date")
     if not isinstance(value, dt.datetime):
@@ -142,7 +162,7 @@ def parse_when(text: str, zone: ZoneInfo, time_text: str | None = None) -> dt.da
     return value
 
 
-def _parse(raw: str) -> dt.date | dt.datetime | None:
+def _parse(raw: str, order: str = "dmy") -> dt.date | dt.datetime | None:
     try:
         if len(raw) == 10 and raw[4] == "-":
             return dt.date.fromisoformat(raw)
@@ -155,19 +175,38 @@ def _parse(raw: str) -> dt.date | dt.datetime | None:
             return dt.datetime.fromisoformat(f"{spaced.group(1)}{spaced.group(2)}:{spaced.group(3)}")
         except ValueError:
             return None
-    german = _DE_DATE.match(raw)
-    if german:
-        day, month, year, hour, minute, second = german.groups()
-        full_year = int(year) + (2000 if len(year) == 2 else 0)
-        try:
-            if hour is None:
-                return dt.date(full_year, int(month), int(day))
-            return dt.datetime(full_year, int(month), int(day), int(hour), int(minute), int(second or 0))
-        except ValueError:
-            return None
+    numeric = _NUMERIC_DATE.match(raw)
+    if numeric:
+        return _numeric_date(numeric, order)
     if _EXCEL.match(raw):
         return EXCEL_EPOCH + dt.timedelta(days=float(raw))
     return None
+
+
+def _numeric_date(match: re.Match[str], order: str) -> dt.date | dt.datetime | None:
+    first, _sep, second, third, hour, minute, sec, half = match.groups()
+    if len(first) == 4:
+        year, month, day = first, second, third  # a four-digit year first is always year-month-day
+    elif order == "mdy":
+        month, day, year = first, second, third
+    elif order == "ymd":
+        year, month, day = first, second, third
+    else:
+        day, month, year = first, second, third
+    if len(year) not in (2, 4) or len(month) > 2 or len(day) > 2:
+        return None
+    full_year = int(year) if len(year) == 4 else int(year) + (2000 if int(year) < 70 else 1900)
+    try:
+        if hour is None:
+            return dt.date(full_year, int(month), int(day))
+        hours = int(hour)
+        if half:
+            if not 1 <= hours <= 12:
+                return None
+            hours = hours % 12 + (12 if half.lower() == "pm" else 0)
+        return dt.datetime(full_year, int(month), int(day), hours, int(minute), int(sec or 0))
+    except ValueError:
+        return None
 
 
 # Square writes the zone's display name; the ones seen or likely in exports.

@@ -36,10 +36,19 @@ from loyaltycli.domain.receipts import Line, ReceiptInput
 from loyaltycli.errors import BadInputError, LoyaltyError, RefusedError
 from loyaltycli.importers.csvfile import SalesFile, UnreadableRow, inspect_file, rows
 from loyaltycli.importers.formats import ColumnMap, Row, column_map, parse_overrides
-from loyaltycli.importers.values import ValueProblem, parse_amount, parse_quantity, parse_when, zone_for
+from loyaltycli.importers.values import (
+    ValueProblem,
+    line_amount,
+    parse_amount,
+    parse_quantity,
+    parse_unit_price,
+    parse_when,
+    zone_for,
+)
 from loyaltycli.services.context import today_in
 from loyaltycli.services.purchases import Planner, expire_if_lapsed, window_since
 from loyaltycli.services.refunds import RefundRequest, refund_in
+from loyaltycli.services.returns import ReturnRequest, return_in
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.bulk import Codec, Inserter, one_of, reserve_ids, table_of
 from loyaltycli.storage.database import Database
@@ -75,6 +84,7 @@ class ImportOptions:
     enroll_unknown: bool = False
     rejects_path: str | None = None
     dry_run: bool = False
+    date_order: str = "dmy"  # how dates such as 12/1/10 are read: dmy, mdy or ymd
 
 
 @dataclass
@@ -84,6 +94,7 @@ class ImportSummary:
     imported: int = 0
     duplicates: int = 0
     refunds: int = 0
+    returns: int = 0
     rejected: int = 0
     rejected_receipts: int = 0
     enrolled: int = 0
@@ -162,7 +173,10 @@ class Importer:
                             self._book(session, batch)
                             _hold_signals()  # the commit and the count of what it kept go together
                         if outer is None:
-                            self.committed = (self.summary.imported + self.summary.refunds, self.summary.enrolled)
+                            self.committed = (
+                                self.summary.imported + self.summary.refunds + self.summary.returns,
+                                self.summary.enrolled,
+                            )
                     finally:
                         _release_signals()
                     del batch
@@ -314,18 +328,25 @@ class Importer:
                 if not f.get("date"):
                     raise ValueProblem("the date is empty")
                 row_zone = zone_for(f.get("timezone", ""), zone)
-                draft.when = parse_when(f["date"], row_zone, f.get("time") or None)
+                draft.when = parse_when(f["date"], row_zone, f.get("time") or None, self.options.date_order)
                 draft.date_text = f["date"]
                 why = implausible(local_date(draft.when, zone), self.ctx.today)
                 if why is not None:
                     raise ValueProblem(f"date {f['date']!r}: {why}")
             elif f.get("date") and f["date"] != draft.date_text:
                 # A later row of the receipt with another date: it must at least be a date.
-                parse_when(f["date"], zone_for(f.get("timezone", ""), zone), f.get("time") or None)
+                parse_when(
+                    f["date"], zone_for(f.get("timezone", ""), zone), f.get("time") or None, self.options.date_order
+                )
             if not draft.member_ref:
                 draft.member_ref, draft.name = f.get("member", ""), f.get("name", "")
                 draft.channel, draft.store = f.get("channel") or None, f.get("store") or None
-            amount = parse_amount(f.get("amount", ""), self.options.decimal_comma)
+            if "amount" not in f and "unit_price" in f:  # quantity x unit price (ERP and web-shop exports)
+                quantity = parse_quantity(f.get("quantity"), self.options.decimal_comma, signed=True)
+                unit = parse_unit_price(f["unit_price"], self.options.decimal_comma)
+                amount = line_amount(unit, quantity)
+            else:
+                amount = parse_amount(f.get("amount", ""), self.options.decimal_comma)
             if draft.kind == "refund":
                 draft.refund_of = draft.refund_of or f.get("refund_of", "")
                 draft.refund_amount = (draft.refund_amount or Decimal(0)) + abs(amount)
@@ -509,8 +530,7 @@ class Importer:
             self._reject(draft)
             return
         if receipt.total < 0:
-            draft.problem = (draft.rows[0], f"the receipt total {receipt.total} is negative and names no refund_of")
-            self._reject(draft)
+            self._return(session, writer, draft, state)
             return
         if state is not None and not self.options.dry_run:
             self._lapse(session, writer, state, day)
@@ -523,6 +543,23 @@ class Importer:
         if draft.refund_amount:
             self._flush(session, writer)
             self._refund(session, draft, draft.receipt_id, draft.refund_amount, f"{draft.receipt_id}~refund")
+
+    def _return(self, session: Session, writer: PurchaseWriter, draft: Draft, state: MemberState | None) -> None:
+        """A receipt with a negative total and no `refund_of`: a return without its receipt (SPEC §2)."""
+        self._flush(session, writer)
+        member = session.get(Member, state.pk) if state is not None else None
+        goods = tuple(line._replace(amount=-line.amount) for line in draft.lines)
+        request = ReturnRequest("", goods, draft.when, draft.receipt_id, draft.channel, draft.store)
+        try:
+            result = return_in(session, self.ctx, member, request, self.now, "import")
+        except LoyaltyError as exc:
+            draft.problem = (draft.rows[0], exc.message)
+            self._reject(draft)
+            return
+        self.summary.returns += 1
+        self.summary.points_reversed += result.points_reversed
+        if state is not None:
+            self.states.pop(state.pk, None)  # the return changed its debt and history: read afresh
 
     def _lapse(self, session: Session, writer: PurchaseWriter, state: MemberState, day: dt.date) -> None:
         if self.ctx.version_on(day).program.expiry.policy != "inactivity":

@@ -34,7 +34,8 @@ def receipts_per_day(
 
 
 def full_refund_dates(session: Session, since: dt.date | None, until: dt.date | None) -> dict[str, list[dt.date]]:
-    """Per member id, the days of refunds that completed their receipt (what was refunded reached its total).
+    """Per member id, the days of refunds that completed their receipt (what was refunded reached its total)
+    and of returns without a receipt.
 
     A window of 30 days may reach back before `since`, so refunds up to 29 days earlier are included."""
     refund = aliased(Receipt)
@@ -55,8 +56,13 @@ def full_refund_dates(session: Session, since: dt.date | None, until: dt.date | 
         .join(Member, col(Member.pk) == col(Receipt.member_pk))
         .where(refunded.c.cents >= col(Receipt.total_cents), *_period(refunded.c.day, start, until))
     ).all()
+    returns = session.execute(
+        select(col(Member.id), col(Receipt.local_date))
+        .join(Member, col(Member.pk) == col(Receipt.member_pk))
+        .where(col(Receipt.kind) == "return", *_period(col(Receipt.local_date), start, until))
+    ).all()
     dates: dict[str, list[dt.date]] = defaultdict(list)
-    for member, day in rows:
+    for member, day in [*rows, *returns]:
         dates[str(member)].append(day)
     return dict(dates)
 

@@ -14,7 +14,7 @@ from loyaltycli.domain.dates import add_months
 from loyaltycli.domain.expiry import inactivity_expiry
 from loyaltycli.domain.program import Tiers
 from loyaltycli.domain.tiers import tier_for
-from loyaltycli.storage.models import Member, PointLot, Receipt
+from loyaltycli.storage.models import SUBTRACTING_KINDS, Member, PointLot, Receipt
 
 if TYPE_CHECKING:
     from loyaltycli.services.context import Today
@@ -107,7 +107,7 @@ def qualifying_totals(session: Session, tiers: Tiers, today: dt.date, members: A
     """Every member's qualifying spend (money) or points in the window up to `today`, in one aggregate;
     `members` narrows it to a condition on the receipts' member."""
     value = col(Receipt.eligible_cents) if tiers.basis == "spend" else col(Receipt.points)
-    signed = case((col(Receipt.kind) == "refund", -value), else_=value)
+    signed = case((col(Receipt.kind).in_(SUBTRACTING_KINDS), -value), else_=value)
     query = (
         select(col(Receipt.member_pk), func.sum(signed))
         .where(col(Receipt.member_pk).is_not(None), col(Receipt.local_date) >= add_months(today, -tiers.window_months))

@@ -14,7 +14,7 @@ from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.phones import parse_phone
 from loyaltycli.errors import AmbiguousError, NotFoundError
 from loyaltycli.storage.bulk import one_of
-from loyaltycli.storage.models import Member, Receipt
+from loyaltycli.storage.models import SUBTRACTING_KINDS, Member, Receipt
 
 
 def matching(session: Session, ref: str, region: str | None) -> list[Member]:
@@ -49,7 +49,7 @@ def qualifying_total(
 ) -> Decimal:
     """Eligible spend (money) or points of purchases less refunds from `since` (and before `before`)."""
     value = col(Receipt.eligible_cents) if basis == "spend" else col(Receipt.points)
-    signed = case((col(Receipt.kind) == "refund", -value), else_=value)
+    signed = case((col(Receipt.kind).in_(SUBTRACTING_KINDS), -value), else_=value)
     query = select(func.coalesce(func.sum(signed), 0)).where(
         col(Receipt.member_pk) == member_pk, col(Receipt.local_date) >= since
     )

@@ -46,6 +46,10 @@ class Member(SQLModel, table=True):
     debt: int = 0
 
 
+# Receipts that subtract from a member's qualifying spend and points: refunds and returns without a receipt.
+SUBTRACTING_KINDS = ("refund", "return")
+
+
 class Receipt(SQLModel, table=True):
     __tablename__ = "receipt"
     __table_args__ = (Index("ix_receipt_member_date", "member_pk", "local_date"),)

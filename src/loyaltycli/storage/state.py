@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from loyaltycli.storage.bulk import one_of
-from loyaltycli.storage.models import LedgerEntry, Member, Receipt, StampCount
+from loyaltycli.storage.models import SUBTRACTING_KINDS, LedgerEntry, Member, Receipt, StampCount
 
 
 @dataclass
@@ -62,7 +62,7 @@ def load_state(session: Session, member: Member, since: dt.date) -> MemberState:
 
 def load_history(session: Session, state: MemberState, since: dt.date) -> None:
     """The member's receipts from `since` on (kept for the rolling tier window)."""
-    sign = case((col(Receipt.kind) == "refund", -1), else_=1)
+    sign = case((col(Receipt.kind).in_(SUBTRACTING_KINDS), -1), else_=1)
     rows = session.execute(
         select(
             col(Receipt.occurred_at),
@@ -100,7 +100,7 @@ def load_states(session: Session, members: Sequence[Any], since: dt.date) -> dic
         .where(col(LedgerEntry.ref) == "referee")
     ).all():
         states[member_pk].referral_paid = True
-    sign = case((col(Receipt.kind) == "refund", -1), else_=1)
+    sign = case((col(Receipt.kind).in_(SUBTRACTING_KINDS), -1), else_=1)
     for state in states.values():
         state.history_since = since
     for owner, at, day, cents, points in session.execute(
