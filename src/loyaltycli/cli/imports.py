@@ -9,7 +9,17 @@ from typing import Annotated, Any
 
 import typer
 
-from loyaltycli.cli.options import DryRunOption, JsonOption
+from loyaltycli.cli.options import (
+    DateOrderOption,
+    DecimalCommaOption,
+    DelimiterOption,
+    DryRunOption,
+    JsonOption,
+    MapOption,
+    MappingOption,
+    RejectsOption,
+)
+from loyaltycli.cli.options import date_order as parse_date_order
 from loyaltycli.cli.output import emit_json, message
 from loyaltycli.cli.state import STATE, now
 from loyaltycli.errors import LoyaltyError, kept_note
@@ -20,26 +30,15 @@ SHOWN_REJECTS = 20
 def import_(
     path: Annotated[str, typer.Argument(help="The sales CSV file.")],
     fmt: Annotated[str, typer.Option("--format", help="generic, shopify, square or sumup.")] = "generic",
-    maps: Annotated[
-        list[str] | None, typer.Option("--map", help="FIELD=COLUMN: read FIELD from that column (repeatable).")
-    ] = None,
-    mapping: Annotated[str | None, typer.Option("--mapping", help='A TOML file of field = "Column" lines.')] = None,
-    delimiter: Annotated[str | None, typer.Option("--delimiter", help="`,` `;` or `tab` (default: detected).")] = None,
-    decimal_comma: Annotated[
-        bool, typer.Option("--decimal-comma", help="Amounts are written 1.234,56 (default: detected).")
-    ] = False,
+    maps: MapOption = None,
+    mapping: MappingOption = None,
+    delimiter: DelimiterOption = None,
+    decimal_comma: DecimalCommaOption = False,
     enroll_unknown: Annotated[
         bool, typer.Option("--enroll-unknown", help="Enrol unknown e-mails and phones (with the signup bonus).")
     ] = False,
-    rejects: Annotated[
-        str | None, typer.Option("--rejects", help="Write rejected rows here, with a reason column.")
-    ] = None,
-    date_order: Annotated[
-        str,
-        typer.Option(
-            "--date-order", help="How dates such as 12/1/10 are read: dmy (default), mdy or ymd; 2026-12-01 always."
-        ),
-    ] = "dmy",
+    rejects: RejectsOption = None,
+    date_order: DateOrderOption = "dmy",
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
@@ -56,7 +55,7 @@ def import_(
         enroll_unknown,
         rejects,
         dry_run,
-        _date_order(date_order),
+        parse_date_order(date_order),
     )
     shown = 0
 
@@ -95,16 +94,6 @@ def import_(
     )
     if summary.rejected:
         raise typer.Exit(1)
-
-
-def _date_order(text: str) -> str:
-    from loyaltycli.errors import BadInputError
-    from loyaltycli.importers.values import DATE_ORDERS
-
-    order = text.strip().lower()
-    if order not in DATE_ORDERS:
-        raise BadInputError(f"--date-order: {text!r} is not one of {', '.join(DATE_ORDERS)}.")
-    return order
 
 
 class _progress:  # noqa: N801 - used as a context manager like a function

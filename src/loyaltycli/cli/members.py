@@ -7,7 +7,21 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from loyaltycli.cli.options import CsvOption, DateOption, JsonOption, day, instant
+from loyaltycli.cli.options import (
+    CsvOption,
+    DateOption,
+    DateOrderOption,
+    DecimalCommaOption,
+    DelimiterOption,
+    DryRunOption,
+    JsonOption,
+    MapOption,
+    MappingOption,
+    RejectsOption,
+    day,
+    instant,
+)
+from loyaltycli.cli.options import date_order as order
 from loyaltycli.cli.output import emit_csv, emit_json, key_values, message, show, table
 from loyaltycli.cli.state import STATE, now
 
@@ -51,6 +65,56 @@ def enroll(
         emit_json(member_document(view) | {"points": view.signup_points, "balance": _points(view)})
     else:
         message(f"Enrolled {view.name} as {view.id} with {view.signup_points} points.")
+
+
+@app.command("import")
+def import_members(
+    path: Annotated[str, typer.Argument(help="The customer list (CSV).")],
+    fmt: Annotated[str, typer.Option("--format", help="generic or shopify (its customers export).")] = "generic",
+    maps: MapOption = None,
+    mapping: MappingOption = None,
+    delimiter: DelimiterOption = None,
+    decimal_comma: DecimalCommaOption = False,
+    date_order: DateOrderOption = "dmy",
+    rejects: RejectsOption = None,
+    dry_run: DryRunOption = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Bring an existing customer list, with opening points; rejected rows exit 1."""
+    from dataclasses import asdict
+
+    from loyaltycli.services.member_import import MemberImportOptions, RejectedCustomer
+    from loyaltycli.services.member_import import import_members as service
+
+    options = MemberImportOptions(
+        path,
+        fmt,
+        tuple(maps or ()),
+        mapping,
+        delimiter,
+        True if decimal_comma else None,
+        order(date_order),
+        rejects,
+        dry_run,
+    )
+    shown = 0
+
+    def on_reject(rejected: RejectedCustomer) -> None:
+        nonlocal shown
+        shown += 1
+        if shown <= 20:
+            message(f"{path}: row {rejected.row}: {rejected.reason}")
+
+    summary = service(STATE.database(), options, now(), on_reject)
+    if json_out:
+        emit_json(asdict(summary))
+    message(
+        ("Dry run: " if dry_run else "")
+        + f"{summary.rows} rows: {summary.enrolled} enrolled, {summary.existing} already members, "
+        f"{summary.rejected} rejected, {summary.points} opening points."
+    )
+    if summary.rejected:
+        raise typer.Exit(1)
 
 
 @app.command("show")

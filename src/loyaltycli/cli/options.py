@@ -59,3 +59,32 @@ def instant(text: str | None) -> dt.datetime | None:
     from loyaltycli.services.programs import parse_when
 
     return parse_when(STATE.database(), text, "--date")
+
+
+# Options of the file imports (`import`, `member import`).
+MapOption = Annotated[
+    list[str] | None, typer.Option("--map", help="FIELD=COLUMN: read FIELD from that column (repeatable).")
+]
+MappingOption = Annotated[str | None, typer.Option("--mapping", help='A TOML file of field = "Column" lines.')]
+DelimiterOption = Annotated[str | None, typer.Option("--delimiter", help="`,` `;` or `tab` (default: detected).")]
+DecimalCommaOption = Annotated[
+    bool, typer.Option("--decimal-comma", help="Amounts are written 1.234,56 (default: detected).")
+]
+RejectsOption = Annotated[str | None, typer.Option("--rejects", help="Write rejected rows here, with a reason column.")]
+DateOrderOption = Annotated[
+    str,
+    typer.Option(
+        "--date-order", help="How dates such as 12/1/10 are read: dmy (default), mdy or ymd; 2026-12-01 always."
+    ),
+]
+
+
+def date_order(text: str) -> str:
+    """`--date-order`: dmy, mdy or ymd."""
+    from loyaltycli.errors import BadInputError
+    from loyaltycli.importers.values import DATE_ORDERS
+
+    order = text.strip().lower()
+    if order not in DATE_ORDERS:
+        raise BadInputError(f"--date-order: {text!r} is not one of {', '.join(DATE_ORDERS)}.")
+    return order

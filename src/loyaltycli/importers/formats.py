@@ -254,7 +254,7 @@ def column_map(fmt_name: str, header: list[str], overrides: dict[str, str], path
     return ColumnMap(fmt, index)
 
 
-def parse_overrides(maps: list[str], mapping_file: str | None) -> dict[str, str]:
+def parse_overrides(maps: list[str], mapping_file: str | None, fields: tuple[str, ...] = FIELDS) -> dict[str, str]:
     """`--map FIELD=COLUMN` pairs and a `--mapping FILE.toml` of `field = "Column"` lines."""
     result: dict[str, str] = {}
     if mapping_file:
@@ -268,16 +268,16 @@ def parse_overrides(maps: list[str], mapping_file: str | None) -> dict[str, str]
         for name, column in table.items():
             if not isinstance(column, str):
                 raise BadInputError(f"{mapping_file}: {name} must name a column as a string.")
-            result[_field(name, mapping_file)] = column
+            result[_field(name, mapping_file, fields)] = column
     for item in maps:
         name, sep, column = item.partition("=")
         if not sep or not column.strip():
             raise BadInputError(f"--map: {item!r} is not FIELD=COLUMN.")
-        result[_field(name.strip(), "--map")] = column.strip()
+        result[_field(name.strip(), "--map", fields)] = column.strip()
     return result
 
 
-def _field(name: str, where: str) -> str:
-    if name.lower() not in FIELDS:
-        raise BadInputError(f"{where}: {name!r} is not a field (fields: {', '.join(FIELDS)}).")
+def _field(name: str, where: str, fields: tuple[str, ...] = FIELDS) -> str:
+    if name.lower() not in fields:
+        raise BadInputError(f"{where}: {name!r} is not a field (fields: {', '.join(fields)}).")
     return name.lower()

@@ -36,20 +36,20 @@ def parse_amount(text: str, decimal_comma: bool | None, places: int = 2, what: s
     if places == 2 and _SIMPLE.fullmatch(text):  # the common case: 12.50
         value = Decimal(text)
         if len(text) > 11 and amount_limit_problem(value):
-            raise ValueProblem(f"amount {amount_limit_problem(value)}")
+            raise ValueProblem(f"{what} {amount_limit_problem(value)}")
         return value
     raw = text.strip()
     if not raw:
-        raise ValueProblem("the amount is empty")
+        raise ValueProblem(f"the {what} is empty")
     cleaned, negative = _unwrap(raw)
     if not _DIGITS.fullmatch(cleaned):
-        raise ValueProblem(f"amount {text!r} is not a plain decimal number")
+        raise ValueProblem(f"{what} {text!r} is not a plain decimal number")
     cleaned = re.sub(r"['’  ]", "", cleaned)
     number = _normalise(cleaned, decimal_comma)
     try:
         value = Decimal(number)
     except InvalidOperation:
-        raise ValueProblem(f"amount {text!r} is not a number") from None
+        raise ValueProblem(f"{what} {text!r} is not a number") from None
     step = Decimal(1).scaleb(-places)
     if value != value.quantize(step):
         raise ValueProblem(f"{what} {text!r} has more than {places} decimals")

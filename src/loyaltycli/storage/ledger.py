@@ -19,7 +19,7 @@ from sqlmodel import col
 from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot
 from loyaltycli.storage.writer import allocate_debt
 
-CREDIT_KINDS = ("earn", "signup", "birthday", "referral", "action", "adjust")
+CREDIT_KINDS = ("earn", "signup", "birthday", "referral", "action", "adjust", "opening")
 # A redemption, and the points a cancelled voucher gave back: "redeemed" is their net (-points summed).
 REDEEM_KINDS = ("redeem", "cancel")
 

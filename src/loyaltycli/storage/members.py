@@ -71,9 +71,12 @@ def lock(session: Session, member_pk: int) -> None:
         ).all()
 
 
-def find_many(session: Session, refs: set[str], region: str | None) -> dict[str, list[Any]]:
-    """Every member each reference names (rows of pk, id, email_key, phone, status), one query per batch."""
-    phones = {ref: parse_phone(ref, region) for ref in refs}
+def find_many(
+    session: Session, refs: set[str], region: str | None, e164: frozenset[str] = frozenset()
+) -> dict[str, list[Any]]:
+    """Every member each reference names (rows of pk, id, email_key, phone, status), one query per batch.
+    References in `e164` are phone numbers already normalised (they are not parsed again)."""
+    phones = {ref: ref if ref in e164 else parse_phone(ref, region) for ref in refs}
     emails = {ref: ref.strip().lower() for ref in refs if "@" in ref}
     ids = {ref.strip() for ref in refs}
     dialect = session.get_bind().dialect.name

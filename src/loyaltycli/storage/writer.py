@@ -94,6 +94,7 @@ class PurchasePlan:
     lines: list[LineRow]
     credits: list[CreditPlan] = field(default_factory=list)
     vouchers: list[VoucherPlan] = field(default_factory=list)
+    kind: str = "purchase"  # or "opening": the qualifying spend a customer list carries into the tier window
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,7 @@ class PurchaseWriter:
                 (
                     rpk,
                     p.receipt_id,
-                    "purchase",
+                    p.kind,
                     p.member_pk,
                     instant(p.occurred_at),
                     day(p.day),

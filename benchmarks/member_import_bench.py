@@ -1,0 +1,111 @@
+"""`loyalty member import` of a customer list with opening balances (customer-list issue targets).
+
+A generated list of CUSTOMERS rows (default 100,000: name, e-mail, phone, birthday, marketing,
+enrolled, points, points_date), and in the same run:
+  (a) `loyalty member import FILE` into a fresh database,
+  (b) csv.reader + sqlite3 executemany of the same rows into one table (best of 3),
+  (c) the same import again (every row already a member).
+Goals: a <= 3x b; peak memory of (a) within 1.2x of a list a tenth the size.
+Usage: python benchmarks/member_import_bench.py [CUSTOMERS]
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import env, loyalty, report
+
+PROGRAM = (
+    '[program]\nname = "Bench"\ncurrency = "EUR"\ntimezone = "Europe/Berlin"\n[expiry]\npolicy = "fixed"\nmonths = 24\n'
+)
+COLUMNS = ["name", "email", "phone", "birthday", "marketing", "enrolled", "points", "points_date"]
+
+
+def write_list(path: Path, customers: int) -> None:
+    rng = random.Random(7)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(COLUMNS)
+        for n in range(customers):
+            out.writerow(
+                [
+                    f"Customer {n}",
+                    f"c{n}@example.com",
+                    f"+49 170 {1000000 + n:07d}",
+                    f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.{rng.randint(1950, 2005)}",
+                    rng.choice(["ja", "nein", ""]),
+                    f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                    rng.randint(0, 900),
+                    "2025-06-01",
+                ]
+            )
+
+
+def floor(path: Path, tmp: Path) -> float:
+    best = float("inf")
+    for attempt in range(3):
+        db = tmp / f"floor-{attempt}.db"
+        started = time.perf_counter()
+        con = sqlite3.connect(db)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute(f"CREATE TABLE customers ({', '.join(c + ' TEXT' for c in COLUMNS)})")
+        with path.open(newline="", encoding="utf-8") as fh:
+            rows = csv.reader(fh)
+            next(rows)
+            con.executemany(f"INSERT INTO customers VALUES ({', '.join('?' for _ in COLUMNS)})", rows)
+        con.commit()
+        con.close()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def run_import(path: Path, db: Path) -> tuple[float, float]:
+    """Wall time and peak memory (MB) of the import in a child process."""
+    code = (
+        "import resource, subprocess, sys, time; t = time.perf_counter(); "
+        "subprocess.run(sys.argv[1:], check=False, capture_output=True); "
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)"
+    )
+    cmd = [*loyalty(), "--db", str(db), "member", "import", str(path)]
+    out = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, text=True, env=env(), check=True)
+    seconds, peak = out.stdout.split()
+    return float(seconds), float(peak)
+
+
+def fresh(tmp: Path, name: str) -> Path:
+    db = tmp / name
+    program = tmp / "program.toml"
+    program.write_text(PROGRAM)
+    subprocess.run(
+        [*loyalty(), "--db", str(db), "init", "--program", str(program)], check=True, capture_output=True, env=env()
+    )
+    return db
+
+
+def main() -> None:
+    customers = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        big, small = tmp / "big.csv", tmp / "small.csv"
+        write_list(big, customers)
+        write_list(small, customers // 10)
+        b = floor(big, tmp)
+        report(f"(b) floor: csv.reader + executemany, {customers:,} rows", b)
+        db = fresh(tmp, "a.db")
+        a, peak = run_import(big, db)
+        report("(a) loyalty member import (goal <= 3x b)", a, b, 3)
+        c, _ = run_import(big, db)
+        report("(c) the same list again (all existing)", c, a)
+        _, peak_small = run_import(small, fresh(tmp, "small.db"))
+        print(f"peak memory: {peak:.0f} MB vs {peak_small:.0f} MB for a tenth ({peak / peak_small:.2f}x, goal <= 1.2x)")
+
+
+if __name__ == "__main__":
+    main()

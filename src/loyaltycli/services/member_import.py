@@ -1,0 +1,308 @@
+"""`member import`: a shop's existing customers, with opening balances (SPEC §4a).
+
+Rows are read by `importers/customers.py`, checked with the same rules as `enroll` (e-mail, phone,
+ids that collide), and booked in batches: members, their opening points (one ledger entry of kind
+`opening` whose lot expires by the programme's policy from `points_date`, or on `expires`), and the
+qualifying spend they carry into the tier window (a receipt of kind `opening`, dated `points_date`, that
+counts for tiers but not as revenue). A row whose id, e-mail or phone is already a member's changes
+nothing (`existing`), so the same list twice is safe. No signup bonus for existing customers.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO, Any
+
+from loyaltycli.domain.cells import neutralise
+from loyaltycli.domain.contacts import clean_email
+from loyaltycli.domain.dates import NOON, implausible, utc_naive
+from loyaltycli.domain.expiry import lot_expiry
+from loyaltycli.domain.money import to_cents
+from loyaltycli.domain.phones import normalise_phone
+from loyaltycli.errors import BadInputError, LoyaltyError
+from loyaltycli.importers.csvfile import UnreadableRow, inspect_file, rows
+from loyaltycli.importers.customers import CUSTOMER_FIELDS, Customer, customer_columns, read_customer
+from loyaltycli.importers.formats import parse_overrides
+from loyaltycli.importers.values import ValueProblem
+from loyaltycli.services.context import Today, today_in
+from loyaltycli.storage import members as lookup
+from loyaltycli.storage.bulk import Codec, Inserter, reserve_ids, table_of
+from loyaltycli.storage.database import Database
+from loyaltycli.storage.models import Member
+from loyaltycli.storage.writer import CreditPlan, PurchasePlan, PurchaseWriter, StandaloneCredit
+
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class MemberImportOptions:
+    path: str
+    format: str = "generic"
+    maps: tuple[str, ...] = ()
+    mapping_file: str | None = None
+    delimiter: str | None = None
+    decimal_comma: bool | None = None
+    date_order: str = "dmy"
+    rejects_path: str | None = None
+    dry_run: bool = False
+
+
+@dataclass
+class MemberImportSummary:
+    rows: int = 0
+    enrolled: int = 0
+    existing: int = 0
+    rejected: int = 0
+    points: int = 0
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class RejectedCustomer:
+    row: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Checked:
+    customer: Customer
+    email: str | None
+    email_key: str | None
+    phone: str | None
+    enrolled: dt.date
+    points_date: dt.date
+
+
+def import_members(
+    db: Database, options: MemberImportOptions, now: dt.datetime, on_reject: Callable[[RejectedCustomer], None]
+) -> MemberImportSummary:
+    """Import a customer list; a file that cannot be read at all raises before anything is written."""
+    overrides = parse_overrides(list(options.maps), options.mapping_file, CUSTOMER_FIELDS)
+    listing = inspect_file(options.path, options.delimiter)
+    index = customer_columns(options.format, listing.header, overrides, options.path)
+    summary = MemberImportSummary(dry_run=options.dry_run)
+    with db.read() as session:
+        ctx = today_in(session, now)
+    rejects = _rejects(options.rejects_path, listing.header)
+    seen: set[str] = set()
+
+    def reject(number: int, cells: list[str], reason: str) -> None:
+        summary.rejected += 1
+        if rejects is not None:
+            rejects[1].writerow([neutralise(c) for c in [*cells, reason]])
+        on_reject(RejectedCustomer(number, reason))
+
+    try:
+        batch: list[tuple[int, list[str]]] = []
+        with db.write() if options.dry_run else _nothing() as outer:
+            for number, cells in rows(listing):
+                summary.rows += 1
+                batch.append((number, cells))
+                if len(batch) >= BATCH:
+                    _book(db, outer, ctx, batch, index, options, summary, seen, reject, now)
+                    batch = []
+            if batch:
+                _book(db, outer, ctx, batch, index, options, summary, seen, reject, now)
+            if outer is not None:
+                outer.rollback()
+    finally:
+        if rejects is not None:
+            rejects[0].close()
+    return summary
+
+
+class _nothing:  # noqa: N801 - a context manager that yields None (each batch is its own transaction)
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _rejects(path: str | None, header: list[str]) -> tuple[IO[str], Any] | None:
+    if not path:
+        return None
+    try:
+        handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by the caller
+    except OSError as exc:
+        raise BadInputError(f"--rejects {path}: cannot be written ({exc.strerror}).") from None
+    writer = csv.writer(handle)
+    writer.writerow([*header, "reason"])
+    return handle, writer
+
+
+def _book(
+    db: Database,
+    outer: Any,
+    ctx: Today,
+    batch: list[tuple[int, list[str]]],
+    index: dict[str, int],
+    options: MemberImportOptions,
+    summary: MemberImportSummary,
+    seen: set[str],
+    reject: Callable[[int, list[str], str], None],
+    now: dt.datetime,
+) -> None:
+    checked: list[tuple[_Checked, list[str]]] = []
+    for number, cells in batch:
+        try:
+            if isinstance(cells, UnreadableRow):
+                raise ValueProblem(cells.problem)
+            customer = read_customer(number, cells, index, options.date_order, options.decimal_comma)
+            checked.append((_check(customer, ctx), cells))
+        except (ValueProblem, LoyaltyError) as exc:
+            reject(number, cells, exc.message if isinstance(exc, LoyaltyError) else str(exc))
+    if outer is not None:
+        _write(outer, ctx, checked, summary, seen, reject, now)
+        return
+    with db.write() as session:
+        _write(session, ctx, checked, summary, seen, reject, now)
+
+
+def _check(customer: Customer, ctx: Today) -> _Checked:
+    """The same checks as `enroll`: e-mail, phone of the programme's region, dates that can be meant."""
+    email, email_key = clean_email(customer.email, "email")
+    phone = normalise_phone(customer.phone, ctx.program.region) if customer.phone else None
+    if customer.birthday is not None and customer.birthday > ctx.today:
+        raise ValueProblem(f"birthday {customer.birthday.isoformat()} is in the future")
+    enrolled = customer.enrolled or ctx.today
+    for field, day in (("enrolled", enrolled), ("points_date", customer.points_date)):
+        why = implausible(day, ctx.today) if day is not None else None
+        if why is not None:
+            raise ValueProblem(f"{field} {why}")
+    if customer.member_id is not None and len(customer.member_id) > 64:
+        raise ValueProblem("id is longer than 64 characters")
+    return _Checked(customer, email, email_key, phone, enrolled, customer.points_date or enrolled)
+
+
+def _write(
+    session: Any,
+    ctx: Today,
+    checked: list[tuple[_Checked, list[str]]],
+    summary: MemberImportSummary,
+    seen: set[str],
+    reject: Callable[[int, list[str], str], None],
+    now: dt.datetime,
+) -> None:
+    """Members who are not there yet, with their opening points and spend; referrals resolved last."""
+    refs = {ref for c, _ in checked for ref in _keys(c) if ref}
+    refs |= {c.customer.referred_by for c, _ in checked if c.customer.referred_by}
+    e164 = frozenset(c.phone for c, _ in checked if c.phone)
+    found = lookup.find_many(session, refs, ctx.program.region, e164) if refs else {}
+    fresh: list[tuple[_Checked, list[str]]] = []
+    for item, cells in checked:
+        keys = [k for k in _keys(item) if k]
+        if any(found.get(k) for k in keys) or any(k.lower() in seen for k in keys):
+            summary.existing += 1
+            continue
+        seen.update(k.lower() for k in keys)
+        fresh.append((item, cells))
+    if not fresh:
+        return
+    conn = session.connection()
+    codec = Codec(conn)
+    pks = reserve_ids(conn, table_of(Member), len(fresh))
+    created: dict[str, int] = {}
+    members = []
+    writer = PurchaseWriter(conn, now, "member-import")
+    for pk, (item, cells) in zip(pks, fresh, strict=True):
+        c = item.customer
+        referrer = _referrer(c.referred_by, found, created) if c.referred_by else None
+        if c.referred_by and referrer is None:
+            reject(c.row, cells, f"referred_by {c.referred_by!r} is no member (list the referrer before the customer)")
+            continue
+        member_id = c.member_id or f"M{pk:06d}"
+        enrolled_at = dt.datetime.combine(item.enrolled, NOON, tzinfo=ctx.program.zone)
+        members.append(
+            (
+                pk,
+                member_id,
+                c.name,
+                item.email,
+                item.email_key,
+                item.phone,
+                codec.day(c.birthday),
+                codec.flag(c.marketing),
+                "active",
+                codec.instant(utc_naive(enrolled_at)),
+                codec.day(item.enrolled),
+                0,
+                referrer,
+            )
+        )
+        for key in (member_id, item.email_key, item.phone):
+            if key:
+                created[key.lower()] = pk
+        _opening(writer, ctx, pk, member_id, item, summary)
+    Inserter(
+        conn,
+        table_of(Member),
+        (
+            "pk",
+            "id",
+            "name",
+            "email",
+            "email_key",
+            "phone",
+            "birthday",
+            "marketing",
+            "status",
+            "enrolled_at",
+            "enrolled_on",
+            "debt",
+            "referred_by_pk",
+        ),
+    ).run(members)
+    writer.flush([])
+    summary.enrolled += len(members)
+
+
+def _keys(item: _Checked) -> tuple[str | None, ...]:
+    return (item.customer.member_id, item.email_key, item.phone)
+
+
+def _opening(
+    writer: PurchaseWriter, ctx: Today, pk: int, member_id: str, item: _Checked, summary: MemberImportSummary
+) -> None:
+    c, day = item.customer, item.points_date
+    version = ctx.version_on(day)
+    if c.points:
+        expires = c.expires or lot_expiry(version.program.expiry, day)
+        writer.add(StandaloneCredit(CreditPlan(pk, "opening", c.points, day, expires, "opening"), day, version.version))
+        summary.points += c.points
+    if c.spend:
+        at = utc_naive(dt.datetime.combine(day, NOON, tzinfo=ctx.program.zone))
+        writer.add(
+            PurchasePlan(
+                receipt_id=f"OPENING-{member_id}",
+                member_pk=pk,
+                version=version.version,
+                occurred_at=at,
+                day=day,
+                channel=None,
+                store=None,
+                source="import",
+                fingerprint="opening",
+                total_cents=0,
+                eligible_cents=to_cents(c.spend),
+                points=0,
+                bonus_points=0,
+                campaign_id=None,
+                campaign_points=0,
+                tier=None,
+                stamps=0,
+                lines=[],
+                kind="opening",
+            )
+        )
+
+
+def _referrer(ref: str, found: dict[str, list[Any]], created: dict[str, int]) -> int | None:
+    """The member a `referred_by` names: in the database, or earlier in this list."""
+    matches = found.get(ref) or []
+    if len(matches) == 1:
+        return int(matches[0].pk)
+    return created.get(ref.strip().lower())
