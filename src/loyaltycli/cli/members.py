@@ -117,6 +117,32 @@ def import_members(
         raise typer.Exit(1)
 
 
+@app.command("duplicates")
+def duplicates(json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
+    """Pairs of members who are probably one person, with the reason; merges nothing."""
+    from dataclasses import asdict
+
+    from loyaltycli.services.members import duplicates as service
+
+    pairs = service(STATE.database(), now())
+    columns = ["a", "b", "reason", "score"]
+    if json_out:
+        emit_json([asdict(p) for p in pairs])
+    elif csv_out:
+        emit_csv(columns, ([getattr(p, c) for c in columns] for p in pairs))
+    elif not pairs:
+        message("No probable duplicates.")
+    else:
+        show(
+            table(
+                f"Probable duplicates: {len(pairs)}",
+                ["A", "B", "Reason", "Score"],
+                [[p.a, p.b, p.reason, p.score] for p in pairs],
+            )
+        )
+        message("Merge one into the other with `loyalty member merge KEEP OTHER --yes`.")
+
+
 @app.command("show")
 def show_member(member: MemberArgument, json_out: JsonOption = False) -> None:
     """Profile, tier, balances, next expiries and stamps."""

@@ -407,3 +407,11 @@ def _flush_or_duplicate(session: Session) -> None:
         session.flush()
     except IntegrityError:
         raise DuplicateError("Another member already has this id, e-mail or phone.") from None
+
+
+def duplicates(db: Database, now: dt.datetime) -> list[Any]:
+    """Pairs of members who are probably one person; merges nothing (`member merge` does, when asked)."""
+    from loyaltycli.domain.duplicates import probable_duplicates
+
+    with db.read() as session:
+        return probable_duplicates(lookup.people(session))

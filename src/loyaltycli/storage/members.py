@@ -123,3 +123,15 @@ def overwrite_freed_space(session: Session) -> None:
     """SQLite: overwrite what this transaction frees with zeros (an erasure must not leave the old bytes)."""
     if session.get_bind().dialect.name == "sqlite":
         session.connection().exec_driver_sql("PRAGMA secure_delete=ON")
+
+
+def people(session: Session) -> list[Any]:
+    """Every member who can still be a duplicate (not erased or merged), as plain values for the rules."""
+    from loyaltycli.domain.abuse import Person
+
+    rows = session.execute(
+        select(col(Member.id), col(Member.name), col(Member.email), col(Member.phone), col(Member.birthday)).where(
+            col(Member.status).not_in(("erased", "merged"))
+        )
+    ).all()
+    return [Person(str(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
