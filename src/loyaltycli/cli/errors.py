@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 from loyaltycli.cli.output import error, message
 from loyaltycli.cli.state import STATE
 from loyaltycli.errors import LoyaltyError, Terminated, kept_note
+from loyaltycli.notes import drain
 from loyaltycli.storage.location import mask_password
 
 INTERNAL_ERROR = 3
@@ -44,6 +45,8 @@ class LoyaltyGroup(TyperGroup):
             raise typer.Exit(_unexpected(exc)) from None
         finally:
             STATE.close()
+            for text in drain():
+                message(text)
 
     @staticmethod
     def _debug_trace() -> None:

@@ -117,6 +117,34 @@ def import_members(
         raise typer.Exit(1)
 
 
+@app.command("merge")
+def merge(
+    keep: Annotated[str, typer.Argument(help="The member who stays (id, e-mail or phone).")],
+    other: Annotated[str, typer.Argument(help="The duplicate that is merged into KEEP.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Yes, merge them (it cannot be undone).")] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Merge a duplicate: OTHER's points, stamps, vouchers, history and referrals move to KEEP."""
+    from dataclasses import asdict
+
+    from loyaltycli.errors import BadInputError
+    from loyaltycli.services.merge import merge_members
+
+    if not yes:
+        raise BadInputError("member merge cannot be undone; add --yes to merge OTHER into KEEP.")
+    result = merge_members(STATE.database(), keep, other, now())
+    if json_out:
+        emit_json(asdict(result))
+        return
+    message(
+        f"Merged {result.merged} into {result.member}: {result.points} points"
+        + (f", a debt of {result.debt}" if result.debt else "")
+        + f", {result.vouchers} open vouchers; {result.member} has {result.balance} available."
+    )
+    for code in result.new_vouchers:
+        message(f"Stamp card full: voucher {code}.")
+
+
 @app.command("duplicates")
 def duplicates(json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
     """Pairs of members who are probably one person, with the reason; merges nothing."""

@@ -406,9 +406,12 @@ class Importer:
                     self.refs[ref] = f"member {ref!r} is ambiguous (it names {len(members)} members)"
                 elif members:
                     member = members[0]
-                    self.refs[ref] = (
-                        (member.pk or 0) if member.status == "active" else f"member {ref} is {member.status}"
-                    )
+                    if member.status == "merged" and member.merged_into_pk is not None:
+                        self.refs[ref] = member.merged_into_pk  # the member it was merged into (checked below)
+                    else:
+                        self.refs[ref] = (
+                            (member.pk or 0) if member.status == "active" else f"member {ref} is {member.status}"
+                        )
                 elif not self.options.enroll_unknown:
                     self.refs[ref] = f"unknown member {ref} (add --enroll-unknown to enrol new customers)"
         pks = sorted({pk for ref in wanted if isinstance(pk := self.refs.get(ref), int)})

@@ -116,11 +116,14 @@ def refund_in(session: Session, ctx: Today, request: RefundRequest, now: dt.date
         version, command, day, utc_naive(now), receipt_pk=refund_row.pk, ref=f"refund-of:{original.receipt_id}"
     )
     member = session.get(Member, original.member_pk) if original.member_pk else None
+    if member is not None and member.status == "merged":  # its points live on with the member it joined
+        member = lookup.followed(session, member)
+        lookup.lock(session, member.pk or 0)
     if member is not None and points > 0:
         _reverse(session, member, points, booking, original, day)
     if full and member is not None:
         _reverse_referrals(session, original, booking, day)
-        _remove_stamps(session, original)
+        _remove_stamps(session, original, member.pk)
     return RefundResult(
         original.receipt_id,
         refund_row.receipt_id,
@@ -199,21 +202,23 @@ def _reverse_referrals(session: Session, original: Receipt, booking: ledger.Book
     for entry in referrals:
         lookup.lock(session, entry.member_pk)  # the referrer's lots are spent under their lock, as at a till
         member = session.get(Member, entry.member_pk)
+        if member is not None and member.status == "merged":
+            member = lookup.followed(session, member)
+            lookup.lock(session, member.pk or 0)
         assert member is not None
         lots = list(session.scalars(select(PointLot).where(col(PointLot.entry_pk) == entry.pk)))
-        lots += ledger.pending_lots(session, entry.member_pk, day) + ledger.spendable_lots(
-            session, entry.member_pk, day
-        )
+        lots += ledger.pending_lots(session, member.pk or 0, day) + ledger.spendable_lots(session, member.pk or 0, day)
         seen: set[int | None] = set()
         ordered = [lot for lot in lots if not (lot.pk in seen or seen.add(lot.pk))]  # type: ignore[func-returns-value]
         ledger.debit(session, member, "refund", entry.points, booking, ordered, allow_debt=True)
 
 
-def _remove_stamps(session: Session, original: Receipt) -> None:
-    """A fully refunded receipt takes its stamps back off the card, as far as they are still on it."""
-    if not original.stamps or original.member_pk is None:
+def _remove_stamps(session: Session, original: Receipt, member_pk: int | None) -> None:
+    """A fully refunded receipt takes its stamps back off the card (of the member who holds them now, after
+    a merge), as far as they are still on it."""
+    if not original.stamps or member_pk is None:
         return
-    counts = session.scalars(select(StampCount).where(col(StampCount.member_pk) == original.member_pk)).all()
+    counts = session.scalars(select(StampCount).where(col(StampCount.member_pk) == member_pk)).all()
     left = original.stamps
     for count in counts:
         take = min(count.stamps, left)

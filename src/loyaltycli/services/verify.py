@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot, Receipt, Voucher, VoucherUse
+from loyaltycli.storage.models import DEBT_KINDS, LedgerEntry, LotUse, Member, PointLot, Receipt, Voucher, VoucherUse
 
 LIMIT = 20
 
@@ -60,7 +60,7 @@ def _debt_matches_refunds(session: Session) -> list[str]:
             col(LedgerEntry.member_pk), func.sum(-col(LedgerEntry.points) - func.coalesce(used.c.used, 0)).label("open")
         )
         .outerjoin(used, used.c.entry_pk == col(LedgerEntry.pk))
-        .where(col(LedgerEntry.kind) == "refund")
+        .where(col(LedgerEntry.kind).in_(DEBT_KINDS), col(LedgerEntry.points) < 0)
         .group_by(col(LedgerEntry.member_pk))
         .subquery()
     )
@@ -252,11 +252,21 @@ def check_append_only(session: Session) -> list[str]:
     return problems
 
 
+def check_merged(session: Session) -> list[str]:
+    """6. A merged member holds no points, debt, stamps or open vouchers."""
+    from loyaltycli.storage.merging import merged_holdings
+
+    return [
+        f"merged member {row[0]} still holds points, debt, stamps or open vouchers" for row in merged_holdings(session)
+    ]
+
+
 CHECKS: list[Callable[[Session], list[str]]] = [
     check_balances,
     check_lots,
     check_receipts,
     check_vouchers,
+    check_merged,
     check_append_only,
 ]
 

@@ -22,7 +22,7 @@ from loyaltycli.errors import BadInputError, DatabaseMissingError, ReadOnlyDatab
 from loyaltycli.storage.location import Location
 
 BUSY_TIMEOUT_S = 60
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 
 
 class Database:

@@ -13,6 +13,7 @@ from sqlmodel import col
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.phones import parse_phone
 from loyaltycli.errors import AmbiguousError, NotFoundError
+from loyaltycli.notes import note
 from loyaltycli.storage.bulk import one_of
 from loyaltycli.storage.models import SUBTRACTING_KINDS, Member, Receipt
 
@@ -29,15 +30,29 @@ def matching(session: Session, ref: str, region: str | None) -> list[Member]:
     return list(session.scalars(select(Member).where(or_(*conditions)).order_by(col(Member.pk))))
 
 
-def resolve(session: Session, ref: str, region: str | None) -> Member:
-    """Exactly one member, or an error that says why not."""
+def resolve(session: Session, ref: str, region: str | None, follow: bool = True) -> Member:
+    """Exactly one member, or an error that says why not; a merged member leads on to the one it joined
+    (unless `follow` is False: `member merge` refuses merged members itself)."""
     found = matching(session, ref, region)
     if not found:
         raise NotFoundError(f"No member matches {ref!r} (looked for an id, an e-mail and a phone number).")
     if len(found) > 1:
         ids = ", ".join(str(m.id) for m in found)
         raise AmbiguousError(f"{ref!r} is ambiguous: it names more than one member ({ids}); use the member id.")
-    return found[0]
+    return followed(session, found[0]) if follow else found[0]
+
+
+def followed(session: Session, member: Member) -> Member:
+    """A merged member's reference leads to the member it was merged into (SPEC §1), with a note."""
+    seen = {member.pk}
+    while member.status == "merged" and member.merged_into_pk is not None:
+        target = session.get(Member, member.merged_into_pk)
+        if target is None or target.pk in seen:
+            break
+        note(f"note: {member.id} was merged into {target.id}; using {target.id}.")
+        seen.add(target.pk)
+        member = target
+    return member
 
 
 def qualifying_total(
@@ -86,7 +101,14 @@ def find_many(
     phone_values = {p for p in phones.values() if p}
     if phone_values:
         conditions.append(one_of(col(Member.phone), phone_values, dialect))
-    columns = (col(Member.pk), col(Member.id), col(Member.email_key), col(Member.phone), col(Member.status))
+    columns = (
+        col(Member.pk),
+        col(Member.id),
+        col(Member.email_key),
+        col(Member.phone),
+        col(Member.status),
+        col(Member.merged_into_pk),
+    )
     found = session.execute(select(*columns).where(or_(*conditions))).all() if refs else []
     by_id = {m.id: m for m in found}
     by_email = {m.email_key: m for m in found if m.email_key}

@@ -44,10 +44,14 @@ class Member(SQLModel, table=True):
     last_purchase_on: dt.date | None = None
     erased_at: dt.datetime | None = Field(default=None, sa_type=DateTime)
     debt: int = 0
+    merged_into_pk: int | None = None  # `member merge`: the member this duplicate now leads to
 
 
 # Receipts that subtract from a member's qualifying spend and points: refunds and returns without a receipt.
 SUBTRACTING_KINDS = ("refund", "return")
+# Ledger entries that can leave a debt (what their debit could not find in lots): refunds and returns, and a
+# merged member's debt taken over by the member it was merged into.
+DEBT_KINDS = ("refund", "merge")
 
 
 class Receipt(SQLModel, table=True):

@@ -19,6 +19,7 @@ from sqlmodel import col
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.storage.bulk import Codec, Inserter, execute_many, reserve_ids, table_of
 from loyaltycli.storage.models import (
+    DEBT_KINDS,
     LedgerEntry,
     LotUse,
     PointLot,
@@ -296,7 +297,7 @@ def allocate_debt(conn: Connection, member_pk: int, lot_pk: int, points: int) ->
     )
     open_refunds = conn.execute(
         select(col(LedgerEntry.pk), -col(LedgerEntry.points) - used)
-        .where(col(LedgerEntry.member_pk) == member_pk, col(LedgerEntry.kind) == "refund")
+        .where(col(LedgerEntry.member_pk) == member_pk, col(LedgerEntry.kind).in_(DEBT_KINDS))
         .where(-col(LedgerEntry.points) > used)
         .order_by(col(LedgerEntry.pk))
     ).all()

@@ -1,0 +1,120 @@
+"""`member merge KEEP OTHER --yes`: a duplicate's points, stamps, vouchers, history and referrals move to
+the member who stays (SPEC §3). Append-only: OTHER's lots are consumed by a `merge` entry and KEEP gets
+new lots with the same dates; OTHER becomes `merged` and its id, e-mail and phone lead to KEEP."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from loyaltycli.domain.dates import utc_naive
+from loyaltycli.domain.points import fill_cards
+from loyaltycli.errors import BadInputError, BlockedError
+from loyaltycli.services.codes import voucher_code
+from loyaltycli.services.context import Today, today_in
+from loyaltycli.services.members import lapse_day
+from loyaltycli.storage import ledger, merging
+from loyaltycli.storage import members as lookup
+from loyaltycli.storage.balances import member_balances
+from loyaltycli.storage.database import Database
+from loyaltycli.storage.models import Member, StampCount, Voucher
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    member: str
+    merged: str
+    points: int
+    debt: int
+    stamps: dict[str, int]
+    vouchers: int
+    new_vouchers: list[str]
+    balance: int
+
+
+def merge_members(db: Database, keep_ref: str, other_ref: str, now: dt.datetime) -> MergeResult:
+    """Merge OTHER into KEEP in one transaction."""
+    with db.write() as session:
+        ctx = today_in(session, now)
+        region = ctx.program.region
+        keep = lookup.resolve(session, keep_ref, region, follow=False)
+        other = lookup.resolve(session, other_ref, region, follow=False)
+        if keep.pk == other.pk:
+            raise BadInputError(f"KEEP and OTHER are the same member ({keep.id}).")
+        for pk in sorted((keep.pk or 0, other.pk or 0)):  # in key order, as every writer locks
+            lookup.lock(session, pk)
+        session.refresh(keep)
+        session.refresh(other)
+        for member in (keep, other):
+            if member.status == "merged":
+                target = session.get(Member, member.merged_into_pk) if member.merged_into_pk else None
+                raise BlockedError(f"Member {member.id} was already merged into {target.id if target else 'another'}.")
+            if member.status != "active":
+                raise BlockedError(f"Member {member.id} is {member.status}; only active members can be merged.")
+        booking = ledger.Booking(ctx.current.version, "merge", ctx.today, utc_naive(now), ref=f"merge:{other.id}")
+        points = merging.transfer_lots(session, other, keep, booking)
+        session.refresh(keep)
+        session.refresh(other)
+        debt = _take_over_debt(session, ctx, other, keep, booking)
+        merging.copy_history(session, other, keep, utc_naive(now))
+        stamps, new_vouchers = _move_stamps(session, ctx, other, keep)
+        vouchers = merging.move_vouchers_and_referrals(session, other, keep)
+        other.status = "merged"
+        other.merged_into_pk = keep.pk
+        other.marketing = False
+        session.flush()
+        balance = member_balances(session, keep, ctx.today, lapse_day(keep, ctx.program)).available
+        return MergeResult(str(keep.id), str(other.id), points, debt, stamps, vouchers, new_vouchers, balance)
+
+
+def _take_over_debt(session: Session, ctx: Today, other: Member, keep: Member, booking: ledger.Booking) -> int:
+    """OTHER's refund debt becomes KEEP's: cleared on OTHER by a `merge` credit, taken from KEEP's lots
+    (pending first, then by expiry) by a `merge` debit, and what KEEP does not have is KEEP's debt."""
+    debt = other.debt
+    if debt <= 0:
+        return 0
+    ledger.credit(session, other, "merge", debt, booking, ctx.today, None)  # pays off OTHER's open refunds
+    lots = ledger.pending_lots(session, keep.pk or 0, ctx.today) + ledger.spendable_lots(
+        session, keep.pk or 0, ctx.today
+    )
+    ledger.debit(session, keep, "merge", debt, booking, lots, allow_debt=True)
+    return debt
+
+
+def _move_stamps(session: Session, ctx: Today, other: Member, keep: Member) -> tuple[dict[str, int], list[str]]:
+    """OTHER's stamps join KEEP's cards; a card that fills issues its voucher, as a purchase would."""
+    moved = merging.move_stamps(session, other, keep)
+    counts = merging.stamp_counts(session, keep.pk or 0)
+    codes = []
+    for card in ctx.program.stamp_cards:
+        added = moved.get(card.id, 0)
+        if not added:
+            continue
+        row = counts.get(card.id)
+        full, left = fill_cards(row.stamps if row else 0, added, card.stamps)
+        if row is None:
+            session.add(StampCount(member_pk=keep.pk or 0, card_id=card.id, stamps=left))
+        else:
+            row.stamps = left
+        reward = ctx.program.reward(card.reward)
+        for _ in range(full if reward else 0):
+            assert reward is not None
+            code = voucher_code()
+            session.add(
+                Voucher(
+                    code=code,
+                    member_pk=keep.pk or 0,
+                    reward_id=reward.id,
+                    kind=reward.kind,
+                    value=str(reward.value) if reward.value is not None else None,
+                    source="stamp_card",
+                    issued_at=utc_naive(ctx.now),
+                    issued_on=ctx.today,
+                    valid_until=ctx.today + dt.timedelta(days=ctx.program.redeem.voucher_days),
+                )
+            )
+            codes.append(code)
+    session.flush()
+    return moved, codes

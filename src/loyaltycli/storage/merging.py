@@ -1,0 +1,209 @@
+"""The writes of `member merge`, in bulk (a member may have thousands of lots): append-only transfers.
+
+Nothing of the ledger is updated in place except what `remaining` always tracks: OTHER's lots are
+consumed by one `merge` entry (lot uses), and KEEP gets one `merge` entry and one new lot per lot, with
+the lot's own available and expiry dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from loyaltycli.storage.bulk import Codec, Inserter, reserve_ids, table_of
+from loyaltycli.storage.ledger import Booking
+from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot, Receipt, StampCount, Voucher
+from loyaltycli.storage.writer import allocate_debt
+
+ENTRY = ("pk", "member_pk", "kind", "points", "business_date", "created_at", "program_version", "command", "ref")
+LOT = ("pk", "member_pk", "entry_pk", "earned", "available_on", "expires_on", "remaining")
+
+
+def transfer_lots(session: Session, other: Member, keep: Member, booking: Booking) -> int:
+    """Move every point OTHER still holds (available, pending, or past expiry and not yet removed) to KEEP."""
+    lots = session.execute(
+        select(col(PointLot.pk), col(PointLot.available_on), col(PointLot.expires_on), col(PointLot.remaining))
+        .where(col(PointLot.member_pk) == other.pk, col(PointLot.remaining) > 0)
+        .order_by(col(PointLot.pk))
+    ).all()
+    if not lots:
+        return 0
+    total = sum(int(lot.remaining) for lot in lots)
+    conn = session.connection()
+    codec = Codec(conn)
+    day, at = codec.day(booking.business_date), codec.instant(booking.created_at)
+    ref = f"merge:{other.id}->{keep.id}"
+    entry_pks = iter(reserve_ids(conn, table_of(LedgerEntry), len(lots) + 1))
+    lot_pks = iter(reserve_ids(conn, table_of(PointLot), len(lots)))
+    out_pk = next(entry_pks)
+    entries = [(out_pk, other.pk, "merge", -total, day, at, booking.version, booking.command, ref)]
+    new_lots, uses = [], []
+    for lot in lots:
+        entry_pk, lot_pk = next(entry_pks), next(lot_pks)
+        entries.append((entry_pk, keep.pk, "merge", int(lot.remaining), day, at, booking.version, booking.command, ref))
+        new_lots.append(
+            (
+                lot_pk,
+                keep.pk,
+                entry_pk,
+                int(lot.remaining),
+                codec.day(lot.available_on),
+                codec.day(lot.expires_on),
+                int(lot.remaining),
+            )
+        )
+        uses.append((lot.pk, out_pk, int(lot.remaining)))
+    Inserter(conn, table_of(LedgerEntry), ENTRY).run(entries)
+    Inserter(conn, table_of(PointLot), LOT).run(new_lots)
+    Inserter(conn, table_of(LotUse), ("lot_pk", "entry_pk", "points")).run(uses)
+    session.execute(
+        update(PointLot)
+        .where(col(PointLot.member_pk) == other.pk, col(PointLot.remaining) > 0)
+        .values(remaining=0)
+        .execution_options(synchronize_session=False)
+    )
+    _pay_debt(session, keep, [(row[0], row[-1]) for row in new_lots])
+    session.expire_all()
+    return total
+
+
+def _pay_debt(session: Session, keep: Member, lots: list[tuple[int, int]]) -> None:
+    """New points pay an outstanding refund debt first, as every credit does."""
+    debt = keep.debt
+    for lot_pk, remaining in lots:
+        if debt <= 0:
+            break
+        payoff = min(debt, remaining)
+        session.execute(update(PointLot).where(col(PointLot.pk) == lot_pk).values(remaining=remaining - payoff))
+        allocate_debt(session.connection(), keep.pk or 0, lot_pk, payoff)
+        debt -= payoff
+    if debt != keep.debt:
+        session.execute(update(Member).where(col(Member.pk) == keep.pk).values(debt=debt))
+
+
+def copy_history(session: Session, other: Member, keep: Member, created_at: dt.datetime) -> int:
+    """OTHER's receipts as KEEP's tier history: receipts of kind `merged` with their dates and signed
+    qualifying spend and points, and a total of 0 (no revenue counts twice)."""
+    rows = session.execute(
+        select(
+            col(Receipt.pk),
+            col(Receipt.kind),
+            col(Receipt.occurred_at),
+            col(Receipt.local_date),
+            col(Receipt.program_version),
+            col(Receipt.eligible_cents),
+            col(Receipt.points),
+        ).where(col(Receipt.member_pk) == other.pk)
+    ).all()
+    if not rows:
+        return 0
+    conn = session.connection()
+    codec = Codec(conn)
+    pks = reserve_ids(conn, table_of(Receipt), len(rows))
+    sign = {"refund": -1, "return": -1}
+    copies = [
+        (
+            pk,
+            f"MERGED-{other.pk}-{r.pk}",
+            "merged",
+            keep.pk,
+            codec.instant(r.occurred_at),
+            codec.day(r.local_date),
+            r.program_version,
+            0,
+            sign.get(r.kind, 1) * r.eligible_cents,
+            sign.get(r.kind, 1) * r.points,
+            0,
+            0,
+            0,
+            "merge",
+            "merged",
+            codec.instant(created_at),
+            "[]",
+        )
+        for pk, r in zip(pks, rows, strict=True)
+    ]
+    Inserter(
+        conn,
+        table_of(Receipt),
+        (
+            "pk",
+            "receipt_id",
+            "kind",
+            "member_pk",
+            "occurred_at",
+            "local_date",
+            "program_version",
+            "total_cents",
+            "eligible_cents",
+            "points",
+            "bonus_points",
+            "campaign_points",
+            "stamps",
+            "source",
+            "fingerprint",
+            "created_at",
+            "lines",
+        ),
+    ).run(copies)
+    return len(copies)
+
+
+def move_stamps(session: Session, other: Member, keep: Member) -> dict[str, int]:
+    """OTHER's stamps per card, taken off OTHER (KEEP's new counts are set by the caller)."""
+    counts = {
+        str(card): int(n)
+        for card, n in session.execute(
+            select(col(StampCount.card_id), col(StampCount.stamps)).where(
+                col(StampCount.member_pk) == other.pk, col(StampCount.stamps) > 0
+            )
+        ).all()
+    }
+    if counts:
+        session.execute(update(StampCount).where(col(StampCount.member_pk) == other.pk).values(stamps=0))
+    return counts
+
+
+def stamp_counts(session: Session, member_pk: int) -> dict[str, StampCount]:
+    return {
+        row.card_id: row for row in session.scalars(select(StampCount).where(col(StampCount.member_pk) == member_pk))
+    }
+
+
+def move_vouchers_and_referrals(session: Session, other: Member, keep: Member) -> int:
+    """Open vouchers and the members OTHER referred now belong to KEEP."""
+    moved = session.execute(
+        update(Voucher)
+        .where(col(Voucher.member_pk) == other.pk, col(Voucher.status) == "issued")
+        .values(member_pk=keep.pk)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Member)
+        .where(col(Member.referred_by_pk) == other.pk)
+        .values(referred_by_pk=keep.pk)
+        .execution_options(synchronize_session=False)
+    )
+    return int(moved.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def merged_holdings(session: Session) -> list[tuple[Any, ...]]:
+    """Merged members that still hold points, debt, stamps or open vouchers (verify, SPEC §6 item 6)."""
+    lots = select(col(PointLot.member_pk)).where(col(PointLot.remaining) > 0)
+    stamps = select(col(StampCount.member_pk)).where(col(StampCount.stamps) > 0)
+    vouchers = select(col(Voucher.member_pk)).where(col(Voucher.status) == "issued")
+    return list(
+        session.execute(
+            select(col(Member.id)).where(
+                col(Member.status) == "merged",
+                col(Member.pk).in_(lots)
+                | col(Member.pk).in_(stamps)
+                | col(Member.pk).in_(vouchers)
+                | (col(Member.debt) != 0),
+            )
+        ).all()
+    )
