@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+from typing import IO, Any
+
 from loyaltycli.errors import BadInputError
 
 
@@ -17,3 +20,14 @@ def read_text(path: str, what: str = "file") -> str:
         raise BadInputError(f"{path}: is not UTF-8 text (byte {exc.start}).") from None
     except OSError as exc:
         raise BadInputError(f"{path}: cannot be read ({exc.strerror}).") from None
+
+
+def open_rejects(path: str, header: list[str]) -> tuple[IO[str], Any]:
+    """The `--rejects` file of an import: the file's own columns plus `reason` (closed by the caller)."""
+    try:
+        handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - the caller closes it
+    except OSError as exc:
+        raise BadInputError(f"--rejects {path}: cannot be written ({exc.strerror}).") from None
+    writer = csv.writer(handle)
+    writer.writerow([*header, "reason"])
+    return handle, writer

@@ -9,7 +9,6 @@ not from a second copy of the rules.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import gc
 import secrets
@@ -33,7 +32,7 @@ from loyaltycli.domain.expiry import lot_expiry
 from loyaltycli.domain.money import amount_limit_problem
 from loyaltycli.domain.phones import parse_phone, phone_problem
 from loyaltycli.domain.receipts import Line, ReceiptInput
-from loyaltycli.errors import BadInputError, LoyaltyError, RefusedError
+from loyaltycli.errors import LoyaltyError, RefusedError
 from loyaltycli.importers.csvfile import SalesFile, UnreadableRow, inspect_file, rows
 from loyaltycli.importers.formats import ColumnMap, Row, column_map, parse_overrides
 from loyaltycli.importers.values import (
@@ -46,6 +45,7 @@ from loyaltycli.importers.values import (
     zone_for,
 )
 from loyaltycli.services.context import today_in
+from loyaltycli.services.files import open_rejects
 from loyaltycli.services.purchases import Planner, expire_if_lapsed, window_since
 from loyaltycli.services.refunds import RefundRequest, refund_in
 from loyaltycli.services.returns import ReturnRequest, return_in
@@ -222,14 +222,7 @@ class Importer:
 
     def _open_rejects(self, sales: SalesFile) -> None:
         if self.options.rejects_path:
-            try:
-                self.rejects_file = open(self.options.rejects_path, "w", encoding="utf-8", newline="")  # noqa: SIM115
-            except OSError as exc:
-                raise BadInputError(
-                    f"--rejects {self.options.rejects_path}: cannot be written ({exc.strerror})."
-                ) from None
-            self.rejects_writer = csv.writer(self.rejects_file)
-            self.rejects_writer.writerow([*sales.header, "reason"])
+            self.rejects_file, self.rejects_writer = open_rejects(self.options.rejects_path, sales.header)
 
     # ------------------------------------------------------------------ reading
 

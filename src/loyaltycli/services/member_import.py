@@ -10,11 +10,10 @@ nothing (`existing`), so the same list twice is safe. No signup bonus for existi
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
 from loyaltycli.domain.cells import neutralise
 from loyaltycli.domain.contacts import clean_email
@@ -22,12 +21,13 @@ from loyaltycli.domain.dates import NOON, implausible, utc_naive
 from loyaltycli.domain.expiry import lot_expiry
 from loyaltycli.domain.money import to_cents
 from loyaltycli.domain.phones import normalise_phone
-from loyaltycli.errors import BadInputError, LoyaltyError
+from loyaltycli.errors import LoyaltyError
 from loyaltycli.importers.csvfile import UnreadableRow, inspect_file, rows
 from loyaltycli.importers.customers import CUSTOMER_FIELDS, Customer, customer_columns, read_customer
 from loyaltycli.importers.formats import parse_overrides
 from loyaltycli.importers.values import ValueProblem
 from loyaltycli.services.context import Today, today_in
+from loyaltycli.services.files import open_rejects
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.bulk import Codec, Inserter, reserve_ids, table_of
 from loyaltycli.storage.database import Database
@@ -86,7 +86,7 @@ def import_members(
     summary = MemberImportSummary(dry_run=options.dry_run)
     with db.read() as session:
         ctx = today_in(session, now)
-    rejects = _rejects(options.rejects_path, listing.header)
+    rejects = open_rejects(options.rejects_path, listing.header) if options.rejects_path else None
     seen: set[str] = set()
 
     def reject(number: int, cells: list[str], reason: str) -> None:
@@ -120,18 +120,6 @@ class _nothing:  # noqa: N801 - a context manager that yields None (each batch i
 
     def __exit__(self, *exc: object) -> None:
         return None
-
-
-def _rejects(path: str | None, header: list[str]) -> tuple[IO[str], Any] | None:
-    if not path:
-        return None
-    try:
-        handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by the caller
-    except OSError as exc:
-        raise BadInputError(f"--rejects {path}: cannot be written ({exc.strerror}).") from None
-    writer = csv.writer(handle)
-    writer.writerow([*header, "reason"])
-    return handle, writer
 
 
 def _book(
