@@ -664,3 +664,25 @@ def test_amount_limits_just_inside_and_outside(cli: Cli, amount: str, code: int)
 def test_quantity_limits_just_inside_and_outside(cli: Cli, quantity: str, code: int) -> None:
     cli("enroll", "Anna", "--email", "anna@example.com")
     cli("purchase", "anna@example.com", "-", "--line", f"X:coffee:{quantity}:0.01", expect=code)
+
+
+# ------------------------------------------------------------------ issue 15, first steps: saying what happened
+
+
+def test_points_in_a_breakdown_are_never_written_with_an_exponent(cli: Cli) -> None:
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    doc = cli.json("purchase", "anna@example.com", "80.00")
+    assert doc["breakdown"][0]["points"] == "80" and doc["breakdown"][0]["rate"] == "1"
+    assert "E+" not in json.dumps(doc)
+
+
+def test_usable_from_is_said_only_when_points_are_pending(cli: Cli) -> None:
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    assert "Usable from" not in cli("purchase", "anna@example.com", "10.00").stderr
+
+
+def test_an_empty_result_is_a_sentence(cli: Cli) -> None:
+    assert "No member matches 'xyz'." in cli("member", "find", "xyz").stderr
+    assert "No members yet." in cli("member", "list").stderr
+    assert "No member matches these filters." in cli("member", "list", "--marketing").stderr
+    assert cli("member", "find", "xyz", "--csv").stdout.startswith("id,name")  # machines still get their header

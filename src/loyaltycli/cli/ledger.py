@@ -82,7 +82,7 @@ def purchase(
             ],
         )
     )
-    if result.pending_until:
+    if result.pending_until and result.day and result.pending_until > result.day:
         message(f"Usable from {result.pending_until}.")
     for code in result.vouchers:
         message(f"Stamp card full: voucher {code}.")

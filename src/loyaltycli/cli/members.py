@@ -192,7 +192,8 @@ def find(
     """Members whose name, e-mail or phone contains TEXT."""
     from loyaltycli.services.members import find_members
 
-    render_rows(find_members(STATE.database(), text, now()), json_out, csv_out, f"Members matching {text!r}")
+    rows = find_members(STATE.database(), text, now())
+    render_rows(rows, json_out, csv_out, f"Members matching {text!r}", f"No member matches {text!r}.")
 
 
 @app.command("list")
@@ -212,7 +213,14 @@ def list_(
     if status is not None and status not in ("active", "blocked", "erased"):
         raise typer.BadParameter(f"{status!r} is not one of active, blocked, erased.", param_hint="--status")
     filters = ListFilter(tier, status, lapsed, expiring, birthday_month, marketing)
-    render_rows(list_members(STATE.database(), filters, now()), json_out, csv_out, "Members")
+    rows = list_members(STATE.database(), filters, now())
+    render_rows(
+        rows,
+        json_out,
+        csv_out,
+        "Members",
+        "No member matches these filters." if filters != ListFilter() else "No members yet.",
+    )
 
 
 @app.command("edit")
@@ -358,13 +366,15 @@ ROW_COLUMNS = [
 ]
 
 
-def render_rows(rows: list[MemberRow], json_out: bool, csv_out: bool, title: str) -> None:
+def render_rows(rows: list[MemberRow], json_out: bool, csv_out: bool, title: str, empty: str) -> None:
     from dataclasses import asdict
 
     if json_out:
         emit_json([asdict(row) for row in rows])
     elif csv_out:
         emit_csv(ROW_COLUMNS, map(operator.attrgetter(*ROW_COLUMNS), rows))
+    elif not rows:
+        message(empty)
     else:
         show(
             table(

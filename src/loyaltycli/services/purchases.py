@@ -60,6 +60,7 @@ class PurchaseResult:
     campaign_bonus: dict[str, int] = field(default_factory=dict)
     dry_run: bool = False
     repeated: bool = False
+    day: dt.date | None = None  # the receipt's local day
 
 
 def window_since(program: Program, day: dt.date) -> dt.date:
@@ -249,6 +250,7 @@ def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> Purcha
             total=format_cents(plan.total_cents),
             points=plan.points,
             pending_until=pending_until(program, day),
+            day=day,
             tier=earning.tier,
             breakdown=[_breakdown(n, line) for n, line in enumerate(earning.lines, start=1)],
             stamps=dict(state.stamps),
@@ -289,11 +291,17 @@ def _breakdown(number: int, line: Any) -> dict[str, Any]:
         "amount": f"{line.amount:.2f}",
         "eligible": line.eligible,
         "reason": line.reason,
-        "rate": str(line.rate),
+        "rate": plain(line.rate),
         "campaign": line.campaign,
-        "multiplier": str(line.multiplier),
-        "points": str(line.points.normalize()) if line.points else "0",
+        "multiplier": plain(line.multiplier),
+        "points": plain(line.points),
     }
+
+
+def plain(number: Decimal) -> str:
+    """A number as people write it: `80`, `12.5`, never `8E+1`."""
+    text = format(number.normalize(), "f")
+    return text if text != "-0" else "0"
 
 
 def _repeat(
@@ -328,6 +336,7 @@ def _repeat(
         total=format_cents(existing.total_cents),
         points=existing.points,
         pending_until=lot_day,
+        day=existing.local_date,
         tier=existing.tier,
         breakdown=[_breakdown(n, line) for n, line in enumerate(earning.lines, start=1)],
         stamps={str(k): int(v) for k, v in stamps.items()},
