@@ -686,3 +686,30 @@ def test_an_empty_result_is_a_sentence(cli: Cli) -> None:
     assert "No members yet." in cli("member", "list").stderr
     assert "No member matches these filters." in cli("member", "list", "--marketing").stderr
     assert cli("member", "find", "xyz", "--csv").stdout.startswith("id,name")  # machines still get their header
+
+
+def test_lists_and_statements_fit_80_columns_without_breaking_values(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    from loyaltycli.cli import output
+
+    for n in range(3):
+        cli(
+            "enroll",
+            f"Alexandra Katharina Musterfrau-{n}",
+            "--email",
+            f"alexandra.musterfrau{n}@example-mail.com",
+            "--phone",
+            f"0170 765432{n}",
+        )
+    cli("purchase", "alexandra.musterfrau0@example-mail.com", "12.50", "--receipt", "POS-2026-000123")
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(output, "_CONSOLE", None)
+    for args, values in (
+        (["member", "list"], ["alexandra.musterfrau1@example-mail.com", "M000002"]),
+        (["member", "find", "muster"], ["alexandra.musterfrau2@example-mail.com"]),
+        (["statement", "M000001"], ["2026-06-15", "POS-2026-000123"]),
+    ):
+        shown = cli(*args).stdout
+        assert all(len(line) <= 80 for line in shown.splitlines()), shown
+        for value in values:
+            assert value in shown, (args, value, shown)
+    monkeypatch.setattr(output, "_CONSOLE", None)

@@ -330,6 +330,7 @@ def statement(
                 f"Statement of {result.name} ({result.member})",
                 [c.capitalize() for c in columns],
                 [[getattr(e, c) for c in columns] for e in result.entries],
+                optional=["Receipt", "Voucher", "Ref", "Note"],
             )
         )
         b = result.balances

@@ -381,6 +381,7 @@ def render_rows(rows: list[MemberRow], json_out: bool, csv_out: bool, title: str
                 f"{title}: {len(rows)}",
                 ["Id", "Name", "E-mail", "Phone", "Status", "Tier", "Points"],
                 [(r.id, r.name, r.email, r.phone, r.status, r.tier, r.points) for r in rows],
+                optional=["Phone", "Status", "Tier"],
             )
         )
 

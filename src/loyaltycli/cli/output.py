@@ -54,15 +54,45 @@ def error(text: str) -> None:
     sys.stderr.write(f"error: {text.rstrip()}\n")
 
 
-def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
+def table(
+    title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], optional: Sequence[str] = ()
+) -> Table:
+    """A table that fits the terminal: the `optional` columns are left out, last first, while it is too
+    wide, and values (ids, e-mails, phones, dates) are never broken across lines; only `Name` and free
+    text may wrap."""
+    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    shown = list(columns)
+    result = _table(title, columns, shown, cells)
+    for column in reversed(optional):
+        if _natural_width(result) <= console().width:
+            break
+        shown.remove(column)
+        result = _table(title, columns, shown, cells)
+    return result
+
+
+def _natural_width(renderable: Any) -> int:
+    """How wide `renderable` would like to be, not capped at the terminal's width."""
+    from rich.measure import Measurement
+
+    wide = console().options.update(width=10_000)
+    return Measurement.get(console(), wide, renderable).maximum
+
+
+WRAPPING = {"name", "note", "reason", "detail", "when", "description"}
+
+
+def _table(title: str | None, columns: Sequence[str], shown: list[str], cells: list[list[str]]) -> Table:
     from rich.table import Table
 
+    keep = [columns.index(c) for c in shown]
     result = Table(title=title, title_justify="left", show_edge=True)
-    for column in columns:
+    for column in shown:
         numeric = column.lower() in NUMERIC_COLUMNS
-        result.add_column(column, justify="right" if numeric else "left", overflow="fold")
-    for row in rows:
-        result.add_row(*("" if cell is None else str(cell) for cell in row))
+        wraps = column.lower() in WRAPPING
+        result.add_column(column, justify="right" if numeric else "left", overflow="fold", no_wrap=not wraps)
+    for row in cells:
+        result.add_row(*(row[i] for i in keep))
     return result
 
 
