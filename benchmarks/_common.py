@@ -41,3 +41,28 @@ def report(label: str, seconds: float, baseline: float | None = None, goal: floa
         if goal is not None:
             line += f" (goal <= {goal}x: {'ok' if ratio <= goal else 'MISSED'})"
     print(line, flush=True)
+
+
+def run_measured(args: Sequence[str]) -> tuple[float, float]:
+    """Wall time and peak memory (MB) of one `loyalty ARGS...` in its own process; a refusal (exit 1,
+    rejected rows) still counts as a run."""
+    probe = (
+        "import resource, subprocess, sys, time; t = time.perf_counter(); "
+        "done = subprocess.run(sys.argv[1:], capture_output=True); "
+        "assert done.returncode in (0, 1), done.stderr; "
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *loyalty(), *args], check=True, capture_output=True, text=True, env=env()
+    ).stdout.split()
+    return float(out[0]), int(out[1]) / 1024
+
+
+def fresh_database(folder: str | os.PathLike[str], name: str, program: str) -> str:
+    """A new database at `folder/name` initialised with the programme text `program`."""
+    db = os.path.join(folder, name)
+    path = os.path.join(folder, f"{name}.toml")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(program)
+    subprocess.run([*loyalty(), "--db", db, "init", "--program", path], check=True, capture_output=True, env=env())
+    return db

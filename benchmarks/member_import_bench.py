@@ -14,13 +14,12 @@ from __future__ import annotations
 import csv
 import random
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import env, loyalty, report
+from _common import fresh_database, report, run_measured
 
 PROGRAM = (
     '[program]\nname = "Bench"\ncurrency = "EUR"\ntimezone = "Europe/Berlin"\n[expiry]\npolicy = "fixed"\nmonths = 24\n'
@@ -68,25 +67,11 @@ def floor(path: Path, tmp: Path) -> float:
 
 def run_import(path: Path, db: Path) -> tuple[float, float]:
     """Wall time and peak memory (MB) of the import in a child process."""
-    code = (
-        "import resource, subprocess, sys, time; t = time.perf_counter(); "
-        "subprocess.run(sys.argv[1:], check=False, capture_output=True); "
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)"
-    )
-    cmd = [*loyalty(), "--db", str(db), "member", "import", str(path)]
-    out = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, text=True, env=env(), check=True)
-    seconds, peak = out.stdout.split()
-    return float(seconds), float(peak)
+    return run_measured(["--db", str(db), "member", "import", str(path)])
 
 
 def fresh(tmp: Path, name: str) -> Path:
-    db = tmp / name
-    program = tmp / "program.toml"
-    program.write_text(PROGRAM)
-    subprocess.run(
-        [*loyalty(), "--db", str(db), "init", "--program", str(program)], check=True, capture_output=True, env=env()
-    )
-    return db
+    return Path(fresh_database(tmp, name, PROGRAM))
 
 
 def main() -> None:
