@@ -20,11 +20,9 @@ from loyaltycli.cli.options import (
     RejectsOption,
 )
 from loyaltycli.cli.options import date_order as parse_date_order
-from loyaltycli.cli.output import emit_json, message
+from loyaltycli.cli.output import RejectPrinter, emit_json, message
 from loyaltycli.cli.state import STATE, now
 from loyaltycli.errors import LoyaltyError, kept_note
-
-SHOWN_REJECTS = 20
 
 
 def import_(
@@ -57,13 +55,10 @@ def import_(
         dry_run,
         parse_date_order(date_order),
     )
-    shown = 0
+    printer = RejectPrinter(path, rejects)
 
     def on_reject(rejected: Rejected) -> None:
-        nonlocal shown
-        shown += 1
-        if shown <= SHOWN_REJECTS:
-            message(f"{path}: row {rejected.row} (receipt {rejected.receipt or '?'}): {rejected.reason}")
+        printer.show(rejected.row, rejected.reason, rejected.receipt)
 
     db = STATE.database()
     try:
@@ -82,8 +77,7 @@ def import_(
                 }
             )
         raise
-    if shown > SHOWN_REJECTS:
-        message(f"... and {shown - SHOWN_REJECTS} more rejected rows" + (f" (all in {rejects})" if rejects else ""))
+    printer.finish()
     if json_out:
         emit_json(asdict(summary))
     message(

@@ -22,7 +22,7 @@ from loyaltycli.cli.options import (
     instant,
 )
 from loyaltycli.cli.options import date_order as order
-from loyaltycli.cli.output import emit_csv, emit_json, key_values, message, show, table
+from loyaltycli.cli.output import RejectPrinter, emit_csv, emit_json, key_values, message, show, table
 from loyaltycli.cli.state import STATE, now
 
 if TYPE_CHECKING:
@@ -97,15 +97,13 @@ def import_members(
         rejects,
         dry_run,
     )
-    shown = 0
+    printer = RejectPrinter(path, rejects)
 
     def on_reject(rejected: RejectedCustomer) -> None:
-        nonlocal shown
-        shown += 1
-        if shown <= 20:
-            message(f"{path}: row {rejected.row}: {rejected.reason}")
+        printer.show(rejected.row, rejected.reason)
 
     summary = service(STATE.database(), options, now(), on_reject)
+    printer.finish()
     if json_out:
         emit_json(asdict(summary))
     message(

@@ -163,3 +163,26 @@ def write_file(path: str, text: str, option: str) -> None:
     except OSError as exc:
         raise BadInputError(f"{option} {path}: cannot be written ({exc.strerror}).") from None
     message(f"Wrote {path}.")
+
+
+class RejectPrinter:
+    """The first rejected rows of an import on stderr, then how many more there were (a file of
+    thousands of bad rows must not flood the terminal; `--rejects` keeps them all)."""
+
+    LIMIT = 20
+
+    def __init__(self, path: str, rejects_path: str | None) -> None:
+        self.path = path
+        self.rejects_path = rejects_path
+        self.count = 0
+
+    def show(self, row: int, reason: str, receipt: str | None = None) -> None:
+        self.count += 1
+        if self.count <= self.LIMIT:
+            where = f"row {row}" + (f" (receipt {receipt or '?'})" if receipt is not None else "")
+            message(f"{self.path}: {where}: {reason}")
+
+    def finish(self) -> None:
+        if self.count > self.LIMIT:
+            kept = f" (all in {self.rejects_path})" if self.rejects_path else ""
+            message(f"... and {self.count - self.LIMIT} more rejected rows{kept}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,7 +98,8 @@ def import_members(
 
     try:
         batch: list[tuple[int, list[str]]] = []
-        with db.write() if options.dry_run else _nothing() as outer:
+        # A dry run is one transaction rolled back at the end; a real run commits every batch on its own.
+        with db.write() if options.dry_run else nullcontext() as outer:
             for number, cells in rows(listing):
                 summary.rows += 1
                 batch.append((number, cells))
@@ -112,14 +114,6 @@ def import_members(
         if rejects is not None:
             rejects[0].close()
     return summary
-
-
-class _nothing:  # noqa: N801 - a context manager that yields None (each batch is its own transaction)
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def _book(
