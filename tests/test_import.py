@@ -290,3 +290,43 @@ def test_a_receipt_named_again_further_down_is_refused(shop: Cli, tmp_path: Path
         assert "appeared earlier" in result.stderr
         assert json.loads(result.stdout)["imported"] == 2
     assert points(shop, "anna@example.com") == 22
+
+
+def test_a_write_between_two_batches_is_seen_by_the_next_batch(shop: Cli, tmp_path: Path, monkeypatch: Any) -> None:
+    """Members' state is kept from batch to batch only while nobody else writes: a till that blocks Ben or
+    books Anna's purchase between two batches changes what the next batch books."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from loyaltycli.domain.receipts import Line
+    from loyaltycli.services import imports
+    from loyaltycli.services.members import set_blocked
+    from loyaltycli.services.purchases import PurchaseRequest, purchase
+    from loyaltycli.storage.database import open_database
+    from loyaltycli.storage.location import resolve
+
+    rows = ["receipt,date,member,amount"] + [
+        f"R{n}{who[0]},2026-05-01,{who},10.00" for n in range(3) for who in ("anna@example.com", "ben@example.com")
+    ]
+    path = write(tmp_path, "sales.csv", "\n".join(rows) + "\n")
+    forget, batches = imports.Importer._forget_batch, []
+
+    def between(importer: Any) -> None:
+        forget(importer)
+        batches.append(1)
+        if len(batches) == 2:  # after R0a, R0b: a till writes
+            db = open_database(resolve(str(shop.db)))
+            try:
+                now = dt.datetime.now(dt.UTC)
+                set_blocked(db, "ben@example.com", True, "till", now)
+                purchase(db, PurchaseRequest("anna@example.com", (Line(Decimal("5.00")),), receipt_id="TILL"), now)
+            finally:
+                db.dispose()
+
+    monkeypatch.setattr(imports, "BATCH_RECEIPTS", 1)
+    monkeypatch.setattr(imports.Importer, "_forget_batch", between)
+    result = shop("import", path, "--json", expect=1)
+    summary = json.loads(result.stdout)
+    assert summary["imported"] == 4 and summary["rejected"] == 2, summary  # Ben's R1b and R2b: blocked
+    assert "blocked" in result.stderr
+    assert points(shop, "anna@example.com") == 35

@@ -79,6 +79,17 @@ class _Rules:
         self.rounding = ROUNDING[earn.rounding]
         self.campaigns = program.campaigns
         self.cards = [(card, frozenset(card.categories), frozenset(card.skus)) for card in program.stamp_cards]
+        self._classes: dict[tuple[str, str | None], tuple[str, str | None, Decimal]] = {}
+
+    def classify(self, category: str, sku: str | None) -> tuple[str, str | None, Decimal]:
+        """(category key, why the line earns nothing or None, rate) of a line, remembered per category and SKU."""
+        known = self._classes.get((category, sku))
+        if known is None:
+            if len(self._classes) > 100_000:
+                self._classes.clear()
+            key = normalise_category(category)
+            known = self._classes[(category, sku)] = (key, self.eligibility(key, sku), self.rates.get(key, self.base))
+        return known
 
     def eligibility(self, category: str, sku: str | None) -> str | None:
         """Why a line earns nothing, or None when it is eligible."""
@@ -113,15 +124,17 @@ def _rules(program: Program) -> _Rules:
 def compute_earning(program: Program, receipt: ReceiptInput, tier: TierLevel | None) -> Earning:
     """Points for one receipt under `program`, for a member holding `tier` before this purchase."""
     rules = _rules(program)
-    keys = [normalise_category(line.category) for line in receipt.lines]
-    reasons = [rules.eligibility(key, line.sku) for key, line in zip(keys, receipt.lines, strict=True)]
-    eligible_spend = sum((ln.amount for ln, why in zip(receipt.lines, reasons, strict=True) if why is None), ZERO)
+    classes = [rules.classify(line.category, line.sku) for line in receipt.lines]
+    eligible_spend = ZERO
+    for line, (_, why, _) in zip(receipt.lines, classes, strict=True):
+        if why is None:
+            eligible_spend += line.amount
     below = eligible_spend < rules.min_spend or eligible_spend <= 0
     running = rules.active(receipt.day, normalise_category(receipt.channel))
     active = [c for c in running if eligible_spend >= c.min_spend and c.runs_at(receipt.clock)] if running else []
     lines = tuple(
-        _line_points(rules, line, key, why, active, below)
-        for line, key, why in zip(receipt.lines, keys, reasons, strict=True)
+        _line_points(line, key, why, rate, active, below)
+        for line, (key, why, rate) in zip(receipt.lines, classes, strict=True)
     )
     multiplier = multiplier_of(tier)
     exact = sum((line.points for line in lines), ZERO) * multiplier
@@ -141,16 +154,15 @@ def compute_earning(program: Program, receipt: ReceiptInput, tier: TierLevel | N
         rounded=rounded,
         campaign_bonus=bonus,
         campaign_extra=extra,
-        stamps=_stamps(rules, receipt.lines, keys) if rules.cards else {},
+        stamps=_stamps(rules, receipt.lines, [c[0] for c in classes]) if rules.cards else {},
     )
 
 
 def _line_points(
-    rules: _Rules, line: Line, key: str, reason: str | None, active: list[Campaign], below: bool
+    line: Line, key: str, reason: str | None, rate: Decimal, active: list[Campaign], below: bool
 ) -> LinePoints:
     if reason is not None:
         return LinePoints(line.amount, key, line.sku, False, reason, ZERO, None, ONE, ZERO)
-    rate = rules.rates.get(key, rules.base)
     campaign, multiplier = None, ONE
     if active:
         matching = [c for c in active if not c.categories or key in c.categories]
@@ -159,9 +171,8 @@ def _line_points(
             campaign, multiplier = best.id, best.multiplier
     if below:
         return LinePoints(line.amount, key, line.sku, True, "below minimum spend", rate, campaign, multiplier, ZERO)
-    return LinePoints(
-        line.amount, key, line.sku, True, None, rate, campaign, multiplier, line.amount * rate * multiplier
-    )
+    points = line.amount * rate if campaign is None else line.amount * rate * multiplier
+    return LinePoints(line.amount, key, line.sku, True, None, rate, campaign, multiplier, points)
 
 
 def _base(line: LinePoints) -> Decimal:

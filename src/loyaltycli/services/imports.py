@@ -51,12 +51,14 @@ from loyaltycli.services.refunds import RefundRequest, refund_in
 from loyaltycli.services.returns import ReturnRequest, return_in
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.bulk import Codec, Inserter, one_of, reserve_ids, table_of
-from loyaltycli.storage.database import Database
+from loyaltycli.storage.database import Database, change_marker
 from loyaltycli.storage.models import Member, Receipt
 from loyaltycli.storage.state import MemberState, load_states, new_state
 from loyaltycli.storage.writer import CreditPlan, PurchaseWriter, StandaloneCredit
 
 BATCH_RECEIPTS = 5000
+KEPT_STATES = 25_000
+COLLECT_EVERY = 10  # batches between two runs of the cyclic garbage collector  # members whose state is kept from one batch to the next
 # What a member's state is made of: selected as plain columns (rows, not ORM objects: a batch has thousands).
 STATE_COLUMNS = (
     col(Member.pk),
@@ -155,6 +157,7 @@ class Importer:
         self.rejects_file: IO[str] | None = None
         self.rejects_writer: Any = None
         self.committed = (0, 0)  # receipts and members committed by finished batches
+        self.marker: object = None  # what `change_marker` said when the last batch began
 
     # ------------------------------------------------------------------ the run
 
@@ -263,11 +266,22 @@ class Importer:
     # ------------------------------------------------------------------ booking a batch
 
     def _forget_batch(self) -> None:
-        """Look-ups and member state last one batch: memory does not grow with the file, the next batch
-        reads its members afresh, and repeats of earlier batches' receipts are asked of the database."""
-        self.states, self.refs, self.seen = {}, {}, set()
+        """Repeats of earlier batches' receipts are asked of the database; the members' look-ups and state
+        are kept for the next batch unless there are too many to keep (memory stays flat)."""
+        self.seen = set()
+        if len(self.states) > KEPT_STATES:
+            self.states, self.refs = {}, {}
+
+    def _forget_if_changed(self, session: Session) -> None:
+        """Another program (a till, the counter) may have written between two batches: then every member's
+        look-up and state is read afresh."""
+        marker = change_marker(session)
+        if marker is None or marker != self.marker:
+            self.states, self.refs = {}, {}
+        self.marker = marker
 
     def _book(self, session: Session, batch: list[Draft]) -> None:
+        self._forget_if_changed(session)
         for draft in batch:
             self._parse(draft)
         fresh = self._not_yet_stored(session, batch)
@@ -407,7 +421,7 @@ class Importer:
                         )
                 elif not self.options.enroll_unknown:
                     self.refs[ref] = f"unknown member {ref} (add --enroll-unknown to enrol new customers)"
-        pks = sorted({pk for ref in wanted if isinstance(pk := self.refs.get(ref), int)})
+        pks = sorted({pk for ref in wanted if isinstance(pk := self.refs.get(ref), int) and pk not in self.states})
         if pks:
             rows = session.execute(
                 select(*STATE_COLUMNS)
@@ -609,11 +623,16 @@ def _release_signals() -> None:
 @contextmanager
 def _collect_between_batches() -> Iterator[Callable[[], None]]:
     """Python's cyclic garbage collector would walk the batch's hundred thousand short-lived,
-    acyclic objects again and again (a fifth of an import's time); it runs once per batch instead,
-    when the caller calls the function this yields, after letting go of the batch."""
+    acyclic objects again and again (a fifth of an import's time); it runs once every few batches
+    instead, when the caller calls the function this yields, after letting go of the batch."""
+
+    batches = 0
 
     def collect() -> None:
-        gc.collect()
+        nonlocal batches
+        batches += 1
+        if batches % COLLECT_EVERY == 0:  # the few cycles a batch leaves (its session) wait a while
+            gc.collect()
         gc.freeze()  # what survives lives on (caches, the file reader): not walked again
 
     enabled = gc.isenabled()

@@ -62,6 +62,16 @@ class Database:
         self.engine.dispose()
 
 
+def change_marker(session: Session) -> object:
+    """A value that stays the same as long as no other connection commits to the database (SQLite's
+    data_version, on this very connection); None where there is no such value (PostgreSQL)."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return None
+    driver = conn.connection.driver_connection
+    return (id(driver), conn.exec_driver_sql("PRAGMA data_version").scalar_one())
+
+
 def open_database(location: Location) -> Database:
     """An existing database, upgraded to the current schema if an older version made it."""
     if not location.is_postgres:
