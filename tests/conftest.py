@@ -16,6 +16,7 @@ import time_machine
 from typer.testing import CliRunner
 
 from loyaltycli.cli import app
+from loyaltycli.i18n import set_language
 
 BASIC_PROGRAM = """\
 [program]
@@ -55,6 +56,8 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("LOYALTY_LANG", "en")  # tests read English unless they ask for German
+    set_language(None)
     monkeypatch.chdir(tmp_path)
 
 

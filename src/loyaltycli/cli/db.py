@@ -10,6 +10,7 @@ import typer
 from loyaltycli.cli.options import JsonOption
 from loyaltycli.cli.output import emit_json, message
 from loyaltycli.cli.state import STATE, now
+from loyaltycli.i18n import _
 
 app = typer.Typer(
     help="Copy the database to PostgreSQL, run migrations, back up a SQLite file.",
@@ -39,7 +40,11 @@ def copy(
         emit_json(asdict(result))
     else:
         counts = ", ".join(f"{n} {t}" for t, n in result.rows.items())
-        message(f"Copied {result.source} to {result.target} ({counts}); verify passed on both and the summaries agree.")
+        message(
+            _("Copied {source} to {target} ({counts}); verify passed on both and the summaries agree.").format(
+                source=result.source, target=result.target, counts=counts
+            )
+        )
 
 
 @app.command("upgrade")
@@ -51,7 +56,7 @@ def upgrade(json_out: JsonOption = False) -> None:
     if json_out:
         emit_json({"db": STATE.location().shown, "schema": revision})
     else:
-        message(f"{STATE.location().shown} is at schema {revision}.")
+        message(_("{shown} is at schema {revision}.").format(shown=STATE.location().shown, revision=revision))
 
 
 @app.command("backup")
@@ -66,4 +71,8 @@ def backup(
     if json_out:
         emit_json({"backup": path, "pages": pages})
     else:
-        message(f"Backed up {STATE.location().shown} to {path} ({pages} pages).")
+        message(
+            _("Backed up {shown} to {path} ({pages} pages).").format(
+                shown=STATE.location().shown, path=path, pages=pages
+            )
+        )

@@ -11,17 +11,24 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from loyaltycli.cli.helptext import install_error_words, readable
 from loyaltycli.cli.output import error, message
 from loyaltycli.cli.state import STATE
 from loyaltycli.errors import LoyaltyError, Terminated, kept_note
+from loyaltycli.i18n import _
 from loyaltycli.notes import drain
 from loyaltycli.storage.location import mask_password
 
 INTERNAL_ERROR = 3
+install_error_words()
 
 
 class LoyaltyGroup(TyperGroup):
     """The root command: runs a sub-command and translates what it raises."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        readable(self)
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -32,7 +39,7 @@ class LoyaltyGroup(TyperGroup):
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt as exc:
             self._debug_trace()
-            message(f"Interrupted: {kept_note(exc)}.")
+            message(_("Interrupted: {kept_note}.").format(kept_note=kept_note(exc)))
             raise typer.Exit(143 if isinstance(exc, Terminated) else 130) from None
         except BrokenPipeError:
             _silence_stdout()

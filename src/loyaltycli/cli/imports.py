@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from loyaltycli import i18n
 from loyaltycli.cli.options import (
     DateOrderOption,
     DecimalCommaOption,
@@ -23,6 +24,7 @@ from loyaltycli.cli.options import date_order as parse_date_order
 from loyaltycli.cli.output import RejectPrinter, emit_json, message
 from loyaltycli.cli.state import STATE, now
 from loyaltycli.errors import LoyaltyError, kept_note
+from loyaltycli.i18n import _
 
 
 def import_(
@@ -80,14 +82,34 @@ def import_(
     printer.finish()
     if json_out:
         emit_json(asdict(summary))
-    message(
-        ("Dry run: " if dry_run else "")
-        + f"{summary.rows} rows, {summary.receipts} receipts: {summary.imported} imported, {summary.duplicates} "
-        f"already there, {summary.refunds} refunds, {summary.returns} returns, {summary.rejected} rows rejected, "
-        f"{summary.enrolled} enrolled, {summary.points} points."
-    )
+    message(import_summary(summary, dry_run))
     if summary.rejected:
         raise typer.Exit(1)
+
+
+def import_summary(summary: Any, dry_run: bool) -> str:
+    """What an import did, in one or two sentences; skipped rows and receipts without a member are named."""
+    text = (_("Dry run: ") if dry_run else "") + _(
+        "{rows}, {receipts}: {imported} imported, {duplicates} already there, {refunds} refunds, {returns} returns, "
+        "{rejected} rejected, {enrolled} enrolled, {points}."
+    ).format(
+        rows=i18n.rows(summary.rows),
+        receipts=i18n.receipts(summary.receipts),
+        imported=i18n.number(summary.imported),
+        duplicates=i18n.number(summary.duplicates),
+        refunds=i18n.number(summary.refunds),
+        returns=i18n.number(summary.returns),
+        rejected=i18n.rows(summary.rejected),
+        enrolled=i18n.number(summary.enrolled),
+        points=i18n.points(summary.points),
+    )
+    if summary.skipped:
+        text += " " + _("{rows} skipped (not sales, such as payouts or fees).").format(rows=i18n.rows(summary.skipped))
+    if summary.anonymous:
+        text += " " + _("{receipts} without a member earned no points.").format(
+            receipts=i18n.receipts(summary.anonymous)
+        )
+    return text
 
 
 class _progress:  # noqa: N801 - used as a context manager like a function

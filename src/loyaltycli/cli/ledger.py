@@ -8,10 +8,12 @@ from typing import Annotated, Any
 
 import typer
 
+from loyaltycli import i18n
 from loyaltycli.cli.options import CsvOption, DateOption, DryRunOption, JsonOption, day, instant, period
 from loyaltycli.cli.output import emit_csv, emit_json, error, key_values, message, show, table, write_file
 from loyaltycli.cli.parsing import NumberFriendlyCommand
 from loyaltycli.cli.state import STATE, now
+from loyaltycli.i18n import _
 
 MemberArgument = Annotated[str, typer.Argument(help="Member id, e-mail or phone number.")]
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="The day to run for, YYYY-MM-DD; default today.")]
@@ -45,14 +47,18 @@ def purchase(
         if amount.strip() != "-":
             given = parse_money(amount, "AMOUNT")
             if given != sum(item.amount for item in lines):
-                raise BadInputError(f"AMOUNT {amount} is not the sum of the --line amounts; give `-` instead.")
+                raise BadInputError(
+                    _("AMOUNT {amount} is not the sum of the --line amounts; give `-` instead.").format(amount=amount)
+                )
     else:
         if amount.strip() == "-":
-            raise BadInputError("AMOUNT `-` needs at least one --line.")
+            raise BadInputError(_("AMOUNT `-` needs at least one --line."))
         value = parse_money(amount, "AMOUNT")
         if value < 0:
             raise BadInputError(
-                f"AMOUNT: {amount} is negative; record a refund with `loyalty refund RECEIPT --amount X`."
+                _("AMOUNT: {amount} is negative; record a refund with `loyalty refund RECEIPT --amount X`.").format(
+                    amount=amount
+                )
             )
         lines = one_line(value, category, sku)
     request = PurchaseRequest(member, lines, instant(date), receipt, channel, store, dry_run)
@@ -61,31 +67,33 @@ def purchase(
         emit_json(asdict(result))
         return
     if result.dry_run:
-        message("Dry run: nothing was recorded.")
+        message(_("Dry run: nothing was recorded."))
     elif result.repeated:
-        message(f"Receipt {result.receipt} was already recorded; nothing changed.")
+        message(_("Receipt {receipt} was already recorded; nothing changed.").format(receipt=result.receipt))
     show(
         table(
-            f"Receipt {result.receipt}: {result.points} points for {result.member}"
-            + (f" (tier {result.tier})" if result.tier else ""),
-            ["Line", "Category", "Amount", "Eligible", "Campaign", "Points"],
+            _("Receipt {receipt}: {points} for {member}").format(
+                receipt=result.receipt, points=i18n.points(result.points), member=result.member
+            )
+            + (_(" (tier {tier})").format(tier=result.tier) if result.tier else ""),
+            [_("Line"), _("Category"), _("Amount"), _("Eligible"), _("Campaign"), _("Points")],
             [
                 (
                     b["line"],
                     b.get("category"),
-                    b["amount"],
-                    "yes" if b["eligible"] else "no",
+                    i18n.amount(b["amount"]),
+                    bool(b["eligible"]),
                     b.get("campaign"),
-                    b.get("points", ""),
+                    i18n.decimal(b.get("points")),
                 )
                 for b in result.breakdown
             ],
         )
     )
     if result.pending_until and result.day and result.pending_until > result.day:
-        message(f"Usable from {result.pending_until}.")
+        message(_("Usable from {pending_until}.").format(pending_until=i18n.day(result.pending_until)))
     for code in result.vouchers:
-        message(f"Stamp card full: voucher {code}.")
+        message(_("Stamp card full: voucher {code}.").format(code=code))
 
 
 def refund(
@@ -103,14 +111,18 @@ def refund(
 
     value = parse_money(amount, "--amount") if amount is not None else None
     if value is not None and value <= 0:
-        raise BadInputError(f"--amount: {amount} must be positive.")
+        raise BadInputError(_("--amount: {amount} must be positive.").format(amount=amount))
     result = service(STATE.database(), RefundRequest(receipt, value, refund_id, instant(date)), now())
     if json_out:
         emit_json(asdict(result))
     else:
         message(
-            f"Refund {result.refund} of {result.amount} on receipt {result.receipt}: "
-            f"{result.points_reversed} points reversed."
+            _("Refund {refund} of {amount} on receipt {receipt}: {points_reversed} reversed.").format(
+                refund=result.refund,
+                amount=result.amount,
+                receipt=result.receipt,
+                points_reversed=i18n.points(result.points_reversed),
+            )
         )
 
 
@@ -137,7 +149,7 @@ def return_(
 
     if line:
         if amount.strip() != "-":
-            raise BadInputError("AMOUNT: give `-` with --line (the lines make the amount).")
+            raise BadInputError(_("AMOUNT: give `-` with --line (the lines make the amount)."))
         lines = tuple(parse_line(text) for text in line)
     else:
         lines = one_line(abs(parse_money(amount, "AMOUNT")), category, sku)
@@ -146,10 +158,15 @@ def return_(
         emit_json(asdict(result))
         return
     if result.repeated:
-        message(f"Return {result.receipt} was already recorded; nothing changed.")
+        message(_("Return {receipt} was already recorded; nothing changed.").format(receipt=result.receipt))
     message(
-        f"Return {result.receipt} of {result.amount} for {result.member}: {result.points_reversed} points taken back;"
-        f" {result.balance} available."
+        _("Return {receipt} of {amount} for {member}: {points_reversed} taken back; {balance} available.").format(
+            receipt=result.receipt,
+            amount=result.amount,
+            member=result.member,
+            points_reversed=i18n.points(result.points_reversed),
+            balance=i18n.number(result.balance or 0),
+        )
     )
 
 
@@ -168,7 +185,7 @@ def redeem(
     from loyaltycli.services.redemptions import redeem_points, redeem_reward
 
     if (reward is None) == (points is None):
-        raise BadInputError("redeem needs either a REWARD or --points N.")
+        raise BadInputError(_("redeem needs either a REWARD or --points N."))
     when = instant(date)
     if reward is not None:
         result = redeem_reward(STATE.database(), member, reward, when, now(), key)
@@ -176,17 +193,23 @@ def redeem(
         assert points is not None
         result = redeem_points(STATE.database(), member, points, when, now(), key)
     if result.repeated and not json_out:
-        message(f"Redemption --key {key} was already made; nothing changed. It gave:")
+        message(_("Redemption --key {key} was already made; nothing changed. It gave:").format(key=key))
     if json_out:
         emit_json(asdict(result))
     elif result.voucher:
         message(
-            f"Voucher {result.voucher} for {result.reward}, valid until {result.valid_until}"
-            + (f" at {result.partner}" if result.partner else "")
-            + f"; {result.balance} points left."
+            _("Voucher {voucher} for {reward}, valid until {valid_until}").format(
+                voucher=result.voucher, reward=result.reward, valid_until=result.valid_until
+            )
+            + (_(" at {partner}").format(partner=result.partner) if result.partner else "")
+            + _("; {balance} left.").format(balance=i18n.points(result.balance))
         )
     else:
-        message(f"Discount {result.discount} for {result.points} points; {result.balance} points left.")
+        message(
+            _("Discount {discount} for {points}; {balance} left.").format(
+                discount=result.discount, points=i18n.points(result.points), balance=i18n.points(result.balance)
+            )
+        )
 
 
 @voucher_app.command("show")
@@ -221,7 +244,12 @@ def voucher_cancel(
         emit_json(asdict(result))
     else:
         message(
-            f"Voucher {result.code} cancelled: {result.points} points back; {result.member} has {result.balance} available."
+            _("Voucher {code} cancelled: {points} back; {member} has {balance} available.").format(
+                code=result.code,
+                points=i18n.points(result.points),
+                member=result.member,
+                balance=i18n.number(result.balance),
+            )
         )
 
 
@@ -246,12 +274,12 @@ def voucher_list(
     elif csv_out:
         emit_csv(VOUCHER_COLUMNS, ([getattr(r, c) for c in VOUCHER_COLUMNS] for r in rows))
     elif not rows:
-        message("No voucher matches." if member or status else "No vouchers yet.")
+        message(_("No voucher matches.") if member or status else _("No vouchers yet."))
     else:
         shown = ["code", "member", "reward", "status", "valid_until"]
         show(
             table(
-                f"Vouchers: {len(rows)}",
+                _("Vouchers: {rows}").format(rows=len(rows)),
                 [c.replace("_", " ").capitalize() for c in shown],
                 [[getattr(r, c) for c in shown] for r in rows],
             )
@@ -262,7 +290,10 @@ def _voucher(view: Any, json_out: bool) -> None:
     if json_out:
         emit_json(asdict(view))
     else:
-        key_values(f"Voucher {view.code}", [(k.replace("_", " "), v) for k, v in asdict(view).items() if k != "code"])
+        key_values(
+            _("Voucher {code}").format(code=view.code),
+            [(i18n.field(k), i18n.status(v) if k == "status" else v) for k, v in asdict(view).items() if k != "code"],
+        )
 
 
 def award(
@@ -278,7 +309,14 @@ def award(
     if json_out:
         emit_json(asdict(result))
     else:
-        message(f"{result.points} points for {result.action}; {result.member} has {result.balance} available.")
+        message(
+            _("{points} for {action}; {member} has {balance} available.").format(
+                points=i18n.points(result.points),
+                action=result.action,
+                member=result.member,
+                balance=i18n.number(result.balance),
+            )
+        )
 
 
 def adjust(
@@ -294,7 +332,11 @@ def adjust(
     if json_out:
         emit_json(asdict(result))
     else:
-        message(f"Adjusted {result.member} by {result.points}; {result.balance} available.")
+        message(
+            _("Adjusted {member} by {points}; {balance} available.").format(
+                member=result.member, points=result.points, balance=result.balance
+            )
+        )
 
 
 def statement(
@@ -327,16 +369,21 @@ def statement(
     else:
         show(
             table(
-                f"Statement of {result.name} ({result.member})",
-                [c.capitalize() for c in columns],
-                [[getattr(e, c) for c in columns] for e in result.entries],
-                optional=["Receipt", "Voucher", "Ref", "Note"],
+                _("Statement of {name} ({member})").format(name=result.name, member=result.member),
+                [_("Date"), _("Kind"), _("Points"), _("Balance"), _("Receipt"), _("Voucher"), _("Ref"), _("Note")],
+                [[i18n.entry_kind(e.kind) if c == "kind" else getattr(e, c) for c in columns] for e in result.entries],
+                optional=[_("Receipt"), _("Voucher"), _("Ref"), _("Note")],
             )
         )
         b = result.balances
         message(
-            f"Available {b.available}, pending {b.pending}"
-            + "".join(f"; {p} expire on {d}" for d, p in result.expiring)
+            _("Available {available}, pending {pending}").format(
+                available=i18n.number(b.available), pending=i18n.number(b.pending)
+            )
+            + "".join(
+                _("; {points} expire on {day}").format(points=i18n.points(p), day=i18n.day(d))
+                for d, p in result.expiring
+            )
         )
 
 
@@ -356,22 +403,39 @@ def expire(as_of: AsOfOption = None, dry_run: DryRunOption = False, json_out: Js
     """Remove points whose expiry date has come (the nightly cron job; idempotent)."""
     from loyaltycli.services.jobs import expire as service
 
-    _job(service(STATE.database(), day(as_of, "--as-of"), dry_run, now()), json_out, "expired")
+    result = service(STATE.database(), day(as_of, "--as-of"), dry_run, now())
+    _job(
+        result,
+        json_out,
+        _("Dry run: {points} would expire for {members} (as of {as_of}).")
+        if result.dry_run
+        else _("{points} expired for {members} (as of {as_of})."),
+    )
 
 
 def birthdays(as_of: AsOfOption = None, dry_run: DryRunOption = False, json_out: JsonOption = False) -> None:
     """Birthday bonus for members born in the as-of month, once per year (cron; idempotent)."""
     from loyaltycli.services.jobs import birthdays as service
 
-    _job(service(STATE.database(), day(as_of, "--as-of"), dry_run, now()), json_out, "given as birthday bonus")
+    result = service(STATE.database(), day(as_of, "--as-of"), dry_run, now())
+    _job(
+        result,
+        json_out,
+        _("Dry run: {points} would be given as birthday bonus to {members} (as of {as_of}).")
+        if result.dry_run
+        else _("{points} given as birthday bonus to {members} (as of {as_of})."),
+    )
 
 
-def _job(result: Any, json_out: bool, verb: str) -> None:
+def _job(result: Any, json_out: bool, text: str) -> None:
     if json_out:
         emit_json(asdict(result))
     else:
-        prefix = "Dry run: would have " if result.dry_run else ""
-        message(f"{prefix}{result.points} points {verb} for {result.members} members (as of {result.as_of}).")
+        message(
+            text.format(
+                points=i18n.points(result.points), members=i18n.members(result.members), as_of=i18n.day(result.as_of)
+            )
+        )
 
 
 def verify(json_out: JsonOption = False) -> None:
@@ -383,7 +447,7 @@ def verify(json_out: JsonOption = False) -> None:
         emit_json(asdict(result))
     elif result.ok:
         counts = ", ".join(f"{n} {k}" for k, n in result.checked.items())
-        message(f"All invariants hold ({counts}).")
+        message(_("All invariants hold ({counts}).").format(counts=counts))
     for problem in result.problems:
         error(problem)
     if not result.ok:

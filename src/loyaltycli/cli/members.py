@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from loyaltycli import i18n
 from loyaltycli.cli.options import (
     CsvOption,
     DateOption,
@@ -24,6 +25,7 @@ from loyaltycli.cli.options import (
 from loyaltycli.cli.options import date_order as order
 from loyaltycli.cli.output import RejectPrinter, emit_csv, emit_json, key_values, message, show, table
 from loyaltycli.cli.state import STATE, now
+from loyaltycli.i18n import _
 
 if TYPE_CHECKING:
     from loyaltycli.services.members import MemberRow, MemberView
@@ -64,7 +66,11 @@ def enroll(
     if json_out:
         emit_json(member_document(view) | {"points": view.signup_points, "balance": _points(view)})
     else:
-        message(f"Enrolled {view.name} as {view.id} with {view.signup_points} points.")
+        message(
+            _("Enrolled {name} as {id}; signup bonus: {signup_points}.").format(
+                name=view.name, id=view.id, signup_points=i18n.points(view.signup_points)
+            )
+        )
 
 
 @app.command("import")
@@ -107,9 +113,16 @@ def import_members(
     if json_out:
         emit_json(asdict(summary))
     message(
-        ("Dry run: " if dry_run else "")
-        + f"{summary.rows} rows: {summary.enrolled} enrolled, {summary.existing} already members, "
-        f"{summary.rejected} rejected, {summary.points} opening points."
+        (_("Dry run: ") if dry_run else "")
+        + _(
+            "{rows}: {enrolled} enrolled, {existing} already members, {rejected} rejected, {points} as opening balances."
+        ).format(
+            rows=i18n.rows(summary.rows),
+            enrolled=i18n.number(summary.enrolled),
+            existing=i18n.number(summary.existing),
+            rejected=i18n.number(summary.rejected),
+            points=i18n.points(summary.points),
+        )
     )
     if summary.rejected:
         raise typer.Exit(1)
@@ -129,18 +142,22 @@ def merge(
     from loyaltycli.services.merge import merge_members
 
     if not yes:
-        raise BadInputError("member merge cannot be undone; add --yes to merge OTHER into KEEP.")
+        raise BadInputError(_("member merge cannot be undone; add --yes to merge OTHER into KEEP."))
     result = merge_members(STATE.database(), keep, other, now())
     if json_out:
         emit_json(asdict(result))
         return
     message(
-        f"Merged {result.merged} into {result.member}: {result.points} points"
-        + (f", a debt of {result.debt}" if result.debt else "")
-        + f", {result.vouchers} open vouchers; {result.member} has {result.balance} available."
+        _("Merged {merged} into {member}: {points}").format(
+            merged=result.merged, member=result.member, points=i18n.points(result.points)
+        )
+        + (_(", a debt of {debt}").format(debt=result.debt) if result.debt else "")
+        + _(", {vouchers} open vouchers; {member} has {balance} available.").format(
+            vouchers=result.vouchers, member=result.member, balance=i18n.number(result.balance)
+        )
     )
     for code in result.new_vouchers:
-        message(f"Stamp card full: voucher {code}.")
+        message(_("Stamp card full: voucher {code}.").format(code=code))
 
 
 @app.command("duplicates")
@@ -157,16 +174,16 @@ def duplicates(json_out: JsonOption = False, csv_out: CsvOption = False) -> None
     elif csv_out:
         emit_csv(columns, ([getattr(p, c) for c in columns] for p in pairs))
     elif not pairs:
-        message("No probable duplicates.")
+        message(_("No probable duplicates."))
     else:
         show(
             table(
-                f"Probable duplicates: {len(pairs)}",
-                ["A", "B", "Reason", "Score"],
+                _("Probable duplicates: {pairs}").format(pairs=len(pairs)),
+                ["A", "B", _("Reason"), _("Score")],
                 [[p.a, p.b, p.reason, p.score] for p in pairs],
             )
         )
-        message("Merge one into the other with `loyalty member merge KEEP OTHER --yes`.")
+        message(_("Merge one into the other with `loyalty member merge KEEP OTHER --yes`."))
 
 
 @app.command("show")
@@ -191,7 +208,13 @@ def find(
     from loyaltycli.services.members import find_members
 
     rows = find_members(STATE.database(), text, now())
-    render_rows(rows, json_out, csv_out, f"Members matching {text!r}", f"No member matches {text!r}.")
+    render_rows(
+        rows,
+        json_out,
+        csv_out,
+        _("Members matching {text!r}").format(text=text),
+        _("No member matches {text!r}.").format(text=text),
+    )
 
 
 @app.command("list")
@@ -209,15 +232,17 @@ def list_(
     from loyaltycli.services.members import ListFilter, list_members
 
     if status is not None and status not in ("active", "blocked", "erased"):
-        raise typer.BadParameter(f"{status!r} is not one of active, blocked, erased.", param_hint="--status")
+        raise typer.BadParameter(
+            _("{status!r} is not one of active, blocked, erased.").format(status=status), param_hint="--status"
+        )
     filters = ListFilter(tier, status, lapsed, expiring, birthday_month, marketing)
     rows = list_members(STATE.database(), filters, now())
     render_rows(
         rows,
         json_out,
         csv_out,
-        "Members",
-        "No member matches these filters." if filters != ListFilter() else "No members yet.",
+        _("Members"),
+        _("No member matches these filters.") if filters != ListFilter() else _("No members yet."),
     )
 
 
@@ -281,7 +306,7 @@ def erase(
     if json_out:
         emit_json({"id": member_id, "status": "erased"})
     else:
-        message(f"Erased the personal data of member {member_id}; the ledger stays.")
+        message(_("Erased the personal data of member {member_id}; the ledger stays.").format(member_id=member_id))
 
 
 def register(root: typer.Typer) -> None:
@@ -326,26 +351,29 @@ def member_document(view: MemberView) -> dict[str, Any]:
 
 def render_member(view: MemberView) -> None:
     b = view.balances
-    status = view.status + (f" ({view.block_reason})" if view.block_reason else "")
+    status = i18n.status(view.status) + (f" ({view.block_reason})" if view.block_reason else "")
     key_values(
         f"{view.name} ({view.id})",
         [
-            ("e-mail", view.email),
-            ("phone", view.phone),
-            ("birthday", view.birthday),
-            ("status", status),
-            ("tier", view.tier or "-"),
-            ("available", b.available),
-            ("pending", b.pending),
-            ("earned / redeemed / expired", f"{b.lifetime_earned} / {b.redeemed} / {b.expired}"),
-            ("marketing", "yes" if view.marketing else "no"),
-            ("enrolled", view.enrolled_on),
-            ("last purchase", view.last_purchase_on or "-"),
+            (_("e-mail"), view.email),
+            (_("phone"), view.phone),
+            (_("birthday"), view.birthday),
+            (_("status"), status),
+            (_("tier"), view.tier or "-"),
+            (_("available"), b.available),
+            (_("pending"), b.pending),
+            (
+                _("earned / redeemed / expired"),
+                " / ".join(i18n.number(n) for n in (b.lifetime_earned, b.redeemed, b.expired)),
+            ),
+            (_("marketing"), view.marketing),
+            (_("enrolled"), view.enrolled_on),
+            (_("last purchase"), view.last_purchase_on or "-"),
         ]
-        + [(f"stamps {card}", count) for card, count in view.stamps.items()],
+        + [(_("stamps {card}").format(card=card), count) for card, count in view.stamps.items()],
     )
     if b.expiring:
-        show(table("Expiring", ["Date", "Points"], b.expiring))
+        show(table(_("Expiring"), [_("Date"), _("Points")], b.expiring))
 
 
 ROW_COLUMNS = [
@@ -376,10 +404,10 @@ def render_rows(rows: list[MemberRow], json_out: bool, csv_out: bool, title: str
     else:
         show(
             table(
-                f"{title}: {len(rows)}",
-                ["Id", "Name", "E-mail", "Phone", "Status", "Tier", "Points"],
-                [(r.id, r.name, r.email, r.phone, r.status, r.tier, r.points) for r in rows],
-                optional=["Phone", "Status", "Tier"],
+                f"{title}: {i18n.number(len(rows))}",
+                [_("Id"), _("Name"), _("E-mail"), _("Phone"), _("Status"), _("Tier"), _("Points")],
+                [(r.id, r.name, r.email, r.phone, i18n.status(r.status), r.tier, r.points) for r in rows],
+                optional=[_("Phone"), _("Status"), _("Tier")],
             )
         )
 

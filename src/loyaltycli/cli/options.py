@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from loyaltycli.i18n import _
+
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print rows as CSV on stdout.")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Compute and show, write nothing.")]
@@ -46,7 +48,9 @@ def period(since: str | None, until: str | None) -> tuple[dt.date | None, dt.dat
         from loyaltycli.errors import BadInputError
 
         raise BadInputError(
-            f"--to {last.isoformat()} is before --from {first.isoformat()}; give the earlier day first."
+            _("--to {isoformat} is before --from {isoformat2}; give the earlier day first.").format(
+                isoformat=last.isoformat(), isoformat2=first.isoformat()
+            )
         )
     return first, last
 
@@ -86,5 +90,9 @@ def date_order(text: str) -> str:
 
     order = text.strip().lower()
     if order not in DATE_ORDERS:
-        raise BadInputError(f"--date-order: {text!r} is not one of {', '.join(DATE_ORDERS)}.")
+        raise BadInputError(
+            _("--date-order: {text!r} is not one of {date_orders}.").format(
+                text=text, date_orders=", ".join(DATE_ORDERS)
+            )
+        )
     return order

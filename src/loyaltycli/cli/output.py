@@ -12,6 +12,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from loyaltycli.domain.cells import FORMULA_STARTS, neutralise
+from loyaltycli.i18n import _
+from loyaltycli.i18n import cell as as_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -51,7 +53,7 @@ def message(text: str) -> None:
 
 
 def error(text: str) -> None:
-    sys.stderr.write(f"error: {text.rstrip()}\n")
+    sys.stderr.write(_("error: {message}").format(message=text.rstrip()) + "\n")
 
 
 def table(
@@ -60,7 +62,7 @@ def table(
     """A table that fits the terminal: the `optional` columns are left out, last first, while it is too
     wide, and values (ids, e-mails, phones, dates) are never broken across lines; only `Name` and free
     text may wrap."""
-    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    cells = [[as_text(cell) for cell in row] for row in rows]
     shown = list(columns)
     result = _table(title, columns, shown, cells)
     for column in reversed(optional):
@@ -125,7 +127,7 @@ def key_values(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
     grid.add_column(style="bold")
     grid.add_column()
     for key, value in pairs:
-        grid.add_row(key, "" if value is None else str(value))
+        grid.add_row(key, as_text(value))
     show(grid)
 
 
@@ -161,8 +163,12 @@ def write_file(path: str, text: str, option: str) -> None:
         with open(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
     except OSError as exc:
-        raise BadInputError(f"{option} {path}: cannot be written ({exc.strerror}).") from None
-    message(f"Wrote {path}.")
+        raise BadInputError(
+            _("{option} {path}: cannot be written ({strerror}).").format(
+                option=option, path=path, strerror=exc.strerror
+            )
+        ) from None
+    message(_("Wrote {path}.").format(path=path))
 
 
 class RejectPrinter:
@@ -185,4 +191,4 @@ class RejectPrinter:
     def finish(self) -> None:
         if self.count > self.LIMIT:
             kept = f" (all in {self.rejects_path})" if self.rejects_path else ""
-            message(f"... and {self.count - self.LIMIT} more rejected rows{kept}")
+            message(_("... and {value} more rejected rows{kept}").format(value=self.count - self.LIMIT, kept=kept))

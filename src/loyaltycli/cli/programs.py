@@ -10,6 +10,7 @@ from loyaltycli.cli.options import JsonOption, day
 from loyaltycli.cli.output import emit_json, error, message, write_file
 from loyaltycli.cli.state import STATE, now
 from loyaltycli.errors import LoyaltyError, ProgramError
+from loyaltycli.i18n import _
 
 app = typer.Typer(
     help="Check, show, apply and export the programme (its TOML file).", no_args_is_help=True, rich_markup_mode=None
@@ -35,7 +36,7 @@ def check(path: FileArgument, json_out: JsonOption = False) -> None:
     if json_out:
         emit_json({"ok": True, "errors": [], "program": program.program.name})
     else:
-        message(f"{path}: ok ({program.program.name!r}).")
+        message(_("{path}: ok ({name!r}).").format(path=path, name=program.program.name))
 
 
 @app.command("show")
@@ -72,7 +73,11 @@ def apply(
     if json_out:
         emit_json({"version": result.version, "effective": result.effective, "program": result.program})
     else:
-        message(f"Programme {result.program!r} is version {result.version}, effective {result.effective}.")
+        message(
+            _("Programme {program!r} is version {version}, effective {effective}.").format(
+                program=result.program, version=result.version, effective=result.effective
+            )
+        )
 
 
 @app.command("export")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from loyaltycli import i18n
 from loyaltycli.cli.output import key_values, show, table
 from loyaltycli.domain.schedules import describe_schedule
+from loyaltycli.i18n import _
 
 if TYPE_CHECKING:
     from loyaltycli.services.programs import ProgramView
@@ -14,63 +16,84 @@ if TYPE_CHECKING:
 def program_summary(view: ProgramView) -> None:
     p = view.active.program
     earn = p.earn
+    currency = p.program.currency
     pairs: list[tuple[str, object]] = [
-        ("version", f"{view.active.version} (effective {view.active.effective or 'from the start'})"),
-        ("currency / time zone", f"{p.program.currency} / {p.program.timezone}"),
-        ("earning", f"{earn.points_per_unit} points per 1 {p.program.currency}, rounding {earn.rounding}"),
-        ("minimum spend", f"{earn.min_spend:.2f}"),
-        ("pending days", earn.pending_days),
-        ("excluded", ", ".join([*earn.exclude_categories, *earn.exclude_skus]) or "-"),
-        ("category rates", ", ".join(f"{k} {v}" for k, v in earn.category_rates.items()) or "-"),
-        ("expiry", _expiry(view)),
-        ("bonuses", ", ".join(f"{k} {v}" for k, v in p.bonuses.model_dump().items() if v) or "-"),
         (
-            "redeem",
-            f"min balance {p.redeem.min_balance}, point value {p.redeem.point_value or '-'}, "
-            f"vouchers valid {p.redeem.voucher_days} days",
+            _("version"),
+            _("{version} (effective {effective})").format(
+                version=view.active.version, effective=i18n.day(view.active.effective)
+            )
+            if view.active.effective
+            else _("{version} (from the start)").format(version=view.active.version),
+        ),
+        (_("currency / time zone"), f"{currency} / {p.program.timezone}"),
+        (
+            _("earning"),
+            _("{points} per 1 {currency}, rounding {rounding}").format(
+                points=i18n.points_rate(earn.points_per_unit), currency=currency, rounding=earn.rounding
+            ),
+        ),
+        (_("minimum spend"), i18n.money(earn.min_spend, currency)),
+        (_("pending days"), earn.pending_days),
+        (_("excluded"), ", ".join([*earn.exclude_categories, *earn.exclude_skus]) or "-"),
+        (
+            _("category rates"),
+            ", ".join(f"{k} {i18n.decimal(v)}" for k, v in earn.category_rates.items()) or "-",
+        ),
+        (_("expiry"), _expiry(view)),
+        (_("bonuses"), ", ".join(f"{k} {v}" for k, v in p.bonuses.model_dump().items() if v) or "-"),
+        (
+            _("redeem"),
+            _("min balance {min_balance}, point value {point_value}, vouchers valid {days} days").format(
+                min_balance=i18n.number(p.redeem.min_balance),
+                point_value=i18n.money(p.redeem.point_value, currency) if p.redeem.point_value else "-",
+                days=p.redeem.voucher_days,
+            ),
         ),
     ]
     key_values(p.program.name, pairs)
     if p.tiers:
         show(
             table(
-                f"Tiers ({p.tiers.basis}, {p.tiers.window_months} months)",
-                ["Tier", "Threshold", "Multiplier"],
+                _("Tiers ({basis}, {window_months} months)").format(
+                    basis=p.tiers.basis, window_months=p.tiers.window_months
+                ),
+                [_("Tier"), _("Threshold"), _("Multiplier")],
                 [(t.name, t.threshold, t.multiplier) for t in p.tiers.levels],
             )
         )
     if p.campaigns:
         show(
             table(
-                "Campaigns",
-                ["Id", "Name", "When", "Multiplier", "Bonus"],
+                _("Campaigns"),
+                [_("Id"), _("Name"), _("When"), _("Multiplier"), _("Bonus")],
                 [(c.id, c.title, describe_schedule(c), c.multiplier, c.bonus_points) for c in p.campaigns],
             )
         )
     if p.rewards:
         show(
             table(
-                "Rewards",
-                ["Id", "Name", "Points", "Kind", "Value", "Min tier", "Stock"],
+                _("Rewards"),
+                [_("Id"), _("Name"), _("Points"), _("Kind"), _("Value"), _("Min tier"), _("Stock")],
                 [(r.id, r.title, r.points, r.kind, r.value, r.min_tier, r.stock) for r in p.rewards],
             )
         )
     if p.stamp_cards:
         show(
             table(
-                "Stamp cards",
-                ["Id", "Categories", "Stamps", "Reward"],
+                _("Stamp cards"),
+                [_("Id"), _("Categories"), _("Stamps"), _("Reward")],
                 [(s.id, ", ".join([*s.categories, *s.skus]), s.stamps, s.reward) for s in p.stamp_cards],
             )
         )
     if p.actions:
-        show(table("Actions", ["Id", "Points", "Limit"], [(a.id, a.points, a.limit) for a in p.actions]))
+        show(table(_("Actions"), [_("Id"), _("Points"), _("Limit")], [(a.id, a.points, a.limit) for a in p.actions]))
     later = [v for v in view.versions if v.effective and v.effective > view.today]
     if later:
         show(
             table(
-                "Scheduled",
-                ["Version", "Effective", "Name"],
+                _("Scheduled"),
+                [_("Version"), _("Effective"), _("Name")],
                 [(v.version, v.effective, v.program.program.name) for v in later],
             )
         )
@@ -79,6 +102,8 @@ def program_summary(view: ProgramView) -> None:
 def _expiry(view: ProgramView) -> str:
     e = view.active.program.expiry
     if e.policy == "none":
-        return "never"
-    end = "" if e.at_period_end == "none" else f", to the end of the {e.at_period_end}"
-    return f"{e.policy}, {e.months} months{end}; warn {e.warn_days} days ahead"
+        return _("never")
+    end = "" if e.at_period_end == "none" else _(", to the end of the {period}").format(period=e.at_period_end)
+    return _("{policy}, {months} months{end}; warn {days} days ahead").format(
+        policy=e.policy, months=e.months, end=end, days=e.warn_days
+    )

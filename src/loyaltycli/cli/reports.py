@@ -6,10 +6,12 @@ from typing import Annotated, Any
 
 import typer
 
+from loyaltycli import i18n
 from loyaltycli.cli.options import CsvOption, JsonOption, period
 from loyaltycli.cli.output import emit_csv, emit_json, key_values, message, show, table, write_file
 from loyaltycli.cli.state import STATE, now
 from loyaltycli.domain.money import percent
+from loyaltycli.i18n import _
 
 app = typer.Typer(
     help="Figures for the owner: summary (default), liability, tiers, campaigns, monthly, members.",
@@ -100,16 +102,16 @@ def liability(json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
         return
     cur = figures["currency"]
     key_values(
-        f"Liability as of {figures['as_of']}",
+        _("Liability as of {day}").format(day=i18n.long_day(figures["as_of"])),
         [
-            ("available points", figures["available"]),
-            ("pending points", figures["pending"]),
-            ("outstanding points", figures["outstanding"]),
-            ("value", f"{figures['value']} {cur}" if figures["value"] else "- (no point_value)"),
-            ("never expire", figures["never_expire"]),
+            (_("available points"), figures["available"]),
+            (_("pending points"), figures["pending"]),
+            (_("outstanding points"), figures["outstanding"]),
+            (_("value"), i18n.money(figures["value"], cur) if figures["value"] else _("- (no point_value)")),
+            (_("points that never expire"), figures["never_expire"]),
         ],
     )
-    show(table("Falling due", ["Month", "Points", f"Value ({cur})"], rows))
+    show(table(_("Falling due"), [_("Month"), _("Points"), _("Value ({cur})").format(cur=cur)], rows))
 
 
 @app.command("tiers")
@@ -122,14 +124,16 @@ def tiers(json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
     if json_out:
         emit_json(figures)
     elif figures["basis"] is None and not csv_out:
-        message(f"The programme has no tiers; {figures['no_tier']} members.")
+        message(_("The programme has no tiers; {no_tier} members.").format(no_tier=figures["no_tier"]))
     elif csv_out:
         emit_csv(["tier", "threshold", "multiplier", "members"], rows)
     else:
         show(
             table(
-                f"Members per tier ({figures['basis']}, {figures['window_months']} months)",
-                ["Tier", "Threshold", "Multiplier", "Members"],
+                _("Members per tier ({basis}, {window_months} months)").format(
+                    basis=figures["basis"], window_months=figures["window_months"]
+                ),
+                [_("Tier"), _("Threshold"), _("Multiplier"), _("Members")],
                 rows + [("(none)", "", "", figures["no_tier"])],
             )
         )
@@ -154,8 +158,15 @@ def campaigns(
     else:
         show(
             table(
-                "Campaigns",
-                ["Id", "Name", "When", "Receipts", f"Revenue ({figures['currency']})", "Extra points"],
+                _("Campaigns"),
+                [
+                    _("Id"),
+                    _("Name"),
+                    _("When"),
+                    _("Receipts"),
+                    _("Revenue ({currency})").format(currency=figures["currency"]),
+                    _("Extra points"),
+                ],
                 [
                     (c["id"], c["name"], c["when"], c["receipts"], c["revenue"], c["extra_points"])
                     for c in figures["campaigns"]
@@ -181,9 +192,9 @@ def suspicious(
     elif csv_out:
         emit_csv(columns, rows)
     elif rows:
-        show(table(f"Suspicious activity: {len(rows)}", [c.capitalize() for c in columns], rows))
+        show(table(_("Suspicious activity: {rows}").format(rows=len(rows)), [c.capitalize() for c in columns], rows))
     else:
-        message("Nothing suspicious.")
+        message(_("Nothing suspicious."))
     if rows:
         raise typer.Exit(1)
 
@@ -228,16 +239,22 @@ def members(
         return
     show(
         table(
-            "Spenders",
-            ["Id", "Name", "Revenue", "Receipts"],
+            _("Spenders"),
+            [_("Id"), _("Name"), _("Revenue"), _("Receipts")],
             [(r["id"], r["name"], r["revenue"], r["receipts"]) for r in figures["spenders"]],
         )
     )
-    show(table("Earners", ["Id", "Name", "Points"], [(r["id"], r["name"], r["points"]) for r in figures["earners"]]))
     show(
         table(
-            "Senders (referrals)",
-            ["Id", "Name", "Referrals"],
+            _("Earners"),
+            [_("Id"), _("Name"), _("Points")],
+            [(r["id"], r["name"], r["points"]) for r in figures["earners"]],
+        )
+    )
+    show(
+        table(
+            _("Senders (referrals)"),
+            [_("Id"), _("Name"), _("Referrals")],
             [(r["id"], r["name"], r["referrals"]) for r in figures["senders"]],
         )
     )
@@ -256,26 +273,39 @@ def flatten(doc: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
 
 def render_summary(f: dict[str, Any]) -> None:
     period = f["period"]
-    span = f"{period['from'] or 'the start'} to {period['to'] or 'today'}"
-    p, m = f["points"], f["members"]
+    p, m, cur = f["points"], f["members"], f["currency"]
+    no_value = _("- (no point_value)")
     key_values(
-        f"Summary, {span}",
+        _("Summary, {period}").format(period=i18n.period(period["from"], period["to"] or now().date())),
         [
-            ("members", f"{m['total']} ({m['new']} new, {m['active']} active)"),
-            ("points issued", p["issued"]),
-            ("points redeemed", p["redeemed"]),
-            ("points expired", p["expired"]),
-            ("points reversed by refunds", p["reversed"]),
-            ("points outstanding", p["outstanding"]),
-            ("liability", f"{f['liability']} {f['currency']}" if f["liability"] else "- (no point_value)"),
-            ("redemption rate", percent(f["redemption_rate"]) or "-"),
-            ("repeat rate", percent(f["repeat_rate"]) or "-"),
-            ("sales to members", f"{f['sales']['members']} {f['currency']} ({f['receipts']['members']} receipts)"),
-            ("anonymous sales", f"{f['sales']['anonymous']} {f['currency']} ({f['receipts']['anonymous']} receipts)"),
-            ("average receipt, members", f["average_receipt"]["members"] or "-"),
-            ("average receipt, anonymous", f["average_receipt"]["anonymous"] or "-"),
+            (
+                _("members"),
+                _("{total} ({new} new, {active} active)").format(
+                    total=i18n.number(m["total"]), new=i18n.number(m["new"]), active=i18n.number(m["active"])
+                ),
+            ),
+            (_("points issued"), p["issued"]),
+            (_("points redeemed"), p["redeemed"]),
+            (_("points expired"), p["expired"]),
+            (_("points reversed by refunds"), p["reversed"]),
+            (_("points outstanding"), p["outstanding"]),
+            (_("liability"), i18n.money(f["liability"], cur) if f["liability"] else no_value),
+            (_("redemption rate"), percent(f["redemption_rate"]) or "-"),
+            (_("repeat rate"), percent(f["repeat_rate"]) or "-"),
+            (_("sales to members"), _sales(f["sales"]["members"], cur, f["receipts"]["members"])),
+            (_("anonymous sales"), _sales(f["sales"]["anonymous"], cur, f["receipts"]["anonymous"])),
+            (_("average receipt, members"), _money_or_dash(f["average_receipt"]["members"], cur)),
+            (_("average receipt, anonymous"), _money_or_dash(f["average_receipt"]["anonymous"], cur)),
         ],
     )
+
+
+def _sales(amount: str, currency: str, receipts: int) -> str:
+    return f"{i18n.money(amount, currency)} ({i18n.receipts(receipts)})"
+
+
+def _money_or_dash(amount: str | None, currency: str) -> str:
+    return i18n.money(amount, currency) if amount else "-"
 
 
 def render_monthly(figures: dict[str, Any]) -> None:
@@ -288,13 +318,21 @@ def render_monthly(figures: dict[str, Any]) -> None:
     months = figures["months"]
     top = max([max(m["issued"], m["redeemed"], m["expired"]) for m in months] + [1])
     top_revenue = max([Decimal(m["revenue"]) for m in months] + [Decimal(1)])
-    chart = Table(title="Points and revenue per month", title_justify="left")
-    for name in ("Month", "Issued", "Redeemed", "Expired", f"Revenue ({figures['currency']})"):
+    chart = Table(title=_("Points and revenue per month"), title_justify="left")
+    for name in (
+        _("Month"),
+        _("Issued"),
+        _("Redeemed"),
+        _("Expired"),
+        _("Revenue ({currency})").format(currency=figures["currency"]),
+    ):
         chart.add_column(name, no_wrap=True)
 
     def bar(value: int | Decimal, largest: int | Decimal, colour: str) -> Text:
         width = round(10 * max(value, 0) / largest) if largest else 0
-        return Text("█" * width, style=colour) + Text(f" {value:,}" if isinstance(value, int) else f" {value}")
+        return Text("█" * width, style=colour) + Text(
+            " " + (i18n.number(value) if isinstance(value, int) else i18n.amount(value))
+        )
 
     for m in months:
         chart.add_row(

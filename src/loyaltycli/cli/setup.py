@@ -6,9 +6,11 @@ from typing import Annotated
 
 import typer
 
+from loyaltycli import i18n
 from loyaltycli.cli.options import JsonOption
 from loyaltycli.cli.output import emit_json, key_values, message
 from loyaltycli.cli.state import STATE, now
+from loyaltycli.i18n import _
 
 
 def init(
@@ -27,7 +29,11 @@ def init(
     if json_out:
         emit_json({"db": result.db, "program": result.program, "version": result.version})
     else:
-        message(f"Created {result.db} with programme {result.program!r} (version {result.version}).")
+        message(
+            _("Created {db} with programme {program!r} (version {version}).").format(
+                db=result.db, program=result.program, version=result.version
+            )
+        )
 
 
 def _confirm_replacing(yes: bool) -> None:
@@ -45,12 +51,12 @@ def _confirm_replacing(yes: bool) -> None:
         f"{held.points} points; --force removes all of it."
     )
     if yes:
-        message(f"Replacing: {what}")
+        message(_("Replacing: {what}").format(what=what))
         return
     if not sys.stdin.isatty():
-        raise BadInputError(f"{what} Add --yes to replace it.")
+        raise BadInputError(_("{what} Add --yes to replace it.").format(what=what))
     if not typer.confirm(f"{what} Replace it?", default=False, err=True):
-        raise RefusedError("Nothing was replaced.")
+        raise RefusedError(_("Nothing was replaced."))
 
 
 def info(json_out: JsonOption = False) -> None:
@@ -61,7 +67,7 @@ def info(json_out: JsonOption = False) -> None:
     if json_out:
         emit_json(facts)
     else:
-        key_values("loyaltycli", [(k.replace("_", " "), v) for k, v in facts.items()])
+        key_values("loyaltycli", [(i18n.field(k), v) for k, v in facts.items()])
 
 
 def register(app: typer.Typer) -> None:

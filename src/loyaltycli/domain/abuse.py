@@ -89,7 +89,7 @@ GMAIL = {"gmail.com", "googlemail.com"}
 
 def mailbox(email: str) -> str:
     """The mailbox an address delivers to: case ignored, `+tag` dropped, and dots in Gmail addresses."""
-    local, _, domain = email.casefold().rpartition("@")
+    local, _at, domain = email.casefold().rpartition("@")
     local = local.split("+", 1)[0]
     if domain in GMAIL:
         local, domain = local.replace(".", ""), "gmail.com"

@@ -8,6 +8,7 @@ import functools
 from zoneinfo import ZoneInfo
 
 from loyaltycli.errors import BadInputError
+from loyaltycli.i18n import _
 
 NOON = dt.time(12, 0)
 EARLIEST = dt.date(1970, 1, 1)
@@ -35,7 +36,9 @@ def parse_date(text: str, what: str = "date") -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise BadInputError(f"{what}: {text!r} is not a valid date (write it as YYYY-MM-DD).") from None
+        raise BadInputError(
+            _("{what}: {text!r} is not a valid date (write it as YYYY-MM-DD).").format(what=what, text=text)
+        ) from None
 
 
 def parse_instant(text: str, tz: ZoneInfo, what: str = "--date") -> dt.datetime:
@@ -47,7 +50,9 @@ def parse_instant(text: str, tz: ZoneInfo, what: str = "--date") -> dt.datetime:
         value = dt.datetime.fromisoformat(raw)
     except ValueError:
         raise BadInputError(
-            f"{what}: {text!r} is not a valid date or date-time (write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM)."
+            _("{what}: {text!r} is not a valid date or date-time (write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM).").format(
+                what=what, text=text
+            )
         ) from None
     return in_range(value.replace(tzinfo=tz) if value.tzinfo is None else value, tz, text, what)
 
@@ -57,7 +62,9 @@ def in_range(value: dt.datetime, tz: ZoneInfo, text: str, what: str) -> dt.datet
     try:
         value.astimezone(dt.UTC).astimezone(tz)
     except (OverflowError, ValueError):
-        raise BadInputError(f"{what}: {text!r} is out of the range of dates that can be recorded.") from None
+        raise BadInputError(
+            _("{what}: {text!r} is out of the range of dates that can be recorded.").format(what=what, text=text)
+        ) from None
     return value
 
 

@@ -6,6 +6,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from loyaltycli.errors import BadInputError
+from loyaltycli.i18n import _, language
 
 CENT = Decimal("0.01")
 _PLAIN = re.compile(r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)$")
@@ -30,18 +31,20 @@ def quantity_limit_problem(value: Decimal) -> str | None:
 def parse_money(text: str | int | Decimal, what: str = "amount") -> Decimal:
     """Parse `12.50` or `12,50` (a decimal comma) into a Decimal with at most two decimals."""
     if isinstance(text, bool):
-        raise BadInputError(f"{what}: {text!r} is not an amount of money.")
+        raise BadInputError(_("{what}: {text!r} is not an amount of money.").format(what=what, text=text))
     if isinstance(text, int | Decimal):
         value = Decimal(text)
     else:
         raw = str(text).strip()
         if not _PLAIN.match(raw):
-            raise BadInputError(f"{what}: {raw!r} is not an amount of money (write it like 12.50).")
+            raise BadInputError(
+                _("{what}: {raw!r} is not an amount of money (write it like 12.50).").format(what=what, raw=raw)
+            )
         value = Decimal(raw.replace(",", "."))
     if not value.is_finite():
-        raise BadInputError(f"{what}: {text!r} is not an amount of money.")
+        raise BadInputError(_("{what}: {text!r} is not an amount of money.").format(what=what, text=text))
     if value != value.quantize(CENT):
-        raise BadInputError(f"{what}: {text!r} has more than two decimals.")
+        raise BadInputError(_("{what}: {text!r} has more than two decimals.").format(what=what, text=text))
     problem = amount_limit_problem(value)
     if problem is not None:
         raise BadInputError(f"{what}: {problem}.")
@@ -69,15 +72,18 @@ def parse_number(text: str | int | Decimal, what: str) -> Decimal:
     exponent (`1e12`) or hex; no binary float is involved."""
     raw = str(text).strip()
     if not _PLAIN.match(raw):
-        raise BadInputError(f"{what}: {text!r} is not a number (write it like 2 or 1.5).")
+        raise BadInputError(
+            _("{what}: {text!r} is not a number (write it like 2 or 1.5).").format(what=what, text=text)
+        )
     try:
         return Decimal(raw.replace(",", "."))
     except InvalidOperation:
-        raise BadInputError(f"{what}: {text!r} is not a number.") from None
+        raise BadInputError(_("{what}: {text!r} is not a number.").format(what=what, text=text)) from None
 
 
 def percent(ratio: str | Decimal | None) -> str | None:
     """`0.4444` -> `44.4 %` (None stays None: a rate of nothing)."""
     if ratio is None:
         return None
-    return f"{Decimal(ratio) * 100:.1f} %"
+    text = f"{Decimal(ratio) * 100:.1f} %"
+    return text.replace(".", ",") if language() == "de" else text

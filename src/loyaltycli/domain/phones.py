@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from loyaltycli.errors import BadInputError
+from loyaltycli.i18n import _
 
 
 def normalise_phone(text: str, region: str | None) -> str:
@@ -10,8 +11,8 @@ def normalise_phone(text: str, region: str | None) -> str:
     number = parse_phone(text, region)
     if number is None:
         raise BadInputError(
-            f"phone: {text!r} is not a valid phone number"
-            + ("" if region else " (write it with its country code, e.g. +49 ...)")
+            _("phone: {text!r} is not a valid phone number").format(text=text)
+            + ("" if region else _(" (write it with its country code, e.g. +49 ...)"))
             + "."
         )
     return number

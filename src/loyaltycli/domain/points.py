@@ -126,7 +126,7 @@ def compute_earning(program: Program, receipt: ReceiptInput, tier: TierLevel | N
     rules = _rules(program)
     classes = [rules.classify(line.category, line.sku) for line in receipt.lines]
     eligible_spend = ZERO
-    for line, (_, why, _) in zip(receipt.lines, classes, strict=True):
+    for line, (_key, why, _rate) in zip(receipt.lines, classes, strict=True):
         if why is None:
             eligible_spend += line.amount
     below = eligible_spend < rules.min_spend or eligible_spend <= 0

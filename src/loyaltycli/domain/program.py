@@ -31,6 +31,7 @@ from pydantic import (
 from loyaltycli.domain.currencies import ISO_4217
 from loyaltycli.domain.money import MAX_AMOUNT, parse_money
 from loyaltycli.errors import BadInputError, ProgramError
+from loyaltycli.i18n import _
 
 
 def _money(value: Any) -> Decimal:
@@ -40,7 +41,7 @@ def _money(value: Any) -> Decimal:
     try:
         return parse_money(value, "value")
     except BadInputError:
-        raise ValueError('must be an amount of money such as "5.00"') from None
+        raise ValueError(_('must be an amount of money such as "5.00"')) from None
 
 
 def _number(value: Any) -> Any:
@@ -90,7 +91,7 @@ class ProgramInfo(_Model):
     @classmethod
     def _currency(cls, value: str) -> str:
         if value not in ISO_4217:
-            raise ValueError(f'{value!r} is not an ISO 4217 currency code such as "EUR"')
+            raise ValueError(_('{value!r} is not an ISO 4217 currency code such as "EUR"').format(value=value))
         return value
 
     @field_validator("timezone")
@@ -135,7 +136,7 @@ class Earn(_Model):
     @classmethod
     def _not_negative(cls, value: Decimal) -> Decimal:
         if value < 0:
-            raise ValueError("must not be negative")
+            raise ValueError(_("must not be negative"))
         return value
 
 
@@ -173,7 +174,9 @@ class Campaign(_Model):
     def _monthdays(cls, values: tuple[int, ...]) -> tuple[int, ...]:
         wrong = [d for d in values if not (1 <= d <= 31 or d == -1)]
         if wrong:
-            raise ValueError(f"{wrong[0]} is not a day of the month (1 to 31, or -1 for the last day)")
+            raise ValueError(
+                _("{wrong} is not a day of the month (1 to 31, or -1 for the last day)").format(wrong=wrong[0])
+            )
         return values
 
     @field_validator("hours")
@@ -183,18 +186,18 @@ class Campaign(_Model):
             return None
         match = _HOURS.match(value.strip())
         if not match:
-            raise ValueError(f'"{value}" is not a time range such as "16:00-18:00"')
+            raise ValueError(_('"{value}" is not a time range such as "16:00-18:00"').format(value=value))
         start, end = _minutes(match.group(1), match.group(2)), _minutes(match.group(3), match.group(4))
         if end > 24 * 60:
-            raise ValueError(f'"{value}" ends after 24:00')
+            raise ValueError(_('"{value}" ends after 24:00').format(value=value))
         if end <= start:
-            raise ValueError(f'"{value}" ends before it starts')
+            raise ValueError(_('"{value}" ends before it starts').format(value=value))
         return value.strip()
 
     @model_validator(mode="after")
     def _window(self) -> Campaign:
         if self.ends is not None and self.ends < self.starts:
-            raise ValueError(f"ends ({self.ends}) is before starts ({self.starts})")
+            raise ValueError(_("ends ({ends}) is before starts ({starts})").format(ends=self.ends, starts=self.starts))
         return self
 
     @property
@@ -243,7 +246,7 @@ class TierLevel(_Model):
     @classmethod
     def _not_negative(cls, value: Decimal) -> Decimal:
         if value < 0:
-            raise ValueError("must not be negative")
+            raise ValueError(_("must not be negative"))
         return value
 
 
@@ -256,10 +259,10 @@ class Tiers(_Model):
     def _ascending(self) -> Tiers:
         names = [level.name for level in self.levels]
         if len(set(names)) != len(names):
-            raise ValueError("tier names must be unique")
+            raise ValueError(_("tier names must be unique"))
         thresholds = [level.threshold for level in self.levels]
         if thresholds != sorted(thresholds) or len(set(thresholds)) != len(thresholds):
-            raise ValueError("levels must be listed with strictly rising thresholds")
+            raise ValueError(_("levels must be listed with strictly rising thresholds"))
         return self
 
 
@@ -272,7 +275,7 @@ class Expiry(_Model):
     @model_validator(mode="after")
     def _months_needed(self) -> Expiry:
         if self.policy != "none" and self.months is None:
-            raise ValueError(f"policy {self.policy!r} needs `months`")
+            raise ValueError(_("policy {policy!r} needs `months`").format(policy=self.policy))
         return self
 
 
@@ -307,7 +310,7 @@ class Redeem(_Model):
     @classmethod
     def _positive(cls, value: Decimal | None) -> Decimal | None:
         if value is not None and value <= 0:
-            raise ValueError("must be a positive amount of money")
+            raise ValueError(_("must be a positive amount of money"))
         return value
 
 
@@ -327,12 +330,12 @@ class Reward(_Model):
         if self.kind == "experience":
             return self
         if self.value is None:
-            raise ValueError(f"a {self.kind} reward needs a `value`")
+            raise ValueError(_("a {kind} reward needs a `value`").format(kind=self.kind))
         if self.kind == "discount_percent":
             if not 0 < self.value <= 100:
-                raise ValueError("value: a percentage must be above 0 and at most 100")
+                raise ValueError(_("value: a percentage must be above 0 and at most 100"))
         elif self.value <= 0 or self.value > MAX_AMOUNT or self.value != self.value.quantize(Decimal("0.01")):
-            raise ValueError("value: must be a positive amount of money with at most two decimals")
+            raise ValueError(_("value: must be a positive amount of money with at most two decimals"))
         return self
 
     @property
@@ -356,7 +359,7 @@ class StampCard(_Model):
     @model_validator(mode="after")
     def _something_to_stamp(self) -> StampCard:
         if not self.categories and not self.skus:
-            raise ValueError("a stamp card needs `categories` or `skus`")
+            raise ValueError(_("a stamp card needs `categories` or `skus`"))
         return self
 
 
@@ -386,15 +389,21 @@ class Program(_Model):
             ids = [item.id for item in items]
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:
-                raise ValueError(f"{kind}: id {dupes[0]!r} is used more than once")
+                raise ValueError(_("{kind}: id {dupes!r} is used more than once").format(kind=kind, dupes=dupes[0]))
         tier_names = {level.name for level in self.tiers.levels} if self.tiers else set()
         for n, reward in enumerate(self.rewards):
             if reward.min_tier is not None and reward.min_tier not in tier_names:
-                raise ValueError(f"rewards.{n}.min_tier: {reward.min_tier!r} is not a tier of [tiers]")
+                raise ValueError(
+                    _("rewards.{n}.min_tier: {min_tier!r} is not a tier of [tiers]").format(
+                        n=n, min_tier=reward.min_tier
+                    )
+                )
         reward_ids = {reward.id for reward in self.rewards}
         for n, card in enumerate(self.stamp_cards):
             if card.reward not in reward_ids:
-                raise ValueError(f"stamp_cards.{n}.reward: {card.reward!r} is not a reward id")
+                raise ValueError(
+                    _("stamp_cards.{n}.reward: {reward!r} is not a reward id").format(n=n, reward=card.reward)
+                )
         return self
 
     @property

@@ -6,15 +6,17 @@ import functools
 import os
 import zoneinfo
 
+from loyaltycli.i18n import _
+
 
 def check_timezone(name: str) -> None:
     """Raise ValueError unless `name` is an IANA time zone this machine knows."""
     if not name or name.startswith("/") or ".." in name:
-        raise ValueError(f'{name!r} is not an IANA time zone such as "Europe/Berlin"')
+        raise ValueError(_('{name!r} is not an IANA time zone such as "Europe/Berlin"').format(name=name))
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f'{name!r} is not an IANA time zone such as "Europe/Berlin"') from None
+        raise ValueError(_('{name!r} is not an IANA time zone such as "Europe/Berlin"').format(name=name)) from None
 
 
 def check_country(code: str) -> str:
@@ -26,7 +28,7 @@ def check_country(code: str) -> str:
 
         known = frozenset(phonenumbers.SUPPORTED_REGIONS)
     if upper not in known:
-        raise ValueError(f'{code!r} is not an ISO 3166-1 alpha-2 country code such as "DE"')
+        raise ValueError(_('{code!r} is not an ISO 3166-1 alpha-2 country code such as "DE"').format(code=code))
     return upper
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from loyaltycli.errors import BadInputError
+from loyaltycli.i18n import _
 
 CHUNK = 1 << 20
 DELIMITERS = (",", ";", "\t")
@@ -32,7 +33,7 @@ def inspect_file(path: str, delimiter: str | None = None) -> SalesFile:
         sample = fh.read(64 * 1024)
     first = next((line for line in sample.splitlines() if line.strip()), "")
     if not first:
-        raise BadInputError(f"{path}: the file is empty; a sales CSV needs a header row and rows.")
+        raise BadInputError(_("{path}: the file is empty; a sales CSV needs a header row and rows.").format(path=path))
     chosen = _delimiter(first, delimiter, path)
     header = next(csv.reader(io.StringIO(first), delimiter=chosen))
     return SalesFile(path, encoding, chosen, [h.strip() for h in header])
@@ -50,7 +51,9 @@ def _encoding(path: str) -> str:
         with open(path, "rb") as fh:
             while chunk := fh.read(CHUNK):
                 if b"\x00" in chunk:
-                    raise BadInputError(f"{path}: this is not a text CSV file (it holds binary data).")
+                    raise BadInputError(
+                        _("{path}: this is not a text CSV file (it holds binary data).").format(path=path)
+                    )
                 if is_utf8:
                     try:
                         utf8.decode(chunk)
@@ -59,13 +62,15 @@ def _encoding(path: str) -> str:
             if is_utf8:
                 utf8.decode(b"", final=True)
     except FileNotFoundError:
-        raise BadInputError(f"{path}: no such file.") from None
+        raise BadInputError(_("{path}: no such file.").format(path=path)) from None
     except IsADirectoryError:
-        raise BadInputError(f"{path}: is a folder, not a CSV file.") from None
+        raise BadInputError(_("{path}: is a folder, not a CSV file.").format(path=path)) from None
     except UnicodeDecodeError:
         is_utf8 = False
     except OSError as exc:
-        raise BadInputError(f"{path}: cannot be read ({exc.strerror}).") from None
+        raise BadInputError(
+            _("{path}: cannot be read ({strerror}).").format(path=path, strerror=exc.strerror)
+        ) from None
     if is_utf8:
         return "utf-8-sig"
     _check_cp1252(path)
@@ -93,7 +98,9 @@ def _check_decodes(path: str, encoding: str, name: str) -> None:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             raise BadInputError(
-                f"{path}: is {'neither' if ' nor ' in name else 'not'} {name} text; save it as UTF-8 CSV."
+                _("{path}: is {value} {name} text; save it as UTF-8 CSV.").format(
+                    path=path, value="neither" if " nor " in name else "not", name=name
+                )
             ) from None
 
 
@@ -101,12 +108,14 @@ def _delimiter(header: str, given: str | None, path: str) -> str:
     if given:
         value = "\t" if given in ("\\t", "tab", "TAB") else given
         if len(value) != 1:
-            raise BadInputError(f"--delimiter: {given!r} must be one character (or `tab`).")
+            raise BadInputError(_("--delimiter: {given!r} must be one character (or `tab`).").format(given=given))
         return value
     counts = {d: header.count(d) for d in DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
     if counts[best] == 0:
-        raise BadInputError(f"{path}: the first line has no `,` `;` or tab, so it is no CSV header row.")
+        raise BadInputError(
+            _("{path}: the first line has no `,` `;` or tab, so it is no CSV header row.").format(path=path)
+        )
     return best
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from loyaltycli.errors import BadInputError
+from loyaltycli.i18n import _
 from loyaltycli.importers.values import ValueProblem, parse_amount, parse_when
 
 _UTC = ZoneInfo("UTC")
@@ -67,7 +68,7 @@ def customer_columns(fmt: str, header: list[str], overrides: dict[str, str], pat
     """Field -> column index; a name (or first and last name) is required."""
     preset = PRESETS.get(fmt.lower())
     if preset is None:
-        raise BadInputError(f"--format: {fmt!r} is not one of {', '.join(PRESETS)}.")
+        raise BadInputError(_("--format: {fmt!r} is not one of {presets}.").format(fmt=fmt, presets=", ".join(PRESETS)))
     positions = {h.strip().lower(): i for i, h in reversed(list(enumerate(header)))}
     index = {}
     for name, candidates in preset.items():
@@ -76,12 +77,17 @@ def customer_columns(fmt: str, header: list[str], overrides: dict[str, str], pat
             index[name] = found
     for name, column in overrides.items():
         if column.lower() not in positions:
-            raise BadInputError(f"{path}: --map {name}={column}: the file has no column {column!r}.")
+            raise BadInputError(
+                _("{path}: --map {name}={column}: the file has no column {column!r}.").format(
+                    path=path, name=name, column=column
+                )
+            )
         index[name] = positions[column.lower()]
     if "name" not in index and "first_name" not in index and "last_name" not in index:
         raise BadInputError(
-            f"{path}: the header row has no column for the name (name, Name, First Name/Last Name, Vorname/"
-            "Nachname); is the header missing? (--map name=COLUMN)"
+            _(
+                "{path}: the header row has no column for the name (name, Name, First Name/Last Name, Vorname/Nachname); is the header missing? (--map name=COLUMN)"
+            ).format(path=path)
         )
     return index
 
@@ -116,7 +122,7 @@ def read_customer(
 
     name = " ".join(get("name").split()) or " ".join(f"{get('first_name')} {get('last_name')}".split())
     if not name:
-        raise ValueProblem("the name is empty")
+        raise ValueProblem(_("the name is empty"))
     return Customer(
         row=number,
         name=name,
@@ -140,7 +146,7 @@ def _day(text: str, field: str, order: str) -> dt.date | None:
     try:
         return parse_when(text, _UTC, None, order).date()
     except ValueProblem:
-        raise ValueProblem(f"{field} {text!r} is not a date") from None
+        raise ValueProblem(_("{field} {text!r} is not a date").format(field=field, text=text)) from None
 
 
 def _yes_no(text: str) -> bool:
@@ -149,17 +155,19 @@ def _yes_no(text: str) -> bool:
         return True
     if value in NO:
         return False
-    raise ValueProblem(f"marketing {text!r} is not yes or no (yes/no, ja/nein, true/false, 1/0, x or empty)")
+    raise ValueProblem(
+        _("marketing {text!r} is not yes or no (yes/no, ja/nein, true/false, 1/0, x or empty)").format(text=text)
+    )
 
 
 def _points(text: str) -> int:
     if not text:
         return 0
     if not _WHOLE.fullmatch(text.strip()):
-        raise ValueProblem(f"points {text!r} is not a whole number of points of 0 or more")
+        raise ValueProblem(_("points {text!r} is not a whole number of points of 0 or more").format(text=text))
     points = int(re.sub(r"[.,' ]", "", text.strip()))
     if points > 10_000_000:
-        raise ValueProblem(f"points {text!r} is more than 10,000,000")
+        raise ValueProblem(_("points {text!r} is more than 10,000,000").format(text=text))
     return points
 
 
@@ -168,5 +176,5 @@ def _spend(text: str, decimal_comma: bool | None) -> Decimal:
         return Decimal(0)
     value = parse_amount(text, decimal_comma, what="spend")
     if value < 0:
-        raise ValueProblem(f"spend {text!r} is negative")
+        raise ValueProblem(_("spend {text!r} is negative").format(text=text))
     return value

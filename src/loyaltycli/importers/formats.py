@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from loyaltycli.errors import BadInputError
+from loyaltycli.i18n import _
 
 FIELDS = (
     "receipt",
@@ -232,7 +233,9 @@ def column_map(fmt_name: str, header: list[str], overrides: dict[str, str], path
     """Match the format's columns (and the overrides) against the header; missing required fields: exit 2."""
     fmt = FORMATS.get(fmt_name.lower())
     if fmt is None:
-        raise BadInputError(f"--format: {fmt_name!r} is not one of {', '.join(FORMATS)}.")
+        raise BadInputError(
+            _("--format: {fmt_name!r} is not one of {formats}.").format(fmt_name=fmt_name, formats=", ".join(FORMATS))
+        )
     positions = {h.strip().lower(): i for i, h in reversed(list(enumerate(header)))}
     index: dict[str, int] = {}
     for name, candidates in {**fmt.columns, **fmt.extra}.items():
@@ -242,14 +245,19 @@ def column_map(fmt_name: str, header: list[str], overrides: dict[str, str], path
                 break
     for name, column in overrides.items():
         if column.lower() not in positions:
-            raise BadInputError(f"{path}: --map {name}={column}: the file has no column {column!r}.")
+            raise BadInputError(
+                _("{path}: --map {name}={column}: the file has no column {column!r}.").format(
+                    path=path, name=name, column=column
+                )
+            )
         index[name] = positions[column.lower()]
     missing = [name for name in REQUIRED if name not in index and not (name == "amount" and "unit_price" in index)]
     if missing:
         wanted = ", ".join(f"{m} ({' or '.join(fmt.columns.get(m, (m,)))})" for m in missing)
         raise BadInputError(
-            f"{path}: the header row has no column for {wanted}; is the header missing, or is this not a "
-            f"{fmt.name} export? (--format, --map FIELD=COLUMN)"
+            _(
+                "{path}: the header row has no column for {wanted}; is the header missing, or is this not a {name} export? (--format, --map FIELD=COLUMN)"
+            ).format(path=path, wanted=wanted, name=fmt.name)
         )
     return ColumnMap(fmt, index)
 
@@ -263,21 +271,31 @@ def parse_overrides(maps: list[str], mapping_file: str | None, fields: tuple[str
         try:
             data = tomllib.loads(read_text(mapping_file, "mapping file"))
         except tomllib.TOMLDecodeError as exc:
-            raise BadInputError(f"{mapping_file}: invalid TOML ({exc}).") from None
+            raise BadInputError(
+                _("{mapping_file}: invalid TOML ({exc}).").format(mapping_file=mapping_file, exc=exc)
+            ) from None
         table = data.get("columns", data)
         for name, column in table.items():
             if not isinstance(column, str):
-                raise BadInputError(f"{mapping_file}: {name} must name a column as a string.")
+                raise BadInputError(
+                    _("{mapping_file}: {name} must name a column as a string.").format(
+                        mapping_file=mapping_file, name=name
+                    )
+                )
             result[_field(name, mapping_file, fields)] = column
     for item in maps:
         name, sep, column = item.partition("=")
         if not sep or not column.strip():
-            raise BadInputError(f"--map: {item!r} is not FIELD=COLUMN.")
+            raise BadInputError(_("--map: {item!r} is not FIELD=COLUMN.").format(item=item))
         result[_field(name.strip(), "--map", fields)] = column.strip()
     return result
 
 
 def _field(name: str, where: str, fields: tuple[str, ...] = FIELDS) -> str:
     if name.lower() not in fields:
-        raise BadInputError(f"{where}: {name!r} is not a field (fields: {', '.join(fields)}).")
+        raise BadInputError(
+            _("{where}: {name!r} is not a field (fields: {fields}).").format(
+                where=where, name=name, fields=", ".join(fields)
+            )
+        )
     return name.lower()

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from loyaltycli.domain.money import amount_limit_problem, quantity_limit_problem
+from loyaltycli.i18n import _
 
 CENT = Decimal("0.01")
 # What may stand around the digits in a real export: a currency sign or code, a sign, parentheses.
@@ -40,19 +41,21 @@ def parse_amount(text: str, decimal_comma: bool | None, places: int = 2, what: s
         return value
     raw = text.strip()
     if not raw:
-        raise ValueProblem(f"the {what} is empty")
+        raise ValueProblem(_("the {what} is empty").format(what=what))
     cleaned, negative = _unwrap(raw)
     if not _DIGITS.fullmatch(cleaned):
-        raise ValueProblem(f"{what} {text!r} is not a plain decimal number")
+        raise ValueProblem(_("{what} {text!r} is not a plain decimal number").format(what=what, text=text))
     cleaned = re.sub(r"['’  ]", "", cleaned)
     number = _normalise(cleaned, decimal_comma)
     try:
         value = Decimal(number)
     except InvalidOperation:
-        raise ValueProblem(f"{what} {text!r} is not a number") from None
+        raise ValueProblem(_("{what} {text!r} is not a number").format(what=what, text=text)) from None
     step = Decimal(1).scaleb(-places)
     if value != value.quantize(step):
-        raise ValueProblem(f"{what} {text!r} has more than {places} decimals")
+        raise ValueProblem(
+            _("{what} {text!r} has more than {places} decimals").format(what=what, text=text, places=places)
+        )
     problem = amount_limit_problem(value)
     if problem is not None:
         raise ValueProblem(f"{what} {problem}")
@@ -69,7 +72,7 @@ def line_amount(unit_price: Decimal, quantity: Decimal) -> Decimal:
     amount = (unit_price * quantity).quantize(CENT, rounding=ROUND_HALF_UP)
     problem = amount_limit_problem(amount)
     if problem is not None:
-        raise ValueProblem(f"the line amount {problem}")
+        raise ValueProblem(_("the line amount {problem}").format(problem=problem))
     return amount
 
 
@@ -78,7 +81,7 @@ def _unwrap(raw: str) -> tuple[str, bool]:
     negative = signed = False
     if raw.startswith("(") and raw.endswith(")"):
         negative, raw = True, raw[1:-1].strip()
-    for _ in range(2):  # one sign and a currency, in either order
+    for _attempt in range(2):  # one sign and a currency, in either order
         raw = _CURRENCY.sub("", raw).strip()
         if signed or not raw:
             continue
@@ -113,13 +116,13 @@ def parse_quantity(text: str | None, decimal_comma: bool | None, signed: bool = 
         return ONE
     raw = text.strip()
     if not _QUANTITY.fullmatch(raw):
-        raise ValueProblem(f"quantity {text!r} is not a plain decimal number")
+        raise ValueProblem(_("quantity {text!r} is not a plain decimal number").format(text=text))
     value = Decimal(raw.replace(",", "."))
     if value == 0:
-        raise ValueProblem(f"quantity {text!r} is not a usable quantity")
+        raise ValueProblem(_("quantity {text!r} is not a usable quantity").format(text=text))
     problem = quantity_limit_problem(value)
     if problem is not None:
-        raise ValueProblem(f"quantity {problem}")
+        raise ValueProblem(_("quantity {problem}").format(problem=problem))
     return value if signed else abs(value)
 
 
@@ -148,17 +151,19 @@ def parse_when(text: str, zone: ZoneInfo, time_text: str | None = None, order: s
     if time_text and time_text.strip() and ":" not in raw:
         raw = f"{raw} {time_text.strip()}"
     if not raw:
-        raise ValueProblem("the date is empty")
+        raise ValueProblem(_("the date is empty"))
     value = _parse(raw, order)
     if value is None:
-        raise ValueProblem(f"date {text!r} is not a date")
+        raise ValueProblem(_("date {text!r} is not a date").format(text=text))
     if not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time(12, 0))
     value = value.replace(tzinfo=zone) if value.tzinfo is None else value
     try:
         value.astimezone(dt.UTC).astimezone(zone)
     except (OverflowError, ValueError):
-        raise ValueProblem(f"date {text!r} is out of the range of dates that can be recorded") from None
+        raise ValueProblem(
+            _("date {text!r} is out of the range of dates that can be recorded").format(text=text)
+        ) from None
     return value
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, MetaData, select, text
 
 from loyaltycli.errors import BadInputError, RefusedError
+from loyaltycli.i18n import _
 from loyaltycli.storage.database import HEAD_REVISION, Database, create_database, open_database
 from loyaltycli.storage.location import Location
 from loyaltycli.storage.migrate import upgrade_in
@@ -47,7 +48,7 @@ def copy_database(source: Database, target: Location, now: dt.datetime) -> CopyR
     passed `verify` and the comparison, so a killed copy leaves no target.  Either way the same command
     again completes it."""
     if target.target == source.location.target:
-        raise BadInputError("--to names the database being copied.")
+        raise BadInputError(_("--to names the database being copied."))
     _refuse_non_empty(target)
     if target.is_postgres:
         destination = create_database(target, force=False, migrate=False)
@@ -69,8 +70,8 @@ def _compare(source: Database, destination: Database, now: dt.datetime, what: st
     if problems or summary(source, None, None, now) != summary(destination, None, None, now):
         raise RefusedError(
             f"{what}: "
-            + ("; ".join(problems[:3]) if problems else "report summary differs")
-            + ". Keep using the old database."
+            + ("; ".join(problems[:3]) if problems else _("report summary differs"))
+            + _(". Keep using the old database.")
         )
 
 
@@ -78,7 +79,11 @@ def _copy_to_sqlite_file(source: Database, target: Location, now: dt.datetime) -
     path = os.path.abspath(target.target)
     folder = os.path.dirname(path)
     if not os.path.isdir(folder):
-        raise BadInputError(f"--to {target.target}: the folder {folder} does not exist; create it first.")
+        raise BadInputError(
+            _("--to {target}: the folder {folder} does not exist; create it first.").format(
+                target=target.target, folder=folder
+            )
+        )
     temporary = os.path.join(folder, f".{os.path.basename(path)}.copy-{os.getpid()}.tmp")
     destination = create_database(Location(temporary), force=True, migrate=False)
     try:
@@ -107,7 +112,9 @@ def _sync_folder(folder: str) -> None:
 
 def _refuse_non_empty(target: Location) -> None:
     if not target.is_postgres and os.path.exists(target.target) and os.path.getsize(target.target) > 0:
-        raise RefusedError(f"{target.shown} already exists; db copy writes only into a new, empty database.")
+        raise RefusedError(
+            _("{shown} already exists; db copy writes only into a new, empty database.").format(shown=target.shown)
+        )
     if target.is_postgres:
         from sqlalchemy import create_engine, inspect
         from sqlalchemy.engine import make_url
@@ -120,8 +127,9 @@ def _refuse_non_empty(target: Location) -> None:
             engine.dispose()
         if existing:
             raise RefusedError(
-                f"{target.shown} is not empty (it has {', '.join(sorted(existing))}); "
-                "db copy writes only into an empty database."
+                _("{shown} is not empty (it has {existing}); db copy writes only into an empty database.").format(
+                    shown=target.shown, existing=", ".join(sorted(existing))
+                )
             )
 
 
@@ -178,12 +186,12 @@ def upgrade(location: Location) -> str:
 def backup(source: Database, path: str) -> int:
     """A consistent copy of a SQLite database while it is in use (SQLite's online backup API)."""
     if source.dialect != "sqlite":
-        raise RefusedError("db backup copies SQLite files; back up PostgreSQL with pg_dump.")
+        raise RefusedError(_("db backup copies SQLite files; back up PostgreSQL with pg_dump."))
     if os.path.exists(path):
-        raise RefusedError(f"{path} already exists; choose a new file for the backup.")
+        raise RefusedError(_("{path} already exists; choose a new file for the backup.").format(path=path))
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        raise BadInputError(f"{path}: the folder {folder} does not exist.")
+        raise BadInputError(_("{path}: the folder {folder} does not exist.").format(path=path, folder=folder))
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
     src = sqlite3.connect(source.location.target)

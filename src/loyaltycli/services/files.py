@@ -6,6 +6,7 @@ import csv
 from typing import IO, Any
 
 from loyaltycli.errors import BadInputError
+from loyaltycli.i18n import _
 
 
 def read_text(path: str, what: str = "file") -> str:
@@ -13,13 +14,15 @@ def read_text(path: str, what: str = "file") -> str:
         with open(path, encoding="utf-8-sig") as fh:
             return fh.read()
     except FileNotFoundError:
-        raise BadInputError(f"{path}: no such {what}.") from None
+        raise BadInputError(_("{path}: no such {what}.").format(path=path, what=what)) from None
     except IsADirectoryError:
-        raise BadInputError(f"{path}: is a folder, not a {what}.") from None
+        raise BadInputError(_("{path}: is a folder, not a {what}.").format(path=path, what=what)) from None
     except UnicodeDecodeError as exc:
-        raise BadInputError(f"{path}: is not UTF-8 text (byte {exc.start}).") from None
+        raise BadInputError(_("{path}: is not UTF-8 text (byte {start}).").format(path=path, start=exc.start)) from None
     except OSError as exc:
-        raise BadInputError(f"{path}: cannot be read ({exc.strerror}).") from None
+        raise BadInputError(
+            _("{path}: cannot be read ({strerror}).").format(path=path, strerror=exc.strerror)
+        ) from None
 
 
 def open_rejects(path: str, header: list[str]) -> tuple[IO[str], Any]:
@@ -27,7 +30,9 @@ def open_rejects(path: str, header: list[str]) -> tuple[IO[str], Any]:
     try:
         handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - the caller closes it
     except OSError as exc:
-        raise BadInputError(f"--rejects {path}: cannot be written ({exc.strerror}).") from None
+        raise BadInputError(
+            _("--rejects {path}: cannot be written ({strerror}).").format(path=path, strerror=exc.strerror)
+        ) from None
     writer = csv.writer(handle)
     writer.writerow([*header, "reason"])
     return handle, writer

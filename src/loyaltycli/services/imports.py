@@ -33,6 +33,7 @@ from loyaltycli.domain.money import amount_limit_problem
 from loyaltycli.domain.phones import parse_phone, phone_problem
 from loyaltycli.domain.receipts import Line, ReceiptInput
 from loyaltycli.errors import LoyaltyError, RefusedError
+from loyaltycli.i18n import _
 from loyaltycli.importers.csvfile import SalesFile, UnreadableRow, inspect_file, rows
 from loyaltycli.importers.formats import ColumnMap, Row, column_map, parse_overrides
 from loyaltycli.importers.values import (
@@ -194,7 +195,9 @@ class Importer:
                 raise
             reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ImportHaltedError(
-                f"The import stopped at row {self.summary.rows} ({reason}); {self._kept()}."
+                _("The import stopped at row {rows} ({reason}); {kept}.").format(
+                    rows=self.summary.rows, reason=reason, kept=self._kept()
+                )
             ) from exc
         finally:
             if self.rejects_file is not None:
@@ -311,14 +314,16 @@ class Importer:
             if first.kind == "bad":
                 raise ValueProblem(first.skip_reason or "unreadable row")
             if not draft.receipt_id:
-                raise ValueProblem("the row has no receipt id")
+                raise ValueProblem(_("the row has no receipt id"))
             if draft.receipt_id in self.seen:
                 raise ValueProblem(
-                    f"receipt {draft.receipt_id} appeared earlier in the file; its rows must be adjacent"
+                    _("receipt {receipt_id} appeared earlier in the file; its rows must be adjacent").format(
+                        receipt_id=draft.receipt_id
+                    )
                 )
             kinds = {row.kind for row in draft.rows}
             if len(kinds) > 1:
-                raise ValueProblem("a receipt cannot mix sales and refunds")
+                raise ValueProblem(_("a receipt cannot mix sales and refunds"))
             draft.kind = "refund" if kinds == {"refund"} else "purchase"
             for row in draft.rows:
                 self._parse_row(draft, row, zone)
@@ -333,13 +338,13 @@ class Importer:
         try:
             if draft.when is None:
                 if not f.get("date"):
-                    raise ValueProblem("the date is empty")
+                    raise ValueProblem(_("the date is empty"))
                 row_zone = zone_for(f.get("timezone", ""), zone)
                 draft.when = parse_when(f["date"], row_zone, f.get("time") or None, self.options.date_order)
                 draft.date_text = f["date"]
                 why = implausible(local_date(draft.when, zone), self.ctx.today)
                 if why is not None:
-                    raise ValueProblem(f"date {f['date']!r}: {why}")
+                    raise ValueProblem(_("date {date!r}: {why}").format(date=f["date"], why=why))
             elif f.get("date") and f["date"] != draft.date_text:
                 # A later row of the receipt with another date: it must at least be a date.
                 parse_when(
@@ -544,7 +549,7 @@ class Importer:
             return
         if state is not None and not self.options.dry_run:
             self._lapse(session, writer, state, day)
-        plan, _ = self.planner.plan(state, receipt, draft.when, draft.receipt_id, draft.store)
+        plan, _earning = self.planner.plan(state, receipt, draft.when, draft.receipt_id, draft.store)
         writer.add(plan)
         self.summary.imported += 1
         self.summary.points += plan.points

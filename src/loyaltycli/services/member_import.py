@@ -23,6 +23,7 @@ from loyaltycli.domain.expiry import lot_expiry
 from loyaltycli.domain.money import to_cents
 from loyaltycli.domain.phones import normalise_phone
 from loyaltycli.errors import LoyaltyError
+from loyaltycli.i18n import _
 from loyaltycli.importers.csvfile import UnreadableRow, inspect_file, rows
 from loyaltycli.importers.customers import CUSTOMER_FIELDS, Customer, customer_columns, read_customer
 from loyaltycli.importers.formats import parse_overrides
@@ -149,14 +150,14 @@ def _check(customer: Customer, ctx: Today) -> _Checked:
     email, email_key = clean_email(customer.email, "email")
     phone = normalise_phone(customer.phone, ctx.program.region) if customer.phone else None
     if customer.birthday is not None and customer.birthday > ctx.today:
-        raise ValueProblem(f"birthday {customer.birthday.isoformat()} is in the future")
+        raise ValueProblem(_("birthday {isoformat} is in the future").format(isoformat=customer.birthday.isoformat()))
     enrolled = customer.enrolled or ctx.today
     for field, day in (("enrolled", enrolled), ("points_date", customer.points_date)):
         why = implausible(day, ctx.today) if day is not None else None
         if why is not None:
             raise ValueProblem(f"{field} {why}")
     if customer.member_id is not None and len(customer.member_id) > 64:
-        raise ValueProblem("id is longer than 64 characters")
+        raise ValueProblem(_("id is longer than 64 characters"))
     return _Checked(customer, email, email_key, phone, enrolled, customer.points_date or enrolled)
 
 

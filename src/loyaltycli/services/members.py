@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from loyaltycli import i18n
 from loyaltycli.domain.contacts import clean_email
 from loyaltycli.domain.dates import add_months, local_date, utc_naive
 from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
@@ -18,6 +19,7 @@ from loyaltycli.domain.phones import normalise_phone
 from loyaltycli.domain.program import Program
 from loyaltycli.domain.tiers import tier_for
 from loyaltycli.errors import BadInputError, BlockedError, DuplicateError, RefusedError
+from loyaltycli.i18n import _
 from loyaltycli.services.context import Today, today_in
 from loyaltycli.storage import ledger
 from loyaltycli.storage import members as lookup
@@ -157,7 +159,7 @@ def set_blocked(db: Database, ref: str, blocked: bool, reason: str | None, now: 
         ctx = today_in(session, now)
         member = _changeable(session, ref, ctx)
         if blocked and not (reason or "").strip():
-            raise BadInputError("--reason: say why the member is blocked.")
+            raise BadInputError(_("--reason: say why the member is blocked."))
         member.status = "blocked" if blocked else "active"
         member.block_reason = reason.strip() if blocked and reason else None
         session.flush()
@@ -213,17 +215,23 @@ def list_members(db: Database, filters: ListFilter, now: dt.datetime) -> list[Me
     from loyaltycli.storage.listing import member_rows
 
     if filters.birthday_month is not None and not 1 <= filters.birthday_month <= 12:
-        raise BadInputError(f"--birthday-month: {filters.birthday_month} is not a month (1-12).")
+        raise BadInputError(
+            _("--birthday-month: {birthday_month} is not a month (1-12).").format(birthday_month=filters.birthday_month)
+        )
     for name, days in (("--lapsed", filters.lapsed_days), ("--expiring", filters.expiring_days)):
         if days is not None and days < 0:
-            raise BadInputError(f"{name}: {days} must not be negative.")
+            raise BadInputError(_("{name}: {days} must not be negative.").format(name=name, days=days))
     with db.read() as session:
         ctx = today_in(session, now)
         query = _filtered(select(Member), filters, ctx)
         tiers = ctx.program.tiers
         if filters.tier is not None and (tiers is None or filters.tier not in {t.name for t in tiers.levels}):
             known = ", ".join(t.name for t in tiers.levels) if tiers else "none"
-            raise BadInputError(f"--tier: {filters.tier!r} is not a tier of the programme (tiers: {known}).")
+            raise BadInputError(
+                _("--tier: {tier!r} is not a tier of the programme (tiers: {known}).").format(
+                    tier=filters.tier, known=known
+                )
+            )
         rows = member_rows(session, query, ctx, filters.expiring_days)
     if filters.tier is not None:
         rows = [row for row in rows if row.tier == filters.tier]
@@ -280,7 +288,7 @@ def _for_mailing(filters: ListFilter) -> bool:
 
 def find_members(db: Database, text: str, now: dt.datetime) -> list[MemberRow]:
     if not text.strip():
-        raise BadInputError("member find: give part of a name, an e-mail or a phone number.")
+        raise BadInputError(_("member find: give part of a name, an e-mail or a phone number."))
     return list_members(db, ListFilter(text=text), now)
 
 
@@ -335,20 +343,20 @@ def lapse_day(member: Member, program: Program) -> dt.date | None:
 def _changeable(session: Session, ref: str, ctx: Today) -> Member:
     member = lookup.resolve(session, ref, ctx.program.region)
     if member.status == "erased":
-        raise BlockedError(f"Member {member.id} was erased; their profile can no longer be changed.")
+        raise BlockedError(_("Member {id} was erased; their profile can no longer be changed.").format(id=member.id))
     return member
 
 
 def _clean_name(name: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
-        raise BadInputError("NAME: a member needs a name.")
+        raise BadInputError(_("NAME: a member needs a name."))
     return cleaned
 
 
 def _check_birthday(birthday: dt.date | None, today: dt.date) -> None:
     if birthday is not None and birthday > today:
-        raise BadInputError(f"--birthday: {birthday} is in the future.")
+        raise BadInputError(_("--birthday: {birthday} is in the future.").format(birthday=birthday))
 
 
 def _refuse_duplicates(
@@ -367,10 +375,14 @@ def _refuse_duplicates(
         if value is None:
             continue
         if label == "id" and not value:
-            raise BadInputError("--id: a member id cannot be empty.")
+            raise BadInputError(_("--id: a member id cannot be empty."))
         other = session.scalar(select(Member).where(column == value, col(Member.pk) != (own_pk or -1)))
         if other is not None:
-            raise DuplicateError(f"Another member ({other.id}) already has the {label} {value}.")
+            raise DuplicateError(
+                _("Another member ({id}) already has the {label} {value}.").format(
+                    id=other.id, label=label, value=value
+                )
+            )
 
 
 def _refuse_colliding_references(
@@ -382,15 +394,20 @@ def _refuse_colliding_references(
         found = lookup.matching(session, member_id, region)
         if found:
             raise DuplicateError(
-                f"--id {member_id.strip()}: member {found[0].id} already answers to it (as id, e-mail or phone); "
-                "choose another id."
+                _(
+                    "--id {strip}: member {id} already answers to it (as id, e-mail or phone); choose another id."
+                ).format(strip=member_id.strip(), id=found[0].id)
             )
     for label, value in (("e-mail", email_key), ("phone", phone)):
         if value is None:
             continue
         other = lookup.member_with_id_like(session, value, region)
         if other is not None:
-            raise DuplicateError(f"The {label} {value} is the id of member {other}; it cannot name another member.")
+            raise DuplicateError(
+                _("The {label} {value} is the id of member {other}; it cannot name another member.").format(
+                    label=label, value=value, other=other
+                )
+            )
 
 
 def _referrer(session: Session, ref: str | None, program: Program) -> Member | None:
@@ -398,7 +415,11 @@ def _referrer(session: Session, ref: str | None, program: Program) -> Member | N
         return None
     referrer = lookup.resolve(session, ref, program.region)
     if referrer.status != "active":
-        raise RefusedError(f"Member {referrer.id} is {referrer.status} and cannot refer anyone.")
+        raise RefusedError(
+            _("Member {id} is {status} and cannot refer anyone.").format(
+                id=referrer.id, status=i18n.status(referrer.status)
+            )
+        )
     return referrer
 
 
@@ -406,7 +427,7 @@ def _flush_or_duplicate(session: Session) -> None:
     try:
         session.flush()
     except IntegrityError:
-        raise DuplicateError("Another member already has this id, e-mail or phone.") from None
+        raise DuplicateError(_("Another member already has this id, e-mail or phone.")) from None
 
 
 def duplicates(db: Database, now: dt.datetime) -> list[Any]:

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from loyaltycli import i18n
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.points import fill_cards
 from loyaltycli.errors import BadInputError, BlockedError
+from loyaltycli.i18n import _
 from loyaltycli.services.codes import voucher_code
 from loyaltycli.services.context import Today, today_in
 from loyaltycli.services.members import lapse_day
@@ -42,7 +44,7 @@ def merge_members(db: Database, keep_ref: str, other_ref: str, now: dt.datetime)
         keep = lookup.resolve(session, keep_ref, region, follow=False)
         other = lookup.resolve(session, other_ref, region, follow=False)
         if keep.pk == other.pk:
-            raise BadInputError(f"KEEP and OTHER are the same member ({keep.id}).")
+            raise BadInputError(_("KEEP and OTHER are the same member ({id}).").format(id=keep.id))
         for pk in sorted((keep.pk or 0, other.pk or 0)):  # in key order, as every writer locks
             lookup.lock(session, pk)
         session.refresh(keep)
@@ -50,9 +52,17 @@ def merge_members(db: Database, keep_ref: str, other_ref: str, now: dt.datetime)
         for member in (keep, other):
             if member.status == "merged":
                 target = session.get(Member, member.merged_into_pk) if member.merged_into_pk else None
-                raise BlockedError(f"Member {member.id} was already merged into {target.id if target else 'another'}.")
+                raise BlockedError(
+                    _("Member {id} was already merged into {value}.").format(
+                        id=member.id, value=target.id if target else "another"
+                    )
+                )
             if member.status != "active":
-                raise BlockedError(f"Member {member.id} is {member.status}; only active members can be merged.")
+                raise BlockedError(
+                    _("Member {id} is {status}; only active members can be merged.").format(
+                        id=member.id, status=i18n.status(member.status)
+                    )
+                )
         booking = ledger.Booking(ctx.current.version, "merge", ctx.today, utc_naive(now), ref=f"merge:{other.id}")
         points = merging.transfer_lots(session, other, keep, booking)
         session.refresh(keep)
@@ -99,7 +109,7 @@ def _move_stamps(session: Session, ctx: Today, other: Member, keep: Member) -> t
         else:
             row.stamps = left
         reward = ctx.program.reward(card.reward)
-        for _ in range(full if reward else 0):
+        for _full in range(full if reward else 0):
             assert reward is not None
             code = voucher_code()
             session.add(

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from loyaltycli import i18n
 from loyaltycli.domain.dates import add_months, local_clock, local_date, utc_naive
 from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
 from loyaltycli.domain.money import amount_limit_problem, format_cents, from_cents, to_cents
@@ -25,6 +26,7 @@ from loyaltycli.domain.program import Program
 from loyaltycli.domain.receipts import Line, ReceiptInput
 from loyaltycli.domain.tiers import tier_for
 from loyaltycli.errors import BadInputError, BlockedError, DuplicateError
+from loyaltycli.i18n import _
 from loyaltycli.services.codes import receipt_id as new_receipt_id
 from loyaltycli.services.codes import voucher_code
 from loyaltycli.services.context import Today, today_in
@@ -184,7 +186,7 @@ class Planner:
             state.stamps[card.id] = left
             reward = program.reward(card.reward)
             assert reward is not None
-            for _ in range(full):
+            for _full in range(full):
                 plan.vouchers.append(
                     VoucherPlan(
                         voucher_code(),
@@ -227,7 +229,9 @@ def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> Purcha
             return _repeat(session, ctx, existing, member, request, day)
         if member.status != "active":
             raise BlockedError(
-                f"Member {member.id} is {member.status}; a purchase for them earns nothing and is refused."
+                _("Member {id} is {status}; a purchase for them earns nothing and is refused.").format(
+                    id=member.id, status=i18n.status(member.status)
+                )
             )
         program = ctx.version_on(day).program
         state = load_state(session, member, window_since(program, day))
@@ -274,13 +278,17 @@ def expire_if_lapsed(session: Session, ctx: Today, state: MemberState, day: dt.d
 
 def _check_lines(lines: tuple[Line, ...]) -> None:
     if not lines:
-        raise BadInputError("A purchase needs an amount or at least one --line.")
+        raise BadInputError(_("A purchase needs an amount or at least one --line."))
     total = sum((line.amount for line in lines), Decimal(0))
     problem = amount_limit_problem(total)
     if problem is not None:
-        raise BadInputError(f"AMOUNT: the receipt total {problem}.")
+        raise BadInputError(_("AMOUNT: the receipt total {problem}.").format(problem=problem))
     if total < 0:
-        raise BadInputError(f"AMOUNT: {total} is negative; record a refund with `loyalty refund RECEIPT --amount X`.")
+        raise BadInputError(
+            _("AMOUNT: {total} is negative; record a refund with `loyalty refund RECEIPT --amount X`.").format(
+                total=total
+            )
+        )
 
 
 def _breakdown(number: int, line: Any) -> dict[str, Any]:
@@ -316,8 +324,9 @@ def _repeat(
     )
     if not same:
         raise DuplicateError(
-            f"Receipt {existing.receipt_id} is already recorded with other data (member, amount or date); "
-            "use another --receipt id."
+            _(
+                "Receipt {receipt_id} is already recorded with other data (member, amount or date); use another --receipt id."
+            ).format(receipt_id=existing.receipt_id)
         )
     lines = decode_lines(existing.lines)
     lot_day = session.scalar(
@@ -373,19 +382,19 @@ def parse_line(text: str) -> Line:
 
     parts = text.rsplit(":", 3)
     if len(parts) != 4:
-        raise BadInputError(f"--line: {text!r} is not SKU:CATEGORY:QTY:UNIT_PRICE.")
+        raise BadInputError(_("--line: {text!r} is not SKU:CATEGORY:QTY:UNIT_PRICE.").format(text=text))
     sku, category, qty, price = (p.strip() for p in parts)
     quantity = parse_number(qty, f"--line {text!r} quantity")
     if quantity <= 0:
-        raise BadInputError(f"--line: {text!r} needs a positive quantity.")
+        raise BadInputError(_("--line: {text!r} needs a positive quantity.").format(text=text))
     problem = quantity_limit_problem(quantity)
     if problem is not None:
-        raise BadInputError(f"--line {text!r} quantity: {problem}.")
+        raise BadInputError(_("--line {text!r} quantity: {problem}.").format(text=text, problem=problem))
     unit = parse_money(price, f"--line {text!r} unit price")
     amount = (quantity * unit).quantize(Decimal("0.01"))
     problem = amount_limit_problem(amount)
     if problem is not None:
-        raise BadInputError(f"--line {text!r}: the line amount {problem}.")
+        raise BadInputError(_("--line {text!r}: the line amount {problem}.").format(text=text, problem=problem))
     return Line(amount=amount, category=category, sku=sku or None, quantity=quantity)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from loyaltycli import i18n
 from loyaltycli.domain.contacts import names_the_person
 from loyaltycli.domain.dates import local_date, local_minute, utc_naive
 from loyaltycli.domain.expiry import lot_expiry
@@ -24,6 +25,7 @@ from loyaltycli.errors import (
     NotFoundError,
     RefusedError,
 )
+from loyaltycli.i18n import _
 from loyaltycli.services.codes import normalise_code, voucher_code
 from loyaltycli.services.context import Today, today_in
 from loyaltycli.services.members import current_tier, lapse_day
@@ -52,7 +54,11 @@ def _active_member(session: Session, ctx: Today, ref: str) -> Member:
     assert member.pk is not None
     lookup.lock(session, member.pk)
     if member.status != "active":
-        raise BlockedError(f"Member {member.id} is {member.status}; they cannot redeem or collect points.")
+        raise BlockedError(
+            _("Member {id} is {status}; they cannot redeem or collect points.").format(
+                id=member.id, status=i18n.status(member.status)
+            )
+        )
     return member
 
 
@@ -67,8 +73,14 @@ def _spend(session: Session, ctx: Today, member: Member, points: int, day: dt.da
     needed = max(points, program.redeem.min_balance)
     if available < needed:
         raise InsufficientPointsError(
-            f"Member {member.id} has {available} available points; {what} needs {points}"
-            + (f" and at least {program.redeem.min_balance} available" if program.redeem.min_balance > points else "")
+            _("Member {id} has {available} available points; {what} needs {points}").format(
+                id=member.id, available=available, what=what, points=points
+            )
+            + (
+                _(" and at least {min_balance} available").format(min_balance=program.redeem.min_balance)
+                if program.redeem.min_balance > points
+                else ""
+            )
             + "."
         )
     return available
@@ -86,7 +98,11 @@ def redeem_reward(
         reward = program.reward(reward_id)
         if reward is None:
             known = ", ".join(r.id for r in program.rewards) or "none"
-            raise NotFoundError(f"There is no reward {reward_id!r} in the programme (rewards: {known}).")
+            raise NotFoundError(
+                _("There is no reward {reward_id!r} in the programme (rewards: {known}).").format(
+                    reward_id=reward_id, known=known
+                )
+            )
         member = _active_member(session, ctx, ref)
         repeated = _repeated(session, ctx, member, key, reward.id, reward.points, day)
         if repeated is not None:
@@ -131,14 +147,14 @@ def redeem_points(
 ) -> RedeemResult:
     """Spend N points as a discount of N x point_value."""
     if points <= 0:
-        raise BadInputError(f"--points: {points} must be a positive number of points.")
+        raise BadInputError(_("--points: {points} must be a positive number of points.").format(points=points))
     with db.write() as session:
         ctx = today_in(session, now)
         day = ctx.written_day(local_date(when or now, ctx.program.zone), "--date")
         version = ctx.version_on(day)
         value = version.program.redeem.point_value
         if value is None:
-            raise RefusedError("The programme sets no redeem.point_value, so points cannot be spent as a discount.")
+            raise RefusedError(_("The programme sets no redeem.point_value, so points cannot be spent as a discount."))
         member = _active_member(session, ctx, ref)
         repeated = _repeated(session, ctx, member, key, "points", points, day)
         if repeated is not None:
@@ -166,7 +182,7 @@ def _repeated(
     if entry is None:
         return None
     if entry.member_pk != member.pk or entry.ref != what or -entry.points != points:
-        raise DuplicateError(f"--key {key} was already used for another redemption; use a new key.")
+        raise DuplicateError(_("--key {key} was already used for another redemption; use a new key.").format(key=key))
     balance = _available(session, member, ctx.version_on(day).program, day)
     voucher = session.get(Voucher, entry.voucher_pk) if entry.voucher_pk else None
     if voucher is None:
@@ -194,8 +210,9 @@ def _refuse_personal_note(member: Member, note: str | None, option: str) -> None
     """Notes stay in the append-only ledger when a member is erased, so they may not name the person."""
     if note and names_the_person(note, member.name, member.email, member.phone):
         raise BadInputError(
-            f"{option}: the note repeats the member's name, e-mail or phone; notes stay in the ledger even after "
-            "an erasure, so write it without them (the entry already names the member)."
+            _(
+                "{option}: the note repeats the member's name, e-mail or phone; notes stay in the ledger even after an erasure, so write it without them (the entry already names the member)."
+            ).format(option=option)
         )
 
 
@@ -206,7 +223,9 @@ def _check_tier(session: Session, member: Member, program: Program, reward: Rewa
     held = current_tier(session, member, program, day)
     if held is None or names.index(held) < names.index(reward.min_tier):
         raise RefusedError(
-            f"Reward {reward.id} is for tier {reward.min_tier} and up; member {member.id} is in {held or 'no tier'}."
+            _("Reward {id} is for tier {min_tier} and up; member {id2} is in {value}.").format(
+                id=reward.id, min_tier=reward.min_tier, id2=member.id, value=held or "no tier"
+            )
         )
 
 
@@ -219,7 +238,9 @@ def _check_stock(session: Session, reward: Reward) -> None:
         .where(col(Voucher.reward_id) == reward.id, col(Voucher.source) == "redeem", col(Voucher.status) != "cancelled")
     )
     if (issued or 0) >= reward.stock:
-        raise LimitReachedError(f"Reward {reward.id} is out of stock (all {reward.stock} have been redeemed).")
+        raise LimitReachedError(
+            _("Reward {id} is out of stock (all {stock} have been redeemed).").format(id=reward.id, stock=reward.stock)
+        )
 
 
 @dataclass(frozen=True)
@@ -239,7 +260,7 @@ class VoucherView:
 def _find_voucher(session: Session, code: str) -> Voucher:
     voucher = session.scalar(select(Voucher).where(col(Voucher.code) == normalise_code(code)))
     if voucher is None:
-        raise NotFoundError(f"There is no voucher {code}; check the code.")
+        raise NotFoundError(_("There is no voucher {code}; check the code.").format(code=code))
     return voucher
 
 
@@ -287,21 +308,27 @@ def use_voucher(db: Database, code: str, receipt: str | None, now: dt.datetime) 
         session.refresh(voucher)
         if used.rowcount != 1:  # type: ignore[attr-defined]
             _refuse_unusable(voucher, ctx)
-            raise LimitReachedError(f"Voucher {voucher.code} cannot be used (it is {voucher.status}).")
+            raise LimitReachedError(
+                _("Voucher {code} cannot be used (it is {status}).").format(
+                    code=voucher.code, status=i18n.status(voucher.status)
+                )
+            )
         session.add(VoucherUse(voucher_pk=voucher.pk or 0, used_at=utc_naive(now), receipt=receipt))
         try:
             session.flush()
         except IntegrityError:  # the unique index: another till used it in the same instant
-            raise LimitReachedError(f"Voucher {voucher.code} was already used.") from None
+            raise LimitReachedError(_("Voucher {code} was already used.").format(code=voucher.code)) from None
         return _view(session, voucher, ctx)
 
 
 def _refuse_unusable(voucher: Voucher, ctx: Today) -> None:
     if voucher.status == "used":
         when = local_minute(voucher.used_at, ctx.program.zone)
-        raise LimitReachedError(f"Voucher {voucher.code} was already used on {when}.")
+        raise LimitReachedError(_("Voucher {code} was already used on {when}.").format(code=voucher.code, when=when))
     if ctx.today > voucher.valid_until:
-        raise LimitReachedError(f"Voucher {voucher.code} expired on {voucher.valid_until}.")
+        raise LimitReachedError(
+            _("Voucher {code} expired on {valid_until}.").format(code=voucher.code, valid_until=voucher.valid_until)
+        )
 
 
 @dataclass(frozen=True)
@@ -319,7 +346,11 @@ def award(db: Database, ref: str, action_id: str, note: str | None, now: dt.date
         action = ctx.program.action(action_id)
         if action is None:
             known = ", ".join(a.id for a in ctx.program.actions) or "none"
-            raise NotFoundError(f"There is no action {action_id!r} in the programme (actions: {known}).")
+            raise NotFoundError(
+                _("There is no action {action_id!r} in the programme (actions: {known}).").format(
+                    action_id=action_id, known=known
+                )
+            )
         member = _active_member(session, ctx, ref)
         _refuse_personal_note(member, note, "--ref")
         _check_limit(session, member, action.id, action.limit, ctx.today)
@@ -344,7 +375,11 @@ def _check_limit(session: Session, member: Member, action_id: str, limit: str, t
             or (limit == "monthly" and (day.year, day.month) == (today.year, today.month))
         ):
             period = {"once": "ever", "daily": "today", "monthly": "this month"}[limit]
-            raise LimitReachedError(f"Member {member.id} already got the points for {action_id} {period}.")
+            raise LimitReachedError(
+                _("Member {id} already got the points for {action_id} {period}.").format(
+                    id=member.id, action_id=action_id, period=period
+                )
+            )
 
 
 @dataclass(frozen=True)
@@ -360,11 +395,15 @@ MAX_ADJUSTMENT = 10_000_000  # SPEC §1 limits: no single entry can make a sum o
 def adjust(db: Database, ref: str, points: int, reason: str, now: dt.datetime) -> AdjustResult:
     """A manual correction with a reason; never below 0 available."""
     if points == 0:
-        raise BadInputError("POINTS: an adjustment of 0 points changes nothing.")
+        raise BadInputError(_("POINTS: an adjustment of 0 points changes nothing."))
     if abs(points) > MAX_ADJUSTMENT:
-        raise BadInputError(f"POINTS: {points} is more than one adjustment may change ({MAX_ADJUSTMENT:,} points).")
+        raise BadInputError(
+            _("POINTS: {points} is more than one adjustment may change ({max_adjustment:,} points).").format(
+                points=points, max_adjustment=MAX_ADJUSTMENT
+            )
+        )
     if not reason.strip():
-        raise BadInputError("--reason: say why the points are corrected.")
+        raise BadInputError(_("--reason: say why the points are corrected."))
     with db.write() as session:
         ctx = today_in(session, now)
         member = lookup.resolve(session, ref, ctx.program.region)
@@ -381,7 +420,9 @@ def adjust(db: Database, ref: str, points: int, reason: str, now: dt.datetime) -
         else:
             if available + points < 0:
                 raise InsufficientPointsError(
-                    f"Member {member.id} has {available} available points; taking {-points} would go below 0."
+                    _("Member {id} has {available} available points; taking {value} would go below 0.").format(
+                        id=member.id, available=available, value=-points
+                    )
                 )
             ledger.debit(
                 session, member, "adjust", -points, booking, ledger.spendable_lots(session, member.pk, ctx.today)
@@ -435,10 +476,14 @@ def cancel_voucher(db: Database, code: str, now: dt.datetime) -> CancelResult:
 def _refuse_uncancellable(voucher: Voucher, ctx: Today) -> None:
     if voucher.source != "redeem":
         raise LimitReachedError(
-            f"Voucher {voucher.code} came from a stamp card, not from points; it cannot be cancelled."
+            _("Voucher {code} came from a stamp card, not from points; it cannot be cancelled.").format(
+                code=voucher.code
+            )
         )
     if voucher.status == "cancelled":
-        raise LimitReachedError(f"Voucher {voucher.code} was already cancelled; its points came back then.")
+        raise LimitReachedError(
+            _("Voucher {code} was already cancelled; its points came back then.").format(code=voucher.code)
+        )
     _refuse_unusable(voucher, ctx)
 
 
@@ -461,7 +506,11 @@ VOUCHER_STATUSES = ("valid", "used", "expired", "cancelled")
 def list_vouchers(db: Database, ref: str | None, status: str | None, now: dt.datetime) -> list[VoucherRow]:
     """Vouchers, newest first; of one member, and of one status (valid, used, expired, cancelled)."""
     if status is not None and status not in VOUCHER_STATUSES:
-        raise BadInputError(f"--status: {status!r} is not one of {', '.join(VOUCHER_STATUSES)}.")
+        raise BadInputError(
+            _("--status: {status!r} is not one of {voucher_statuses}.").format(
+                status=status, voucher_statuses=", ".join(VOUCHER_STATUSES)
+            )
+        )
     with db.read() as session:
         ctx = today_in(session, now)
         query = select(Voucher, col(Member.id)).join(Member, col(Member.pk) == col(Voucher.member_pk))

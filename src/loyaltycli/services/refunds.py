@@ -20,6 +20,7 @@ from loyaltycli.domain.dates import local_date, utc_naive
 from loyaltycli.domain.money import format_cents, from_cents, to_cents
 from loyaltycli.domain.points import refund_share
 from loyaltycli.errors import BadInputError, DuplicateError, NotFoundError, RefusedError
+from loyaltycli.i18n import _
 from loyaltycli.services.codes import receipt_id as new_receipt_id
 from loyaltycli.services.context import Today, today_in
 from loyaltycli.storage import ledger
@@ -57,7 +58,7 @@ def refund_in(session: Session, ctx: Today, request: RefundRequest, now: dt.date
     """The refund inside an open transaction (also used by `import` for `refund_of` rows)."""
     original = session.scalar(select(Receipt).where(col(Receipt.receipt_id) == request.receipt.strip()))
     if original is None or original.kind != "purchase":
-        raise NotFoundError(f"There is no purchase with receipt id {request.receipt}.")
+        raise NotFoundError(_("There is no purchase with receipt id {receipt}.").format(receipt=request.receipt))
     if original.member_pk is not None:
         lookup.lock(session, original.member_pk)
     refunded_before, reversed_before = _refunded(session, original)
@@ -75,8 +76,14 @@ def refund_in(session: Session, ctx: Today, request: RefundRequest, now: dt.date
         )
     if amount_cents > left_cents:
         raise RefusedError(
-            f"Receipt {original.receipt_id} totals {format_cents(original.total_cents)} with "
-            f"{format_cents(left_cents)} not yet refunded; {format_cents(amount_cents)} is more than that."
+            _(
+                "Receipt {receipt_id} totals {total_cents} with {left_cents} not yet refunded; {amount_cents} is more than that."
+            ).format(
+                receipt_id=original.receipt_id,
+                total_cents=format_cents(original.total_cents),
+                left_cents=format_cents(left_cents),
+                amount_cents=format_cents(amount_cents),
+            )
         )
     full = amount_cents == left_cents
     unreversed = original.points - reversed_before
@@ -152,7 +159,9 @@ def _repeat(session: Session, original: Receipt, request: RefundRequest) -> Refu
         request.amount is None or existing.total_cents == to_cents(request.amount)
     )
     if not same:
-        raise DuplicateError(f"Receipt id {existing.receipt_id} is already recorded with other data.")
+        raise DuplicateError(
+            _("Receipt id {receipt_id} is already recorded with other data.").format(receipt_id=existing.receipt_id)
+        )
     member = session.get(Member, existing.member_pk) if existing.member_pk else None
     return RefundResult(
         original.receipt_id,
@@ -172,7 +181,9 @@ def _flush_unique(session: Session, receipt_id: str) -> None:
         session.flush()
     except IntegrityError:
         raise DuplicateError(
-            f"Receipt id {receipt_id} is already recorded; give the refund another --receipt."
+            _("Receipt id {receipt_id} is already recorded; give the refund another --receipt.").format(
+                receipt_id=receipt_id
+            )
         ) from None
 
 

@@ -15,6 +15,7 @@ from loyaltycli.domain.abuse import Finding, shared_identity, too_many_receipts,
 from loyaltycli.domain.money import format_cents
 from loyaltycli.domain.schedules import describe_schedule
 from loyaltycli.errors import BadInputError
+from loyaltycli.i18n import _
 from loyaltycli.services.context import today_in
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.ledger import CREDIT_KINDS, REDEEM_KINDS
@@ -38,7 +39,7 @@ def _ratio(part: int | Decimal, whole: int | Decimal) -> str | None:
 
 def summary(db: Database, since: dt.date | None, until: dt.date | None, now: dt.datetime) -> dict[str, Any]:
     if since and until and since > until:
-        raise BadInputError(f"--from {since} is after --to {until}.")
+        raise BadInputError(_("--from {since} is after --to {until}.").format(since=since, until=until))
     with db.read() as session:
         ctx = today_in(session, now)
         points = _points(session, since, until)

@@ -22,6 +22,7 @@ from loyaltycli.domain.money import format_cents, to_cents
 from loyaltycli.domain.points import return_points
 from loyaltycli.domain.receipts import Line
 from loyaltycli.errors import BadInputError, DuplicateError
+from loyaltycli.i18n import _
 from loyaltycli.services.codes import receipt_id as new_receipt_id
 from loyaltycli.services.context import Today, today_in
 from loyaltycli.services.members import current_tier, lapse_day
@@ -57,7 +58,7 @@ class ReturnResult:
 def record_return(db: Database, request: ReturnRequest, now: dt.datetime) -> ReturnResult:
     """Book a return for a member; a repeated `--receipt` with the same data prints the original result."""
     if not request.lines or sum((line.amount for line in request.lines), Decimal(0)) <= 0:
-        raise BadInputError("AMOUNT: a return needs the amount of the goods brought back (more than 0).")
+        raise BadInputError(_("AMOUNT: a return needs the amount of the goods brought back (more than 0)."))
     with db.write() as session:
         ctx = today_in(session, now)
         member = lookup.resolve(session, request.member, ctx.program.region)
@@ -78,7 +79,11 @@ def return_in(
     existing = session.scalar(select(Receipt).where(col(Receipt.receipt_id) == receipt_id))
     if existing is not None:
         if existing.kind != "return" or existing.member_pk != member_pk or existing.fingerprint != prints:
-            raise DuplicateError(f"Receipt {receipt_id} is already recorded with other data; use another --receipt id.")
+            raise DuplicateError(
+                _("Receipt {receipt_id} is already recorded with other data; use another --receipt id.").format(
+                    receipt_id=receipt_id
+                )
+            )
         return _result(session, ctx, existing, member, day, repeated=True)
     version = ctx.version_on(day)
     program = version.program

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from loyaltycli.errors import BadInputError, DatabaseMissingError, ReadOnlyDatabaseError, RefusedError
+from loyaltycli.i18n import _
 from loyaltycli.storage.location import Location
 
 BUSY_TIMEOUT_S = 60
@@ -81,14 +82,17 @@ def open_database(location: Location) -> Database:
     if revision is None:
         db.dispose()
         raise DatabaseMissingError(
-            f"{location.shown} is not a loyalty database; create one with `loyalty init --program FILE`."
+            _("{shown} is not a loyalty database; create one with `loyalty init --program FILE`.").format(
+                shown=location.shown
+            )
         )
     if revision != HEAD_REVISION:
         if os.environ.get("LOYALTY_AUTO_MIGRATE", "1") == "0":
             db.dispose()
             raise RefusedError(
-                f"{location.shown} has schema {revision}; this version needs {HEAD_REVISION}. "
-                "Run `loyalty db upgrade` (LOYALTY_AUTO_MIGRATE=0 keeps other commands from doing it)."
+                _(
+                    "{shown} has schema {revision}; this version needs {head_revision}. Run `loyalty db upgrade` (LOYALTY_AUTO_MIGRATE=0 keeps other commands from doing it)."
+                ).format(shown=location.shown, revision=revision, head_revision=HEAD_REVISION)
             )
         from loyaltycli.storage.migrate import upgrade
 
@@ -104,7 +108,11 @@ def create_database(location: Location, force: bool, migrate: bool = True) -> Da
         if _current_revision(db) is not None:
             if not force:
                 db.dispose()
-                raise RefusedError(f"{location.shown} already holds a loyalty database; add --force to replace it.")
+                raise RefusedError(
+                    _("{shown} already holds a loyalty database; add --force to replace it.").format(
+                        shown=location.shown
+                    )
+                )
             from loyaltycli.storage.migrate import drop_everything
 
             drop_everything(db)
@@ -121,9 +129,15 @@ def create_database(location: Location, force: bool, migrate: bool = True) -> Da
 def _require_sqlite_file(path: str) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        raise DatabaseMissingError(f"{path}: the folder {folder} does not exist, so there is no database there.")
+        raise DatabaseMissingError(
+            _("{path}: the folder {folder} does not exist, so there is no database there.").format(
+                path=path, folder=folder
+            )
+        )
     if not os.path.exists(path):
-        raise DatabaseMissingError(f"{path}: no database here; create one with `loyalty init --program FILE`.")
+        raise DatabaseMissingError(
+            _("{path}: no database here; create one with `loyalty init --program FILE`.").format(path=path)
+        )
 
 
 def _create_sqlite_file(location: Location, force: bool) -> None:
@@ -131,11 +145,15 @@ def _create_sqlite_file(location: Location, force: bool) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         if not location.is_default:
-            raise BadInputError(f"{path}: the folder {folder} does not exist; create it first.")
+            raise BadInputError(
+                _("{path}: the folder {folder} does not exist; create it first.").format(path=path, folder=folder)
+            )
         os.makedirs(folder, mode=0o700, exist_ok=True)
     if os.path.exists(path):
         if not force:
-            raise RefusedError(f"{path} already exists; add --force to replace it with a new database.")
+            raise RefusedError(
+                _("{path} already exists; add --force to replace it with a new database.").format(path=path)
+            )
         for suffix in ("", "-wal", "-shm", "-journal"):
             if os.path.exists(path + suffix):
                 os.remove(path + suffix)
@@ -150,7 +168,9 @@ def _engine(location: Location) -> Engine:
             url = make_url(location.target).set(drivername="postgresql+psycopg")
             url.port  # noqa: B018 - a port that is not a number raises here, not deep inside a command
         except (ValueError, TypeError) as exc:
-            raise BadInputError(f"--db {location.shown}: not a valid PostgreSQL URL ({exc}).") from None
+            raise BadInputError(
+                _("--db {shown}: not a valid PostgreSQL URL ({exc}).").format(shown=location.shown, exc=exc)
+            ) from None
         return create_engine(url, pool_pre_ping=False)
     path = os.path.abspath(location.target)
     read_only = os.path.exists(path) and not _writable(path)
@@ -195,8 +215,9 @@ def _sqlite_begin(connection: Any) -> None:
     if options.get("loyalty_write"):
         if options.get("loyalty_read_only"):
             raise ReadOnlyDatabaseError(
-                "The database is read-only (its file or folder cannot be written); this command changes it, "
-                "so it was not run. Reading commands (show, list, report, statement) still work."
+                _(
+                    "The database is read-only (its file or folder cannot be written); this command changes it, so it was not run. Reading commands (show, list, report, statement) still work."
+                )
             )
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     else:
@@ -211,7 +232,9 @@ def _current_revision(db: Database) -> str | None:
             row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
             return str(row[0]) if row else None
     except DatabaseError as exc:
-        raise DatabaseMissingError(f"{db.location.shown}: cannot open the database ({_reason(exc)}).") from None
+        raise DatabaseMissingError(
+            _("{shown}: cannot open the database ({reason}).").format(shown=db.location.shown, reason=_reason(exc))
+        ) from None
 
 
 def _reason(exc: Exception) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from loyaltycli.i18n import _
 from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot
 from loyaltycli.storage.writer import allocate_debt
 
@@ -116,7 +117,7 @@ def debit(
         left -= take
     if left:
         if not allow_debt:
-            raise AssertionError("debit beyond the lots given; callers check the balance first")
+            raise AssertionError(_("debit beyond the lots given; callers check the balance first"))
         member.debt += left
     session.flush()
     return entry

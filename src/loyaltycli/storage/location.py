@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from loyaltycli.errors import BadInputError
+from loyaltycli.i18n import _
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
 POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg", "postgres+psycopg"}
@@ -59,7 +60,11 @@ def checked(location: Location) -> Location:
         path = location.target[len("sqlite://") :]
         path = path[1:] if path.startswith("/") else path  # sqlite:///rel.db, sqlite:////abs.db
         return Location(path or location.target, location.is_default)
-    raise BadInputError(f"--db {mask_password(location.target)}: {scheme}:// is not supported; give {SUPPORTED}.")
+    raise BadInputError(
+        _("--db {mask_password}: {scheme}:// is not supported; give {supported}.").format(
+            mask_password=mask_password(location.target), scheme=scheme, supported=SUPPORTED
+        )
+    )
 
 
 def resolve(option: str | None) -> Location:

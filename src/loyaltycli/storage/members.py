@@ -13,6 +13,7 @@ from sqlmodel import col
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.phones import parse_phone
 from loyaltycli.errors import AmbiguousError, NotFoundError
+from loyaltycli.i18n import _
 from loyaltycli.notes import note
 from loyaltycli.storage.bulk import one_of
 from loyaltycli.storage.models import SUBTRACTING_KINDS, Member, Receipt
@@ -35,10 +36,16 @@ def resolve(session: Session, ref: str, region: str | None, follow: bool = True)
     (unless `follow` is False: `member merge` refuses merged members itself)."""
     found = matching(session, ref, region)
     if not found:
-        raise NotFoundError(f"No member matches {ref!r} (looked for an id, an e-mail and a phone number).")
+        raise NotFoundError(
+            _("No member matches {ref!r} (looked for an id, an e-mail and a phone number).").format(ref=ref)
+        )
     if len(found) > 1:
         ids = ", ".join(str(m.id) for m in found)
-        raise AmbiguousError(f"{ref!r} is ambiguous: it names more than one member ({ids}); use the member id.")
+        raise AmbiguousError(
+            _("{ref!r} is ambiguous: it names more than one member ({ids}); use the member id.").format(
+                ref=ref, ids=ids
+            )
+        )
     return followed(session, found[0]) if follow else found[0]
 
 

@@ -13,6 +13,7 @@ from sqlmodel import col
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.program import Program, program_from_data, program_to_json_data
 from loyaltycli.errors import DatabaseMissingError
+from loyaltycli.i18n import _
 from loyaltycli.storage.models import ProgramVersion
 
 
@@ -46,7 +47,7 @@ def version_for(versions: list[Versioned], day: dt.date) -> Versioned:
     if not candidates:
         candidates = versions[:1]
     if not candidates:
-        raise DatabaseMissingError("The database holds no programme; run `loyalty init --program FILE`.")
+        raise DatabaseMissingError(_("The database holds no programme; run `loyalty init --program FILE`."))
     return max(candidates, key=lambda v: v.version)
 
 
@@ -57,7 +58,7 @@ def program_for(session: Session, day: dt.date) -> Versioned:
 def latest(session: Session) -> Versioned:
     versions = all_versions(session)
     if not versions:
-        raise DatabaseMissingError("The database holds no programme; run `loyalty init --program FILE`.")
+        raise DatabaseMissingError(_("The database holds no programme; run `loyalty init --program FILE`."))
     return versions[-1]
 
 
