@@ -92,7 +92,7 @@ def test_init_force_says_what_it_removes_and_wants_yes(cli: Cli, program_file) -
     cli("enroll", "Ben", "--email", "ben@example.com")
     cli("purchase", "ben@example.com", "10.00")
     refused = cli("init", "--program", str(program_file()), "--force", expect=2)  # no terminal to ask on
-    assert "holds 2 members, 1 receipts and 110 points" in refused.stderr and "--yes" in refused.stderr
+    assert "holds 2 members, 1 receipt and 110 points" in refused.stderr and "--yes" in refused.stderr
     assert len(cli.json("member", "list")) == 2
     done = cli("init", "--program", str(program_file()), "--force", "--yes")
     assert "holds 2 members" in done.stderr

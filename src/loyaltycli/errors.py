@@ -6,6 +6,8 @@ Messages are one or two plain sentences that say what was wrong and where.
 
 from __future__ import annotations
 
+from loyaltycli.i18n import _
+
 
 class LoyaltyError(Exception):
     """Base of every error a user can cause; carries its exit code."""
@@ -82,4 +84,4 @@ class Terminated(KeyboardInterrupt):
 
 def kept_note(exc: BaseException) -> str:
     """What an interrupted command kept (set by commands that commit in steps, such as `import`)."""
-    return str(getattr(exc, "kept", "") or "nothing of this command was written")
+    return str(getattr(exc, "kept", "") or _("nothing of this command was written"))

@@ -95,7 +95,17 @@ def _unexpected(exc: Exception) -> int:
     name = type(exc).__name__
     if name == "OperationalError":
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        error(mask_password(f"the database could not be used ({reason}); {kept_note(exc)}."))
+        error(
+            mask_password(
+                _("the database could not be used ({reason}); {kept}.").format(reason=reason, kept=kept_note(exc))
+            )
+        )
         return 1
-    error(mask_password(f"internal error ({name}: {exc}); {kept_note(exc)}. Run with --debug for details."))
+    error(
+        mask_password(
+            _("internal error ({name}: {problem}); {kept}. Run with --debug for details.").format(
+                name=name, problem=exc, kept=kept_note(exc)
+            )
+        )
+    )
     return INTERNAL_ERROR

@@ -10,7 +10,18 @@ import typer
 
 from loyaltycli import i18n
 from loyaltycli.cli.options import CsvOption, DateOption, DryRunOption, JsonOption, day, instant, period
-from loyaltycli.cli.output import emit_csv, emit_json, error, key_values, message, show, table, write_file
+from loyaltycli.cli.output import (
+    emit_csv,
+    emit_json,
+    error,
+    key_values,
+    message,
+    open_vouchers_table,
+    show,
+    stamp_progress,
+    table,
+    write_file,
+)
 from loyaltycli.cli.parsing import NumberFriendlyCommand
 from loyaltycli.cli.state import STATE, now
 from loyaltycli.i18n import _
@@ -92,6 +103,13 @@ def purchase(
     )
     if result.pending_until and result.day and result.pending_until > result.day:
         message(_("Usable from {pending_until}.").format(pending_until=i18n.day(result.pending_until)))
+    if result.balance is not None and not result.dry_run:
+        message(
+            _("{member} now has {points} available.").format(member=result.member, points=i18n.points(result.balance))
+        )
+    for card, stamps in result.stamps.items():
+        if card in result.stamp_sizes:
+            message(stamp_progress(card, stamps, result.stamp_sizes[card]) + ".")
     for code in result.vouchers:
         message(_("Stamp card full: voucher {code}.").format(code=code))
 
@@ -385,6 +403,9 @@ def statement(
                 for d, p in result.expiring
             )
         )
+        for card, stamps, size in result.stamps:
+            message(stamp_progress(card, stamps, size) + ".")
+        open_vouchers_table(result.vouchers)
 
 
 def _statement_html(path: str, result: Any) -> None:

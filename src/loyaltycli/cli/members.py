@@ -23,7 +23,17 @@ from loyaltycli.cli.options import (
     instant,
 )
 from loyaltycli.cli.options import date_order as order
-from loyaltycli.cli.output import RejectPrinter, emit_csv, emit_json, key_values, message, show, table
+from loyaltycli.cli.output import (
+    RejectPrinter,
+    emit_csv,
+    emit_json,
+    key_values,
+    message,
+    open_vouchers_table,
+    show,
+    stamp_progress,
+    table,
+)
 from loyaltycli.cli.state import STATE, now
 from loyaltycli.i18n import _
 
@@ -370,10 +380,16 @@ def render_member(view: MemberView) -> None:
             (_("enrolled"), view.enrolled_on),
             (_("last purchase"), view.last_purchase_on or "-"),
         ]
-        + [(_("stamps {card}").format(card=card), count) for card, count in view.stamps.items()],
+        + [
+            (_("stamps"), stamp_progress(card, count, view.stamp_sizes.get(card, 0)))
+            if card in view.stamp_sizes
+            else (_("stamps {card}").format(card=card), count)
+            for card, count in view.stamps.items()
+        ],
     )
     if b.expiring:
         show(table(_("Expiring"), [_("Date"), _("Points")], b.expiring))
+    open_vouchers_table(view.vouchers)
 
 
 ROW_COLUMNS = [

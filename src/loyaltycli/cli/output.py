@@ -131,6 +131,25 @@ def key_values(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
     show(grid)
 
 
+def stamp_progress(card: str, stamps: int, size: int) -> str:
+    """`coffee-card: 7 of 9 stamps`."""
+    return _("{card}: {stamps} of {size} stamps").format(card=card, stamps=stamps, size=size)
+
+
+def open_vouchers_table(vouchers: Sequence[Any]) -> None:
+    """The vouchers a member can still use: code, reward, valid until, partner (where the reward has one)."""
+    if not vouchers:
+        return
+    partners = any(v.partner for v in vouchers)
+    show(
+        table(
+            _("Open vouchers"),
+            [_("Code"), _("Reward"), _("Valid until"), *([_("Partner")] if partners else [])],
+            [(v.code, v.reward, v.valid_until, *([v.partner] if partners else [])) for v in vouchers],
+        )
+    )
+
+
 def safe_cell(value: Any) -> Any:
     """A text cell a spreadsheet will not run as a formula; numbers stay numbers."""
     return neutralise(value)

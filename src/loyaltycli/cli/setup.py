@@ -46,9 +46,11 @@ def _confirm_replacing(yes: bool) -> None:
     held = contents(STATE.location())
     if held is None or (held.members, held.receipts) == (0, 0):
         return
-    what = (
-        f"{STATE.location().shown} holds {held.members} members, {held.receipts} receipts and "
-        f"{held.points} points; --force removes all of it."
+    what = _("{database} holds {members}, {receipts} and {points}; --force removes all of it.").format(
+        database=STATE.location().shown,
+        members=i18n.members(held.members),
+        receipts=i18n.receipts(held.receipts),
+        points=i18n.points(held.points),
     )
     if yes:
         message(_("Replacing: {what}").format(what=what))

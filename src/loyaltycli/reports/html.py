@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from loyaltycli import i18n
 from loyaltycli.domain.money import percent
+from loyaltycli.i18n import N_, _
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#222;background:#fff}
@@ -22,22 +24,22 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem}
 table{border-collapse:collapse;margin-top:.5rem}td,th{border-bottom:1px solid #eee;padding:.3rem .8rem;text-align:left}
 td.n,th.n{text-align:right}svg text{font-size:11px;fill:#333}.legend span{display:inline-block;margin-right:1rem}
 .sw{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
-@media print{body{margin:0}}
+svg{width:100%;height:auto;max-width:52rem}
+@page{size:A4;margin:15mm}
+@media print{body{margin:0;font-size:10pt}h2{break-after:avoid}table,svg,.figures{break-inside:avoid}}
 """
 COLOURS = ("#2e7d32", "#1565c0", "#c62828", "#f9a825")
 
 
 def _text(value: Any) -> str:
-    if value is None:
+    if value is None or value == "":
         return "–"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return escape(str(value))
+    return escape(i18n.cell(value))
 
 
 def page(title: str, subtitle: str, sections: Sequence[str]) -> str:
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{i18n.language()}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{escape(title)}</title>\n'
         f'<style>{STYLE}</style>\n</head>\n<body>\n<h1>{escape(title)}</h1>\n<p class="sub">{escape(subtitle)}</p>\n'
         + "\n".join(sections)
@@ -61,31 +63,50 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequen
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], height: int = 220) -> str:
+def _number(value: float, money: bool = False) -> str:
+    if money:
+        return i18n.amount(f"{value:.2f}")
+    return i18n.number(int(value)) if float(value).is_integer() else i18n.decimal(f"{value:.2f}")
+
+
+def bar_chart(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float]]],
+    height: int = 240,
+    unit: str = "",
+    money: bool = False,
+) -> str:
     """Grouped vertical bars, one group per label, one colour per series."""
     if not labels:
-        return "<p>No data for this period.</p>"
-    top = max([max(values, default=0) for _, values in series] + [1])
+        return "<p>" + escape(_("No data for this period.")) + "</p>"
+    top = max([max(values, default=0) for _name, values in series] + [1])
     group = max(64, 12 * len(series) + 16)
-    width = 50 + group * len(labels)
+    width = max(640, 60 + group * len(labels))  # a page-wide drawing even for one month
     bars = []
     for i, label in enumerate(labels):
         x0 = 50 + i * group
-        for j, (_, values) in enumerate(series):
+        for j, (_name, values) in enumerate(series):
             value = max(values[i], 0)
             h = (height - 40) * value / top
             bars.append(
                 f'<rect x="{x0 + 6 + j * 12}" y="{height - 20 - h:.1f}" width="10" height="{h:.1f}" '
-                f'fill="{COLOURS[j % len(COLOURS)]}"><title>{escape(label)}: {value:g}</title></rect>'
+                f'fill="{COLOURS[j % len(COLOURS)]}"><title>{escape(label)}: {_number(value, money)}</title></rect>'
             )
+            if value:
+                bars.append(
+                    f'<text x="{x0 + 11 + j * 12}" y="{height - 24 - h:.1f}" text-anchor="middle" '
+                    f'font-size="9">{_number(value, money)}</text>'
+                )
         bars.append(f'<text x="{x0 + 6}" y="{height - 5}">{escape(label)}</text>')
     axis = (
         f'<line x1="45" y1="{height - 20}" x2="{width}" y2="{height - 20}" stroke="#999"/>'
-        f'<text x="0" y="20">{top:g}</text><text x="0" y="{height - 20}">0</text>'
+        f'<line x1="45" y1="20" x2="45" y2="{height - 20}" stroke="#999"/>'
+        f'<text x="0" y="24">{_number(top, money)}</text><text x="0" y="{height - 20}">0</text>'
+        + (f'<text x="0" y="12" font-weight="bold">{escape(unit)}</text>' if unit else "")
     )
     legend = "".join(
         f'<span><i class="sw" style="background:{COLOURS[j % len(COLOURS)]}"></i>{escape(name)}</span>'
-        for j, (name, _) in enumerate(series)
+        for j, (name, _values) in enumerate(series)
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -99,67 +120,96 @@ def owner_report(
 ) -> str:
     """The whole owner's report: figures, the monthly series, tiers and campaigns."""
     p, m, cur = summary["points"], summary["members"], summary["currency"]
-    period = summary["period"]
-    span = f"{period['from'] or 'the start'} to {period['to'] or 'today'}"
+    period, as_of = summary["period"], summary.get("as_of") or dt.date.today()
+    span = i18n.period(period["from"], period["to"] or as_of)
     months = monthly["months"]
     labels = [row["month"] for row in months]
+
+    def money(amount: str | None) -> str | None:
+        return i18n.money(amount, cur) if amount is not None else None
+
     sections = [
-        "<h2>Summary</h2>",
+        "<h2>" + escape(_("Summary")) + "</h2>",
         figures(
             [
-                ("members", m["total"]),
-                ("new members", m["new"]),
-                ("active members", m["active"]),
-                ("points issued", p["issued"]),
-                ("points redeemed", p["redeemed"]),
-                ("points expired", p["expired"]),
-                ("points outstanding", p["outstanding"]),
-                ("liability", f"{summary['liability']} {cur}" if summary["liability"] else None),
-                ("redemption rate", percent(summary["redemption_rate"])),
-                ("repeat rate", percent(summary["repeat_rate"])),
-                ("sales to members", f"{summary['sales']['members']} {cur}"),
-                ("anonymous sales", f"{summary['sales']['anonymous']} {cur}"),
+                (_("members"), m["total"]),
+                (_("new members"), m["new"]),
+                (_("active members"), m["active"]),
+                (_("points issued"), p["issued"]),
+                (_("points redeemed"), p["redeemed"]),
+                (_("points expired"), p["expired"]),
+                (_("points outstanding"), p["outstanding"]),
+                (_("liability"), money(summary["liability"])),
+                (_("redemption rate"), percent(summary["redemption_rate"])),
+                (_("repeat rate"), percent(summary["repeat_rate"])),
+                (_("sales to members"), money(summary["sales"]["members"])),
+                (_("anonymous sales"), money(summary["sales"]["anonymous"])),
+                (_("average receipt, members"), money(summary["average_receipt"]["members"])),
+                (_("average receipt, anonymous"), money(summary["average_receipt"]["anonymous"])),
             ]
         ),
-        "<h2>Points per month</h2>",
+        "<h2>" + escape(_("Points per month")) + "</h2>",
         bar_chart(
             labels,
             [
-                ("issued", [r["issued"] for r in months]),
-                ("redeemed", [r["redeemed"] for r in months]),
-                ("expired", [r["expired"] for r in months]),
+                (_("Issued"), [r["issued"] for r in months]),
+                (_("Redeemed"), [r["redeemed"] for r in months]),
+                (_("Expired"), [r["expired"] for r in months]),
             ],
+            unit=_("Points"),
         ),
-        "<h2>Revenue per month</h2>",
-        bar_chart(labels, [(f"revenue ({cur})", [float(r["revenue"]) for r in months])]),
+        "<h2>" + escape(_("Revenue per month")) + "</h2>",
+        bar_chart(
+            labels,
+            [(_("Revenue ({currency})").format(currency=cur), [float(r["revenue"]) for r in months])],
+            unit=cur,
+            money=True,
+        ),
         table(
-            ["Month", "Issued", "Redeemed", "Expired", f"Revenue ({cur})"],
-            [(r["month"], r["issued"], r["redeemed"], r["expired"], r["revenue"]) for r in months],
+            [_("Month"), _("Issued"), _("Redeemed"), _("Expired"), _("Revenue ({currency})").format(currency=cur)],
+            [(r["month"], r["issued"], r["redeemed"], r["expired"], i18n.amount(r["revenue"])) for r in months],
             (1, 2, 3, 4),
         ),
     ]
     if tiers["tiers"]:
         sections += [
-            "<h2>Members per tier</h2>",
-            bar_chart([t["name"] for t in tiers["tiers"]], [("members", [t["members"] for t in tiers["tiers"]])]),
+            "<h2>" + escape(_("Members per tier")) + "</h2>",
+            bar_chart(
+                [t["name"] for t in tiers["tiers"]],
+                [(_("Members"), [t["members"] for t in tiers["tiers"]])],
+                unit=_("Members"),
+            ),
             table(
-                ["Tier", "Threshold", "Multiplier", "Members"],
-                [(t["name"], t["threshold"], t["multiplier"], t["members"]) for t in tiers["tiers"]],
+                [_("Tier"), _("Threshold"), _("Multiplier"), _("Members")],
+                [(t["name"], t["threshold"], i18n.decimal(t["multiplier"]), t["members"]) for t in tiers["tiers"]],
                 (1, 2, 3),
             ),
         ]
     if campaigns["campaigns"]:
         rows = campaigns["campaigns"]
         sections += [
-            "<h2>Campaigns</h2>",
-            bar_chart([c["id"] for c in rows], [("extra points", [c["extra_points"] for c in rows])]),
+            "<h2>" + escape(_("Campaigns")) + "</h2>",
+            bar_chart(
+                [c["id"] for c in rows], [(_("Extra points"), [c["extra_points"] for c in rows])], unit=_("Points")
+            ),
             table(
-                ["Campaign", "From", "To", "Receipts", f"Revenue ({cur})", "Extra points"],
-                [(c["name"], c["starts"], c["ends"], c["receipts"], c["revenue"], c["extra_points"]) for c in rows],
+                [
+                    _("Campaign"),
+                    _("From"),
+                    _("To"),
+                    _("Receipts"),
+                    _("Revenue ({currency})").format(currency=cur),
+                    _("Extra points"),
+                ],
+                [
+                    (c["name"], c["starts"], c["ends"], c["receipts"], i18n.amount(c["revenue"]), c["extra_points"])
+                    for c in rows
+                ],
                 (3, 4, 5),
             ),
         ]
-    return page(f"{program}: loyalty report", span, sections)
+    title = _("{program}: loyalty report, {period}").format(program=program, period=span)
+    return page(title, _("As of {day}").format(day=i18n.long_day(as_of)), sections)
 
 
 def statement_page(statement: Any, program: str, next_rewards: Sequence[tuple[str, int, int]]) -> str:
@@ -168,43 +218,65 @@ def statement_page(statement: Any, program: str, next_rewards: Sequence[tuple[st
     sections = [
         figures(
             [
-                ("available points", b.available),
-                ("pending points", b.pending),
-                ("earned in all", b.lifetime_earned),
-                ("redeemed", b.redeemed),
+                (_("available points"), b.available),
+                (_("pending points"), b.pending),
+                (_("earned in all"), b.lifetime_earned),
+                (_("redeemed"), b.redeemed),
             ]
         ),
-        "<h2>Expiring soon</h2>",
-        table(["Date", "Points"], statement.expiring, (1,))
+        "<h2>" + escape(_("Expiring soon")) + "</h2>",
+        table([_("Date"), _("Points")], statement.expiring, (1,))
         if statement.expiring
-        else f"<p>No points expire in the next {statement.warn_days} days.</p>",
-        "<h2>Your next rewards</h2>",
-        table(["Reward", "Points", "Still needed"], next_rewards, (1, 2)) if next_rewards else "<p>–</p>",
-        "<h2>Your points</h2>",
+        else "<p>" + escape(_("No points expire in the next {days} days.").format(days=statement.warn_days)) + "</p>",
+        *_stamps_and_vouchers(statement),
+        "<h2>" + escape(_("Your next rewards")) + "</h2>",
+        table([_("Reward"), _("Points"), _("Still needed")], next_rewards, (1, 2)) if next_rewards else "<p>–</p>",
+        "<h2>" + escape(_("Your points")) + "</h2>",
         table(
-            ["Date", "What", "Points", "Balance", "Receipt", "Voucher"],
+            [_("Date"), _("What"), _("Points"), _("Balance"), _("Receipt"), _("Voucher")],
             [(e.date, _describe(e), e.points, e.balance, e.receipt, e.voucher) for e in statement.entries],
             (2, 3),
         ),
     ]
-    return page(f"{program}: statement for {statement.name}", f"Member {statement.member}", sections)
+    as_of = getattr(statement, "as_of", None)
+    subtitle = _("Member {member}").format(member=statement.member)
+    if as_of is not None:
+        subtitle += " · " + _("As of {day}").format(day=i18n.long_day(as_of))
+    return page(_("{program}: statement for {name}").format(program=program, name=statement.name), subtitle, sections)
 
 
-DESCRIPTIONS = {
-    "earn": "purchase",
-    "signup": "welcome bonus",
-    "birthday": "birthday bonus",
-    "referral": "referral bonus",
-    "action": "bonus",
-    "adjust": "correction",
-    "redeem": "reward",
-    "refund": "refund",
-    "expire": "expired",
-}
+def _stamps_and_vouchers(statement: Any) -> list[str]:
+    sections = []
+    stamps = getattr(statement, "stamps", [])
+    if stamps:
+        sections += [
+            "<h2>" + escape(_("Stamp cards")) + "</h2>",
+            "<ul>"
+            + "".join(
+                "<li>"
+                + escape(_("{card}: {stamps} of {size} stamps").format(card=card, stamps=count, size=size))
+                + "</li>"
+                for card, count, size in stamps
+            )
+            + "</ul>",
+        ]
+    vouchers = getattr(statement, "vouchers", [])
+    if vouchers:
+        sections += [
+            "<h2>" + escape(_("Open vouchers")) + "</h2>",
+            table(
+                [_("Code"), _("Reward"), _("Valid until"), _("Partner")],
+                [(v.code, v.reward, v.valid_until, v.partner) for v in vouchers],
+            ),
+        ]
+    return sections
+
+
+DESCRIPTIONS = {"redeem": N_("reward"), "action": N_("bonus")}
 
 
 def _describe(entry: Any) -> str:
-    what = str(DESCRIPTIONS.get(entry.kind, entry.kind))
+    what = _(DESCRIPTIONS[entry.kind]) if entry.kind in DESCRIPTIONS else i18n.entry_kind(entry.kind)
     if entry.kind == "redeem" and entry.ref and entry.ref != "points":
         what += f" ({entry.ref})"
     return what

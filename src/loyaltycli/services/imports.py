@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from loyaltycli import i18n
 from loyaltycli.domain.cells import neutralise
 from loyaltycli.domain.contacts import email_problem
 from loyaltycli.domain.dates import implausible, local_clock, local_date, utc_naive
@@ -207,11 +208,11 @@ class Importer:
     def _kept(self) -> str:
         receipts, members = self.committed
         if not receipts and not members:
-            return "nothing of this import was written"
-        return (
-            f"{receipts} receipts and {members} new members of {self.options.path} were booked before that "
-            "(whole receipts only); run the same command again to import the rest"
-        )
+            return _("nothing of this import was written")
+        return _(
+            "{receipts} and {members} new of {path} were booked before that (whole receipts only); "
+            "run the same command again to import the rest"
+        ).format(receipts=i18n.receipts(receipts), members=i18n.members(members), path=self.options.path)
 
     @contextmanager
     def _outer(self) -> Iterator[Session | None]:
@@ -396,7 +397,9 @@ class Importer:
             if when is not None and when == this_run and not draft.problem:
                 draft.problem = (
                     draft.rows[0],
-                    f"receipt {draft.receipt_id} appeared earlier in the file; its rows must be adjacent",
+                    _("receipt {receipt_id} appeared earlier in the file; its rows must be adjacent").format(
+                        receipt_id=draft.receipt_id
+                    ),
                 )
                 fresh.append(draft)
             elif when is not None:
@@ -425,7 +428,9 @@ class Importer:
                             (member.pk or 0) if member.status == "active" else f"member {ref} is {member.status}"
                         )
                 elif not self.options.enroll_unknown:
-                    self.refs[ref] = f"unknown member {ref} (add --enroll-unknown to enrol new customers)"
+                    self.refs[ref] = _("unknown member {ref} (add --enroll-unknown to enrol new customers)").format(
+                        ref=ref
+                    )
         pks = sorted({pk for ref in wanted if isinstance(pk := self.refs.get(ref), int) and pk not in self.states})
         if pks:
             rows = session.execute(
@@ -528,7 +533,7 @@ class Importer:
         if draft.member_ref:
             target = self.refs.get(draft.member_ref)
             if isinstance(target, str) or target is None:
-                draft.problem = (draft.rows[0], target or f"unknown member {draft.member_ref}")
+                draft.problem = (draft.rows[0], target or _("unknown member {ref}").format(ref=draft.member_ref))
                 self._reject(draft)
                 return
             state = self.states.get(target)
@@ -541,7 +546,7 @@ class Importer:
         receipt = ReceiptInput(tuple(draft.lines), day, draft.channel, local_clock(draft.when, self.ctx.program.zone))
         too_large = amount_limit_problem(receipt.total)
         if too_large is not None:
-            draft.problem = (draft.rows[0], f"the receipt total {too_large}")
+            draft.problem = (draft.rows[0], _("the receipt total {problem}").format(problem=too_large))
             self._reject(draft)
             return
         if receipt.total < 0:
@@ -604,7 +609,13 @@ class Importer:
         bad, reason = draft.problem
         self.summary.rejected_receipts += 1
         for row in draft.rows:
-            why = reason if row is bad else f"another row of receipt {draft.receipt_id} (row {bad.number}) was rejected"
+            why = (
+                reason
+                if row is bad
+                else _("another row of receipt {receipt_id} (row {row}) was rejected").format(
+                    receipt_id=draft.receipt_id, row=bad.number
+                )
+            )
             self.summary.rejected += 1
             if self.rejects_writer is not None:
                 self.rejects_writer.writerow([neutralise(cell) for cell in [*row.cells, why]])

@@ -21,6 +21,7 @@ from loyaltycli.domain.tiers import tier_for
 from loyaltycli.errors import BadInputError, BlockedError, DuplicateError, RefusedError
 from loyaltycli.i18n import _
 from loyaltycli.services.context import Today, today_in
+from loyaltycli.services.voucher_rows import VoucherRow, open_vouchers
 from loyaltycli.storage import ledger
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import Balances, member_balances
@@ -65,6 +66,8 @@ class MemberView:
     balances: Balances
     stamps: dict[str, int] = field(default_factory=dict)
     signup_points: int = 0
+    stamp_sizes: dict[str, int] = field(default_factory=dict)  # stamps a card needs to fill
+    vouchers: list[VoucherRow] = field(default_factory=list)  # open: usable today
 
 
 def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView:
@@ -321,6 +324,8 @@ def _view(session: Session, member: Member, ctx: Today) -> MemberView:
         tier=current_tier(session, member, program, ctx.today),
         balances=member_balances(session, member, ctx.today, lapse_day(member, program)),
         stamps=stamps,
+        stamp_sizes={card.id: card.stamps for card in program.stamp_cards},
+        vouchers=open_vouchers(session, member.pk or 0, str(member.id), ctx),
     )
 
 

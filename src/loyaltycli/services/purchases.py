@@ -31,6 +31,7 @@ from loyaltycli.services.codes import receipt_id as new_receipt_id
 from loyaltycli.services.codes import voucher_code
 from loyaltycli.services.context import Today, today_in
 from loyaltycli.storage import members as lookup
+from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.models import Member, PointLot, Receipt, StampCount, Voucher
 from loyaltycli.storage.state import History, MemberState, load_history, load_state
@@ -63,6 +64,8 @@ class PurchaseResult:
     dry_run: bool = False
     repeated: bool = False
     day: dt.date | None = None  # the receipt's local day
+    balance: int | None = None  # points available after the purchase
+    stamp_sizes: dict[str, int] = field(default_factory=dict)  # stamps each card needs to fill
 
 
 def window_since(program: Program, day: dt.date) -> dt.date:
@@ -261,6 +264,8 @@ def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> Purcha
             vouchers=[v.code for v in plan.vouchers],
             campaign_bonus=dict(earning.campaign_bonus),
             dry_run=request.dry_run,
+            balance=member_balances(session, member, ctx.today).available,
+            stamp_sizes={card.id: card.stamps for card in program.stamp_cards},
         )
 
 
@@ -351,6 +356,8 @@ def _repeat(
         stamps={str(k): int(v) for k, v in stamps.items()},
         vouchers=list(codes),
         repeated=True,
+        balance=member_balances(session, member, ctx.today).available,
+        stamp_sizes={card.id: card.stamps for card in ctx.program.stamp_cards},
     )
 
 

@@ -29,6 +29,7 @@ from loyaltycli.i18n import _
 from loyaltycli.services.codes import normalise_code, voucher_code
 from loyaltycli.services.context import Today, today_in
 from loyaltycli.services.members import current_tier, lapse_day
+from loyaltycli.services.voucher_rows import VoucherRow, voucher_row
 from loyaltycli.storage import ledger
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
@@ -255,6 +256,7 @@ class VoucherView:
     valid_until: dt.date
     used_at: str | None  # local wall-clock time in the programme's zone, to the minute
     used_receipt: str | None
+    partner: str | None = None  # who honours it, where the reward names a partner
 
 
 def _find_voucher(session: Session, code: str) -> Voucher:
@@ -281,6 +283,7 @@ def _view(session: Session, voucher: Voucher, ctx: Today) -> VoucherView:
         voucher.valid_until,
         local_minute(voucher.used_at, ctx.program.zone),
         voucher.used_receipt,
+        next((r.partner for v in reversed(ctx.versions) for r in v.program.rewards if r.id == voucher.reward_id), None),
     )
 
 
@@ -487,19 +490,6 @@ def _refuse_uncancellable(voucher: Voucher, ctx: Today) -> None:
     _refuse_unusable(voucher, ctx)
 
 
-@dataclass(frozen=True)
-class VoucherRow:
-    code: str
-    member: str
-    reward: str
-    status: str
-    source: str
-    issued_on: dt.date
-    valid_until: dt.date
-    used_at: str | None
-    partner: str | None
-
-
 VOUCHER_STATUSES = ("valid", "used", "expired", "cancelled")
 
 
@@ -523,22 +513,4 @@ def list_vouchers(db: Database, ref: str | None, status: str | None, now: dt.dat
         elif status == "expired":
             query = query.where(col(Voucher.status) == "issued", col(Voucher.valid_until) < ctx.today)
         rows = session.execute(query.order_by(col(Voucher.issued_at).desc(), col(Voucher.pk).desc())).all()
-        return [_voucher_row(voucher, str(member_id), ctx) for voucher, member_id in rows]
-
-
-def _voucher_row(voucher: Voucher, member_id: str, ctx: Today) -> VoucherRow:
-    status = voucher.status
-    if status == "issued":
-        status = "expired" if ctx.today > voucher.valid_until else "valid"
-    reward = next((r for v in reversed(ctx.versions) for r in v.program.rewards if r.id == voucher.reward_id), None)
-    return VoucherRow(
-        voucher.code,
-        member_id,
-        voucher.reward_id,
-        status,
-        voucher.source,
-        voucher.issued_on,
-        voucher.valid_until,
-        local_minute(voucher.used_at, ctx.program.zone),
-        reward.partner if reward else None,
-    )
+        return [voucher_row(voucher, str(member_id), ctx) for voucher, member_id in rows]

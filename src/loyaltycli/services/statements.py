@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
@@ -11,10 +11,11 @@ from sqlmodel import col
 
 from loyaltycli.services.context import today_in
 from loyaltycli.services.members import lapse_day
+from loyaltycli.services.voucher_rows import VoucherRow, open_vouchers
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import Balances, member_balances
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.models import LedgerEntry, Receipt, Voucher
+from loyaltycli.storage.models import LedgerEntry, Receipt, StampCount, Voucher
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class Statement:
     balances: Balances
     expiring: list[tuple[dt.date, int]]
     warn_days: int
+    as_of: dt.date | None = None
+    stamps: list[tuple[str, int, int]] = field(default_factory=list)  # card, stamps on it, stamps it needs
+    vouchers: list[VoucherRow] = field(default_factory=list)  # open: usable today
 
 
 def statement(db: Database, ref: str, since: dt.date | None, until: dt.date | None, now: dt.datetime) -> Statement:
@@ -77,4 +81,20 @@ def statement(db: Database, ref: str, since: dt.date | None, until: dt.date | No
         balances = member_balances(session, member, ctx.today, lapse_day(member, ctx.program))
         horizon = ctx.today + dt.timedelta(days=ctx.program.expiry.warn_days)
         expiring = [(due, pts) for due, pts in balances.expiring if due <= horizon]
-        return Statement(str(member.id), member.name, opening, lines, balances, expiring, ctx.program.expiry.warn_days)
+        stamps = dict(
+            session.execute(
+                select(col(StampCount.card_id), col(StampCount.stamps)).where(col(StampCount.member_pk) == member.pk)
+            ).all()
+        )
+        return Statement(
+            str(member.id),
+            member.name,
+            opening,
+            lines,
+            balances,
+            expiring,
+            ctx.program.expiry.warn_days,
+            as_of=ctx.today,
+            stamps=[(card.id, int(stamps.get(card.id, 0)), card.stamps) for card in ctx.program.stamp_cards],
+            vouchers=open_vouchers(session, member.pk or 0, str(member.id), ctx),
+        )

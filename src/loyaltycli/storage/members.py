@@ -56,7 +56,7 @@ def followed(session: Session, member: Member) -> Member:
         target = session.get(Member, member.merged_into_pk)
         if target is None or target.pk in seen:
             break
-        note(f"note: {member.id} was merged into {target.id}; using {target.id}.")
+        note(_("note: {member} was merged into {target}; using {target}.").format(member=member.id, target=target.id))
         seen.add(target.pk)
         member = target
     return member

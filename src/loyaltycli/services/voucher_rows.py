@@ -1,0 +1,56 @@
+"""Vouchers as people look at them: status of today (valid or expired), reward and partner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from loyaltycli.domain.dates import local_minute
+from loyaltycli.services.context import Today
+from loyaltycli.storage.models import Voucher
+
+
+@dataclass(frozen=True)
+class VoucherRow:
+    code: str
+    member: str
+    reward: str
+    status: str
+    source: str
+    issued_on: dt.date
+    valid_until: dt.date
+    used_at: str | None
+    partner: str | None
+
+
+def open_vouchers(session: Session, member_pk: int, member_id: str, ctx: Today) -> list[VoucherRow]:
+    """A member's vouchers that can still be used today, soonest to expire first."""
+    rows = session.scalars(
+        select(Voucher)
+        .where(col(Voucher.member_pk) == member_pk, col(Voucher.status) == "issued")
+        .where(col(Voucher.valid_until) >= ctx.today)
+        .order_by(col(Voucher.valid_until), col(Voucher.pk))
+    ).all()
+    return [voucher_row(voucher, member_id, ctx) for voucher in rows]
+
+
+def voucher_row(voucher: Voucher, member_id: str, ctx: Today) -> VoucherRow:
+    status = voucher.status
+    if status == "issued":
+        status = "expired" if ctx.today > voucher.valid_until else "valid"
+    reward = next((r for v in reversed(ctx.versions) for r in v.program.rewards if r.id == voucher.reward_id), None)
+    return VoucherRow(
+        voucher.code,
+        member_id,
+        voucher.reward_id,
+        status,
+        voucher.source,
+        voucher.issued_on,
+        voucher.valid_until,
+        local_minute(voucher.used_at, ctx.program.zone),
+        reward.partner if reward else None,
+    )
