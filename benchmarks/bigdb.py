@@ -78,13 +78,14 @@ def build(
     con.execute("PRAGMA synchronous=OFF")
     now = "2026-01-01 10:00:00.000000"
     con.executemany(
-        "INSERT INTO member (pk, id, name, email, email_key, phone, birthday, marketing, status, enrolled_at, "
-        "enrolled_on, debt) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 'active', ?, '2025-01-01', 0)",
+        "INSERT INTO member (pk, id, name, name_key, email, email_key, phone, birthday, marketing, status, "
+        "enrolled_at, enrolled_on, debt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 'active', ?, '2025-01-01', 0)",
         (
             (
                 i,
                 f"M{i:06d}",
                 f"Member {i}",
+                f"member {i}",
                 f"m{i}@example.com",
                 f"m{i}@example.com",
                 f"+4917{i:08d}",

@@ -33,6 +33,7 @@ from loyaltycli.domain.expiry import lot_expiry
 from loyaltycli.domain.money import amount_limit_problem
 from loyaltycli.domain.phones import parse_phone, phone_problem
 from loyaltycli.domain.receipts import Line, ReceiptInput
+from loyaltycli.domain.search import search_key
 from loyaltycli.errors import LoyaltyError, RefusedError
 from loyaltycli.i18n import _
 from loyaltycli.importers.csvfile import SalesFile, UnreadableRow, inspect_file, rows
@@ -482,11 +483,13 @@ class Importer:
             email = ref.strip() if "@" in ref else None
             phone = None if email else parse_phone(ref, region)
             member_id = f"M{pk:06d}" if email or phone else ref.strip()
+            name = draft.name or ref.strip()
             rows.append(
                 (
                     pk,
                     member_id,
-                    draft.name or ref.strip(),
+                    name,
+                    search_key(name),
                     email,
                     email.lower() if email else None,
                     phone,
@@ -513,6 +516,7 @@ class Importer:
                 "pk",
                 "id",
                 "name",
+                "name_key",
                 "email",
                 "email_key",
                 "phone",

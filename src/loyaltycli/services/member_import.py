@@ -22,6 +22,7 @@ from loyaltycli.domain.dates import NOON, implausible, utc_naive
 from loyaltycli.domain.expiry import lot_expiry
 from loyaltycli.domain.money import to_cents
 from loyaltycli.domain.phones import normalise_phone
+from loyaltycli.domain.search import search_key
 from loyaltycli.errors import LoyaltyError
 from loyaltycli.i18n import _
 from loyaltycli.importers.csvfile import UnreadableRow, inspect_file, rows
@@ -204,6 +205,7 @@ def _write(
                 pk,
                 member_id,
                 c.name,
+                search_key(c.name),
                 item.email,
                 item.email_key,
                 item.phone,
@@ -227,6 +229,7 @@ def _write(
             "pk",
             "id",
             "name",
+            "name_key",
             "email",
             "email_key",
             "phone",

@@ -17,6 +17,7 @@ from loyaltycli.domain.dates import add_months, local_date, utc_naive
 from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
 from loyaltycli.domain.phones import normalise_phone
 from loyaltycli.domain.program import Program
+from loyaltycli.domain.search import search_key
 from loyaltycli.domain.tiers import tier_for
 from loyaltycli.errors import BadInputError, BlockedError, DuplicateError, RefusedError
 from loyaltycli.i18n import _
@@ -106,13 +107,13 @@ def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView
             expires = lot_expiry(program.program.expiry, day)
             ledger.credit(session, member, "signup", signup, booking, day, expires)
         _flush_or_duplicate(session)
-        return replace(_view(session, member, ctx), signup_points=signup)
+        return replace(member_view(session, member, ctx), signup_points=signup)
 
 
 def show_member(db: Database, ref: str, now: dt.datetime) -> MemberView:
     with db.read() as session:
         ctx = today_in(session, now)
-        return _view(session, lookup.resolve(session, ref, ctx.program.region), ctx)
+        return member_view(session, lookup.resolve(session, ref, ctx.program.region), ctx)
 
 
 def export_member(db: Database, ref: str, now: dt.datetime) -> dict[str, Any]:
@@ -122,7 +123,7 @@ def export_member(db: Database, ref: str, now: dt.datetime) -> dict[str, Any]:
     with db.read() as session:
         ctx = today_in(session, now)
         member = lookup.resolve(session, ref, ctx.program.region)
-        return member_export(session, member, _view(session, member, ctx))
+        return member_export(session, member, member_view(session, member, ctx))
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def edit_member(db: Database, ref: str, changes: MemberChanges, now: dt.datetime
         if changes.marketing is not None:
             member.marketing = changes.marketing
         _flush_or_duplicate(session)
-        return _view(session, member, ctx)
+        return member_view(session, member, ctx)
 
 
 def set_blocked(db: Database, ref: str, blocked: bool, reason: str | None, now: dt.datetime) -> MemberView:
@@ -166,7 +167,7 @@ def set_blocked(db: Database, ref: str, blocked: bool, reason: str | None, now: 
         member.status = "blocked" if blocked else "active"
         member.block_reason = reason.strip() if blocked and reason else None
         session.flush()
-        return _view(session, member, ctx)
+        return member_view(session, member, ctx)
 
 
 def erase_member(db: Database, ref: str, now: dt.datetime) -> str:
@@ -195,6 +196,7 @@ class ListFilter:
     birthday_month: int | None = None
     marketing: bool = False
     text: str | None = None
+    limit: int | None = None  # at most this many (the counter screen's list of matches)
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,8 @@ def list_members(db: Database, filters: ListFilter, now: dt.datetime) -> list[Me
     with db.read() as session:
         ctx = today_in(session, now)
         query = _filtered(select(Member), filters, ctx)
+        if filters.limit is not None:
+            query = query.limit(filters.limit)
         tiers = ctx.program.tiers
         if filters.tier is not None and (tiers is None or filters.tier not in {t.name for t in tiers.levels}):
             known = ", ".join(t.name for t in tiers.levels) if tiers else "none"
@@ -246,7 +250,7 @@ def _filtered(query: Any, filters: ListFilter, ctx: Today) -> Any:
         # `contains(autoescape=True)`: a `%` or `_` typed by the user is a plain character (SPEC §3).
         text = filters.text.strip().lower()
         conditions: list[Any] = [
-            func.lower(col(Member.name)).contains(text, autoescape=True),
+            col(Member.name_key).contains(search_key(filters.text), autoescape=True),
             col(Member.email_key).contains(text, autoescape=True),
         ]
         digits = "".join(ch for ch in filters.text if ch.isdigit())
@@ -298,7 +302,7 @@ def find_members(db: Database, text: str, now: dt.datetime) -> list[MemberRow]:
 # ---------------------------------------------------------------- helpers
 
 
-def _view(session: Session, member: Member, ctx: Today) -> MemberView:
+def member_view(session: Session, member: Member, ctx: Today) -> MemberView:
     program = ctx.program
     referrer = session.get(Member, member.referred_by_pk) if member.referred_by_pk else None
     stamps = {

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from loyaltycli.services.members import MemberRow
 
 
+NAMED_LIMIT = 500
+
+
 def member_rows(session: Session, query: Any, ctx: Today, expiring_days: int | None) -> list[MemberRow]:
     from loyaltycli.services.members import MemberRow
 
@@ -45,7 +48,13 @@ def member_rows(session: Session, query: Any, ctx: Today, expiring_days: int | N
     ).all()
     if not members:
         return []
-    chosen = query.with_only_columns(col(Member.pk)).order_by(None).scalar_subquery()
+    # A short list (a search, the counter's matches) is named by its keys, so the search is not run again
+    # for every aggregate; a long one (a mailing list of 100,000) stays a subquery.
+    chosen: Any = (
+        [m.pk for m in members]
+        if len(members) <= NAMED_LIMIT
+        else query.with_only_columns(col(Member.pk)).order_by(None).scalar_subquery()
+    )
     today = ctx.today
     available = dict(
         session.execute(

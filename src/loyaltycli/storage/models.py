@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, text
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, event, text
 from sqlmodel import Field, SQLModel
+
+from loyaltycli.domain.search import search_key
 
 
 class ProgramVersion(SQLModel, table=True):
@@ -45,6 +47,7 @@ class Member(SQLModel, table=True):
     erased_at: dt.datetime | None = Field(default=None, sa_type=DateTime)
     debt: int = 0
     merged_into_pk: int | None = None  # `member merge`: the member this duplicate now leads to
+    name_key: str = Field(default="", sa_column_kwargs={"server_default": ""})  # domain.search.search_key(name)
 
 
 # Receipts that subtract from a member's qualifying spend and points: refunds and returns without a receipt.
@@ -175,3 +178,10 @@ class StampCount(SQLModel, table=True):
     member_pk: int = Field(foreign_key="member.pk")
     card_id: str = Field(max_length=64)
     stamps: int = 0
+
+
+@event.listens_for(Member, "before_insert")
+@event.listens_for(Member, "before_update")
+def _keep_name_key(_mapper: object, _connection: object, member: Member) -> None:
+    """Every write of a member through the ORM keeps the search key of the name current (bulk inserts set it)."""
+    member.name_key = search_key(member.name or "")

@@ -1,0 +1,12 @@
+"""How a typed search matches a name: case and accents ignored (`müller` finds `Müller` and `Muller`)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def search_key(text: str) -> str:
+    """`Zoë  Müller-Straße` -> `zoe muller-strasse`: decomposed, without accents, case-folded, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().split())
