@@ -93,3 +93,17 @@ def test_help_does_not_import_the_database_layer() -> None:
     code = "import sys; from loyaltycli.cli import app; print('sqlalchemy' in sys.modules, 'sqlmodel' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split()[0] == "False"
+
+
+def test_only_the_counter_screen_imports_textual() -> None:
+    """Textual is for `loyalty counter` alone: every other command starts without it."""
+    offenders = [
+        str(path.relative_to(SRC))
+        for path in SRC.rglob("*.py")
+        if "counter" not in path.relative_to(SRC).parts
+        and any(m == "textual" or m.startswith("textual.") for m in imported_modules(path))
+    ]
+    assert offenders == []
+    code = "import sys; from loyaltycli.cli import app; print('textual' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

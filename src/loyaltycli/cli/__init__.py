@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from loyaltycli import __version__
-from loyaltycli.cli import db, imports, ledger, members, programs, reports, setup
+from loyaltycli.cli import counter, db, imports, ledger, members, programs, reports, setup
 from loyaltycli.cli.errors import LoyaltyGroup, raise_on_sigterm
 from loyaltycli.cli.state import STATE
 
@@ -59,6 +59,7 @@ ledger.register(app)
 imports.register(app)
 app.add_typer(reports.app, name="report")
 app.add_typer(db.app, name="db")
+app.command("counter")(counter.counter)
 
 
 def main() -> None:

@@ -1,0 +1,373 @@
+"""The counter screen's forms: each collects what one action needs, shows what would happen, and writes only
+when the person confirms (Enter or the Confirm button).  Esc leaves without writing anything.
+
+A form's write runs off the UI thread; when the database is busy (a cron run writing), the form says that it
+is waiting instead of freezing.  A refusal is shown in the form, in the same words as the command's message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Button, Checkbox, Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from loyaltycli import i18n
+from loyaltycli.counter.work import Backend, describe
+from loyaltycli.errors import LoyaltyError
+from loyaltycli.i18n import N_, _
+
+WAIT_NOTICE_AFTER = 0.4  # seconds
+
+FORM_CSS = """
+Form { align: center middle; }
+Form > Vertical { width: 72; height: auto; max-height: 22; border: thick $primary; background: $surface; padding: 0 1; }
+Form .title { text-style: bold; height: auto; }
+Form .preview { height: auto; min-height: 1; }
+Form .problem { color: $error; text-style: bold; height: auto; }
+Form Horizontal { height: auto; align-horizontal: right; }
+Form Button { margin: 0 0 0 1; min-width: 12; }
+Form Input, Form Select { margin: 0; }
+Form OptionList { height: auto; max-height: 8; }
+"""
+
+FORM_KEYS = (("escape", "cancel", N_("Cancel"), True),)
+
+
+class Form(ModalScreen[Any]):
+    """A modal form with a title, fields, a preview line, a problem line, and Confirm / Cancel."""
+
+    DEFAULT_CSS = FORM_CSS
+    # Enter confirms wherever the focused field does not use it itself (a list, a drop-down, a button).
+    BINDINGS = [Binding("enter", "submit", show=False)]
+
+    def __init__(self, backend: Backend, title: str) -> None:
+        super().__init__()
+        self.backend = backend
+        self.title_text = title
+        self.busy = False
+        self.wait_timer: Timer | None = None
+        for keys, action, description, show in FORM_KEYS:
+            self._bindings.bind(keys, action, description=_(description), show=show)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, classes="title")
+            yield from self.fields()
+            yield Static("", classes="preview", id="preview")
+            yield Static("", classes="problem", id="problem")
+            with Horizontal():
+                yield Button(_("Cancel"), id="cancel")
+                yield Button(_("Confirm"), id="confirm", variant="primary")
+
+    def fields(self) -> ComposeResult:
+        yield from ()
+
+    # what a form does, given by each form
+    def perform(self) -> Any:
+        raise NotImplementedError
+
+    def outcome(self, result: Any) -> Any:
+        return describe(result)
+
+    # ------------------------------------------------------------------ confirm, cancel, wait
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        if not self.busy:
+            self.dismiss(None)
+
+    @on(Button.Pressed, "#confirm")
+    @on(Input.Submitted)
+    def confirm(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        confirmed = getattr(self.app, "confirmed", None)
+        if confirmed is not None:
+            confirmed()
+        self.problem("")
+        self.wait_timer = self.set_timer(WAIT_NOTICE_AFTER, self.waiting)
+        self.write()
+
+    def action_submit(self) -> None:
+        self.confirm()
+
+    def waiting(self) -> None:
+        if self.busy:
+            self.preview(_("Waiting for the database (another program is writing to it)..."))
+
+    @work(thread=True, exclusive=True, group="write")
+    def write(self) -> None:
+        try:
+            result = self.perform()
+        except LoyaltyError as exc:
+            self.app.call_from_thread(self.refused, exc.message)
+            return
+        self.app.call_from_thread(self.finished, result)
+
+    def finished(self, result: Any) -> None:
+        self.busy = False
+        if self.wait_timer is not None:
+            self.wait_timer.stop()
+        self.dismiss(self.outcome(result))
+
+    def refused(self, text: str) -> None:
+        self.busy = False
+        if self.wait_timer is not None:
+            self.wait_timer.stop()
+        self.preview("")
+        self.problem(text)
+
+    def preview(self, text: str) -> None:
+        self.query_one("#preview", Static).update(text)
+
+    def problem(self, text: str) -> None:
+        self.query_one("#problem", Static).update(text)
+
+
+class PurchaseForm(Form):
+    """Amount and category; a preview of the points (the rules, as `purchase --dry-run`) before confirming."""
+
+    def __init__(self, backend: Backend, member: Any) -> None:
+        view = member.view
+        super().__init__(backend, _("Purchase for {name} ({id})").format(name=view.name, id=view.id))
+        self.member_id = view.id
+
+    def fields(self) -> ComposeResult:
+        yield Input(placeholder=_("Amount, e.g. 12,50"), id="amount")
+        options = [(category, category) for category in self.backend.categories()]
+        yield Select(options, prompt=_("Category (none)"), id="category", allow_blank=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#amount", Input).focus()
+
+    def category(self) -> str | None:
+        value = self.query_one("#category", Select).value
+        return value if isinstance(value, str) else None
+
+    @on(Input.Changed, "#amount")
+    @on(Select.Changed, "#category")
+    def changed(self) -> None:
+        self.problem("")
+        self.show_preview(self.query_one("#amount", Input).value, self.category())
+
+    @work(thread=True, exclusive=True, group="preview")
+    def show_preview(self, amount: str, category: str | None) -> None:
+        if not amount.strip():
+            self.app.call_from_thread(self.preview, "")
+            return
+        try:
+            result = self.backend.purchase(self.member_id, amount, category, dry_run=True)
+        except LoyaltyError as exc:
+            text = exc.message
+        else:
+            text = _("Preview: {points} for {member}").format(
+                points=i18n.points(result.points), member=result.member
+            ) + "".join(
+                " · "
+                + _("{card}: {stamps} of {size} stamps").format(card=card, stamps=n, size=result.stamp_sizes[card])
+                for card, n in result.stamps.items()
+                if card in result.stamp_sizes
+            )
+        if not get_current_worker().is_cancelled and not self.busy:
+            self.app.call_from_thread(self.preview, text)
+
+    def perform(self) -> Any:
+        return self.backend.purchase(self.member_id, self.query_one("#amount", Input).value, self.category())
+
+    def outcome(self, result: Any) -> Any:
+        text = describe(result)
+        if result.vouchers:
+            text += " " + " ".join(_("Stamp card full: voucher {code}.").format(code=c) for c in result.vouchers)
+        return text
+
+
+class RedeemForm(Form):
+    """The rewards the member can take (others are shown greyed with the reason), or points as a discount."""
+
+    def __init__(self, backend: Backend, member: Any) -> None:
+        view = member.view
+        super().__init__(
+            backend,
+            _("Redeem for {name} ({id}): {points} available").format(
+                name=view.name, id=view.id, points=i18n.points(view.balances.available)
+            ),
+        )
+        self.member = member
+
+    def fields(self) -> ComposeResult:
+        options = []
+        for reward in self.member.rewards:
+            label = f"{reward.title}  ·  {i18n.points(reward.points)}"
+            if not reward.allowed:
+                label += "  " + _("(not yet: needs {what})").format(
+                    what=reward.why_not if not reward.why_not.isdigit() else i18n.points(int(reward.why_not))
+                )
+            options.append(Option(label, id=reward.id, disabled=not reward.allowed))
+        yield OptionList(*options, id="rewards")
+        yield Input(placeholder=_("...or points to spend as a discount"), id="points")
+
+    def on_mount(self) -> None:
+        rewards = self.query_one("#rewards", OptionList)
+        if any(not option.disabled for option in rewards.options):
+            rewards.focus()
+        else:
+            self.query_one("#points", Input).focus()
+
+    @on(OptionList.OptionSelected, "#rewards")
+    def chosen(self) -> None:
+        self.confirm()
+
+    def perform(self) -> Any:
+        points = self.query_one("#points", Input).value.strip()
+        if points:
+            return self.backend.redeem_points(self.member.view.id, points)
+        rewards = self.query_one("#rewards", OptionList)
+        index = rewards.highlighted
+        if index is None or rewards.get_option_at_index(index).disabled:
+            from loyaltycli.errors import BadInputError
+
+            raise BadInputError(_("Choose a reward, or type the points to spend."))
+        return self.backend.redeem_reward(self.member.view.id, str(rewards.get_option_at_index(index).id))
+
+
+class VoucherForm(Form):
+    """A typed or scanned code; Enter shows the voucher, a second Enter uses it."""
+
+    def __init__(self, backend: Backend) -> None:
+        super().__init__(backend, _("Use a voucher"))
+        self.checked: str | None = None
+
+    def fields(self) -> ComposeResult:
+        yield Input(placeholder=_("Voucher code"), id="code")
+
+    def on_mount(self) -> None:
+        self.query_one("#code", Input).focus()
+
+    @on(Input.Changed, "#code")
+    def changed(self) -> None:
+        self.checked = None
+        self.problem("")
+        self.preview("")
+
+    def perform(self) -> Any:
+        code = self.query_one("#code", Input).value.strip()
+        if self.checked != code:
+            voucher = self.backend.show_voucher(code)
+            return ("checked", code, voucher)
+        return self.backend.use_voucher(code)
+
+    def finished(self, result: Any) -> None:
+        if isinstance(result, tuple) and result[0] == "checked":
+            self.busy = False
+            if self.wait_timer is not None:
+                self.wait_timer.stop()
+            _kind, code, voucher = result
+            self.checked = code
+            partner = f" · {voucher.partner}" if voucher.partner else ""
+            self.preview(
+                _("{reward} for {member}, valid until {day}{partner}. Enter again to use it.").format(
+                    reward=voucher.reward, member=voucher.member, day=i18n.day(voucher.valid_until), partner=partner
+                )
+            )
+            if voucher.status != "valid":
+                self.problem(
+                    _("Voucher {code} cannot be used (it is {status}).").format(
+                        code=voucher.code, status=i18n.status(voucher.status)
+                    )
+                )
+            return
+        super().finished(result)
+
+
+class ConsentBox(Checkbox, inherit_bindings=False):
+    """A checkbox that Space ticks; Enter is left to the form (confirm)."""
+
+    BINDINGS = [Binding("space", "toggle_button", show=False)]
+
+
+class EnrolForm(Form):
+    """A new customer: name, e-mail, phone and consent to marketing (`enroll`)."""
+
+    def __init__(self, backend: Backend) -> None:
+        super().__init__(backend, _("New member"))
+
+    def fields(self) -> ComposeResult:
+        yield Input(placeholder=_("Name"), id="name")
+        yield Input(placeholder=_("E-mail (optional)"), id="email")
+        yield Input(placeholder=_("Phone (optional)"), id="phone")
+        yield ConsentBox(_("Agrees to marketing messages"), id="marketing")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def perform(self) -> Any:
+        value: Callable[[str], str] = lambda name: self.query_one(f"#{name}", Input).value  # noqa: E731
+        return self.backend.enrol(
+            value("name"), value("email"), value("phone"), self.query_one("#marketing", Checkbox).value
+        )
+
+    def outcome(self, result: Any) -> Any:
+        return result.id
+
+
+class UndoForm(Form):
+    """Refund the member's last purchase in full (`refund RECEIPT`)."""
+
+    def __init__(self, backend: Backend, member: Any) -> None:
+        last = member.last_purchase
+        super().__init__(
+            backend,
+            _("Undo the last purchase: receipt {receipt} of {day}, {amount}, {points}?").format(
+                receipt=last.receipt,
+                day=i18n.day(last.day),
+                amount=i18n.money(last.total, member.currency),
+                points=i18n.points(last.points),
+            ),
+        )
+        self.receipt = last.receipt
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm", Button).focus()
+
+    def perform(self) -> Any:
+        return self.backend.undo(self.receipt)
+
+
+HELP_KEYS = (
+    ("F2", N_("Purchase: amount and category, with a preview of the points")),
+    ("F3", N_("Redeem a reward or points")),
+    ("F4", N_("Use a voucher (typed or scanned code)")),
+    ("F5", N_("Enrol a new customer")),
+    ("F6", N_("Undo the last purchase (a full refund)")),
+    ("Enter", N_("Pick the highlighted member; confirm a form")),
+    ("↓ ↑", N_("Move from the search field into the list of matches")),
+    ("Esc", N_("Back: close a form without writing, or clear the search")),
+    ("F1 ?", N_("This help")),
+    ("Ctrl+Q", N_("Quit")),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > Static { width: 72; height: auto; border: thick $primary; background: $surface; padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape,f1,question_mark,enter", "close", show=False)]
+
+    def compose(self) -> ComposeResult:
+        lines = [_("Keys at the counter"), ""] + [f"{key:<7} {_(text)}" for key, text in HELP_KEYS]
+        lines += ["", _("Nothing is written until you confirm. Esc closes this help.")]
+        yield Static("\n".join(lines))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

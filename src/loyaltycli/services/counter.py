@@ -1,0 +1,149 @@
+"""What the counter screen needs beyond the commands' services: a member at a glance, the rewards they can
+take, their last receipts, and the programme's categories.  Every write the screen makes goes through the
+same services as the commands (`purchase`, `redeem_reward`, `use_voucher`, `enroll`, `refund`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from loyaltycli.domain.money import format_cents
+from loyaltycli.domain.program import Program
+from loyaltycli.domain.tiers import window_start
+from loyaltycli.services.context import today_in
+from loyaltycli.services.members import ListFilter, MemberRow, MemberView, list_members, member_view
+from loyaltycli.storage import members as lookup
+from loyaltycli.storage.database import Database
+from loyaltycli.storage.models import Receipt
+
+SEARCH_LIMIT = 10  # what fits the list at 80x24 (two lines each); more would cost time, not help
+
+
+@dataclass(frozen=True)
+class RecentReceipt:
+    receipt: str
+    day: dt.date
+    total: str
+    points: int
+    kind: str  # purchase, refund, return, ...
+
+
+@dataclass(frozen=True)
+class RewardChoice:
+    id: str
+    title: str
+    points: int
+    allowed: bool  # affordable (with the minimum balance), tier reached, in stock
+    why_not: str = ""
+
+
+@dataclass(frozen=True)
+class CounterMember:
+    view: MemberView
+    recent: list[RecentReceipt] = field(default_factory=list)
+    next_tier: str | None = None  # the next tier's name, and what is missing to reach it
+    to_next_tier: str | None = None
+    rewards: list[RewardChoice] = field(default_factory=list)
+    last_purchase: RecentReceipt | None = None  # the purchase "undo" would refund
+    currency: str = "EUR"
+
+
+def search(db: Database, text: str, now: dt.datetime) -> list[MemberRow]:
+    """The first matches for what was typed (name, e-mail, any written form of a phone); none for blank text."""
+    if not text.strip():
+        return []
+    return list_members(db, ListFilter(text=text, limit=SEARCH_LIMIT), now)
+
+
+def counter_member(db: Database, ref: str, now: dt.datetime) -> CounterMember:
+    with db.read() as session:
+        ctx = today_in(session, now)
+        program = ctx.program
+        member = lookup.resolve(session, ref, program.region)
+        view = member_view(session, member, ctx)
+        rows = session.execute(
+            select(
+                col(Receipt.receipt_id),
+                col(Receipt.local_date),
+                col(Receipt.total_cents),
+                col(Receipt.points),
+                col(Receipt.kind),
+            )
+            .where(col(Receipt.member_pk) == member.pk)
+            .order_by(col(Receipt.occurred_at).desc(), col(Receipt.pk).desc())
+            .limit(5)
+        ).all()
+        recent = [RecentReceipt(r[0], r[1], format_cents(r[2]), int(r[3]), r[4]) for r in rows]
+        next_tier, missing = _next_tier(session, member.pk or 0, program, ctx.today, view.tier)
+        refunded = _refunded_receipts(session, [r.receipt for r in recent])
+        last = next((r for r in recent if r.kind == "purchase" and r.receipt not in refunded), None)
+        return CounterMember(
+            view=view,
+            recent=recent,
+            next_tier=next_tier,
+            to_next_tier=missing,
+            rewards=_rewards(program, view),
+            last_purchase=last,
+            currency=program.program.currency,
+        )
+
+
+def categories(db: Database, now: dt.datetime) -> list[str]:
+    """The categories the programme names (rates, exclusions, campaigns, stamp cards), for a purchase."""
+    with db.read() as session:
+        program = today_in(session, now).program
+    named = [
+        *program.earn.category_rates,
+        *program.earn.exclude_categories,
+        *(c for card in program.stamp_cards for c in card.categories),
+        *(c for campaign in program.campaigns for c in campaign.categories),
+    ]
+    return sorted(dict.fromkeys(named))
+
+
+def _next_tier(
+    session: Session, member_pk: int, program: Program, today: dt.date, held: str | None
+) -> tuple[str | None, str | None]:
+    tiers = program.tiers
+    if tiers is None:
+        return None, None
+    names = [level.name for level in tiers.levels]
+    index = names.index(held) if held in names else -1
+    if index + 1 >= len(names):
+        return None, None
+    level = tiers.levels[index + 1]
+    total = lookup.qualifying_total(session, member_pk, tiers.basis, window_start(tiers, today))
+    missing = max(Decimal(0), level.threshold - total)
+    return level.name, (f"{missing:.2f}" if tiers.basis == "spend" else str(int(missing)))
+
+
+def _refunded_receipts(session: Session, receipt_ids: list[str]) -> set[str]:
+    if not receipt_ids:
+        return set()
+    original = Receipt.__table__.alias("original")  # type: ignore[attr-defined]
+    rows = session.execute(
+        select(original.c.receipt_id)
+        .join(Receipt, col(Receipt.refund_of_pk) == original.c.pk)
+        .where(original.c.receipt_id.in_(receipt_ids))
+    ).all()
+    return {r[0] for r in rows}
+
+
+def _rewards(program: Program, view: MemberView) -> list[RewardChoice]:
+    available = view.balances.available
+    tiers = [level.name for level in program.tiers.levels] if program.tiers else []
+    held = tiers.index(view.tier) if view.tier in tiers else -1
+    choices = []
+    for reward in program.rewards:
+        why = ""
+        if reward.min_tier and (reward.min_tier not in tiers or held < tiers.index(reward.min_tier)):
+            why = reward.min_tier
+        elif available < reward.points or available < program.redeem.min_balance:
+            why = str(max(reward.points, program.redeem.min_balance))
+        choices.append(RewardChoice(reward.id, reward.title, reward.points, not why, why))
+    return choices

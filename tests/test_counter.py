@@ -1,0 +1,356 @@
+"""The counter screen (SPEC §7), driven by Textual's pilot: every flow, both languages, 80x24, and the ledger
+it writes compared with the ledger the same commands write."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from loyaltycli.i18n import set_language
+from tests.conftest import Cli, query
+
+PROGRAMS = Path(__file__).resolve().parent.parent / "programs"
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+SIZE = (80, 24)
+
+
+def shop(tmp_path: Path, name: str = "counter.db") -> Cli:
+    cli = Cli(tmp_path / name)
+    cli("init", "--program", str(PROGRAMS / "cafe.toml"))
+    cli("enroll", "Anna Berg", "--email", "anna@example.com", "--phone", "+491701234567", "--id", "M000001")
+    cli("enroll", "Jürgen Müller", "--phone", "+491719876543", "--id", "M000002")
+    for n in range(7):
+        cli("purchase", "anna@example.com", "3.20", "--category", "coffee", "--receipt", f"R{n}")
+    return cli
+
+
+def run_app(cli: Cli, script: Callable[[Any, Any], Awaitable[None]]) -> Any:
+    """Start the counter on `cli`'s database at 80x24, run `script(app, pilot)`, and return the app."""
+    from loyaltycli.counter.app import CounterApp
+    from loyaltycli.counter.work import Backend
+    from loyaltycli.storage.database import open_database
+    from loyaltycli.storage.location import resolve
+
+    db = open_database(resolve(str(cli.db)))
+    app = CounterApp(Backend(db, lambda: dt.datetime.now(dt.UTC)))
+
+    async def main() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await script(app, pilot)
+
+    try:
+        asyncio.run(main())
+    finally:
+        db.dispose()
+    return app
+
+
+async def settle(pilot: Any, app: Any) -> None:
+    """Let the workers (search, preview, writes) finish and the screen catch up."""
+    for _round in range(40):
+        await pilot.pause(0.02)
+        if not any(worker.is_running for worker in app.workers):
+            break
+    await pilot.pause(0.02)
+
+
+async def find(pilot: Any, app: Any, text: str) -> None:
+    await pilot.press(*text)
+    await settle(pilot, app)
+    await pilot.press("enter")
+    await settle(pilot, app)
+
+
+def text_of(widget: Any) -> str:
+    """What a Static shows, as plain text."""
+    from rich.console import Console
+
+    content = widget.content
+    if isinstance(content, str):
+        return content
+    import io
+
+    console = Console(width=60, record=True, no_color=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()
+
+
+def pane(app: Any) -> str:
+    return text_of(app.query_one("#member"))
+
+
+def status(app: Any) -> str:
+    return text_of(app.query_one("#status"))
+
+
+def form_line(app: Any, name: str) -> str:
+    return text_of(app.screen.query_one(f"#{name}"))
+
+
+def ledger(cli: Cli) -> list[tuple[Any, ...]]:
+    """The ledger and receipts as they would compare between two shops (no generated ids, no clock)."""
+    entries = query(
+        cli.db,
+        "SELECT m.id, e.kind, e.points, e.business_date, e.ref FROM ledger_entry e JOIN member m ON m.pk = e.member_pk "
+        "ORDER BY e.pk",
+    )
+    receipts = query(
+        cli.db,
+        "SELECT r.kind, m.id, r.total_cents, r.points, r.stamps, r.lines FROM receipt r "
+        "LEFT JOIN member m ON m.pk = r.member_pk ORDER BY r.pk",
+    )
+    lots = query(cli.db, "SELECT earned, remaining, available_on, expires_on FROM point_lot ORDER BY pk")
+    vouchers = query(cli.db, "SELECT reward_id, status, source FROM voucher ORDER BY pk")
+    members = query(cli.db, "SELECT id, name, email, phone, marketing, status FROM member ORDER BY pk")
+    return [*entries, ("receipts",), *receipts, ("lots",), *lots, ("vouchers",), *vouchers, ("members",), *members]
+
+
+@pytest.fixture
+def counter_shop(tmp_path: Path, clock: Any) -> Cli:
+    return shop(tmp_path)
+
+
+def test_search_as_you_type_then_open_a_member(counter_shop: Cli) -> None:
+    async def script(app: Any, pilot: Any) -> None:
+        await pilot.press(*"mull")  # accents and case ignored, as `member find`
+        await settle(pilot, app)
+        assert app.query_one("#matches").option_count == 1
+        await pilot.press("backspace", "backspace", "backspace", "backspace", *"0170 123")  # a phone, as written
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        text = pane(app)
+        assert "41 points" in text and "coffee-card: 7 of 9 stamps" in text and "R6" in text
+
+    run_app(counter_shop, script)
+
+
+def test_purchase_with_preview_and_confirm_writes_what_the_command_writes(tmp_path: Path, clock: Any) -> None:
+    screen, commands = shop(tmp_path, "screen.db"), shop(tmp_path, "commands.db")
+
+    async def script(app: Any, pilot: Any) -> None:
+        await find(pilot, app, "anna")
+        await pilot.press("f2")
+        await pilot.press(*"12,50")
+        await settle(pilot, app)
+        preview = form_line(app, "preview")
+        assert "Preview: 12 points for M000001" in preview
+        assert query(screen.db, "SELECT count(*) FROM receipt")[0][0] == 7  # nothing written yet
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "12 points for M000001" in status(app)
+        assert "53 points" in pane(app)
+
+    run_app(screen, script)
+    commands("purchase", "anna@example.com", "12.50")
+    assert ledger(screen) == ledger(commands)
+
+
+def test_cancel_before_confirm_writes_nothing(counter_shop: Cli) -> None:
+    before = query(counter_shop.db, "SELECT count(*), sum(points) FROM ledger_entry")
+
+    async def script(app: Any, pilot: Any) -> None:
+        await find(pilot, app, "anna")
+        await pilot.press("f2", *"99", "escape")
+        await settle(pilot, app)
+        assert "nothing was written" in status(app)
+        await pilot.press("f5", *"Someone", "escape")
+        await settle(pilot, app)
+
+    run_app(counter_shop, script)
+    assert query(counter_shop.db, "SELECT count(*), sum(points) FROM ledger_entry") == before
+
+
+def test_redeem_use_voucher_enrol_and_undo_match_the_commands(tmp_path: Path, clock: Any) -> None:
+    screen, commands = shop(tmp_path, "screen.db"), shop(tmp_path, "commands.db")
+    for cli in (screen, commands):
+        cli("adjust", "anna@example.com", "200", "--reason", "opening")
+        cli("purchase", "anna@example.com", "3.20", "--category", "coffee", "--receipt", "R8")
+        cli("purchase", "anna@example.com", "3.20", "--category", "coffee", "--receipt", "R9")  # a full card
+    stamp_voucher = screen.json("member", "show", "anna@example.com")
+    assert stamp_voucher["stamps"]["coffee-card"] == 0
+    code = query(screen.db, "SELECT code FROM voucher WHERE source = 'stamp_card'")[0][0]
+
+    async def script(app: Any, pilot: Any) -> None:
+        await find(pilot, app, "anna")
+        await pilot.press("f3")  # redeem: the rewards she can afford are offered
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "Voucher" in status(app) and "free-coffee" in status(app)
+        await pilot.press("f4", *code, "enter")  # voucher: Enter shows it ...
+        await settle(pilot, app)
+        assert "Enter again to use it" in form_line(app, "preview")
+        await pilot.press("enter")  # ... a second Enter uses it
+        await settle(pilot, app)
+        assert f"Voucher {code} used." in status(app)
+        await pilot.press("f6")  # undo the last purchase (R9)
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "on receipt R9" in status(app)
+        await pilot.press("f5", *"Clara New", "tab", *"clara@example.com", "tab", "tab", "space", "enter")
+        await settle(pilot, app)
+        assert "Enrolled M000003" in status(app) and "Clara New" in str(app.query_one("#pane").border_title)
+
+    run_app(screen, script)
+    commands("redeem", "anna@example.com", "free-coffee")
+    commands("voucher", "use", query(commands.db, "SELECT code FROM voucher WHERE source = 'stamp_card'")[0][0])
+    commands("refund", "R9")
+    commands("enroll", "Clara New", "--email", "clara@example.com", "--marketing")
+    assert ledger(screen) == ledger(commands)
+
+
+def test_refusals_show_the_commands_words_in_the_screen(counter_shop: Cli) -> None:
+    async def script(app: Any, pilot: Any) -> None:
+        await find(pilot, app, "anna")
+        await pilot.press("f2", *"12.5x", "enter")
+        await settle(pilot, app)
+        assert "is not an amount of money" in form_line(app, "problem")
+        await pilot.press("escape", "f4", *"NOPE-CODE", "enter")
+        await settle(pilot, app)
+        assert "There is no voucher NOPE-CODE; check the code." in form_line(app, "problem")
+
+    run_app(counter_shop, script)
+
+
+def test_a_locked_database_is_waited_for_and_said(counter_shop: Cli) -> None:
+    """A cron run holding the write lock: the form says it waits, and the purchase goes through afterwards."""
+    blocker = sqlite3.connect(counter_shop.db, isolation_level=None)
+
+    async def script(app: Any, pilot: Any) -> None:
+        await find(pilot, app, "anna")
+        await pilot.press("f2", *"5.00")
+        await settle(pilot, app)
+        blocker.execute("BEGIN IMMEDIATE")
+        await pilot.press("enter")
+        await pilot.pause(0.8)
+        assert "Waiting for the database" in form_line(app, "preview")
+        blocker.execute("COMMIT")
+        await settle(pilot, app)
+        assert "5 points for M000001" in status(app)
+
+    try:
+        run_app(counter_shop, script)
+    finally:
+        blocker.close()
+
+
+def test_the_counter_in_german(counter_shop: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOYALTY_LANG", "de")
+    set_language(None)
+
+    async def script(app: Any, pilot: Any) -> None:
+        await find(pilot, app, "anna")
+        text = pane(app)
+        assert "verfügbar" in text and "41 Punkte" in text and "7 von 9 Stempeln" in text
+        await pilot.press("f2", *"3,20")
+        await settle(pilot, app)
+        assert "Vorschau: 3 Punkte für M000001" in form_line(app, "preview")
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert "nichts wurde geschrieben" in status(app)
+
+    run_app(counter_shop, script)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_main_screen_snapshot_at_80x24(counter_shop: Cli, monkeypatch: pytest.MonkeyPatch, language: str) -> None:
+    """The member pane at 80x24 as text (colours aside), compared with the stored snapshot.
+    LOYALTY_UPDATE_SNAPSHOTS=1 writes the snapshots anew."""
+    monkeypatch.setenv("LOYALTY_LANG", language)
+    set_language(None)
+    shots: list[str] = []
+
+    async def script(app: Any, pilot: Any) -> None:
+        await find(pilot, app, "anna")
+        await pilot.press("f2", *"3,20")
+        await settle(pilot, app)
+        shots.append(_screen_text(app))
+
+    app = run_app(counter_shop, script)
+    assert app is not None
+    expected = SNAPSHOTS / f"counter_purchase_{language}.txt"
+    if os.environ.get("LOYALTY_UPDATE_SNAPSHOTS") == "1":
+        expected.parent.mkdir(exist_ok=True)
+        expected.write_text(shots[0], encoding="utf-8")
+    assert expected.exists(), f"no snapshot {expected.name}: run with LOYALTY_UPDATE_SNAPSHOTS=1 once and look at it"
+    assert shots[0] == expected.read_text(encoding="utf-8")
+    assert all(len(line) <= SIZE[0] for line in shots[0].splitlines())
+
+
+def _screen_text(app: Any) -> str:
+    """What the terminal shows, as plain text lines (the SVG export without its markup)."""
+    import re
+    from html import unescape
+
+    svg = app.export_screenshot()
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for x, y, text in re.findall(r'<text class="[^"]*-r\d+"[^>]*x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg):
+        rows.setdefault(float(y), []).append((float(x), unescape(re.sub(r"<[^>]+>", "", text))))
+    lines = []
+    for y in sorted(rows):
+        line = ""
+        for x, text in sorted(rows[y]):
+            column = round(x / 12.2)
+            line = line.ljust(column) + text
+        lines.append(line.rstrip().replace("\xa0", " "))
+    return "\n".join(lines) + "\n"
+
+
+def test_loyalty_counter_starts_in_a_terminal_finds_and_quits(counter_shop: Cli) -> None:
+    """The installed command in a pseudo-terminal of 80x24: it draws, a typed search shows the member, Ctrl+Q ends it."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import subprocess
+    import sys
+    import termios
+    import time
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "LOYALTY_LANG": "en"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "loyaltycli", "--db", str(counter_shop.db), "counter"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+        close_fds=True,
+    )
+    os.close(follower)
+    seen = b""
+
+    def read_until(marker: bytes, timeout: float = 20) -> bool:
+        nonlocal seen
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            ready, _w, _x = select.select([leader], [], [], 0.2)
+            if ready:
+                try:
+                    seen += os.read(leader, 65536)
+                except OSError:
+                    return marker in seen
+            if marker in seen:
+                return True
+        return False
+
+    try:
+        assert read_until(b"Search"), seen[-500:]
+        os.write(leader, b"anna")
+        assert read_until(b"Anna Berg"), seen[-500:]
+        os.write(leader, b"\x11")  # Ctrl+Q
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(leader)
