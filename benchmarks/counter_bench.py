@@ -37,7 +37,7 @@ def measure(db_path: Path) -> dict[str, list[float]]:
     from loyaltycli.storage.location import resolve
 
     db = open_database(resolve(str(db_path)))
-    app = CounterApp(Backend(db, lambda: dt.datetime.now(dt.UTC)))
+    app = CounterApp(opener=lambda: Backend(db, lambda: dt.datetime.now(dt.UTC)))  # as `loyalty counter` opens it
     app.latencies = {}
 
     async def settle(pilot: Any) -> None:
@@ -48,6 +48,9 @@ def measure(db_path: Path) -> dict[str, list[float]]:
 
     async def script() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
+            while not app.ready.is_set():
+                await pilot.pause(0.05)
+            app.latencies.clear()
             for word in ("member 4711", "m12345@example", "0170 0099", "member 99"):
                 app.query_one("#search").value = ""
                 await settle(pilot)

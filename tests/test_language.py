@@ -171,7 +171,11 @@ def test_what_machines_read_is_the_same_in_both_languages(
 def test_people_read_german(shop: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     _in("de", monkeypatch)
     shown = shop("member", "show", "anna@example.com").stdout
-    assert "verfügbar" in shown and "+49 170 1234567" in shown and "E-Mail" in shown
+    assert "verfügbar" in shown and "0170 1234567" in shown and "E-Mail" in shown  # the shop's country: national
+    shop("enroll", "Lena Wien", "--phone", "+43 664 1234567")
+    listed = shop("member", "list").stdout
+    assert "+43 664 1234567" in listed and "0170 1234567" in listed  # another country: international
+    assert "+491701234567" in shop("member", "list", "--csv").stdout  # machines get E.164
     bought = shop("purchase", "anna@example.com", "1234.50", "--receipt", "R2")
     assert "1.234 Punkte für" in bought.stdout and "1.234,50" in bought.stdout
     report = shop("report").stdout

@@ -70,3 +70,4 @@ def test_the_html_report_in_german(cafe: Cli, tmp_path: Path, monkeypatch: pytes
     html = page.read_text(encoding="utf-8")
     assert '<html lang="de">' in html and "Bericht zum Treueprogramm" in html and "Stand " in html
     assert "1.234,50\xa0€" in html and "Punkte je Monat" in html and "@page{size:A4" in html
+    assert "Die besten Mitglieder" in html and "Ben" in html  # top spenders

@@ -186,3 +186,29 @@ def test_upgrading_keeps_the_lines_and_uses_of_an_older_database(tmp_path: Path,
     triggers = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert {"ledger_entry_no_update", "ledger_entry_no_delete"} <= triggers
     con.close()
+
+
+def test_receipt_lines_are_stored_as_compact_json() -> None:
+    """The hand-written encoder writes exactly what json.dumps would, for any text and numbers."""
+    import json
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from loyaltycli.storage.writer import LineRow, decode_lines, encode_lines
+
+    text = st.none() | st.text(max_size=12)
+    line = st.builds(
+        LineRow, text, text, st.integers(-(10**8), 10**8), st.integers(-(10**10), 10**10), st.booleans(), text
+    )
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(line, max_size=5))
+    def check(lines: list[LineRow]) -> None:
+        expected = json.dumps(
+            [[*ln[:4], 1 if ln[4] else 0, ln[5]] for ln in lines], separators=(",", ":"), ensure_ascii=False
+        )
+        assert encode_lines(lines) == expected
+        assert decode_lines(encode_lines(lines)) == lines
+
+    check()

@@ -26,6 +26,7 @@ _BABEL_LOCALE = {"en": "en_GB", "de": "de_DE"}
 
 _language: str | None = None
 _catalogue: gettext.NullTranslations | None = None
+_home_region: str | None = None  # the programme's country: its phone numbers are shown in national form
 
 
 def choose_language(env: Mapping[str, str] = os.environ) -> str:
@@ -149,15 +150,23 @@ def amount(value: Decimal | str) -> str:
     return format_decimal(Decimal(value), format="#,##0.00", locale=_babel_locale())
 
 
+def set_home_region(region: str | None) -> None:
+    global _home_region
+    _home_region = region
+
+
 def phone(e164: str) -> str:
-    """A stored phone number (E.164) as people write it: `+49 170 1234567`."""
+    """A stored phone number (E.164) as people write it: `0170 1234567` in the programme's country,
+    `+43 664 1234567` for another."""
     import phonenumbers
 
     try:
         parsed = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return e164
-    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+    home = _home_region is not None and phonenumbers.region_code_for_number(parsed) == _home_region
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return str(phonenumbers.format_number(parsed, style))
 
 
 def cell(value: object) -> str:
@@ -263,3 +272,24 @@ def field(name: str) -> str:
 def points_rate(rate: Decimal | int) -> str:
     """`1 point`, `1.5 points` (a rate: the plural unless it is exactly one)."""
     return ngettext("{count} point", "{count} points", 1 if rate == 1 else 2).format(count=decimal(rate))
+
+
+def basis(name: str | None) -> str:
+    """What a tier is reached by: `spend` (Umsatz) or `points` (Punkte)."""
+    return {"spend": _("spend"), "points": _("points")}.get(name or "", name or "")
+
+
+def threshold(value: object, tier_basis: str | None, currency: str | None) -> str:
+    """A tier's threshold: money for a spend basis, points otherwise."""
+    if tier_basis == "spend" and currency:
+        return money(Decimal(str(value)), currency)
+    return number(int(Decimal(str(value))))
+
+
+def reward_value(kind: str, value: object, currency: str) -> str:
+    """What a reward is worth: `10 %` off, or an amount of money."""
+    if value is None or value == "":
+        return ""
+    if "percent" in kind:
+        return f"{decimal(value)} %"
+    return money(Decimal(str(value)), currency)

@@ -6,13 +6,14 @@ import csv
 import dataclasses
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from loyaltycli.domain.cells import FORMULA_STARTS, neutralise
-from loyaltycli.i18n import _
+from loyaltycli.i18n import N_, _
 from loyaltycli.i18n import cell as as_text
 
 if TYPE_CHECKING:
@@ -81,7 +82,10 @@ def _natural_width(renderable: Any) -> int:
     return Measurement.get(console(), wide, renderable).maximum
 
 
-WRAPPING = {"name", "note", "reason", "detail", "when", "description"}
+# Columns of free text, which may wrap (their headings as the catalogue has them); every other value is kept whole.
+WRAPPING = (N_("Name"), N_("Note"), N_("Reason"), N_("Detail"), N_("When"), N_("Description"))
+_NUMBER = re.compile(r"^[-+]?\d[\d.,]*(?:[\s\xa0]?(?:%|€|[A-Z]{3}))?$|^-?[€$£][\d.,]+$")
+_DATE = re.compile(r"^\d{2}\.\d{2}\.\d{4}")
 
 
 def _table(title: str | None, columns: Sequence[str], shown: list[str], cells: list[list[str]]) -> Table:
@@ -89,31 +93,16 @@ def _table(title: str | None, columns: Sequence[str], shown: list[str], cells: l
 
     keep = [columns.index(c) for c in shown]
     result = Table(title=title, title_justify="left", show_edge=True)
-    for column in shown:
-        numeric = column.lower() in NUMERIC_COLUMNS
-        wraps = column.lower() in WRAPPING
-        result.add_column(column, justify="right" if numeric else "left", overflow="fold", no_wrap=not wraps)
+    wrapping = {_(name) for name in WRAPPING}
+    for column, index in zip(shown, keep, strict=True):
+        values = [row[index] for row in cells if row[index]]
+        numeric = bool(values) and all(_NUMBER.match(v) and not _DATE.match(v) for v in values)  # either language
+        result.add_column(
+            column, justify="right" if numeric else "left", overflow="fold", no_wrap=column not in wrapping
+        )
     for row in cells:
         result.add_row(*(row[i] for i in keep))
     return result
-
-
-NUMERIC_COLUMNS = {
-    "points",
-    "available",
-    "pending",
-    "balance",
-    "amount",
-    "earned",
-    "stamps",
-    "expiring",
-    "count",
-    "members",
-    "receipts",
-    "revenue",
-    "value",
-    "version",
-}
 
 
 def show(renderable: Any) -> None:

@@ -56,10 +56,13 @@ def program_summary(view: ProgramView) -> None:
         show(
             table(
                 _("Tiers ({basis}, {window_months} months)").format(
-                    basis=p.tiers.basis, window_months=p.tiers.window_months
+                    basis=i18n.basis(p.tiers.basis), window_months=p.tiers.window_months
                 ),
                 [_("Tier"), _("Threshold"), _("Multiplier")],
-                [(t.name, t.threshold, t.multiplier) for t in p.tiers.levels],
+                [
+                    (t.name, i18n.threshold(t.threshold, p.tiers.basis, currency), i18n.decimal(t.multiplier))
+                    for t in p.tiers.levels
+                ],
             )
         )
     if p.campaigns:
@@ -75,7 +78,10 @@ def program_summary(view: ProgramView) -> None:
             table(
                 _("Rewards"),
                 [_("Id"), _("Name"), _("Points"), _("Kind"), _("Value"), _("Min tier"), _("Stock")],
-                [(r.id, r.title, r.points, r.kind, r.value, r.min_tier, r.stock) for r in p.rewards],
+                [
+                    (r.id, r.title, r.points, r.kind, i18n.reward_value(r.kind, r.value, currency), r.min_tier, r.stock)
+                    for r in p.rewards
+                ],
             )
         )
     if p.stamp_cards:

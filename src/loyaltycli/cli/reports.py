@@ -77,6 +77,7 @@ def write_html(path: str, start: Any, end: Any, figures: dict[str, Any]) -> None
         reports.tiers(db, now()),
         reports.campaigns(db, start, end, now()),
         _program_name(),
+        reports.top_members(db, start, end, 10, now()),
     )
     write_file(path, document, "--html")
 
@@ -121,6 +122,10 @@ def tiers(json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
 
     figures = service(STATE.database(), now())
     rows = [(t["name"], t["threshold"], t["multiplier"], t["members"]) for t in figures["tiers"]]
+    shown_rows = [
+        (name, i18n.threshold(threshold, figures["basis"], figures.get("currency")), i18n.decimal(multiplier), members)
+        for name, threshold, multiplier, members in rows
+    ]
     if json_out:
         emit_json(figures)
     elif figures["basis"] is None and not csv_out:
@@ -131,10 +136,10 @@ def tiers(json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
         show(
             table(
                 _("Members per tier ({basis}, {window_months} months)").format(
-                    basis=figures["basis"], window_months=figures["window_months"]
+                    basis=i18n.basis(figures["basis"]), window_months=figures["window_months"]
                 ),
                 [_("Tier"), _("Threshold"), _("Multiplier"), _("Members")],
-                rows + [("(none)", "", "", figures["no_tier"])],
+                shown_rows + [(_("(none)"), "", "", figures["no_tier"])],
             )
         )
 

@@ -89,6 +89,7 @@ class CounterApp(App[None]):
         assert self.opener is not None
         try:
             self.backend = self.opener()
+            self.backend.warm_up()
         except LoyaltyError as exc:
             self.call_from_thread(self.say, exc.message, True)
             return

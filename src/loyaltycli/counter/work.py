@@ -32,6 +32,12 @@ class Backend:
     def search(self, text: str) -> list[MemberRow]:
         return search(self.db, text, self.clock())
 
+    def warm_up(self) -> None:
+        """One search and the categories before the first key: the database's pages and the compiled
+        queries are ready when the first keystroke arrives."""
+        self.search("a")
+        self.categories()
+
     def member(self, member_id: str) -> CounterMember:
         return counter_member(self.db, member_id, self.clock())
 

@@ -31,7 +31,7 @@ from pydantic import (
 from loyaltycli.domain.currencies import ISO_4217
 from loyaltycli.domain.money import MAX_AMOUNT, parse_money
 from loyaltycli.errors import BadInputError, ProgramError
-from loyaltycli.i18n import _
+from loyaltycli.i18n import N_, _
 
 
 def _money(value: Any) -> Decimal:
@@ -505,18 +505,49 @@ def _find_line(lines: dict[str, int], loc: list[str]) -> int | None:
     return None
 
 
+# Pydantic's messages for the kinds of mistakes a programme file has, in the catalogue's words.
+_PYDANTIC = {
+    "decimal_parsing": N_("must be a number such as 1 or 1.5"),
+    "decimal_type": N_("must be a number such as 1 or 1.5"),
+    "int_parsing": N_("must be a whole number"),
+    "int_type": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "string_type": N_("must be text in quotes"),
+    "bool_type": N_("must be true or false"),
+    "bool_parsing": N_("must be true or false"),
+    "list_type": N_('must be a list such as ["a", "b"]'),
+    "dict_type": N_("must be a table"),
+    "model_type": N_("must be a table"),
+    "date_type": N_("must be a date such as 2026-12-31"),
+    "date_parsing": N_("must be a date such as 2026-12-31"),
+    "date_from_datetime_parsing": N_("must be a date such as 2026-12-31"),
+    "string_too_long": N_("is too long"),
+    "string_too_short": N_("must not be empty"),
+    "less_than_equal": N_("must be at most {le}"),
+    "less_than": N_("must be less than {lt}"),
+}
+
+
 def _friendly(error: Any) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
-        return "unknown key (check its spelling)"
+        return _("unknown key (check its spelling)")
     if kind == "missing":
-        return "is required"
+        return _("is required")
     if kind == "greater_than":
-        return "must be a positive number" if ctx.get("gt") == 0 else f"must be greater than {ctx.get('gt')}"
+        return (
+            _("must be a positive number")
+            if ctx.get("gt") == 0
+            else _("must be greater than {gt}").format(gt=ctx.get("gt"))
+        )
     if kind == "greater_than_equal":
-        return "must not be negative" if ctx.get("ge") == 0 else f"must be at least {ctx.get('ge')}"
+        return _("must not be negative") if ctx.get("ge") == 0 else _("must be at least {ge}").format(ge=ctx.get("ge"))
     if kind == "literal_error":
-        return f"must be one of {ctx.get('expected')}, not {error.get('input')!r}"
+        return _("must be one of {expected}, not {value!r}").format(
+            expected=ctx.get("expected"), value=error.get("input")
+        )
+    if kind in _PYDANTIC:
+        return _(_PYDANTIC[kind]).format(le=ctx.get("le"), lt=ctx.get("lt"))
     msg = str(error["msg"])
     return msg.removeprefix("Value error, ")

@@ -116,9 +116,14 @@ def bar_chart(
 
 
 def owner_report(
-    summary: dict[str, Any], monthly: dict[str, Any], tiers: dict[str, Any], campaigns: dict[str, Any], program: str
+    summary: dict[str, Any],
+    monthly: dict[str, Any],
+    tiers: dict[str, Any],
+    campaigns: dict[str, Any],
+    program: str,
+    top: dict[str, Any] | None = None,
 ) -> str:
-    """The whole owner's report: figures, the monthly series, tiers and campaigns."""
+    """The whole owner's report: figures, the monthly series, tiers, campaigns and the top members."""
     p, m, cur = summary["points"], summary["members"], summary["currency"]
     period, as_of = summary["period"], summary.get("as_of") or dt.date.today()
     span = i18n.period(period["from"], period["to"] or as_of)
@@ -208,6 +213,25 @@ def owner_report(
                 (3, 4, 5),
             ),
         ]
+    if top and (top["spenders"] or top["senders"]):
+        sections += [
+            "<h2>" + escape(_("Top members")) + "</h2>",
+            "<h3>" + escape(_("Spenders")) + "</h3>",
+            table(
+                [_("Id"), _("Name"), _("Revenue ({currency})").format(currency=cur), _("Receipts")],
+                [(r["id"], r["name"], i18n.amount(r["revenue"]), r["receipts"]) for r in top["spenders"]],
+                (2, 3),
+            ),
+        ]
+        if top["senders"]:
+            sections += [
+                "<h3>" + escape(_("Senders (referrals)")) + "</h3>",
+                table(
+                    [_("Id"), _("Name"), _("Referrals")],
+                    [(r["id"], r["name"], r["referrals"]) for r in top["senders"]],
+                    (2,),
+                ),
+            ]
     title = _("{program}: loyalty report, {period}").format(program=program, period=span)
     return page(title, _("As of {day}").format(day=i18n.long_day(as_of)), sections)
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from loyaltycli.domain.dates import local_date, refuse_implausible
 from loyaltycli.domain.program import Program
+from loyaltycli.i18n import set_home_region
 from loyaltycli.storage.programs import Versioned, all_versions, version_for
 
 
@@ -41,4 +42,5 @@ def today_in(session: Session, now: dt.datetime) -> Today:
     versions = all_versions(session)
     latest = versions[-1] if versions else version_for(versions, now.date())
     today = local_date(now, latest.program.zone)
+    set_home_region(latest.program.region)  # phone numbers of the shop's country are shown as written there
     return Today(versions, version_for(versions, today), now, today)

@@ -75,7 +75,9 @@ def window_since(program: Program, day: dt.date) -> dt.date:
 
 def fingerprint(member_pk: int | None, lines: tuple[Line, ...]) -> str:
     """What makes a repeated receipt "the same": member and lines (the date is compared apart)."""
-    text = f"{member_pk}|" + "|".join(f"{ln.sku or ''}:{ln.category_key}:{ln.quantity}:{ln.amount}" for ln in lines)
+    text = f"{member_pk}|" + "|".join(
+        f"{ln.sku or ''}:{(ln.category or '').strip().lower()}:{ln.quantity}:{ln.amount}" for ln in lines
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

@@ -223,6 +223,7 @@ def tiers(db: Database, now: dt.datetime) -> dict[str, Any]:
         placed += members - len(totals)
     return {
         "basis": program_tiers.basis,
+        "currency": ctx.program.program.currency,
         "window_months": program_tiers.window_months,
         "tiers": [
             {
