@@ -293,3 +293,10 @@ def reward_value(kind: str, value: object, currency: str) -> str:
     if "percent" in kind:
         return f"{decimal(value)} %"
     return money(Decimal(str(value)), currency)
+
+
+def status_named(value: str) -> str:
+    """A status in a sentence: the word of the language, and the value options take (`gesperrt (blocked)`),
+    so that `member list --status blocked` is easy to find from the message."""
+    word = status(value)
+    return word if word == value else f"{word} ({value})"

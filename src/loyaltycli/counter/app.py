@@ -207,7 +207,7 @@ class CounterApp(App[None]):
         if self.member.view.status != "active":
             self.say(
                 _("Member {id} is {status}; they cannot redeem or collect points.").format(
-                    id=self.member.view.id, status=i18n.status(self.member.view.status)
+                    id=self.member.view.id, status=i18n.status_named(self.member.view.status)
                 ),
                 True,
             )

@@ -282,7 +282,7 @@ class VoucherForm(Form):
             if voucher.status != "valid":
                 self.problem(
                     _("Voucher {code} cannot be used (it is {status}).").format(
-                        code=voucher.code, status=i18n.status(voucher.status)
+                        code=voucher.code, status=i18n.status_named(voucher.status)
                     )
                 )
             return

@@ -426,7 +426,7 @@ def _referrer(session: Session, ref: str | None, program: Program) -> Member | N
     if referrer.status != "active":
         raise RefusedError(
             _("Member {id} is {status} and cannot refer anyone.").format(
-                id=referrer.id, status=i18n.status(referrer.status)
+                id=referrer.id, status=i18n.status_named(referrer.status)
             )
         )
     return referrer

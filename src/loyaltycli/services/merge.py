@@ -60,7 +60,7 @@ def merge_members(db: Database, keep_ref: str, other_ref: str, now: dt.datetime)
             if member.status != "active":
                 raise BlockedError(
                     _("Member {id} is {status}; only active members can be merged.").format(
-                        id=member.id, status=i18n.status(member.status)
+                        id=member.id, status=i18n.status_named(member.status)
                     )
                 )
         booking = ledger.Booking(ctx.current.version, "merge", ctx.today, utc_naive(now), ref=f"merge:{other.id}")

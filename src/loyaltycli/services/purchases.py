@@ -235,7 +235,7 @@ def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> Purcha
         if member.status != "active":
             raise BlockedError(
                 _("Member {id} is {status}; a purchase for them earns nothing and is refused.").format(
-                    id=member.id, status=i18n.status(member.status)
+                    id=member.id, status=i18n.status_named(member.status)
                 )
             )
         program = ctx.version_on(day).program

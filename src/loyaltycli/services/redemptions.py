@@ -57,7 +57,7 @@ def _active_member(session: Session, ctx: Today, ref: str) -> Member:
     if member.status != "active":
         raise BlockedError(
             _("Member {id} is {status}; they cannot redeem or collect points.").format(
-                id=member.id, status=i18n.status(member.status)
+                id=member.id, status=i18n.status_named(member.status)
             )
         )
     return member
@@ -313,7 +313,7 @@ def use_voucher(db: Database, code: str, receipt: str | None, now: dt.datetime) 
             _refuse_unusable(voucher, ctx)
             raise LimitReachedError(
                 _("Voucher {code} cannot be used (it is {status}).").format(
-                    code=voucher.code, status=i18n.status(voucher.status)
+                    code=voucher.code, status=i18n.status_named(voucher.status)
                 )
             )
         session.add(VoucherUse(voucher_pk=voucher.pk or 0, used_at=utc_naive(now), receipt=receipt))
