@@ -107,3 +107,88 @@ def test_only_the_counter_screen_imports_textual() -> None:
     code = "import sys; from loyaltycli.cli import app; print('textual' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------- layers (issue 13): arrows point inward
+LAYER_RULES = {
+    # layer: packages it must never import (at the top of a module or inside a function)
+    "domain": (
+        "loyaltycli.services",
+        "loyaltycli.storage",
+        "loyaltycli.cli",
+        "loyaltycli.counter",
+        "loyaltycli.importers",
+    ),
+    "storage": ("loyaltycli.services", "loyaltycli.cli", "loyaltycli.counter"),
+    "importers": ("loyaltycli.services", "loyaltycli.cli", "loyaltycli.counter"),
+    "services": ("loyaltycli.cli", "loyaltycli.counter"),
+    "reports": ("loyaltycli.cli", "loyaltycli.counter", "loyaltycli.storage"),
+    "counter": ("loyaltycli.cli", "loyaltycli.storage", "sqlalchemy", "sqlmodel"),
+}
+# Services that still build queries on the models themselves; the list may only shrink (storage owns SQL).
+SERVICES_WITH_QUERIES = {
+    "counter.py",
+    "exporting.py",
+    "imports.py",
+    "info.py",
+    "jobs.py",
+    "member_import.py",
+    "members.py",
+    "merge.py",
+    "purchases.py",
+    "redemptions.py",
+    "refunds.py",
+    "reports.py",
+    "returns.py",
+    "statements.py",
+    "verify.py",
+    "voucher_rows.py",
+}
+
+
+def layer_violations(sources: dict[str, str]) -> list[str]:
+    """`sources`: module path (relative to the package) -> its text; every import that points outward."""
+    found = []
+    for path, text in sources.items():
+        layer = path.split("/")[0]
+        forbidden = LAYER_RULES.get(layer, ())
+        for node in ast.walk(ast.parse(text)):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module]
+                if isinstance(node, ast.ImportFrom) and node.module
+                else []
+            )
+            for name in names:
+                if any(name == f or name.startswith(f + ".") for f in forbidden):
+                    found.append(f"{path}:{node.lineno} imports {name}")
+    return found
+
+
+def package_sources() -> dict[str, str]:
+    return {
+        str(path.relative_to(SRC)): path.read_text(encoding="utf-8")
+        for path in SRC.rglob("*.py")
+        if "migrations" not in path.parts
+    }
+
+
+def test_every_import_points_inward() -> None:
+    assert layer_violations(package_sources()) == []
+
+
+def test_the_layer_rule_finds_a_planted_violation() -> None:
+    """A test of the test: an import made inside a function, pointing back up, is found."""
+    planted = {"storage/planted.py": "def rows():\n    from loyaltycli.services.members import MemberRow\n"}
+    assert layer_violations(planted) == ["storage/planted.py:2 imports loyaltycli.services.members"]
+
+
+def test_services_that_build_queries_only_get_fewer() -> None:
+    sources = package_sources()
+    querying = {
+        path.split("/")[1]
+        for path, text in sources.items()
+        if path.startswith("services/") and "loyaltycli.storage.models" in text
+    }
+    assert querying <= SERVICES_WITH_QUERIES, f"new services that query the models: {querying - SERVICES_WITH_QUERIES}"

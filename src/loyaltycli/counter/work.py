@@ -20,12 +20,11 @@ from loyaltycli.services.purchases import PurchaseRequest, PurchaseResult, one_l
 from loyaltycli.services.redemptions import RedeemResult, VoucherView, redeem_points, redeem_reward, show_voucher
 from loyaltycli.services.redemptions import use_voucher as use
 from loyaltycli.services.refunds import RefundRequest, RefundResult, refund
-from loyaltycli.storage.database import Database
 
 
 @dataclass
 class Backend:
-    db: Database
+    db: Any  # a storage.database.Database, opened by the command (the screen itself never touches storage)
     clock: Callable[[], dt.datetime]
     _categories: list[str] | None = field(default=None, repr=False)
 

@@ -266,7 +266,7 @@ def parse_overrides(maps: list[str], mapping_file: str | None, fields: tuple[str
     """`--map FIELD=COLUMN` pairs and a `--mapping FILE.toml` of `field = "Column"` lines."""
     result: dict[str, str] = {}
     if mapping_file:
-        from loyaltycli.services.files import read_text
+        from loyaltycli.importers.files import read_text
 
         try:
             data = tomllib.loads(read_text(mapping_file, "mapping file"))

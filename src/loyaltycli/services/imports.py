@@ -37,6 +37,7 @@ from loyaltycli.domain.search import search_key
 from loyaltycli.errors import LoyaltyError, RefusedError
 from loyaltycli.i18n import _
 from loyaltycli.importers.csvfile import SalesFile, UnreadableRow, inspect_file, rows
+from loyaltycli.importers.files import open_rejects
 from loyaltycli.importers.formats import ColumnMap, Row, column_map, parse_overrides
 from loyaltycli.importers.values import (
     ValueProblem,
@@ -48,7 +49,6 @@ from loyaltycli.importers.values import (
     zone_for,
 )
 from loyaltycli.services.context import today_in
-from loyaltycli.services.files import open_rejects
 from loyaltycli.services.purchases import Planner, expire_if_lapsed, window_since
 from loyaltycli.services.refunds import RefundRequest, refund_in
 from loyaltycli.services.returns import ReturnRequest, return_in

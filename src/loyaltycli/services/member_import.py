@@ -27,10 +27,10 @@ from loyaltycli.errors import LoyaltyError
 from loyaltycli.i18n import _
 from loyaltycli.importers.csvfile import UnreadableRow, inspect_file, rows
 from loyaltycli.importers.customers import CUSTOMER_FIELDS, Customer, customer_columns, read_customer
+from loyaltycli.importers.files import open_rejects
 from loyaltycli.importers.formats import parse_overrides
 from loyaltycli.importers.values import ValueProblem
 from loyaltycli.services.context import Today, today_in
-from loyaltycli.services.files import open_rejects
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.bulk import Codec, Inserter, reserve_ids, table_of
 from loyaltycli.storage.database import Database

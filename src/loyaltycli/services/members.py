@@ -27,6 +27,7 @@ from loyaltycli.storage import ledger
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import Balances, member_balances
 from loyaltycli.storage.database import Database
+from loyaltycli.storage.listing import MemberRow as MemberRow
 from loyaltycli.storage.models import (
     Member,
     PointLot,
@@ -199,22 +200,6 @@ class ListFilter:
     limit: int | None = None  # at most this many (the counter screen's list of matches)
 
 
-@dataclass(frozen=True)
-class MemberRow:
-    id: str
-    name: str
-    email: str | None
-    phone: str | None
-    status: str
-    tier: str | None
-    points: int
-    marketing: bool
-    birthday: dt.date | None
-    last_purchase_on: dt.date | None
-    expiring_points: int = 0
-    expiring_on: dt.date | None = None
-
-
 def list_members(db: Database, filters: ListFilter, now: dt.datetime) -> list[MemberRow]:
     """Members matching every filter, with tier and available points, as aggregates in SQL."""
     from loyaltycli.storage.listing import member_rows
@@ -239,7 +224,7 @@ def list_members(db: Database, filters: ListFilter, now: dt.datetime) -> list[Me
                     tier=filters.tier, known=known
                 )
             )
-        rows = member_rows(session, query, ctx, filters.expiring_days)
+        rows = member_rows(session, query, ctx.program, ctx.today, filters.expiring_days)
     if filters.tier is not None:
         rows = [row for row in rows if row.tier == filters.tier]
     return rows

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from loyaltycli.domain.program import Program, parse_program
-from loyaltycli.services.files import read_text
+from loyaltycli.importers.files import read_text
 
 if TYPE_CHECKING:
     from loyaltycli.storage.database import Database

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import String, case, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
@@ -12,24 +13,35 @@ from sqlmodel import col
 
 from loyaltycli.domain.dates import add_months
 from loyaltycli.domain.expiry import inactivity_expiry
-from loyaltycli.domain.program import Tiers
+from loyaltycli.domain.program import Program, Tiers
 from loyaltycli.domain.tiers import tier_for
 from loyaltycli.storage.models import SUBTRACTING_KINDS, Member, PointLot, Receipt
-
-if TYPE_CHECKING:
-    from loyaltycli.services.context import Today
-    from loyaltycli.services.members import MemberRow
-
 
 NAMED_LIMIT = 500
 
 
-def member_rows(session: Session, query: Any, ctx: Today, expiring_days: int | None) -> list[MemberRow]:
-    from loyaltycli.services.members import MemberRow
+@dataclass(frozen=True)
+class MemberRow:
+    id: str
+    name: str
+    email: str | None
+    phone: str | None
+    status: str
+    tier: str | None
+    points: int
+    marketing: bool
+    birthday: dt.date | None
+    last_purchase_on: dt.date | None
+    expiring_points: int = 0
+    expiring_on: dt.date | None = None
 
+
+def member_rows(
+    session: Session, query: Any, program: Program, today: dt.date, expiring_days: int | None
+) -> list[MemberRow]:
     # Dates that are only shown come as the database gives them (ISO text on SQLite), which spares
     # converting 100,000 rows of them; the inactivity policy needs real dates and gets them.
-    inactivity = ctx.program.expiry.policy == "inactivity"
+    inactivity = program.expiry.policy == "inactivity"
     members = session.execute(
         query.with_only_columns(
             col(Member.pk),
@@ -55,7 +67,6 @@ def member_rows(session: Session, query: Any, ctx: Today, expiring_days: int | N
         if len(members) <= NAMED_LIMIT
         else query.with_only_columns(col(Member.pk)).order_by(None).scalar_subquery()
     )
-    today = ctx.today
     available = dict(
         session.execute(
             select(col(PointLot.member_pk), func.sum(col(PointLot.remaining)))
@@ -68,8 +79,8 @@ def member_rows(session: Session, query: Any, ctx: Today, expiring_days: int | N
             .group_by(col(PointLot.member_pk))
         ).all()
     )
-    qualifying = _qualifying(session, chosen, ctx)
-    horizon = today + dt.timedelta(days=expiring_days if expiring_days is not None else ctx.program.expiry.warn_days)
+    qualifying = _qualifying(session, chosen, program, today)
+    horizon = today + dt.timedelta(days=expiring_days if expiring_days is not None else program.expiry.warn_days)
     expiring = {
         pk: (int(points), due)
         for pk, points, due in session.execute(
@@ -79,11 +90,11 @@ def member_rows(session: Session, query: Any, ctx: Today, expiring_days: int | N
             .group_by(col(PointLot.member_pk))
         ).all()
     }
-    tiers = ctx.program.tiers
+    tiers = program.tiers
     rows = []
     for member in members:
         level = tier_for(tiers, qualifying.get(member.pk, Decimal(0))) if tiers else None
-        lapse = inactivity_expiry(ctx.program.expiry, member.last_day or member.enrolled_on) if inactivity else None
+        lapse = inactivity_expiry(program.expiry, member.last_day or member.enrolled_on) if inactivity else None
         points = 0 if lapse is not None and lapse <= today else int(available.get(member.pk, 0)) - member.debt
         soon, due = expiring.get(member.pk, (0, None))
         rows.append(
@@ -105,11 +116,11 @@ def member_rows(session: Session, query: Any, ctx: Today, expiring_days: int | N
     return rows
 
 
-def _qualifying(session: Session, chosen: Any, ctx: Today) -> dict[int, Decimal]:
-    tiers = ctx.program.tiers
+def _qualifying(session: Session, chosen: Any, program: Program, today: dt.date) -> dict[int, Decimal]:
+    tiers = program.tiers
     if tiers is None:
         return {}
-    return qualifying_totals(session, tiers, ctx.today, col(Receipt.member_pk).in_(chosen))
+    return qualifying_totals(session, tiers, today, col(Receipt.member_pk).in_(chosen))
 
 
 def qualifying_totals(session: Session, tiers: Tiers, today: dt.date, members: Any = None) -> dict[int, Decimal]:
