@@ -305,8 +305,9 @@ def _screen_text(app: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_loyalty_counter_starts_in_a_terminal_finds_and_quits(counter_shop: Cli) -> None:
-    """The installed command in a pseudo-terminal of 80x24: it draws, a typed search shows the member, Ctrl+Q ends it."""
+def _in_terminal(args: list[str], keys: list[tuple[bytes, bytes]], timeout: float = 20) -> tuple[int, bytes]:
+    """Run `python -m loyaltycli ARGS` in a pseudo-terminal of 80x24; for each (wait for, then type) pair, wait
+    until the output shows the first and type the second. Returns the exit code and everything shown."""
     import fcntl
     import pty
     import select
@@ -320,22 +321,16 @@ def test_loyalty_counter_starts_in_a_terminal_finds_and_quits(counter_shop: Cli)
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color", "LOYALTY_LANG": "en"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "loyaltycli", "--db", str(counter_shop.db), "counter"],
-        stdin=follower,
-        stdout=follower,
-        stderr=follower,
-        env=env,
-        close_fds=True,
+        [sys.executable, "-m", "loyaltycli", *args], stdin=follower, stdout=follower, stderr=follower, env=env
     )
     os.close(follower)
     seen = b""
 
-    def read_until(marker: bytes, timeout: float = 20) -> bool:
+    def read_until(marker: bytes) -> bool:
         nonlocal seen
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            ready, _w, _x = select.select([leader], [], [], 0.2)
-            if ready:
+            if select.select([leader], [], [], 0.2)[0]:
                 try:
                     seen += os.read(leader, 65536)
                 except OSError:
@@ -345,12 +340,33 @@ def test_loyalty_counter_starts_in_a_terminal_finds_and_quits(counter_shop: Cli)
         return False
 
     try:
-        assert read_until(b"Search"), seen[-500:]
-        os.write(leader, b"anna")
-        assert read_until(b"Anna Berg"), seen[-500:]
-        os.write(leader, b"\x11")  # Ctrl+Q
-        assert process.wait(timeout=20) == 0
+        for marker, typed in keys:
+            assert read_until(marker), seen[-500:]
+            os.write(leader, typed)
+        end = time.monotonic() + timeout
+        while process.poll() is None and time.monotonic() < end:  # read on: a full terminal would block it
+            if select.select([leader], [], [], 0.1)[0]:
+                try:
+                    seen += os.read(leader, 65536)
+                except OSError:
+                    break
+        return process.wait(timeout=5), seen
     finally:
         if process.poll() is None:
             process.kill()
+            process.wait()
         os.close(leader)
+
+
+def test_a_missing_database_ends_the_screen_with_the_commands_message(tmp_path: Path) -> None:
+    code, shown = _in_terminal(["--db", str(tmp_path / "none.db"), "counter"], [])
+    assert code == 1
+    assert b"no database here" in shown
+
+
+def test_loyalty_counter_starts_in_a_terminal_finds_and_quits(counter_shop: Cli) -> None:
+    """The installed command in a pseudo-terminal of 80x24: it draws, a typed search shows the member, Ctrl+Q ends it."""
+    code, _shown = _in_terminal(
+        ["--db", str(counter_shop.db), "counter"], [(b"Search", b"anna"), (b"Anna Berg", b"\x11")]
+    )
+    assert code == 0

@@ -62,6 +62,7 @@ class CounterApp(App[None]):
         super().__init__()
         self.ready = threading.Event()
         self.opener = opener
+        self.failure: LoyaltyError | None = None  # the database could not be opened: the screen ends with it
         if backend is not None:
             self.ready.set()
         for keys, action, description, show in KEYS:  # bound here: the descriptions in today's language
@@ -96,7 +97,9 @@ class CounterApp(App[None]):
             gc.collect()
             gc.freeze()
         except LoyaltyError as exc:
-            self.call_from_thread(self.say, exc.message, True)
+            self.failure = exc
+            self.ready.set()  # let waiting searches go (they find no backend and stop)
+            self.call_from_thread(self.exit, None, exc.exit_code)
             return
         self.ready.set()
 
@@ -125,6 +128,8 @@ class CounterApp(App[None]):
     @work(exclusive=True, thread=True, group="search")
     def search(self, text: str) -> None:
         self.ready.wait()
+        if self.failure is not None:
+            return
         rows = self.backend.search(text)
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self.show_matches, text, rows)
@@ -180,6 +185,8 @@ class CounterApp(App[None]):
     @work(exclusive=True, thread=True, group="member")
     def open_member(self, member_id: str) -> None:
         self.ready.wait()
+        if self.failure is not None:
+            return
         try:
             member = self.backend.member(member_id)
         except LoyaltyError as exc:
@@ -229,13 +236,13 @@ class CounterApp(App[None]):
     def action_voucher(self) -> None:
         from loyaltycli.counter.forms import VoucherForm
 
-        if self.ready.is_set():
+        if self.ready.is_set() and self.failure is None:
             self.push_screen(VoucherForm(self.backend), self.done)
 
     def action_enrol(self) -> None:
         from loyaltycli.counter.forms import EnrolForm
 
-        if self.ready.is_set():
+        if self.ready.is_set() and self.failure is None:
             self.push_screen(EnrolForm(self.backend), self.enrolled)
 
     def action_undo(self) -> None:
@@ -335,4 +342,7 @@ def run(open_database: Callable[[], Any], clock: Callable[[], dt.datetime]) -> N
 
         return Backend(open_database(), clock)
 
-    CounterApp(opener=opener).run()
+    app = CounterApp(opener=opener)
+    app.run()
+    if app.failure is not None:
+        raise app.failure  # said and ended like any command: the same words, the same exit code
