@@ -18,13 +18,15 @@ MAX_QUANTITY = Decimal(100_000)
 def amount_limit_problem(value: Decimal) -> str | None:
     """Why an amount (a line or a receipt) is too large, or None."""
     if abs(value) > MAX_AMOUNT:
-        return f"{value} is more than the largest amount, {MAX_AMOUNT:,}"
+        return _("{value} is more than the largest amount, {largest}").format(value=value, largest=f"{MAX_AMOUNT:,}")
     return None
 
 
 def quantity_limit_problem(value: Decimal) -> str | None:
     if abs(value) > MAX_QUANTITY:
-        return f"{value} is more than the largest quantity, {MAX_QUANTITY:,}"
+        return _("{value} is more than the largest quantity, {largest}").format(
+            value=value, largest=f"{MAX_QUANTITY:,}"
+        )
     return None
 
 

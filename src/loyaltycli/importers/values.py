@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from loyaltycli.domain.money import amount_limit_problem, quantity_limit_problem
-from loyaltycli.i18n import _
+from loyaltycli.i18n import N_, _
 
 CENT = Decimal("0.01")
 # What may stand around the digits in a real export: a currency sign or code, a sign, parentheses.
@@ -28,7 +28,7 @@ class ValueProblem(ValueError):
 _SIMPLE = re.compile(r"-?[0-9]+(\.[0-9]{1,2})?")
 
 
-def parse_amount(text: str, decimal_comma: bool | None, places: int = 2, what: str = "amount") -> Decimal:
+def parse_amount(text: str, decimal_comma: bool | None, places: int = 2, what: str = N_("amount")) -> Decimal:
     """`12.50`, `12,50`, `1.234,56`, `$1,149.00`, `($33.62)`, `-4.00 EUR` -> Decimal with two places.
 
     `decimal_comma`: True reads `1.234,56`; None decides per value (the last of
@@ -37,34 +37,34 @@ def parse_amount(text: str, decimal_comma: bool | None, places: int = 2, what: s
     if places == 2 and _SIMPLE.fullmatch(text):  # the common case: 12.50
         value = Decimal(text)
         if len(text) > 11 and amount_limit_problem(value):
-            raise ValueProblem(f"{what} {amount_limit_problem(value)}")
+            raise ValueProblem(f"{_(what)} {amount_limit_problem(value)}")
         return value
     raw = text.strip()
     if not raw:
-        raise ValueProblem(_("the {what} is empty").format(what=what))
+        raise ValueProblem(_("the {what} is empty").format(what=_(what)))
     cleaned, negative = _unwrap(raw)
     if not _DIGITS.fullmatch(cleaned):
-        raise ValueProblem(_("{what} {text!r} is not a plain decimal number").format(what=what, text=text))
+        raise ValueProblem(_("{what} {text!r} is not a plain decimal number").format(what=_(what), text=text))
     cleaned = re.sub(r"['’  ]", "", cleaned)
     number = _normalise(cleaned, decimal_comma)
     try:
         value = Decimal(number)
     except InvalidOperation:
-        raise ValueProblem(_("{what} {text!r} is not a number").format(what=what, text=text)) from None
+        raise ValueProblem(_("{what} {text!r} is not a number").format(what=_(what), text=text)) from None
     step = Decimal(1).scaleb(-places)
     if value != value.quantize(step):
         raise ValueProblem(
-            _("{what} {text!r} has more than {places} decimals").format(what=what, text=text, places=places)
+            _("{what} {text!r} has more than {places} decimals").format(what=_(what), text=text, places=places)
         )
     problem = amount_limit_problem(value)
     if problem is not None:
-        raise ValueProblem(f"{what} {problem}")
+        raise ValueProblem(f"{_(what)} {problem}")
     return -value.quantize(step) if negative else value.quantize(step)
 
 
 def parse_unit_price(text: str, decimal_comma: bool | None) -> Decimal:
     """A unit price (`UnitPrice` of ERP and web-shop exports): like an amount, with up to four decimals."""
-    return parse_amount(text, decimal_comma, places=4, what="unit price")
+    return parse_amount(text, decimal_comma, places=4, what=N_("unit price"))
 
 
 def line_amount(unit_price: Decimal, quantity: Decimal) -> Decimal:
