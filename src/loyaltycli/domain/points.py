@@ -133,8 +133,10 @@ def compute_earning(program: Program, receipt: ReceiptInput, tier: TierLevel | N
     running = rules.active(receipt.day, normalise_category(receipt.channel))
     active = [c for c in running if eligible_spend >= c.min_spend and c.runs_at(receipt.clock)] if running else []
     lines = tuple(
-        _line_points(line, key, why, rate, active, below)
-        for line, (key, why, rate) in zip(receipt.lines, classes, strict=True)
+        [
+            _line_points(line, key, why, rate, active, below)
+            for line, (key, why, rate) in zip(receipt.lines, classes, strict=True)
+        ]
     )
     multiplier = multiplier_of(tier)
     exact = sum((line.points for line in lines), ZERO) * multiplier

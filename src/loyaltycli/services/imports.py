@@ -28,7 +28,7 @@ from sqlmodel import col
 from loyaltycli import i18n
 from loyaltycli.domain.cells import neutralise
 from loyaltycli.domain.contacts import email_problem
-from loyaltycli.domain.dates import implausible, local_clock, local_date, utc_naive
+from loyaltycli.domain.dates import implausible, local_date, utc_naive
 from loyaltycli.domain.expiry import lot_expiry
 from loyaltycli.domain.money import amount_limit_problem
 from loyaltycli.domain.phones import parse_phone, phone_problem
@@ -546,19 +546,21 @@ class Importer:
                 assert member is not None
                 state = load_states(session, [member], window_since(self.ctx.program, draft.when.date()))[target]
                 self.states[target] = state
-        day = local_date(draft.when, self.ctx.program.zone)
-        receipt = ReceiptInput(tuple(draft.lines), day, draft.channel, local_clock(draft.when, self.ctx.program.zone))
-        too_large = amount_limit_problem(receipt.total)
+        local = draft.when.astimezone(self.ctx.program.zone)  # the receipt's day and wall clock, converted once
+        day = local.date()
+        receipt = ReceiptInput(tuple(draft.lines), day, draft.channel, local.time())
+        total = receipt.total
+        too_large = amount_limit_problem(total)
         if too_large is not None:
             draft.problem = (draft.rows[0], _("the receipt total {problem}").format(problem=too_large))
             self._reject(draft)
             return
-        if receipt.total < 0:
+        if total < 0:
             self._return(session, writer, draft, state)
             return
         if state is not None and not self.options.dry_run:
             self._lapse(session, writer, state, day)
-        plan, _earning = self.planner.plan(state, receipt, draft.when, draft.receipt_id, draft.store)
+        plan, _earning = self.planner.plan(state, receipt, draft.when, draft.receipt_id, draft.store, total)
         writer.add(plan)
         self.summary.imported += 1
         self.summary.points += plan.points

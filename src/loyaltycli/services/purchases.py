@@ -98,6 +98,7 @@ class Planner:
         occurred_at: dt.datetime,
         receipt_id: str,
         store: str | None,
+        total: Decimal | None = None,  # the receipt's total, when the caller has summed it already
     ) -> tuple[PurchasePlan, Earning]:
         version = self.ctx.version_on(receipt.day)
         program = version.program
@@ -115,7 +116,7 @@ class Planner:
             store=store,
             source=self.source,
             fingerprint=fingerprint(state.pk if state else None, receipt.lines),
-            total_cents=to_cents(receipt.total),
+            total_cents=to_cents(receipt.total if total is None else total),
             eligible_cents=to_cents(earning.eligible_spend),
             points=points if state else 0,
             bonus_points=sum(earning.campaign_bonus.values()) if state else 0,
