@@ -143,6 +143,11 @@ def read_customer(
 def _day(text: str, field: str, order: str) -> dt.date | None:
     if not text:
         return None
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":  # ISO, as most lists write it: the quick way
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass  # the general reader says what is wrong with it
     try:
         return parse_when(text, _UTC, None, order).date()
     except ValueProblem:
