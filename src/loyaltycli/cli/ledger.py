@@ -217,7 +217,7 @@ def redeem(
     elif result.voucher:
         message(
             _("Voucher {voucher} for {reward}, valid until {valid_until}").format(
-                voucher=result.voucher, reward=result.reward, valid_until=result.valid_until
+                voucher=result.voucher, reward=result.reward, valid_until=i18n.day(result.valid_until)
             )
             + (_(" at {partner}").format(partner=result.partner) if result.partner else "")
             + _("; {balance} left.").format(balance=i18n.points(result.balance))

@@ -193,10 +193,12 @@ class RejectPrinter:
     def show(self, row: int, reason: str, receipt: str | None = None) -> None:
         self.count += 1
         if self.count <= self.LIMIT:
-            where = f"row {row}" + (f" (receipt {receipt or '?'})" if receipt is not None else "")
+            where = _("row {row}").format(row=row) + (
+                _(" (receipt {receipt})").format(receipt=receipt or "?") if receipt is not None else ""
+            )
             message(f"{self.path}: {where}: {reason}")
 
     def finish(self) -> None:
         if self.count > self.LIMIT:
-            kept = f" (all in {self.rejects_path})" if self.rejects_path else ""
+            kept = _(" (all in {path})").format(path=self.rejects_path) if self.rejects_path else ""
             message(_("... and {value} more rejected rows{kept}").format(value=self.count - self.LIMIT, kept=kept))

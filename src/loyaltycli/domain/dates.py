@@ -17,9 +17,11 @@ EARLIEST = dt.date(1970, 1, 1)
 def implausible(day: dt.date, today: dt.date) -> str | None:
     """Why a write dated `day` cannot be meant (SPEC §1): after today, or before 1970; else None."""
     if day > today:
-        return f"{day.isoformat()} is after today ({today.isoformat()}); nothing can be recorded in the future"
+        return _("{day} is after today ({today}); nothing can be recorded in the future").format(
+            day=day.isoformat(), today=today.isoformat()
+        )
     if day < EARLIEST:
-        return f"{day.isoformat()} is before 1970"
+        return _("{day} is before 1970").format(day=day.isoformat())
     return None
 
 
