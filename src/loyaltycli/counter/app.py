@@ -308,7 +308,7 @@ def render_member(member: Any) -> Table:
     if member.next_tier:
         tier += "  " + _("({missing} to {tier})").format(
             missing=i18n.money(member.to_next_tier, member.currency)
-            if "." in (member.to_next_tier or "")
+            if member.tier_basis == "spend"
             else i18n.points(int(member.to_next_tier or 0)),
             tier=member.next_tier,
         )

@@ -7,7 +7,6 @@ is waiting instead of freezing.  A refusal is shown in the form, in the same wor
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from textual import on, work
@@ -311,10 +310,8 @@ class EnrolForm(Form):
         self.query_one("#name", Input).focus()
 
     def perform(self) -> Any:
-        value: Callable[[str], str] = lambda name: self.query_one(f"#{name}", Input).value  # noqa: E731
-        return self.backend.enrol(
-            value("name"), value("email"), value("phone"), self.query_one("#marketing", Checkbox).value
-        )
+        name, email, phone = (self.query_one(f"#{field}", Input).value for field in ("name", "email", "phone"))
+        return self.backend.enrol(name, email, phone, self.query_one("#marketing", Checkbox).value)
 
     def outcome(self, result: Any) -> Any:
         return result.id

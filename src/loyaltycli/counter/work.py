@@ -47,13 +47,7 @@ class Backend:
 
     def purchase(self, member_id: str, amount: str, category: str | None, dry_run: bool = False) -> PurchaseResult:
         """`loyalty purchase MEMBER AMOUNT [--category C] [--dry-run]`."""
-        value = parse_money(amount, _("amount"))
-        if value < 0:
-            raise BadInputError(
-                _("AMOUNT: {amount} is negative; record a refund with `loyalty refund RECEIPT --amount X`.").format(
-                    amount=amount
-                )
-            )
+        value = parse_money(amount, _("amount"))  # a negative amount is refused by `purchase`, as for the command
         request = PurchaseRequest(member_id, one_line(value, category or None, None), dry_run=dry_run)
         return purchase(self.db, request, self.clock())
 

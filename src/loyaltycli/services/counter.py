@@ -46,8 +46,9 @@ class RewardChoice:
 class CounterMember:
     view: MemberView
     recent: list[RecentReceipt] = field(default_factory=list)
-    next_tier: str | None = None  # the next tier's name, and what is missing to reach it
-    to_next_tier: str | None = None
+    next_tier: str | None = None  # the next tier's name, and what is missing to reach it (money or points)
+    to_next_tier: Decimal | None = None
+    tier_basis: str | None = None  # spend or points: what `to_next_tier` counts
     rewards: list[RewardChoice] = field(default_factory=list)
     last_purchase: RecentReceipt | None = None  # the purchase "undo" would refund
     currency: str = "EUR"
@@ -87,6 +88,7 @@ def counter_member(db: Database, ref: str, now: dt.datetime) -> CounterMember:
             recent=recent,
             next_tier=next_tier,
             to_next_tier=missing,
+            tier_basis=program.tiers.basis if program.tiers else None,
             rewards=_rewards(program, view),
             last_purchase=last,
             currency=program.program.currency,
@@ -108,7 +110,7 @@ def categories(db: Database, now: dt.datetime) -> list[str]:
 
 def _next_tier(
     session: Session, member_pk: int, program: Program, today: dt.date, held: str | None
-) -> tuple[str | None, str | None]:
+) -> tuple[str | None, Decimal | None]:
     tiers = program.tiers
     if tiers is None:
         return None, None
@@ -119,7 +121,7 @@ def _next_tier(
     level = tiers.levels[index + 1]
     total = lookup.qualifying_total(session, member_pk, tiers.basis, window_start(tiers, today))
     missing = max(Decimal(0), level.threshold - total)
-    return level.name, (f"{missing:.2f}" if tiers.basis == "spend" else str(int(missing)))
+    return level.name, missing
 
 
 def _refunded_receipts(session: Session, receipt_ids: list[str]) -> set[str]:
