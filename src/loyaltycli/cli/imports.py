@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import asdict
@@ -63,9 +64,10 @@ def import_(
         printer.show(rejected.row, rejected.reason, rejected.receipt)
 
     db = STATE.database()
+    phases: dict[str, float] = {}
     try:
         with _progress(path) as on_progress:
-            summary = import_sales(db, options, now(), on_reject, on_progress)
+            summary = import_sales(db, options, now(), on_reject, on_progress, phases)
     except (LoyaltyError, KeyboardInterrupt) as exc:
         if json_out and hasattr(exc, "summary"):  # a script gets its document also when the import stops
             receipts, members = getattr(exc, "committed", (0, 0))
@@ -80,6 +82,8 @@ def import_(
             )
         raise
     printer.finish()
+    if os.environ.get("LOYALTY_TIMINGS"):  # for benchmarks/import_bench.py: where an import's time went
+        print(" ".join(f"{phase}={seconds:.3f}" for phase, seconds in phases.items()), file=sys.stderr)
     if json_out:
         emit_json(asdict(summary))
     message(import_summary(summary, dry_run))

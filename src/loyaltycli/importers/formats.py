@@ -58,9 +58,13 @@ class Format:
     extra: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+def generic_kind(refund_of: str | None) -> str:
+    """A row of the generic format is a sale's line, or a refund when it names the receipt it refunds."""
+    return "refund" if refund_of else "line"
+
+
 def _generic(row: Row) -> None:
-    if row.get("refund_of"):
-        row.kind = "refund"
+    row.kind = generic_kind(row.get("refund_of"))
 
 
 SHOPIFY_CHANNELS = {
@@ -213,11 +217,28 @@ class ColumnMap:
         self.index = index
         self._names = tuple(index)
         self._pick = operator.itemgetter(*index.values())
-        self._width = max(index.values()) + 1
+        self.width = max(index.values()) + 1  # cells a row needs to have every mapped column
         self._plain = fmt.adapt is _generic
+        # The fields a row is handed on with, in this order: a preset's adapter may fill in any field.
+        self.names = self._names if self._plain else FIELDS
+
+    def picker(self) -> Callable[[list[str]], tuple[str, ...]] | None:
+        """For a generic file: picks a complete row's cells in `names` order (a row shorter than the header,
+        and every row of a preset, goes through `row`)."""
+        if not self._plain:
+            return None
+        if len(self.index) == 1:
+            only = next(iter(self.index.values()))
+            return lambda cells: (cells[only],)
+        return self._pick
+
+    def named(self, row: Row) -> tuple[str | None, ...]:
+        """A row's fields in `names` order; None for a field the file and the preset do not have."""
+        fields = row.fields
+        return tuple([fields.get(name) for name in self.names])
 
     def row(self, number: int, cells: list[str]) -> Row:
-        if len(cells) >= self._width:
+        if len(cells) >= self.width:
             picked = self._pick(cells)
             values = picked if isinstance(picked, tuple) else (picked,)
             fields = dict(zip(self._names, map(str.strip, values), strict=True))

@@ -14,12 +14,12 @@ import gc
 import secrets
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,26 +28,18 @@ from sqlmodel import col
 from loyaltycli import i18n
 from loyaltycli.domain.cells import neutralise
 from loyaltycli.domain.contacts import email_problem
-from loyaltycli.domain.dates import implausible, local_date, utc_naive
+from loyaltycli.domain.dates import local_date, utc_naive
 from loyaltycli.domain.expiry import lot_expiry
 from loyaltycli.domain.money import amount_limit_problem
 from loyaltycli.domain.phones import parse_phone, phone_problem
-from loyaltycli.domain.receipts import Line, ReceiptInput
+from loyaltycli.domain.receipts import ReceiptInput
 from loyaltycli.domain.search import search_key
 from loyaltycli.errors import LoyaltyError, RefusedError
 from loyaltycli.i18n import _
-from loyaltycli.importers.csvfile import SalesFile, UnreadableRow, inspect_file, rows
+from loyaltycli.importers.csvfile import SalesFile, inspect_file
 from loyaltycli.importers.files import open_rejects
-from loyaltycli.importers.formats import ColumnMap, Row, column_map, parse_overrides
-from loyaltycli.importers.values import (
-    ValueProblem,
-    line_amount,
-    parse_amount,
-    parse_quantity,
-    parse_unit_price,
-    parse_when,
-    zone_for,
-)
+from loyaltycli.importers.formats import column_map, parse_overrides
+from loyaltycli.importers.receipts import Draft, ReadSettings, ReceiptReader
 from loyaltycli.services.context import today_in
 from loyaltycli.services.purchases import Planner, expire_if_lapsed, window_since
 from loyaltycli.services.refunds import RefundRequest, refund_in
@@ -117,25 +109,6 @@ class Rejected:
     reason: str
 
 
-@dataclass
-class Draft:
-    """One receipt of the file (its rows), before it is booked."""
-
-    receipt_id: str
-    rows: list[Row]
-    kind: str = "purchase"
-    when: dt.datetime | None = None
-    date_text: str = ""
-    member_ref: str = ""
-    name: str = ""
-    lines: list[Line] = field(default_factory=list)
-    channel: str | None = None
-    store: str | None = None
-    refund_of: str = ""
-    refund_amount: Decimal | None = None
-    problem: tuple[Row, str] | None = None
-
-
 class Importer:
     def __init__(
         self,
@@ -156,28 +129,42 @@ class Importer:
         self.summary = ImportSummary(dry_run=options.dry_run)
         self.refs: dict[str, int | str] = {}  # reference -> member pk, or why it is refused
         self.states: dict[int, MemberState] = {}
-        self.seen: set[str] = set()
         self.rejects_file: IO[str] | None = None
         self.rejects_writer: Any = None
         self.committed = (0, 0)  # receipts and members committed by finished batches
         self.marker: object = None  # what `change_marker` said when the last batch began
+        # Seconds spent on each part of the run (for benchmarks/import_bench.py).
+        self.phases = dict.fromkeys(("parsing", "members", "planning", "writing"), 0.0)
 
     # ------------------------------------------------------------------ the run
 
     def run(self) -> ImportSummary:
+        began = time.perf_counter()
+        try:
+            return self._run()
+        finally:
+            self.phases["planning"] += time.perf_counter() - began - sum(self.phases.values())
+
+    def _run(self) -> ImportSummary:
         overrides = parse_overrides(list(self.options.maps), self.options.mapping_file)
         sales = inspect_file(self.options.path, self.options.delimiter)
         columns = column_map(self.options.format, sales.header, overrides, self.options.path)
         with self.db.read() as session:
             self.ctx = today_in(session, self.now)
+        settings = ReadSettings(
+            self.ctx.program.zone, self.ctx.today, self.options.date_order, self.options.decimal_comma
+        )
+        reader = self.reader = ReceiptReader(sales, columns, settings)
         self._open_rejects(sales)
         try:
             with self._outer() as outer, _collect_between_batches() as collect:
-                for batch in self._batches(sales, columns):
+                for batch in self._timed("parsing", reader.batches(BATCH_RECEIPTS)):
                     try:
                         with self._transaction(outer) as session:
                             self._book(session, batch)
                             _hold_signals()  # the commit and the count of what it kept go together
+                            started = time.perf_counter()
+                        self.phases["writing"] += time.perf_counter() - started
                         if outer is None:
                             self.committed = (
                                 self.summary.imported + self.summary.refunds + self.summary.returns,
@@ -189,6 +176,7 @@ class Importer:
                     self._forget_batch()
                     collect()
                     self.on_progress(self.summary.rows)
+                self._count_rows()
         except KeyboardInterrupt as exc:
             exc.kept = self._kept()  # type: ignore[attr-defined]
             raise
@@ -205,6 +193,15 @@ class Importer:
             if self.rejects_file is not None:
                 self.rejects_file.close()
         return self.summary
+
+    def _timed(self, phase: str, batches: Iterator[list[Draft]]) -> Iterator[list[Draft]]:
+        while True:
+            started = time.perf_counter()
+            batch = next(batches, None)
+            self.phases[phase] += time.perf_counter() - started
+            if batch is None:
+                return
+            yield batch
 
     def _kept(self) -> str:
         receipts, members = self.committed
@@ -234,48 +231,16 @@ class Importer:
 
     # ------------------------------------------------------------------ reading
 
-    def _batches(self, sales: SalesFile, columns: ColumnMap) -> Iterator[list[Draft]]:
-        batch: list[Draft] = []
-        for draft in self._drafts(sales, columns):
-            batch.append(draft)
-            if len(batch) >= BATCH_RECEIPTS:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-
-    def _drafts(self, sales: SalesFile, columns: ColumnMap) -> Iterator[Draft]:
-        current: Draft | None = None
-        for number, cells in rows(sales):
-            self.summary.rows += 1
-            try:
-                if isinstance(cells, UnreadableRow):
-                    raise ValueProblem(cells.problem)
-                row = columns.row(number, cells)
-            except ValueProblem as exc:
-                row = Row(number, cells, {"receipt": ""})
-                row.kind, row.skip_reason = "bad", str(exc)
-            if row.kind == "skip":
-                self.summary.skipped += 1
-                continue
-            receipt_id = row.get("receipt")
-            if current is not None and receipt_id == current.receipt_id and receipt_id:
-                current.rows.append(row)
-                continue
-            if current is not None:
-                yield current
-            current = Draft(receipt_id, [row])
-        if current is not None:
-            yield current
-
     # ------------------------------------------------------------------ booking a batch
 
     def _forget_batch(self) -> None:
         """Repeats of earlier batches' receipts are asked of the database; the members' look-ups and state
         are kept for the next batch unless there are too many to keep (memory stays flat)."""
-        self.seen = set()
         if len(self.states) > KEPT_STATES:
             self.states, self.refs = {}, {}
+
+    def _count_rows(self) -> None:
+        self.summary.rows, self.summary.skipped = self.reader.counts.rows, self.reader.counts.skipped
 
     def _forget_if_changed(self, session: Session) -> None:
         """Another program (a till, the counter) may have written between two batches: then every member's
@@ -286,13 +251,14 @@ class Importer:
         self.marker = marker
 
     def _book(self, session: Session, batch: list[Draft]) -> None:
+        started = time.perf_counter()
         self._forget_if_changed(session)
-        for draft in batch:
-            self._parse(draft)
+        self._count_rows()
         fresh = self._not_yet_stored(session, batch)
         writer = PurchaseWriter(session.connection(), self.now, "import")
         self.planner = Planner(session, self.ctx, "import")
         self._resolve_members(session, writer, fresh)
+        self.phases["members"] += time.perf_counter() - started
         for draft in fresh:
             if draft.problem:
                 self._reject(draft)
@@ -305,75 +271,10 @@ class Importer:
 
     def _flush(self, session: Session, writer: PurchaseWriter) -> None:
         if len(writer):
+            started = time.perf_counter()
             writer.flush(list(self.states.values()))
             session.expire_all()
-
-    def _parse(self, draft: Draft) -> None:
-        """Read every row of a receipt; the first bad row rejects the whole receipt."""
-        zone = self.ctx.program.zone
-        first = draft.rows[0]
-        try:
-            if first.kind == "bad":
-                raise ValueProblem(first.skip_reason or "unreadable row")
-            if not draft.receipt_id:
-                raise ValueProblem(_("the row has no receipt id"))
-            if draft.receipt_id in self.seen:
-                raise ValueProblem(
-                    _("receipt {receipt_id} appeared earlier in the file; its rows must be adjacent").format(
-                        receipt_id=draft.receipt_id
-                    )
-                )
-            kinds = {row.kind for row in draft.rows}
-            if len(kinds) > 1:
-                raise ValueProblem(_("a receipt cannot mix sales and refunds"))
-            draft.kind = "refund" if kinds == {"refund"} else "purchase"
-            for row in draft.rows:
-                self._parse_row(draft, row, zone)
-        except ValueProblem as exc:
-            marked = next((r for r in draft.rows if r.kind == "bad"), None)
-            bad = marked if marked is not None else getattr(exc, "row", first)
-            draft.problem = (bad, str(exc))
-        self.seen.add(draft.receipt_id)
-
-    def _parse_row(self, draft: Draft, row: Row, zone: ZoneInfo) -> None:
-        f = row.fields
-        try:
-            if draft.when is None:
-                if not f.get("date"):
-                    raise ValueProblem(_("the date is empty"))
-                row_zone = zone_for(f.get("timezone", ""), zone)
-                draft.when = parse_when(f["date"], row_zone, f.get("time") or None, self.options.date_order)
-                draft.date_text = f["date"]
-                why = implausible(local_date(draft.when, zone), self.ctx.today)
-                if why is not None:
-                    raise ValueProblem(_("date {date!r}: {why}").format(date=f["date"], why=why))
-            elif f.get("date") and f["date"] != draft.date_text:
-                # A later row of the receipt with another date: it must at least be a date.
-                parse_when(
-                    f["date"], zone_for(f.get("timezone", ""), zone), f.get("time") or None, self.options.date_order
-                )
-            if not draft.member_ref:
-                draft.member_ref, draft.name = f.get("member", ""), f.get("name", "")
-                draft.channel, draft.store = f.get("channel") or None, f.get("store") or None
-            if "amount" not in f and "unit_price" in f:  # quantity x unit price (ERP and web-shop exports)
-                quantity = parse_quantity(f.get("quantity"), self.options.decimal_comma, signed=True)
-                unit = parse_unit_price(f["unit_price"], self.options.decimal_comma)
-                amount = line_amount(unit, quantity)
-            else:
-                amount = parse_amount(f.get("amount", ""), self.options.decimal_comma)
-            if draft.kind == "refund":
-                draft.refund_of = draft.refund_of or f.get("refund_of", "")
-                draft.refund_amount = (draft.refund_amount or Decimal(0)) + abs(amount)
-                return
-            quantity = parse_quantity(f.get("quantity"), self.options.decimal_comma)
-            draft.lines.append(Line(amount, f.get("category", ""), f.get("sku") or None, quantity))
-            if row.discount:
-                draft.lines.append(Line(-abs(parse_amount(row.discount, self.options.decimal_comma)), ""))
-            if row.refund_amount:
-                draft.refund_amount = abs(parse_amount(row.refund_amount, self.options.decimal_comma))
-        except ValueProblem as exc:
-            exc.row = row  # type: ignore[attr-defined]
-            raise
+            self.phases["writing"] += time.perf_counter() - started
 
     def _not_yet_stored(self, session: Session, batch: list[Draft]) -> list[Draft]:
         """Drop receipts stored before this run (duplicates); one stored by this very run means the
@@ -396,8 +297,8 @@ class Importer:
             self.summary.receipts += 1
             when = stored.get(draft.receipt_id)
             if when is not None and when == this_run and not draft.problem:
-                draft.problem = (
-                    draft.rows[0],
+                draft.reject(
+                    draft.records[0].number,
                     _("receipt {receipt_id} appeared earlier in the file; its rows must be adjacent").format(
                         receipt_id=draft.receipt_id
                     ),
@@ -537,7 +438,7 @@ class Importer:
         if draft.member_ref:
             target = self.refs.get(draft.member_ref)
             if isinstance(target, str) or target is None:
-                draft.problem = (draft.rows[0], target or _("unknown member {ref}").format(ref=draft.member_ref))
+                draft.reject(draft.records[0].number, target or _("unknown member {ref}").format(ref=draft.member_ref))
                 self._reject(draft)
                 return
             state = self.states.get(target)
@@ -552,7 +453,7 @@ class Importer:
         total = receipt.total
         too_large = amount_limit_problem(total)
         if too_large is not None:
-            draft.problem = (draft.rows[0], _("the receipt total {problem}").format(problem=too_large))
+            draft.reject(draft.records[0].number, _("the receipt total {problem}").format(problem=too_large))
             self._reject(draft)
             return
         if total < 0:
@@ -579,7 +480,7 @@ class Importer:
         try:
             result = return_in(session, self.ctx, member, request, self.now, "import")
         except LoyaltyError as exc:
-            draft.problem = (draft.rows[0], exc.message)
+            draft.reject(draft.records[0].number, exc.message)
             self._reject(draft)
             return
         self.summary.returns += 1
@@ -599,7 +500,7 @@ class Importer:
                 session, self.ctx, RefundRequest(original, amount, refund_id, draft.when), self.now, "import"
             )
         except LoyaltyError as exc:
-            draft.problem = (draft.rows[0], exc.message)
+            draft.reject(draft.records[0].number, exc.message)
             self._reject(draft)
             return
         self.summary.refunds += 1
@@ -614,12 +515,12 @@ class Importer:
         assert draft.problem is not None
         bad, reason = draft.problem
         self.summary.rejected_receipts += 1
-        for row in draft.rows:
+        for row in draft.records:
             why = (
                 reason
-                if row is bad
+                if row.number == bad
                 else _("another row of receipt {receipt_id} (row {row}) was rejected").format(
-                    receipt_id=draft.receipt_id, row=bad.number
+                    receipt_id=draft.receipt_id, row=bad
                 )
             )
             self.summary.rejected += 1
@@ -674,11 +575,13 @@ def import_sales(
     now: dt.datetime,
     on_reject: Callable[[Rejected], None] = lambda r: None,
     on_progress: Callable[[int], None] = lambda n: None,
+    phases: dict[str, float] | None = None,
 ) -> ImportSummary:
     """Import a sales CSV (SPEC §4); a file that cannot be read at all raises before anything is written.
 
     Whatever stops it carries `summary` (what was counted up to then) and `committed` (receipts and members
-    booked), so a script still gets its JSON document."""
+    booked), so a script still gets its JSON document.  `phases`, when given, gets the seconds spent reading
+    the file (parsing), finding and enrolling members, planning and writing."""
     importer = Importer(db, options, now, on_reject, on_progress)
     try:
         return importer.run()
@@ -686,3 +589,6 @@ def import_sales(
         exc.summary = importer.summary  # type: ignore[union-attr]
         exc.committed = importer.committed  # type: ignore[union-attr]
         raise
+    finally:
+        if phases is not None:
+            phases.update(importer.phases)

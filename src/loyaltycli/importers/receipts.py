@@ -1,0 +1,235 @@
+"""A sales file read into receipts: rows grouped by receipt id and their cells read into values.
+
+Pure apart from reading the file: no database, no clock (`today` is given).  The
+import books what this yields; a receipt that cannot be read carries the row and
+the reason that rejects it.  Every row, from any preset, is read by the same code:
+a preset's adapter works on a `Row`, and its fields are then handed on as a
+tuple in `ColumnMap.names` order, as a plain file's cells are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from loyaltycli.domain.dates import implausible, local_date
+from loyaltycli.domain.receipts import Line
+from loyaltycli.i18n import _
+from loyaltycli.importers.csvfile import SalesFile, UnreadableRow, rows
+from loyaltycli.importers.formats import ColumnMap, generic_kind
+from loyaltycli.importers.values import (
+    ONE,
+    ValueProblem,
+    line_amount,
+    parse_amount,
+    parse_quantity,
+    parse_unit_price,
+    parse_when,
+    zone_for,
+)
+
+
+class Record(NamedTuple):
+    """A row of the file as it was read: its number (the header is row 1) and its cells (for the rejects file)."""
+
+    number: int
+    cells: list[str]
+
+
+@dataclass(slots=True)
+class Draft:
+    """One receipt of the file: its rows read into lines, or the problem that rejects it."""
+
+    receipt_id: str
+    records: list[Record]
+    kinds: set[str]
+    kind: str = "purchase"  # or "refund"
+    when: dt.datetime | None = None
+    date_text: str = ""
+    member_ref: str = ""
+    name: str = ""
+    lines: list[Line] = field(default_factory=list)
+    channel: str | None = None
+    store: str | None = None
+    refund_of: str = ""
+    refund_amount: Decimal | None = None
+    problem: tuple[int, str] | None = None  # the row number that rejects the receipt, and why
+
+    def reject(self, number: int, reason: str) -> None:
+        self.problem = (number, reason)
+
+
+@dataclass(frozen=True)
+class ReadSettings:
+    zone: ZoneInfo  # the programme's: a date without an offset is a time there
+    today: dt.date  # the shop's today: a receipt after it is refused
+    date_order: str = "dmy"
+    decimal_comma: bool | None = None
+
+
+@dataclass
+class ReadCounts:
+    rows: int = 0
+    skipped: int = 0
+
+
+class _Extras(NamedTuple):
+    """What a preset's adapter said about a row beyond its fields."""
+
+    discount: str | None
+    refund_amount: str | None
+    problem: str | None
+
+
+_PLAIN = _Extras(None, None, None)
+
+
+class ReceiptReader:
+    """Streams a sales file as batches of receipts; a receipt's rows must be adjacent in the file."""
+
+    def __init__(self, sales: SalesFile, columns: ColumnMap, settings: ReadSettings) -> None:
+        self.sales = sales
+        self.columns = columns
+        self.settings = settings
+        self.counts = ReadCounts()
+        at = {name: i for i, name in enumerate(columns.names)}
+        self._at = at
+        self._receipt = at["receipt"]
+        self._amount = at.get("amount")
+        self._quantity = at.get("quantity")
+        self._category = at.get("category")
+        self._sku = at.get("sku")
+        self._refund_of = at.get("refund_of")
+        self._date = at.get("date")
+        self._seen: set[str] = set()
+
+    def batches(self, size: int) -> Iterator[list[Draft]]:
+        """Receipts in batches of `size`; ids seen in earlier batches are the database's to recognise."""
+        batch: list[Draft] = []
+        for draft in self._drafts():
+            batch.append(draft)
+            if len(batch) >= size:
+                yield batch
+                batch, self._seen = [], set()
+        if batch:
+            yield batch
+
+    def _drafts(self) -> Iterator[Draft]:
+        current: Draft | None = None
+        pending: list[tuple[tuple[str | None, ...], _Extras]] = []
+        counts, receipt_at, refund_at = self.counts, self._receipt, self._refund_of
+        pick, width, strip = self.columns.picker(), self.columns.width, str.strip
+        for number, cells in rows(self.sales):
+            counts.rows += 1
+            if pick is not None and len(cells) >= width:  # a generic file's complete row: the quick way
+                values: tuple[str | None, ...] = tuple(map(strip, pick(cells)))
+                kind, extras = generic_kind(values[refund_at] if refund_at is not None else None), _PLAIN
+            else:
+                kind, values, extras = self._values(number, cells)
+            if kind == "skip":
+                counts.skipped += 1
+                continue
+            receipt_id = values[receipt_at] or ""
+            if current is not None and receipt_id and receipt_id == current.receipt_id:
+                current.records.append(Record(number, cells))
+                current.kinds.add(kind)
+                pending.append((values, extras))
+                continue
+            if current is not None:
+                self._read(current, pending)
+                yield current
+            current = Draft(receipt_id, [Record(number, cells)], {kind})
+            pending = [(values, extras)]
+        if current is not None:
+            self._read(current, pending)
+            yield current
+
+    def _values(self, number: int, cells: list[str]) -> tuple[str, tuple[str | None, ...], _Extras]:
+        """(kind, the fields in `names` order, extras) of one record; kind is line, refund, skip or bad."""
+        try:
+            if isinstance(cells, UnreadableRow):
+                raise ValueProblem(cells.problem)
+            row = self.columns.row(number, cells)
+        except ValueProblem as exc:
+            return "bad", ("",) * len(self.columns.names), _Extras(None, None, str(exc))
+        return row.kind, self.columns.named(row), _Extras(row.discount, row.refund_amount, row.skip_reason)
+
+    def _read(self, draft: Draft, pending: list[tuple[tuple[str | None, ...], _Extras]]) -> None:
+        """Read every row of a receipt; the first bad row rejects the whole receipt."""
+        first = draft.records[0].number
+        try:
+            if "bad" in draft.kinds:
+                raise ValueProblem(pending[0][1].problem or "unreadable row")
+            if not draft.receipt_id:
+                raise ValueProblem(_("the row has no receipt id"))
+            if draft.receipt_id in self._seen:
+                raise ValueProblem(
+                    _("receipt {receipt_id} appeared earlier in the file; its rows must be adjacent").format(
+                        receipt_id=draft.receipt_id
+                    )
+                )
+            if len(draft.kinds) > 1:
+                raise ValueProblem(_("a receipt cannot mix sales and refunds"))
+            draft.kind = "refund" if draft.kinds == {"refund"} else "purchase"
+            for record, (values, extras) in zip(draft.records, pending, strict=True):
+                try:
+                    self._read_row(draft, values, extras)
+                except ValueProblem as exc:
+                    exc.number = record.number  # type: ignore[attr-defined]
+                    raise
+        except ValueProblem as exc:
+            draft.reject(getattr(exc, "number", first), str(exc))
+        self._seen.add(draft.receipt_id)
+
+    def _get(self, values: tuple[str | None, ...], name: str) -> str | None:
+        """A field's text, or None when the file has no such column."""
+        at = self._at.get(name)
+        return None if at is None else values[at]
+
+    def _read_row(self, draft: Draft, values: tuple[str | None, ...], extras: _Extras) -> None:
+        get, settings = self._get, self.settings
+        date = (values[self._date] if self._date is not None else None) or ""
+        if draft.when is None:
+            self._read_date(draft, values, date)
+        elif date and date != draft.date_text:
+            self._when(values, date)  # a later row of the receipt with another date: it must at least be a date
+        if not draft.member_ref:
+            draft.member_ref, draft.name = get(values, "member") or "", get(values, "name") or ""
+            draft.channel, draft.store = get(values, "channel") or None, get(values, "store") or None
+        amount_text = values[self._amount] if self._amount is not None else None
+        if amount_text is None and get(values, "unit_price") is not None:  # quantity x unit price (ERP exports)
+            quantity = parse_quantity(get(values, "quantity"), settings.decimal_comma, signed=True)
+            amount = line_amount(parse_unit_price(get(values, "unit_price") or "", settings.decimal_comma), quantity)
+        else:
+            amount = parse_amount(amount_text or "", settings.decimal_comma)
+        if draft.kind == "refund":
+            draft.refund_of = draft.refund_of or get(values, "refund_of") or ""
+            draft.refund_amount = (draft.refund_amount or Decimal(0)) + abs(amount)
+            return
+        quantity_text = values[self._quantity] if self._quantity is not None else None
+        quantity = ONE if not quantity_text else parse_quantity(quantity_text, settings.decimal_comma)
+        category = values[self._category] if self._category is not None else None
+        sku = values[self._sku] if self._sku is not None else None
+        draft.lines.append(Line(amount, category or "", sku or None, quantity))
+        if extras.discount:
+            draft.lines.append(Line(-abs(parse_amount(extras.discount, settings.decimal_comma)), ""))
+        if extras.refund_amount:
+            draft.refund_amount = abs(parse_amount(extras.refund_amount, settings.decimal_comma))
+
+    def _read_date(self, draft: Draft, values: tuple[str | None, ...], date: str) -> None:
+        """The receipt's instant, from its first row: a date, and not one that cannot be meant."""
+        if not date:
+            raise ValueProblem(_("the date is empty"))
+        draft.when = self._when(values, date)
+        draft.date_text = date
+        why = implausible(local_date(draft.when, self.settings.zone), self.settings.today)
+        if why is not None:
+            raise ValueProblem(_("date {date!r}: {why}").format(date=date, why=why))
+
+    def _when(self, values: tuple[str | None, ...], date: str) -> dt.datetime:
+        zone = zone_for(self._get(values, "timezone") or "", self.settings.zone)
+        return parse_when(date, zone, self._get(values, "time") or None, self.settings.date_order)
