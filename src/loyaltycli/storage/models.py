@@ -57,15 +57,24 @@ SUBTRACTING_KINDS = ("refund", "return")
 DEBT_KINDS = ("refund", "merge")
 
 
+def _partial_index(name: str, column: str) -> Index:
+    """An index of the rows that have a value in `column` (queries look them up by `= ?` or a range)."""
+    where = text(f"{column} IS NOT NULL")
+    return Index(name, column, sqlite_where=where, postgresql_where=where)
+
+
 class Receipt(SQLModel, table=True):
     __tablename__ = "receipt"
-    __table_args__ = (Index("ix_receipt_member_date", "member_pk", "local_date"),)
+    __table_args__ = (
+        Index("ix_receipt_member_date", "member_pk", "local_date"),
+        _partial_index("ix_receipt_refund_of_pk", "refund_of_pk"),
+    )
 
     pk: int | None = Field(default=None, primary_key=True)
     receipt_id: str = Field(unique=True, max_length=128)
     kind: str = Field(default="purchase", max_length=16)
     member_pk: int | None = Field(default=None, foreign_key="member.pk")
-    refund_of_pk: int | None = Field(default=None, foreign_key="receipt.pk", index=True)
+    refund_of_pk: int | None = Field(default=None, foreign_key="receipt.pk")
     occurred_at: dt.datetime = Field(sa_type=DateTime)
     local_date: dt.date = Field(index=True)
     program_version: int = Field(foreign_key="program_version.version")
@@ -97,6 +106,7 @@ class LedgerEntry(SQLModel, table=True):
             sqlite_where=text("idempotency_key IS NOT NULL"),
             postgresql_where=text("idempotency_key IS NOT NULL"),
         ),
+        _partial_index("ix_ledger_entry_receipt_pk", "receipt_pk"),
     )
 
     pk: int | None = Field(default=None, primary_key=True)
@@ -107,7 +117,7 @@ class LedgerEntry(SQLModel, table=True):
     created_at: dt.datetime = Field(sa_type=DateTime)
     program_version: int = Field(foreign_key="program_version.version")
     command: str = Field(max_length=32)
-    receipt_pk: int | None = Field(default=None, foreign_key="receipt.pk", index=True)
+    receipt_pk: int | None = Field(default=None, foreign_key="receipt.pk")
     voucher_pk: int | None = Field(default=None, foreign_key="voucher.pk")
     ref: str | None = Field(default=None, max_length=128)
     note: str | None = None
@@ -117,8 +127,8 @@ class LedgerEntry(SQLModel, table=True):
 class PointLot(SQLModel, table=True):
     __tablename__ = "point_lot"
     __table_args__ = (
-        Index("ix_lot_member_expiry", "member_pk", "expires_on"),
         Index("ix_lot_balance", "member_pk", "remaining", "available_on", "expires_on"),
+        _partial_index("ix_point_lot_expires_on", "expires_on"),
     )
 
     pk: int | None = Field(default=None, primary_key=True)
@@ -126,7 +136,7 @@ class PointLot(SQLModel, table=True):
     entry_pk: int = Field(foreign_key="ledger_entry.pk", unique=True)
     earned: int
     available_on: dt.date
-    expires_on: dt.date | None = Field(default=None, index=True)
+    expires_on: dt.date | None = None
     remaining: int
 
 
