@@ -43,19 +43,26 @@ def report(label: str, seconds: float, baseline: float | None = None, goal: floa
     print(line, flush=True)
 
 
-def run_measured(args: Sequence[str]) -> tuple[float, float]:
-    """Wall time and peak memory (MB) of one `loyalty ARGS...` in its own process; a refusal (exit 1,
-    rejected rows) still counts as a run."""
+def run_measured(args: Sequence[str], extra_env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """Wall time, peak memory (MB) and standard error of one `loyalty ARGS...` in its own process; a refusal
+    (exit 1, rejected rows) still counts as a run."""
     probe = (
         "import resource, subprocess, sys, time; t = time.perf_counter(); "
-        "done = subprocess.run(sys.argv[1:], capture_output=True); "
+        "done = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
         "assert done.returncode in (0, 1), done.stderr; "
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+        "print(done.stderr, end='')"
     )
     out = subprocess.run(
-        [sys.executable, "-c", probe, *loyalty(), *args], check=True, capture_output=True, text=True, env=env()
-    ).stdout.split()
-    return float(out[0]), int(out[1]) / 1024
+        [sys.executable, "-c", probe, *loyalty(), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**env(), **(extra_env or {})},
+    ).stdout
+    first, _, err = out.partition("\n")
+    seconds, peak = first.split()
+    return float(seconds), int(peak) / 1024, err
 
 
 def fresh_database(folder: str | os.PathLike[str], name: str, program: str) -> str:

@@ -10,7 +10,8 @@ For context (not goals), what no importer built on this stack and schema can avo
   (e) executemany of exactly the rows (a) wrote (members, receipts, lines, ledger entries, lots)
       into a fresh database of the product's schema, same pragmas, one transaction, no rules at all.
 Goals: a <= 8x b; c <= 0.5x a; peak memory of (a) under 200 MB, and within 20% of a
-file a tenth the size.   Usage: python benchmarks/import_bench.py [LINES]
+file a tenth the size.  Below (a), where its time went (the import reports it with LOYALTY_TIMINGS=1):
+start-up, parsing (reading the file into receipts), members (look-ups, enrolment), planning, writing.   Usage: python benchmarks/import_bench.py [LINES]
 """
 
 from __future__ import annotations
@@ -132,9 +133,22 @@ def storage_floor(imported: Path, tmp: Path) -> float:
     return best
 
 
-def run_import(path: Path, db: Path) -> tuple[float, float]:
-    """Wall time and peak memory (MB) of one `loyalty import` in its own process."""
-    return run_measured(["--db", str(db), "import", str(path), "--enroll-unknown"])
+def run_import(path: Path, db: Path) -> tuple[float, float, dict[str, float]]:
+    """Wall time, peak memory (MB) and where the time went (LOYALTY_TIMINGS) of one `loyalty import`."""
+    seconds, peak, err = run_measured(
+        ["--db", str(db), "import", str(path), "--enroll-unknown"], {"LOYALTY_TIMINGS": "1"}
+    )
+    timings = [line for line in err.splitlines() if line.startswith("parsing=")]
+    phases = {k: float(v) for k, v in (item.split("=") for item in timings[-1].split())} if timings else {}
+    return seconds, peak, phases
+
+
+def breakdown(seconds: float, phases: dict[str, float], floor_seconds: float) -> None:
+    """Where the import's time went: start-up (everything before and after the run), then each part."""
+    print("    where (a)'s time went:")
+    parts = {"start-up": seconds - sum(phases.values()), **phases}
+    for part, spent in parts.items():
+        print(f"      {part:<10} {spent * 1000:8.1f} ms  {spent / floor_seconds:5.2f}x b  {spent / seconds:4.0%}")
 
 
 def fresh(tmp: Path, name: str) -> Path:
@@ -151,14 +165,15 @@ def main() -> None:
         b = floor(big, tmp)
         report(f"(b) sqlite3 executemany of {lines:,} rows", b)
         db = fresh(tmp, "a.db")
-        a, peak = run_import(big, db)
+        a, peak, phases = run_import(big, db)
         report(f"(a) loyalty import of {lines:,} lines (goal <= 8x b)", a, b, 8)
-        c, _ = run_import(big, db)
+        breakdown(a, phases, b)
+        c, _, _ = run_import(big, db)
         report("(c) the same import again (goal <= 0.5x a)", c, a, 0.5)
         startup = timed([sys.executable, "-c", "import sqlalchemy, sqlmodel, pydantic, typer"], runs=3)
         report("(d) context: start-up of the mandated libraries", startup, b)
         report("(e) context: storing (a)'s rows, no rules", storage_floor(db, tmp), b)
-        _, small_peak = run_import(small, fresh(tmp, "small.db"))
+        _, small_peak, _ = run_import(small, fresh(tmp, "small.db"))
         print(
             f"peak memory: {peak:.0f} MB for {lines:,} lines, {small_peak:.0f} MB for {lines // 10:,} "
             f"({peak / small_peak:.2f}x; goals: under 200 MB, within 1.2x)"

@@ -67,7 +67,8 @@ def floor(path: Path, tmp: Path) -> float:
 
 def run_import(path: Path, db: Path) -> tuple[float, float]:
     """Wall time and peak memory (MB) of the import in a child process."""
-    return run_measured(["--db", str(db), "member", "import", str(path)])
+    seconds, peak, _err = run_measured(["--db", str(db), "member", "import", str(path)])
+    return seconds, peak
 
 
 def fresh(tmp: Path, name: str) -> Path:
