@@ -280,7 +280,7 @@ def _opening(
                 campaign_points=0,
                 tier=None,
                 stamps=0,
-                lines=[],
+                lines="[]",
                 kind="opening",
             )
         )

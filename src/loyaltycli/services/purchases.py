@@ -8,6 +8,7 @@ with `PurchaseWriter`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,7 +36,7 @@ from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.models import Member, PointLot, Receipt, StampCount, Voucher
 from loyaltycli.storage.state import History, MemberState, load_history, load_state
-from loyaltycli.storage.writer import CreditPlan, LineRow, PurchasePlan, PurchaseWriter, VoucherPlan, decode_lines
+from loyaltycli.storage.writer import CreditPlan, PurchasePlan, PurchaseWriter, VoucherPlan, decode_lines, encode_lines
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,14 @@ def window_since(program: Program, day: dt.date) -> dt.date:
 def fingerprint(member_pk: int | None, lines: tuple[Line, ...]) -> str:
     """What makes a repeated receipt "the same": member and lines (the date is compared apart)."""
     text = f"{member_pk}|" + "|".join(
-        f"{ln.sku or ''}:{(ln.category or '').strip().lower()}:{ln.quantity}:{ln.amount}" for ln in lines
+        [f"{sku or ''}:{_category_text(category)}:{quantity}:{amount}" for amount, category, sku, quantity in lines]
     )
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@functools.lru_cache(maxsize=4096)
+def _category_text(category: str | None) -> str:
+    return (category or "").strip().lower()
 
 
 class Planner:
@@ -124,7 +130,19 @@ class Planner:
             campaign_points=earning.campaign_extra if state else 0,
             tier=earning.tier,
             stamps=sum(earning.stamps.values()) if state else 0,
-            lines=[_line_row(line, points) for line, points in zip(receipt.lines, earning.lines, strict=True)],
+            lines=encode_lines(
+                [
+                    (
+                        line.sku,
+                        line.category or None,
+                        _milli(line.quantity),
+                        to_cents(line.amount),
+                        p.eligible,
+                        p.campaign,
+                    )
+                    for line, p in zip(receipt.lines, earning.lines, strict=True)
+                ]
+            ),
         )
         if state is not None:
             self._credits(program, state, plan, earning, points)
@@ -212,9 +230,8 @@ class Planner:
         state.changed = True
 
 
-def _line_row(line: Line, points: Any) -> LineRow:
-    quantity = 1000 if line.quantity == 1 else int(line.quantity * 1000)
-    return LineRow(line.sku, line.category or None, quantity, to_cents(line.amount), points.eligible, points.campaign)
+def _milli(quantity: Decimal) -> int:
+    return 1000 if quantity == 1 else int(quantity * 1000)
 
 
 def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> PurchaseResult:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -53,7 +54,7 @@ def _quoted(text: str | None) -> str:
     return found
 
 
-def encode_lines(lines: list[LineRow]) -> str:
+def encode_lines(lines: Sequence[tuple[str | None, str | None, int, int, bool, str | None]]) -> str:
     """A receipt's lines as stored with it: `[[sku, category, quantity_milli, amount_cents, 0|1, campaign]]`
     (compact JSON, written out: json.dumps per receipt was a twentieth of an import)."""
     return (
@@ -110,7 +111,7 @@ class PurchasePlan:
     campaign_points: int
     tier: str | None
     stamps: int
-    lines: list[LineRow]
+    lines: str  # encode_lines of the receipt's lines
     credits: list[CreditPlan] = field(default_factory=list)
     vouchers: list[VoucherPlan] = field(default_factory=list)
     kind: str = "purchase"  # or "opening": the qualifying spend a customer list carries into the tier window
@@ -253,7 +254,7 @@ class PurchaseWriter:
                     p.source,
                     p.fingerprint,
                     self.created_at,
-                    encode_lines(p.lines),
+                    p.lines,
                 )
             )
             for c in p.credits:
