@@ -68,8 +68,10 @@ def member_balances(session: Session, member: Member, today: dt.date, lapse_on: 
                 func.sum(case((col(LedgerEntry.kind).in_(REDEEM_KINDS), -col(LedgerEntry.points)), else_=0)), 0
             ),
             func.coalesce(func.sum(case((col(LedgerEntry.kind) == "expire", -col(LedgerEntry.points)), else_=0)), 0),
-        ).where(col(LedgerEntry.member_pk) == member.pk)
+        ).where(col(LedgerEntry.member_pk).in_(_with_merged(session, member.pk)))
     ).one()
+    # Lifetime figures include the members merged into this one: their points moved here, and the
+    # customer earned, redeemed and lost what they did under both records.
     return Balances(
         available=available - member.debt,
         pending=pending,
@@ -79,3 +81,14 @@ def member_balances(session: Session, member: Member, today: dt.date, lapse_on: 
         past_expiry=past,
         expiring=sorted(expiring.items()),
     )
+
+
+def _with_merged(session: Session, pk: int | None) -> list[int]:
+    """The member and every member merged into it, also through earlier merges."""
+    found: list[int] = [pk] if pk is not None else []
+    frontier = list(found)
+    while frontier:
+        rows = session.scalars(select(col(Member.pk)).where(col(Member.merged_into_pk).in_(frontier))).all()
+        frontier = [p for p in rows if p is not None and p not in found]
+        found += frontier
+    return found
