@@ -18,7 +18,7 @@ from loyaltycli.storage.bulk import one_of
 from loyaltycli.storage.database import HEAD_REVISION, Database, _engine, open_database
 from loyaltycli.storage.location import Location, mask_password
 from loyaltycli.storage.migrate import head_revision, upgrade
-from loyaltycli.storage.models import Member
+from loyaltycli.storage.models import Member, declare_partial_indexes
 from tests.conftest import Cli, query
 
 
@@ -31,6 +31,7 @@ def test_migrations_create_exactly_the_models(tmp_path: Path) -> None:
     path.touch()
     db = Database(Location(str(path)), _engine(Location(str(path))))
     upgrade(db)
+    declare_partial_indexes()
     with db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": False})
         diffs = [

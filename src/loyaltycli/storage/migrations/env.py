@@ -3,7 +3,9 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-from loyaltycli.storage import models  # noqa: F401  (registers the tables)
+from loyaltycli.storage.models import declare_partial_indexes  # (importing it registers the tables)
+
+declare_partial_indexes()
 
 connection = context.config.attributes["connection"]
 context.configure(
