@@ -131,7 +131,6 @@ SERVICES_WITH_QUERIES = {
     "exporting.py",
     "imports.py",
     "info.py",
-    "jobs.py",
     "member_import.py",
     "members.py",
     "merge.py",

@@ -1,0 +1,125 @@
+"""The cron jobs' reads and writes: lots that fall due, the members holding them, birthdays to pay.
+
+The rules (which day a lot or an inactive member's points lapse, what a
+birthday pays) are the domain's and the service's; this module only finds
+rows and writes the entries that empty lots.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+from sqlalchemy import Connection, bindparam, extract, func, select, update
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from loyaltycli.storage.bulk import Codec, Inserter, reserve_ids, table_of
+from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot
+
+
+class DueLot(NamedTuple):
+    lot_pk: int
+    member_pk: int
+    remaining: int
+
+
+class LapseCandidate(NamedTuple):
+    """A lot without an expiry date of a member whose last activity is at least a policy's months ago."""
+
+    lot_pk: int
+    member_pk: int
+    remaining: int
+    last_active: dt.date
+
+
+def lock_due_members(session: Session, day: dt.date, inactivity: bool) -> set[int] | None:
+    """Hold the rows of members whose lots are due (in key order, as the tills do), so a purchase or
+    redemption at the same moment waits instead of spending a lot this run is emptying.  SQLite's
+    BEGIN IMMEDIATE already serialises writers; there this is a no-op (None: everything is locked)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    due = select(col(PointLot.member_pk)).where(
+        col(PointLot.remaining) > 0, col(PointLot.expires_on).is_not(None), col(PointLot.expires_on) <= day
+    )
+    if inactivity:
+        lapsed = select(col(PointLot.member_pk)).where(col(PointLot.remaining) > 0, col(PointLot.expires_on).is_(None))
+        due = due.union(lapsed)  # type: ignore[assignment]
+    locked = session.scalars(
+        select(col(Member.pk))
+        .where(col(Member.pk).in_(due.scalar_subquery()))
+        .order_by(col(Member.pk))
+        .with_for_update()
+    ).all()
+    return {pk for pk in locked if pk is not None}
+
+
+def lots_due(session: Session, day: dt.date, member_pk: int | None = None) -> list[DueLot]:
+    """Lots with points left whose expiry date is on or before `day` (of one member, when given)."""
+    query = select(col(PointLot.pk), col(PointLot.member_pk), col(PointLot.remaining)).where(
+        col(PointLot.remaining) > 0, col(PointLot.expires_on).is_not(None), col(PointLot.expires_on) <= day
+    )
+    if member_pk is not None:
+        query = query.where(col(PointLot.member_pk) == member_pk)
+    rows = session.execute(query.order_by(col(PointLot.member_pk), col(PointLot.pk))).all()
+    return [DueLot(int(a or 0), int(b), int(c)) for a, b, c in rows]
+
+
+def lots_held(session: Session, member_pk: int) -> list[DueLot]:
+    """Every lot of a member with points left (what an inactivity lapse empties)."""
+    rows = session.execute(
+        select(col(PointLot.pk), col(PointLot.member_pk), col(PointLot.remaining))
+        .where(col(PointLot.member_pk) == member_pk, col(PointLot.remaining) > 0)
+        .order_by(col(PointLot.pk))
+    ).all()
+    return [DueLot(int(a or 0), int(b), int(c)) for a, b, c in rows]
+
+
+def lapse_candidates(session: Session, inactive_since: dt.date) -> list[LapseCandidate]:
+    """Lots without an expiry date of members last active (a purchase, else enrolment) on or before
+    `inactive_since`; the exact lapse day is the caller's to check."""
+    last = func.coalesce(col(Member.last_purchase_on), col(Member.enrolled_on))
+    rows = session.execute(
+        select(col(PointLot.pk), col(PointLot.member_pk), col(PointLot.remaining), last)
+        .join(Member, col(Member.pk) == col(PointLot.member_pk))
+        .where(col(PointLot.remaining) > 0, col(PointLot.expires_on).is_(None), last <= inactive_since)
+        .order_by(col(PointLot.member_pk), col(PointLot.pk))
+    ).all()
+    return [LapseCandidate(int(a or 0), int(b), int(c), d) for a, b, c, d in rows]
+
+
+def book_expiry(
+    conn: Connection,
+    version: int,
+    by_member: dict[int, list[DueLot]],
+    day: dt.date,
+    created_at: dt.datetime,
+) -> None:
+    """One `expire` entry per member consuming its due lots, written in bulk."""
+    codec = Codec(conn)
+    entry_ids = reserve_ids(conn, table_of(LedgerEntry), len(by_member))
+    entries, uses, lots = [], [], []
+    created, business_day, ref = codec.instant(created_at), codec.day(day), f"as-of:{day.isoformat()}"
+    for entry_pk, (member_pk, due) in zip(entry_ids, by_member.items(), strict=True):
+        points = -sum(lot.remaining for lot in due)
+        entries.append((entry_pk, member_pk, "expire", points, business_day, created, version, "expire", ref))
+        for lot in due:
+            uses.append((lot.lot_pk, entry_pk, lot.remaining))
+            lots.append({"b_pk": lot.lot_pk})
+    columns = ("pk", "member_pk", "kind", "points", "business_date", "created_at", "program_version", "command", "ref")
+    Inserter(conn, table_of(LedgerEntry), columns).run(entries)
+    Inserter(conn, table_of(LotUse), ("lot_pk", "entry_pk", "points")).run(uses)
+    table = table_of(PointLot)
+    conn.execute(update(table).where(table.c.pk == bindparam("b_pk")).values(remaining=0), lots)
+
+
+def birthday_members(session: Session, day: dt.date, ref: str, lock: bool) -> list[Member]:
+    """Active members born in `day`'s month, enrolled by `day`, not yet paid the birthday entry `ref`."""
+    paid = select(col(LedgerEntry.member_pk)).where(col(LedgerEntry.kind) == "birthday", col(LedgerEntry.ref) == ref)
+    query = (
+        select(Member)
+        .where(col(Member.status) == "active", extract("month", col(Member.birthday)) == day.month)
+        .where(col(Member.enrolled_on) <= day, col(Member.pk).not_in(paid))
+        .order_by(col(Member.pk))
+    )
+    return list(session.scalars(query.with_for_update() if lock else query).all())
