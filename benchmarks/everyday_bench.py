@@ -1,0 +1,56 @@
+"""`member show` and `purchase` on a large database against the libraries they cannot do without (engine issue 13).
+
+On 100,000 members and 1,000,000 ledger entries (bigdb), the two commands the counter uses most are timed
+against `python -c "import sqlmodel, typer, rich.table"`: starting Python with the storage, CLI and table
+libraries, and doing nothing. Goal: each within 1.3x of it. The three are run in turn, RUNS times, and the
+medians compared, so a slower moment of the machine touches all three alike.
+Usage: python benchmarks/everyday_bench.py [RUNS]
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import env, loyalty, report
+from bigdb import build
+
+BASELINE = [sys.executable, "-c", "import sqlmodel, typer, rich.table"]
+
+
+def wall(cmd: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, env=env())
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "big.db"
+        started = time.perf_counter()
+        build(big)
+        print(f"(built 100,000 members / 1,000,000 entries in {time.perf_counter() - started:.1f} s)")
+        commands = {
+            "baseline": BASELINE,
+            "member show": [*loyalty(), "--db", str(big), "member", "show", "M000002"],
+            "purchase": [*loyalty(), "--db", str(big), "purchase", "M000002", "12.50"],
+        }
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for cmd in commands.values():
+            wall(cmd)  # warm the file cache
+        for _ in range(runs):
+            for name, cmd in commands.items():
+                times[name].append(wall(cmd))
+        base = statistics.median(times["baseline"])
+        report('python -c "import sqlmodel, typer, rich.table"', base)
+        for name in ("member show", "purchase"):
+            report(f"{name}, 100,000 members (goal <= 1.3x)", statistics.median(times[name]), base, 1.3)
+
+
+if __name__ == "__main__":
+    main()
