@@ -209,7 +209,7 @@ class LedgerMachine(RuleBasedStateMachine):
             assert b.available + b.pending + b.past_expiry == b.total
             if b.available < 0:
                 exported = members.export_member(self.db, member, self.now)
-                assert any(e["kind"] == "refund" for e in exported["ledger"])
+                assert any(e["kind"] == "refund" for e in exported.ledger)
 
 
 LedgerMachine.TestCase.settings = settings(

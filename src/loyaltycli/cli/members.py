@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -298,7 +299,7 @@ def export(member: MemberArgument) -> None:
     """Everything stored about the member, as JSON (GDPR access request)."""
     from loyaltycli.services.members import export_member
 
-    emit_json(export_member(STATE.database(), member, now()))
+    emit_json(asdict(export_member(STATE.database(), member, now())))
 
 
 @app.command("erase")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 import typer
@@ -65,7 +66,7 @@ def info(json_out: JsonOption = False) -> None:
     """Versions, database, active programme and counts."""
     from loyaltycli.services.info import database_info
 
-    facts = database_info(STATE.database(), now())
+    facts = asdict(database_info(STATE.database(), now()))
     if json_out:
         emit_json(facts)
     else:

@@ -5,46 +5,54 @@ from __future__ import annotations
 import datetime as dt
 import platform
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import func, select
-from sqlmodel import col
 
 from loyaltycli import __version__
 from loyaltycli.services.context import today_in
+from loyaltycli.storage.counts import points_held, row_counts
 from loyaltycli.storage.database import HEAD_REVISION, Database
 from loyaltycli.storage.location import Location
-from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt, Voucher
 
 
-def database_info(db: Database, now: dt.datetime) -> dict[str, Any]:
+@dataclass(frozen=True)
+class DatabaseInfo:
+    """What `info` shows: versions, where the database is, its programme and how many rows it holds."""
+
+    loyaltycli: str
+    python: str
+    sqlalchemy: str
+    database: str
+    backend: str
+    schema: str
+    program: str
+    program_version: int
+    program_versions: int
+    today: dt.date
+    members: int
+    receipts: int
+    ledger_entries: int
+    lots: int
+    vouchers: int
+
+
+def database_info(db: Database, now: dt.datetime) -> DatabaseInfo:
     import sqlalchemy
 
     with db.read() as session:
         ctx = today_in(session, now)
-        counts = {
-            f"{name}": session.scalar(select(func.count()).select_from(model))
-            for name, model in (
-                ("members", Member),
-                ("receipts", Receipt),
-                ("ledger_entries", LedgerEntry),
-                ("lots", PointLot),
-                ("vouchers", Voucher),
-            )
-        }
-    return {
-        "loyaltycli": __version__,
-        "python": platform.python_version(),
-        "sqlalchemy": sqlalchemy.__version__,
-        "database": db.location.shown,
-        "backend": db.dialect,
-        "schema": HEAD_REVISION,
-        "program": ctx.program.program.name,
-        "program_version": ctx.current.version,
-        "program_versions": len(ctx.versions),
-        "today": ctx.today,
+        counts = row_counts(session)
+    return DatabaseInfo(
+        loyaltycli=__version__,
+        python=platform.python_version(),
+        sqlalchemy=sqlalchemy.__version__,
+        database=db.location.shown,
+        backend=db.dialect,
+        schema=HEAD_REVISION,
+        program=ctx.program.program.name,
+        program_version=ctx.current.version,
+        program_versions=len(ctx.versions),
+        today=ctx.today,
         **counts,
-    }
+    )
 
 
 @dataclass(frozen=True)
@@ -67,9 +75,7 @@ def contents(location: Location) -> Contents | None:
         return None
     try:
         with db.read() as session:
-            members = session.scalar(select(func.count()).select_from(Member)) or 0
-            receipts = session.scalar(select(func.count()).select_from(Receipt)) or 0
-            points = session.scalar(select(func.coalesce(func.sum(col(PointLot.remaining)), 0))) or 0
+            counts, points = row_counts(session), points_held(session)
     finally:
         db.dispose()
-    return Contents(int(members), int(receipts), int(points))
+    return Contents(counts["members"], counts["receipts"], points)

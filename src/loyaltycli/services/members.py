@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import extract, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +35,10 @@ from loyaltycli.storage.models import (
 )
 
 ERASED_NAME = "(erased)"
+
+
+if TYPE_CHECKING:
+    from loyaltycli.services.exporting import MemberExport
 
 
 @dataclass(frozen=True)
@@ -117,14 +121,15 @@ def show_member(db: Database, ref: str, now: dt.datetime) -> MemberView:
         return member_view(session, lookup.resolve(session, ref, ctx.program.region), ctx)
 
 
-def export_member(db: Database, ref: str, now: dt.datetime) -> dict[str, Any]:
-    """Everything stored about one person (GDPR access), as JSON-ready data."""
+def export_member(db: Database, ref: str, now: dt.datetime) -> MemberExport:
+    """Everything stored about one person (GDPR access)."""
     from loyaltycli.services.exporting import member_export
+    from loyaltycli.storage.export import member_rows
 
     with db.read() as session:
         ctx = today_in(session, now)
         member = lookup.resolve(session, ref, ctx.program.region)
-        return member_export(session, member, member_view(session, member, ctx))
+        return member_export(member_rows(session, member), member_view(session, member, ctx))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,27 @@
+"""How many rows a database holds: for `info`, and for the warning before `init --force` replaces it."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt, Voucher
+
+COUNTED = (
+    ("members", Member),
+    ("receipts", Receipt),
+    ("ledger_entries", LedgerEntry),
+    ("lots", PointLot),
+    ("vouchers", Voucher),
+)
+
+
+def row_counts(session: Session) -> dict[str, int]:
+    """Members, receipts, ledger entries, lots and vouchers, in that order."""
+    return {name: int(session.scalar(select(func.count()).select_from(model)) or 0) for name, model in COUNTED}
+
+
+def points_held(session: Session) -> int:
+    """The points left in all lots (what replacing the database would lose)."""
+    return int(session.scalar(select(func.coalesce(func.sum(col(PointLot.remaining)), 0))) or 0)
