@@ -158,3 +158,25 @@ def test_a_file_that_cannot_be_read_is_exit_2(make_db: Any, program_file: Any, c
     path.write_text("email;phone\nx@example.com;\n")
     assert "name" in cli("member", "import", str(path), expect=2).stderr
     assert "no such file" in cli("member", "import", str(tmp_path / "missing.csv"), expect=2).stderr
+
+
+def test_a_customer_named_again_in_a_later_batch_is_existing(
+    make_db: Any, program_file: Any, clock: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The list is read in batches and only the current batch is remembered (memory stays flat): a repeat
+    further down is found in the database, also in a dry run (which reads its own writes)."""
+    from loyaltycli.services import member_import
+
+    monkeypatch.setattr(member_import, "BATCH", 2)
+    cli = shop(make_db, program_file)
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "name,email,phone\nAnna,anna@example.com,\nBen,ben@example.com,\nCleo,,0170 7654321\n"
+        "Anna again,ANNA@example.com,\nCleo again,,+49 170 7654321\n",
+        encoding="utf-8",
+    )
+    dry = cli.json("member", "import", str(path), "--dry-run")
+    assert (dry["enrolled"], dry["existing"]) == (3, 2)
+    done = cli.json("member", "import", str(path))
+    assert (done["enrolled"], done["existing"]) == (3, 2)
+    assert cli.json("member", "show", "anna@example.com")["name"] == "Anna"

@@ -90,7 +90,6 @@ def import_members(
     with db.read() as session:
         ctx = today_in(session, now)
     rejects = open_rejects(options.rejects_path, listing.header) if options.rejects_path else None
-    seen: set[str] = set()
 
     def reject(number: int, cells: list[str], reason: str) -> None:
         summary.rejected += 1
@@ -106,10 +105,10 @@ def import_members(
                 summary.rows += 1
                 batch.append((number, cells))
                 if len(batch) >= BATCH:
-                    _book(db, outer, ctx, batch, index, options, summary, seen, reject, now)
+                    _book(db, outer, ctx, batch, index, options, summary, reject, now)
                     batch = []
             if batch:
-                _book(db, outer, ctx, batch, index, options, summary, seen, reject, now)
+                _book(db, outer, ctx, batch, index, options, summary, reject, now)
             if outer is not None:
                 outer.rollback()
     finally:
@@ -126,7 +125,6 @@ def _book(
     index: dict[str, int],
     options: MemberImportOptions,
     summary: MemberImportSummary,
-    seen: set[str],
     reject: Callable[[int, list[str], str], None],
     now: dt.datetime,
 ) -> None:
@@ -140,10 +138,10 @@ def _book(
         except (ValueProblem, LoyaltyError) as exc:
             reject(number, cells, exc.message if isinstance(exc, LoyaltyError) else str(exc))
     if outer is not None:
-        _write(outer, ctx, checked, summary, seen, reject, now)
+        _write(outer, ctx, checked, summary, reject, now)
         return
     with db.write() as session:
-        _write(session, ctx, checked, summary, seen, reject, now)
+        _write(session, ctx, checked, summary, reject, now)
 
 
 def _check(customer: Customer, ctx: Today) -> _Checked:
@@ -167,16 +165,19 @@ def _write(
     ctx: Today,
     checked: list[tuple[_Checked, list[str]]],
     summary: MemberImportSummary,
-    seen: set[str],
     reject: Callable[[int, list[str], str], None],
     now: dt.datetime,
 ) -> None:
-    """Members who are not there yet, with their opening points and spend; referrals resolved last."""
+    """Members who are not there yet, with their opening points and spend; referrals resolved last.
+
+    A customer named twice in one batch is caught by `seen`; in an earlier batch, by the database (those
+    rows are written, and a dry run reads its own writes), so memory does not grow with the list."""
     refs = {ref for c, _ in checked for ref in _keys(c) if ref}
     refs |= {c.customer.referred_by for c, _ in checked if c.customer.referred_by}
     e164 = frozenset(c.phone for c, _ in checked if c.phone)
     found = lookup.find_many(session, refs, ctx.program.region, e164) if refs else {}
     fresh: list[tuple[_Checked, list[str]]] = []
+    seen: set[str] = set()
     for item, cells in checked:
         keys = [k for k in _keys(item) if k]
         if any(found.get(k) for k in keys) or any(k.lower() in seen for k in keys):
