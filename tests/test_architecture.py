@@ -135,7 +135,6 @@ SERVICES_WITH_QUERIES = {
     "purchases.py",
     "redemptions.py",
     "refunds.py",
-    "reports.py",
     "returns.py",
     "statements.py",
     "verify.py",

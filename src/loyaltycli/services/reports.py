@@ -1,4 +1,4 @@
-"""`report summary` (SPEC §5): the owner's figures for a period, as SQL aggregates."""
+"""The reports (SPEC §5): the owner's figures for a period, made from `storage/figures.py`'s aggregates."""
 
 from __future__ import annotations
 
@@ -7,28 +7,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import case, distinct, extract, func, or_, select
-from sqlalchemy.orm import Session
-from sqlmodel import col
-
 from loyaltycli.domain.abuse import Finding, shared_identity, too_many_receipts, too_many_refunds
 from loyaltycli.domain.money import format_cents
 from loyaltycli.domain.schedules import describe_schedule
 from loyaltycli.errors import BadInputError
 from loyaltycli.i18n import _
 from loyaltycli.services.context import today_in
+from loyaltycli.storage import figures
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.ledger import CREDIT_KINDS, REDEEM_KINDS
-from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt
-
-
-def _in_period(column: Any, since: dt.date | None, until: dt.date | None) -> list[Any]:
-    conditions = []
-    if since is not None:
-        conditions.append(column >= since)
-    if until is not None:
-        conditions.append(column <= until)
-    return conditions
 
 
 def _ratio(part: int | Decimal, whole: int | Decimal) -> str | None:
@@ -42,10 +28,10 @@ def summary(db: Database, since: dt.date | None, until: dt.date | None, now: dt.
         raise BadInputError(_("--from {since} is after --to {until}.").format(since=since, until=until))
     with db.read() as session:
         ctx = today_in(session, now)
-        points = _points(session, since, until)
-        outstanding = _outstanding(session, ctx.today)
-        sales = _sales(session, since, until)
-        members = _members(session, since, until)
+        points = figures.points_in(session, since, until)
+        outstanding = figures.outstanding(session, ctx.today)
+        sales = figures.sales_in(session, since, until)
+        members = figures.members_in(session, since, until)
         value = ctx.program.redeem.point_value
         return {
             "period": {"from": since, "to": until},
@@ -70,117 +56,25 @@ def _average(cents: int, count: int) -> str | None:
     return format_cents(int((Decimal(cents) / count).to_integral_value(rounding=ROUND_HALF_UP)))
 
 
-def _points(session: Session, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
-    kind, points = col(LedgerEntry.kind), col(LedgerEntry.points)
-
-    def total(condition: Any, sign: int = 1) -> Any:
-        return func.coalesce(func.sum(case((condition, sign * points), else_=0)), 0)
-
-    row = session.execute(
-        select(
-            total(kind.in_(CREDIT_KINDS) & (points > 0)),
-            total(kind.in_(REDEEM_KINDS), -1),
-            total(kind == "expire", -1),
-            total(kind == "refund", -1),
-            total((kind == "adjust") & (points < 0), -1),
-        ).where(*_in_period(col(LedgerEntry.business_date), since, until))
-    ).one()
-    return {
-        "issued": int(row[0]),
-        "redeemed": int(row[1]),
-        "expired": int(row[2]),
-        "reversed": int(row[3]),
-        "adjusted_down": int(row[4]),
-    }
-
-
-def _outstanding(session: Session, today: dt.date) -> int:
-    lots = session.scalar(
-        select(func.coalesce(func.sum(col(PointLot.remaining)), 0)).where(
-            col(PointLot.remaining) > 0, or_(col(PointLot.expires_on).is_(None), col(PointLot.expires_on) > today)
-        )
-    )
-    debt = session.scalar(select(func.coalesce(func.sum(col(Member.debt)), 0)))
-    return int(lots or 0) - int(debt or 0)
-
-
-def _sales(session: Session, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
-    anonymous = col(Receipt.member_pk).is_(None)
-    purchase = col(Receipt.kind) == "purchase"
-    signed = case((purchase, col(Receipt.total_cents)), else_=-col(Receipt.total_cents))
-
-    def total(condition: Any, value: Any) -> Any:
-        return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
-
-    row = session.execute(
-        select(
-            total(~anonymous, signed),
-            total(anonymous, signed),
-            total(~anonymous & purchase, col(Receipt.total_cents)),
-            total(anonymous & purchase, col(Receipt.total_cents)),
-            total(~anonymous & purchase, 1),
-            total(anonymous & purchase, 1),
-        ).where(*_in_period(col(Receipt.local_date), since, until))
-    ).one()
-    keys = ("members", "anonymous", "members_gross", "anonymous_gross", "members_n", "anonymous_n")
-    return {k: int(v) for k, v in zip(keys, row, strict=True)}
-
-
-def _members(session: Session, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
-    total = session.scalar(select(func.count()).select_from(Member)) or 0
-    new = (
-        session.scalar(
-            select(func.count()).select_from(Member).where(*_in_period(col(Member.enrolled_on), since, until))
-        )
-        or 0
-    )
-    per_member = (
-        select(col(Receipt.member_pk), func.count().label("n"))
-        .where(col(Receipt.kind) == "purchase", col(Receipt.member_pk).is_not(None))
-        .where(*_in_period(col(Receipt.local_date), since, until))
-        .group_by(col(Receipt.member_pk))
-        .subquery()
-    )
-    buying, repeat = session.execute(
-        select(
-            func.count(distinct(per_member.c.member_pk)),
-            func.coalesce(func.sum(case((per_member.c.n >= 2, 1), else_=0)), 0),
-        )
-    ).one()
-    return {"total": int(total), "active": int(buying), "new": int(new), "_buying": int(buying), "_repeat": int(repeat)}
-
-
-def _month(column: Any) -> tuple[Any, Any]:
-    return extract("year", column), extract("month", column)
-
-
 def liability(db: Database, now: dt.datetime) -> dict[str, Any]:
     """Outstanding points (available and pending) valued at point_value, and when they fall due."""
     with db.read() as session:
         ctx = today_in(session, now)
         today = ctx.today
         value = ctx.program.redeem.point_value
-        # One pass over the unexpired lots, grouped by expiry and availability day (the index on
-        # expires_on serves it); months and availability are worked out from the few distinct days in Python.
-        lots = session.execute(
-            select(col(PointLot.expires_on), col(PointLot.available_on), func.sum(col(PointLot.remaining)))
-            .where(col(PointLot.remaining) > 0)
-            .where(or_(col(PointLot.expires_on).is_(None), col(PointLot.expires_on) > today))
-            .group_by(col(PointLot.expires_on), col(PointLot.available_on))
-        ).all()
-        debt = int(session.scalar(select(func.coalesce(func.sum(col(Member.debt)), 0))) or 0)
+        lots = figures.unexpired_lots(session, today)
+        debt = figures.total_debt(session)
     row = [0, 0]
     by_month: dict[str, int] = {}
     never = 0
     for expires_on, available_on, points in lots:
-        row[0 if available_on <= today else 1] += int(points)
+        row[0 if available_on <= today else 1] += points
         if expires_on is None:
-            never += int(points)
+            never += points
         else:
             key = f"{expires_on.year:04d}-{expires_on.month:02d}"
-            by_month[key] = by_month.get(key, 0) + int(points)
-    due = [(key[:4], key[5:], points) for key, points in sorted(by_month.items())]
-    available, pending = int(row[0]) - debt, int(row[1])
+            by_month[key] = by_month.get(key, 0) + points
+    available, pending = row[0] - debt, row[1]
 
     def money(points: int) -> str | None:
         return f"{(Decimal(points) * value).quantize(Decimal('0.01'))}" if value else None
@@ -193,8 +87,8 @@ def liability(db: Database, now: dt.datetime) -> dict[str, Any]:
         "pending": pending,
         "outstanding": available + pending,
         "value": money(available + pending),
-        "due": [{"month": f"{int(y):04d}-{int(m):02d}", "points": int(p), "value": money(int(p))} for y, m, p in due],
-        "never_expire": int(never or 0),
+        "due": [{"month": key, "points": points, "value": money(points)} for key, points in sorted(by_month.items())],
+        "never_expire": never,
     }
 
 
@@ -206,7 +100,7 @@ def tiers(db: Database, now: dt.datetime) -> dict[str, Any]:
     with db.read() as session:
         ctx = today_in(session, now)
         program_tiers = ctx.program.tiers
-        members = int(session.scalar(select(func.count()).select_from(Member)) or 0)
+        members = figures.member_count(session)
         if program_tiers is None:
             return {"basis": None, "window_months": None, "tiers": [], "no_tier": members}
         totals = qualifying_totals(session, program_tiers, ctx.today)
@@ -239,34 +133,12 @@ def tiers(db: Database, now: dt.datetime) -> dict[str, Any]:
 
 
 def campaigns(db: Database, since: dt.date | None, until: dt.date | None, now: dt.datetime) -> dict[str, Any]:
-    """Receipts, revenue and extra points per campaign, net of refunds: a fully refunded receipt no
-    longer counts, a partly refunded one keeps the unrefunded share of its revenue and extra points."""
+    """Receipts, revenue and extra points per campaign, net of refunds (see `figures.campaign_figures`)."""
     with db.read() as session:
         ctx = today_in(session, now)
-        refunds = (
-            select(col(Receipt.refund_of_pk).label("of_pk"), func.sum(col(Receipt.total_cents)).label("cents"))
-            .where(col(Receipt.kind) == "refund")
-            .group_by(col(Receipt.refund_of_pk))
-            .subquery()
-        )
-        total, refunded = col(Receipt.total_cents), func.coalesce(refunds.c.cents, 0)
-        kept = refunded < total
-        rows = session.execute(
-            select(
-                col(Receipt.campaign_id),
-                func.coalesce(func.sum(case((kept, 1), else_=0)), 0),
-                func.coalesce(func.sum(case((kept, total - refunded), else_=0)), 0),
-                func.coalesce(
-                    func.sum(case((kept, col(Receipt.campaign_points) * (total - refunded) / total), else_=0)), 0
-                ),
-            )
-            .outerjoin(refunds, refunds.c.of_pk == col(Receipt.pk))
-            .where(col(Receipt.kind) == "purchase", col(Receipt.campaign_id).is_not(None), total > 0)
-            .where(*_in_period(col(Receipt.local_date), since, until))
-            .group_by(col(Receipt.campaign_id))
-        ).all()
+        rows = figures.campaign_figures(session, since, until)
         known = {c.id: c for v in ctx.versions for c in v.program.campaigns}
-    found = {str(cid): (int(n), int(cents or 0), int(extra or 0)) for cid, n, cents, extra in rows}
+    found = {cid: (n, cents, extra) for cid, n, cents, extra in rows}
     result = []
     for cid in dict.fromkeys([*known, *found]):
         n, cents, extra = found.get(cid, (0, 0, 0))
@@ -290,37 +162,17 @@ def monthly(db: Database, since: dt.date | None, until: dt.date | None, now: dt.
     """Points issued, redeemed and expired, and revenue, per month."""
     with db.read() as session:
         ctx = today_in(session, now)
-        kind, points = col(LedgerEntry.kind), col(LedgerEntry.points)
-        year, month = _month(col(LedgerEntry.business_date))
-        ledger_rows = session.execute(
-            select(
-                year,
-                month,
-                func.coalesce(func.sum(case((kind.in_(CREDIT_KINDS) & (points > 0), points), else_=0)), 0),
-                func.coalesce(func.sum(case((kind.in_(REDEEM_KINDS), -points), else_=0)), 0),
-                func.coalesce(func.sum(case((kind == "expire", -points), else_=0)), 0),
-            )
-            .where(*_in_period(col(LedgerEntry.business_date), since, until))
-            .group_by(year, month)
-        ).all()
-        r_year, r_month = _month(col(Receipt.local_date))
-        signed = case((col(Receipt.kind) == "purchase", col(Receipt.total_cents)), else_=-col(Receipt.total_cents))
-        revenue_rows = session.execute(
-            select(r_year, r_month, func.sum(signed))
-            .where(*_in_period(col(Receipt.local_date), since, until))
-            .group_by(r_year, r_month)
-        ).all()
+        points = figures.monthly_points(session, since, until)
+        revenue = figures.monthly_revenue(session, since, until)
     months: dict[str, dict[str, Any]] = {}
 
-    def slot(y: Any, m: Any) -> dict[str, Any]:
-        key = f"{int(y):04d}-{int(m):02d}"
+    def slot(key: str) -> dict[str, Any]:
         return months.setdefault(key, {"month": key, "issued": 0, "redeemed": 0, "expired": 0, "revenue_cents": 0})
 
-    for y, m, issued, redeemed, expired in ledger_rows:
-        entry = slot(y, m)
-        entry.update(issued=int(issued), redeemed=int(redeemed), expired=int(expired))
-    for y, m, cents in revenue_rows:
-        slot(y, m)["revenue_cents"] = int(cents or 0)
+    for key, issued, redeemed, expired in points:
+        slot(key).update(issued=issued, redeemed=redeemed, expired=expired)
+    for key, cents in revenue:
+        slot(key)["revenue_cents"] = cents
     series = [months[k] for k in sorted(months)]
     for entry in series:
         entry["revenue"] = format_cents(entry.pop("revenue_cents"))
@@ -333,41 +185,14 @@ def top_members(
     """The members who spend most, earn most points, and bring most new members."""
     with db.read() as session:
         today_in(session, now)
-        signed = case((col(Receipt.kind) == "purchase", col(Receipt.total_cents)), else_=-col(Receipt.total_cents))
-        spend = session.execute(
-            select(col(Member.id), col(Member.name), func.sum(signed).label("cents"), func.count())
-            .join(Receipt, col(Receipt.member_pk) == col(Member.pk))
-            .where(*_in_period(col(Receipt.local_date), since, until))
-            .group_by(col(Member.pk), col(Member.id), col(Member.name))
-            .order_by(func.sum(signed).desc(), col(Member.pk))
-            .limit(top)
-        ).all()
-        earned = session.execute(
-            select(col(Member.id), col(Member.name), func.sum(col(LedgerEntry.points)))
-            .join(LedgerEntry, col(LedgerEntry.member_pk) == col(Member.pk))
-            .where(col(LedgerEntry.kind).in_(CREDIT_KINDS), col(LedgerEntry.points) > 0)
-            .where(*_in_period(col(LedgerEntry.business_date), since, until))
-            .group_by(col(Member.pk), col(Member.id), col(Member.name))
-            .order_by(func.sum(col(LedgerEntry.points)).desc(), col(Member.pk))
-            .limit(top)
-        ).all()
-        referred = (
-            select(col(Member.referred_by_pk).label("by"), func.count().label("n"))
-            .where(col(Member.referred_by_pk).is_not(None), *_in_period(col(Member.enrolled_on), since, until))
-            .group_by(col(Member.referred_by_pk))
-            .subquery()
-        )
-        senders = session.execute(
-            select(col(Member.id), col(Member.name), referred.c.n)
-            .join(referred, referred.c.by == col(Member.pk))
-            .order_by(referred.c.n.desc(), col(Member.pk))
-            .limit(top)
-        ).all()
+        spend = figures.top_spenders(session, since, until, top)
+        earned = figures.top_earners(session, since, until, top)
+        senders = figures.top_senders(session, since, until, top)
     return {
         "period": {"from": since, "to": until},
-        "spenders": [{"id": i, "name": n, "revenue": format_cents(int(c)), "receipts": int(k)} for i, n, c, k in spend],
-        "earners": [{"id": i, "name": n, "points": int(p)} for i, n, p in earned],
-        "senders": [{"id": i, "name": n, "referrals": int(k)} for i, n, k in senders],
+        "spenders": [{"id": i, "name": n, "revenue": format_cents(c), "receipts": k} for i, n, c, k in spend],
+        "earners": [{"id": i, "name": n, "points": p} for i, n, p in earned],
+        "senders": [{"id": i, "name": n, "referrals": k} for i, n, k in senders],
     }
 
 

@@ -1,0 +1,242 @@
+"""The reports' figures as SQL aggregates: points, sales, members, lots due, campaigns, months, top members.
+
+Each function returns plain numbers (or rows of them) for a period; the
+services turn them into the reports SPEC §5 describes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import case, distinct, extract, func, or_, select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from loyaltycli.storage.ledger import CREDIT_KINDS, REDEEM_KINDS
+from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt
+
+
+def _in_period(column: Any, since: dt.date | None, until: dt.date | None) -> list[Any]:
+    conditions = []
+    if since is not None:
+        conditions.append(column >= since)
+    if until is not None:
+        conditions.append(column <= until)
+    return conditions
+
+
+def points_in(session: Session, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
+    kind, points = col(LedgerEntry.kind), col(LedgerEntry.points)
+
+    def total(condition: Any, sign: int = 1) -> Any:
+        return func.coalesce(func.sum(case((condition, sign * points), else_=0)), 0)
+
+    row = session.execute(
+        select(
+            total(kind.in_(CREDIT_KINDS) & (points > 0)),
+            total(kind.in_(REDEEM_KINDS), -1),
+            total(kind == "expire", -1),
+            total(kind == "refund", -1),
+            total((kind == "adjust") & (points < 0), -1),
+        ).where(*_in_period(col(LedgerEntry.business_date), since, until))
+    ).one()
+    return {
+        "issued": int(row[0]),
+        "redeemed": int(row[1]),
+        "expired": int(row[2]),
+        "reversed": int(row[3]),
+        "adjusted_down": int(row[4]),
+    }
+
+
+def outstanding(session: Session, today: dt.date) -> int:
+    lots = session.scalar(
+        select(func.coalesce(func.sum(col(PointLot.remaining)), 0)).where(
+            col(PointLot.remaining) > 0, or_(col(PointLot.expires_on).is_(None), col(PointLot.expires_on) > today)
+        )
+    )
+    debt = session.scalar(select(func.coalesce(func.sum(col(Member.debt)), 0)))
+    return int(lots or 0) - int(debt or 0)
+
+
+def sales_in(session: Session, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
+    anonymous = col(Receipt.member_pk).is_(None)
+    purchase = col(Receipt.kind) == "purchase"
+    signed = case((purchase, col(Receipt.total_cents)), else_=-col(Receipt.total_cents))
+
+    def total(condition: Any, value: Any) -> Any:
+        return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
+
+    row = session.execute(
+        select(
+            total(~anonymous, signed),
+            total(anonymous, signed),
+            total(~anonymous & purchase, col(Receipt.total_cents)),
+            total(anonymous & purchase, col(Receipt.total_cents)),
+            total(~anonymous & purchase, 1),
+            total(anonymous & purchase, 1),
+        ).where(*_in_period(col(Receipt.local_date), since, until))
+    ).one()
+    keys = ("members", "anonymous", "members_gross", "anonymous_gross", "members_n", "anonymous_n")
+    return {k: int(v) for k, v in zip(keys, row, strict=True)}
+
+
+def members_in(session: Session, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
+    total = session.scalar(select(func.count()).select_from(Member)) or 0
+    new = (
+        session.scalar(
+            select(func.count()).select_from(Member).where(*_in_period(col(Member.enrolled_on), since, until))
+        )
+        or 0
+    )
+    per_member = (
+        select(col(Receipt.member_pk), func.count().label("n"))
+        .where(col(Receipt.kind) == "purchase", col(Receipt.member_pk).is_not(None))
+        .where(*_in_period(col(Receipt.local_date), since, until))
+        .group_by(col(Receipt.member_pk))
+        .subquery()
+    )
+    buying, repeat = session.execute(
+        select(
+            func.count(distinct(per_member.c.member_pk)),
+            func.coalesce(func.sum(case((per_member.c.n >= 2, 1), else_=0)), 0),
+        )
+    ).one()
+    return {"total": int(total), "active": int(buying), "new": int(new), "_buying": int(buying), "_repeat": int(repeat)}
+
+
+def month_of(column: Any) -> tuple[Any, Any]:
+    return extract("year", column), extract("month", column)
+
+
+def member_count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(Member)) or 0)
+
+
+def total_debt(session: Session) -> int:
+    return int(session.scalar(select(func.coalesce(func.sum(col(Member.debt)), 0))) or 0)
+
+
+def unexpired_lots(session: Session, today: dt.date) -> list[tuple[dt.date | None, dt.date, int]]:
+    """(expires on, available on, points) of the points left in lots not expired by `today`, one row per
+    pair of days (the index on expires_on serves it; months are worked out from the few distinct days)."""
+    rows = session.execute(
+        select(col(PointLot.expires_on), col(PointLot.available_on), func.sum(col(PointLot.remaining)))
+        .where(col(PointLot.remaining) > 0)
+        .where(or_(col(PointLot.expires_on).is_(None), col(PointLot.expires_on) > today))
+        .group_by(col(PointLot.expires_on), col(PointLot.available_on))
+    ).all()
+    return [(e, a, int(p)) for e, a, p in rows]
+
+
+def campaign_figures(session: Session, since: dt.date | None, until: dt.date | None) -> list[tuple[str, int, int, int]]:
+    """(campaign, receipts, revenue cents, extra points) per campaign, net of refunds: a fully refunded receipt
+    no longer counts, a partly refunded one keeps the unrefunded share of its revenue and extra points."""
+    refunds = (
+        select(col(Receipt.refund_of_pk).label("of_pk"), func.sum(col(Receipt.total_cents)).label("cents"))
+        .where(col(Receipt.kind) == "refund")
+        .group_by(col(Receipt.refund_of_pk))
+        .subquery()
+    )
+    total, refunded = col(Receipt.total_cents), func.coalesce(refunds.c.cents, 0)
+    kept = refunded < total
+    rows = session.execute(
+        select(
+            col(Receipt.campaign_id),
+            func.coalesce(func.sum(case((kept, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((kept, total - refunded), else_=0)), 0),
+            func.coalesce(
+                func.sum(case((kept, col(Receipt.campaign_points) * (total - refunded) / total), else_=0)), 0
+            ),
+        )
+        .outerjoin(refunds, refunds.c.of_pk == col(Receipt.pk))
+        .where(col(Receipt.kind) == "purchase", col(Receipt.campaign_id).is_not(None), total > 0)
+        .where(*_in_period(col(Receipt.local_date), since, until))
+        .group_by(col(Receipt.campaign_id))
+    ).all()
+    return [(str(cid), int(n), int(cents or 0), int(extra or 0)) for cid, n, cents, extra in rows]
+
+
+def monthly_points(session: Session, since: dt.date | None, until: dt.date | None) -> list[tuple[str, int, int, int]]:
+    """(YYYY-MM, issued, redeemed, expired) per month with entries."""
+    kind, points = col(LedgerEntry.kind), col(LedgerEntry.points)
+    year, month = month_of(col(LedgerEntry.business_date))
+    rows = session.execute(
+        select(
+            year,
+            month,
+            func.coalesce(func.sum(case((kind.in_(CREDIT_KINDS) & (points > 0), points), else_=0)), 0),
+            func.coalesce(func.sum(case((kind.in_(REDEEM_KINDS), -points), else_=0)), 0),
+            func.coalesce(func.sum(case((kind == "expire", -points), else_=0)), 0),
+        )
+        .where(*_in_period(col(LedgerEntry.business_date), since, until))
+        .group_by(year, month)
+    ).all()
+    return [(f"{int(y):04d}-{int(m):02d}", int(i), int(r), int(e)) for y, m, i, r, e in rows]
+
+
+def monthly_revenue(session: Session, since: dt.date | None, until: dt.date | None) -> list[tuple[str, int]]:
+    """(YYYY-MM, revenue cents net of refunds and returns) per month with receipts."""
+    year, month = month_of(col(Receipt.local_date))
+    rows = session.execute(
+        select(year, month, func.sum(_signed_total()))
+        .where(*_in_period(col(Receipt.local_date), since, until))
+        .group_by(year, month)
+    ).all()
+    return [(f"{int(y):04d}-{int(m):02d}", int(cents or 0)) for y, m, cents in rows]
+
+
+def _signed_total() -> Any:
+    return case((col(Receipt.kind) == "purchase", col(Receipt.total_cents)), else_=-col(Receipt.total_cents))
+
+
+def top_spenders(
+    session: Session, since: dt.date | None, until: dt.date | None, top: int
+) -> list[tuple[str | None, str, int, int]]:
+    """(id, name, revenue cents, receipts) of the members who spent most."""
+    signed = _signed_total()
+    rows = session.execute(
+        select(col(Member.id), col(Member.name), func.sum(signed).label("cents"), func.count())
+        .join(Receipt, col(Receipt.member_pk) == col(Member.pk))
+        .where(*_in_period(col(Receipt.local_date), since, until))
+        .group_by(col(Member.pk), col(Member.id), col(Member.name))
+        .order_by(func.sum(signed).desc(), col(Member.pk))
+        .limit(top)
+    ).all()
+    return [(i, n, int(c), int(k)) for i, n, c, k in rows]
+
+
+def top_earners(
+    session: Session, since: dt.date | None, until: dt.date | None, top: int
+) -> list[tuple[str | None, str, int]]:
+    """(id, name, points) of the members who earned most."""
+    rows = session.execute(
+        select(col(Member.id), col(Member.name), func.sum(col(LedgerEntry.points)))
+        .join(LedgerEntry, col(LedgerEntry.member_pk) == col(Member.pk))
+        .where(col(LedgerEntry.kind).in_(CREDIT_KINDS), col(LedgerEntry.points) > 0)
+        .where(*_in_period(col(LedgerEntry.business_date), since, until))
+        .group_by(col(Member.pk), col(Member.id), col(Member.name))
+        .order_by(func.sum(col(LedgerEntry.points)).desc(), col(Member.pk))
+        .limit(top)
+    ).all()
+    return [(i, n, int(p)) for i, n, p in rows]
+
+
+def top_senders(
+    session: Session, since: dt.date | None, until: dt.date | None, top: int
+) -> list[tuple[str | None, str, int]]:
+    """(id, name, members referred) of the members who brought most new members."""
+    referred = (
+        select(col(Member.referred_by_pk).label("by"), func.count().label("n"))
+        .where(col(Member.referred_by_pk).is_not(None), *_in_period(col(Member.enrolled_on), since, until))
+        .group_by(col(Member.referred_by_pk))
+        .subquery()
+    )
+    rows = session.execute(
+        select(col(Member.id), col(Member.name), referred.c.n)
+        .join(referred, referred.c.by == col(Member.pk))
+        .order_by(referred.c.n.desc(), col(Member.pk))
+        .limit(top)
+    ).all()
+    return [(i, n, int(k)) for i, n, k in rows]
