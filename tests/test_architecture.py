@@ -136,7 +136,6 @@ SERVICES_WITH_QUERIES = {
     "redemptions.py",
     "refunds.py",
     "returns.py",
-    "statements.py",
     "verify.py",
     "voucher_rows.py",
 }

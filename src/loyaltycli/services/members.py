@@ -27,11 +27,11 @@ from loyaltycli.storage import ledger
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import Balances, member_balances
 from loyaltycli.storage.database import Database
+from loyaltycli.storage.history import stamps_on_cards
 from loyaltycli.storage.listing import MemberRow as MemberRow
 from loyaltycli.storage.models import (
     Member,
     PointLot,
-    StampCount,
 )
 
 ERASED_NAME = "(erased)"
@@ -295,12 +295,7 @@ def find_members(db: Database, text: str, now: dt.datetime) -> list[MemberRow]:
 def member_view(session: Session, member: Member, ctx: Today) -> MemberView:
     program = ctx.program
     referrer = session.get(Member, member.referred_by_pk) if member.referred_by_pk else None
-    stamps = {
-        card: count
-        for card, count in session.execute(
-            select(col(StampCount.card_id), col(StampCount.stamps)).where(col(StampCount.member_pk) == member.pk)
-        ).all()
-    }
+    stamps = stamps_on_cards(session, member.pk)
     for card in program.stamp_cards:
         stamps.setdefault(card.id, 0)
     return MemberView(

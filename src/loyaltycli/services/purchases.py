@@ -34,7 +34,8 @@ from loyaltycli.services.context import Today, today_in
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.models import Member, PointLot, Receipt, StampCount, Voucher
+from loyaltycli.storage.history import stamps_on_cards
+from loyaltycli.storage.models import Member, PointLot, Receipt, Voucher
 from loyaltycli.storage.state import History, MemberState, load_history, load_state
 from loyaltycli.storage.writer import CreditPlan, PurchasePlan, PurchaseWriter, VoucherPlan, decode_lines, encode_lines
 
@@ -357,11 +358,7 @@ def _repeat(
     lot_day = session.scalar(
         select(col(PointLot.available_on)).where(col(PointLot.entry_pk).in_(_earn_entries(existing)))
     )
-    stamps = dict(
-        session.execute(
-            select(col(StampCount.card_id), col(StampCount.stamps)).where(col(StampCount.member_pk) == member.pk)
-        ).all()
-    )
+    stamps = stamps_on_cards(session, member.pk)
     codes = session.scalars(select(col(Voucher.code)).where(col(Voucher.receipt_pk) == existing.pk)).all()
     earning = _original_earning(ctx, existing, lines)
     return PurchaseResult(

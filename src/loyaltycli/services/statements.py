@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy import func, select
-from sqlmodel import col
 
 from loyaltycli.services.context import today_in
 from loyaltycli.services.members import lapse_day
 from loyaltycli.services.voucher_rows import VoucherRow, open_vouchers
+from loyaltycli.storage import history
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import Balances, member_balances
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.models import LedgerEntry, Receipt, StampCount, Voucher
 
 
 @dataclass(frozen=True)
@@ -48,44 +44,18 @@ def statement(db: Database, ref: str, since: dt.date | None, until: dt.date | No
     with db.read() as session:
         ctx = today_in(session, now)
         member = lookup.resolve(session, ref, ctx.program.region)
-        opening = 0
-        if since is not None:
-            opening = int(
-                session.scalar(
-                    select(func.coalesce(func.sum(col(LedgerEntry.points)), 0)).where(
-                        col(LedgerEntry.member_pk) == member.pk, col(LedgerEntry.business_date) < since
-                    )
-                )
-                or 0
-            )
-        query: Any = (
-            select(LedgerEntry, col(Receipt.receipt_id), col(Voucher.code))
-            .outerjoin(Receipt, col(Receipt.pk) == col(LedgerEntry.receipt_pk))
-            .outerjoin(Voucher, col(Voucher.pk) == col(LedgerEntry.voucher_pk))
-            .where(col(LedgerEntry.member_pk) == member.pk)
-        )
-        if since is not None:
-            query = query.where(col(LedgerEntry.business_date) >= since)
-        if until is not None:
-            query = query.where(col(LedgerEntry.business_date) <= until)
-        rows = session.execute(query.order_by(col(LedgerEntry.business_date), col(LedgerEntry.pk))).all()
+        opening = history.points_before(session, member.pk or 0, since) if since is not None else 0
         balance = opening
         lines = []
-        for entry, receipt_id, code in rows:
-            balance += entry.points
+        for row in history.entries_between(session, member.pk or 0, since, until):
+            balance += row.points
             lines.append(
-                StatementLine(
-                    entry.business_date, entry.kind, entry.points, balance, receipt_id, code, entry.ref, entry.note
-                )
+                StatementLine(row.date, row.kind, row.points, balance, row.receipt, row.voucher, row.ref, row.note)
             )
         balances = member_balances(session, member, ctx.today, lapse_day(member, ctx.program))
         horizon = ctx.today + dt.timedelta(days=ctx.program.expiry.warn_days)
         expiring = [(due, pts) for due, pts in balances.expiring if due <= horizon]
-        stamps = dict(
-            session.execute(
-                select(col(StampCount.card_id), col(StampCount.stamps)).where(col(StampCount.member_pk) == member.pk)
-            ).all()
-        )
+        stamps = history.stamps_on_cards(session, member.pk)
         return Statement(
             str(member.id),
             member.name,
@@ -95,6 +65,6 @@ def statement(db: Database, ref: str, since: dt.date | None, until: dt.date | No
             expiring,
             ctx.program.expiry.warn_days,
             as_of=ctx.today,
-            stamps=[(card.id, int(stamps.get(card.id, 0)), card.stamps) for card in ctx.program.stamp_cards],
+            stamps=[(card.id, stamps.get(card.id, 0), card.stamps) for card in ctx.program.stamp_cards],
             vouchers=open_vouchers(session, member.pk or 0, str(member.id), ctx),
         )

@@ -1,0 +1,64 @@
+"""A member's history as a statement reads it: entries of a period, the balance before it, stamps on cards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, NamedTuple
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from loyaltycli.storage.models import LedgerEntry, Receipt, StampCount, Voucher
+
+
+class EntryRow(NamedTuple):
+    date: dt.date
+    kind: str
+    points: int
+    receipt: str | None  # the receipt id it belongs to
+    voucher: str | None  # the voucher code it belongs to
+    ref: str | None
+    note: str | None
+
+
+def points_before(session: Session, member_pk: int, day: dt.date) -> int:
+    """The sum of the member's entries dated before `day`."""
+    total = session.scalar(
+        select(func.coalesce(func.sum(col(LedgerEntry.points)), 0)).where(
+            col(LedgerEntry.member_pk) == member_pk, col(LedgerEntry.business_date) < day
+        )
+    )
+    return int(total or 0)
+
+
+def entries_between(session: Session, member_pk: int, since: dt.date | None, until: dt.date | None) -> list[EntryRow]:
+    """The member's entries from `since` to `until` (either open), by date and then as written."""
+    query: Any = (
+        select(
+            col(LedgerEntry.business_date),
+            col(LedgerEntry.kind),
+            col(LedgerEntry.points),
+            col(Receipt.receipt_id),
+            col(Voucher.code),
+            col(LedgerEntry.ref),
+            col(LedgerEntry.note),
+        )
+        .outerjoin(Receipt, col(Receipt.pk) == col(LedgerEntry.receipt_pk))
+        .outerjoin(Voucher, col(Voucher.pk) == col(LedgerEntry.voucher_pk))
+        .where(col(LedgerEntry.member_pk) == member_pk)
+    )
+    if since is not None:
+        query = query.where(col(LedgerEntry.business_date) >= since)
+    if until is not None:
+        query = query.where(col(LedgerEntry.business_date) <= until)
+    rows = session.execute(query.order_by(col(LedgerEntry.business_date), col(LedgerEntry.pk))).all()
+    return [EntryRow(d, k, int(p), r, v, ref, note) for d, k, p, r, v, ref, note in rows]
+
+
+def stamps_on_cards(session: Session, member_pk: int | None) -> dict[str, int]:
+    """Stamps on each of the member's cards (cards without a row have none)."""
+    rows = session.execute(
+        select(col(StampCount.card_id), col(StampCount.stamps)).where(col(StampCount.member_pk) == member_pk)
+    ).all()
+    return {card: int(stamps) for card, stamps in rows}
