@@ -137,7 +137,6 @@ SERVICES_WITH_QUERIES = {
     "refunds.py",
     "returns.py",
     "verify.py",
-    "voucher_rows.py",
 }
 
 

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Protocol
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
 from loyaltycli.domain.dates import local_minute
 from loyaltycli.services.context import Today
-from loyaltycli.storage.models import Voucher
+from loyaltycli.storage.history import vouchers_open_on
+
+
+class StoredVoucher(Protocol):
+    """What a voucher row is made of (a stored voucher, as storage returns it)."""
+
+    code: str
+    reward_id: str
+    status: str
+    source: str
+    issued_on: dt.date
+    valid_until: dt.date
+    used_at: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -29,16 +40,10 @@ class VoucherRow:
 
 def open_vouchers(session: Session, member_pk: int, member_id: str, ctx: Today) -> list[VoucherRow]:
     """A member's vouchers that can still be used today, soonest to expire first."""
-    rows = session.scalars(
-        select(Voucher)
-        .where(col(Voucher.member_pk) == member_pk, col(Voucher.status) == "issued")
-        .where(col(Voucher.valid_until) >= ctx.today)
-        .order_by(col(Voucher.valid_until), col(Voucher.pk))
-    ).all()
-    return [voucher_row(voucher, member_id, ctx) for voucher in rows]
+    return [voucher_row(voucher, member_id, ctx) for voucher in vouchers_open_on(session, member_pk, ctx.today)]
 
 
-def voucher_row(voucher: Voucher, member_id: str, ctx: Today) -> VoucherRow:
+def voucher_row(voucher: StoredVoucher, member_id: str, ctx: Today) -> VoucherRow:
     status = voucher.status
     if status == "issued":
         status = "expired" if ctx.today > voucher.valid_until else "valid"

@@ -1,4 +1,5 @@
-"""A member's history as a statement reads it: entries of a period, the balance before it, stamps on cards."""
+"""A member's history as a statement reads it: entries of a period, the balance before it, stamps on cards,
+open vouchers."""
 
 from __future__ import annotations
 
@@ -62,3 +63,15 @@ def stamps_on_cards(session: Session, member_pk: int | None) -> dict[str, int]:
         select(col(StampCount.card_id), col(StampCount.stamps)).where(col(StampCount.member_pk) == member_pk)
     ).all()
     return {card: int(stamps) for card, stamps in rows}
+
+
+def vouchers_open_on(session: Session, member_pk: int, day: dt.date) -> list[Voucher]:
+    """The member's issued vouchers still valid on `day`, soonest to expire first."""
+    return list(
+        session.scalars(
+            select(Voucher)
+            .where(col(Voucher.member_pk) == member_pk, col(Voucher.status) == "issued")
+            .where(col(Voucher.valid_until) >= day)
+            .order_by(col(Voucher.valid_until), col(Voucher.pk))
+        ).all()
+    )
