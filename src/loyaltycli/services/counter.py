@@ -8,20 +8,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
 from loyaltycli.domain.money import format_cents
 from loyaltycli.domain.program import Program
 from loyaltycli.domain.tiers import window_start
 from loyaltycli.services.context import today_in
 from loyaltycli.services.members import ListFilter, MemberRow, MemberView, list_members, member_view
+from loyaltycli.storage import history
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.models import Receipt
 
 SEARCH_LIMIT = 10  # what fits the list at 80x24 (two lines each); more would cost time, not help
+RECENT = 5  # receipts shown in the member pane
 
 
 @dataclass(frozen=True)
@@ -67,21 +66,12 @@ def counter_member(db: Database, ref: str, now: dt.datetime) -> CounterMember:
         program = ctx.program
         member = lookup.resolve(session, ref, program.region)
         view = member_view(session, member, ctx)
-        rows = session.execute(
-            select(
-                col(Receipt.receipt_id),
-                col(Receipt.local_date),
-                col(Receipt.total_cents),
-                col(Receipt.points),
-                col(Receipt.kind),
-            )
-            .where(col(Receipt.member_pk) == member.pk)
-            .order_by(col(Receipt.occurred_at).desc(), col(Receipt.pk).desc())
-            .limit(5)
-        ).all()
-        recent = [RecentReceipt(r[0], r[1], format_cents(r[2]), int(r[3]), r[4]) for r in rows]
+        recent = [
+            RecentReceipt(r.receipt, r.day, format_cents(r.total_cents), r.points, r.kind)
+            for r in history.latest_receipts(session, member.pk or 0, RECENT)
+        ]
         next_tier, missing = _next_tier(session, member.pk or 0, program, ctx.today, view.tier)
-        refunded = _refunded_receipts(session, [r.receipt for r in recent])
+        refunded = history.refunded_among(session, [r.receipt for r in recent])
         last = next((r for r in recent if r.kind == "purchase" and r.receipt not in refunded), None)
         return CounterMember(
             view=view,
@@ -122,18 +112,6 @@ def _next_tier(
     total = lookup.qualifying_total(session, member_pk, tiers.basis, window_start(tiers, today))
     missing = max(Decimal(0), level.threshold - total)
     return level.name, missing
-
-
-def _refunded_receipts(session: Session, receipt_ids: list[str]) -> set[str]:
-    if not receipt_ids:
-        return set()
-    original = Receipt.__table__.alias("original")  # type: ignore[attr-defined]
-    rows = session.execute(
-        select(original.c.receipt_id)
-        .join(Receipt, col(Receipt.refund_of_pk) == original.c.pk)
-        .where(original.c.receipt_id.in_(receipt_ids))
-    ).all()
-    return {r[0] for r in rows}
 
 
 def _rewards(program: Program, view: MemberView) -> list[RewardChoice]:

@@ -75,3 +75,41 @@ def vouchers_open_on(session: Session, member_pk: int, day: dt.date) -> list[Vou
             .order_by(col(Voucher.valid_until), col(Voucher.pk))
         ).all()
     )
+
+
+class ReceiptRow(NamedTuple):
+    receipt: str
+    day: dt.date
+    total_cents: int
+    points: int
+    kind: str
+
+
+def latest_receipts(session: Session, member_pk: int, count: int) -> list[ReceiptRow]:
+    """The member's last `count` receipts, newest first."""
+    rows = session.execute(
+        select(
+            col(Receipt.receipt_id),
+            col(Receipt.local_date),
+            col(Receipt.total_cents),
+            col(Receipt.points),
+            col(Receipt.kind),
+        )
+        .where(col(Receipt.member_pk) == member_pk)
+        .order_by(col(Receipt.occurred_at).desc(), col(Receipt.pk).desc())
+        .limit(count)
+    ).all()
+    return [ReceiptRow(r, d, int(t), int(p), k) for r, d, t, p, k in rows]
+
+
+def refunded_among(session: Session, receipt_ids: list[str]) -> set[str]:
+    """Which of these receipts have been refunded (wholly or in part)."""
+    if not receipt_ids:
+        return set()
+    original = Receipt.__table__.alias("original")  # type: ignore[attr-defined]
+    rows = session.execute(
+        select(original.c.receipt_id)
+        .join(Receipt, col(Receipt.refund_of_pk) == original.c.pk)
+        .where(original.c.receipt_id.in_(receipt_ids))
+    ).all()
+    return {r[0] for r in rows}
