@@ -135,7 +135,6 @@ SERVICES_WITH_QUERIES = {
     "redemptions.py",
     "refunds.py",
     "returns.py",
-    "verify.py",
 }
 
 
