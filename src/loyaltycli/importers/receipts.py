@@ -59,8 +59,9 @@ class Draft:
     refund_amount: Decimal | None = None
     problem: tuple[int, str] | None = None  # the row number that rejects the receipt, and why
 
-    def reject(self, number: int, reason: str) -> None:
-        self.problem = (number, reason)
+    def reject(self, reason: str, number: int | None = None) -> None:
+        """Reject the receipt because of row `number` (its first row when not given)."""
+        self.problem = (self.records[0].number if number is None else number, reason)
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,6 @@ class ReceiptReader:
 
     def _read(self, draft: Draft, pending: list[tuple[tuple[str | None, ...], _Extras]]) -> None:
         """Read every row of a receipt; the first bad row rejects the whole receipt."""
-        first = draft.records[0].number
         try:
             if "bad" in draft.kinds:
                 raise ValueProblem(pending[0][1].problem or "unreadable row")
@@ -182,7 +182,7 @@ class ReceiptReader:
                     exc.number = record.number  # type: ignore[attr-defined]
                     raise
         except ValueProblem as exc:
-            draft.reject(getattr(exc, "number", first), str(exc))
+            draft.reject(str(exc), getattr(exc, "number", None))
         self._seen.add(draft.receipt_id)
 
     def _get(self, values: tuple[str | None, ...], name: str) -> str | None:
@@ -201,9 +201,10 @@ class ReceiptReader:
             draft.member_ref, draft.name = get(values, "member") or "", get(values, "name") or ""
             draft.channel, draft.store = get(values, "channel") or None, get(values, "store") or None
         amount_text = values[self._amount] if self._amount is not None else None
-        if amount_text is None and get(values, "unit_price") is not None:  # quantity x unit price (ERP exports)
+        unit_price = get(values, "unit_price") if amount_text is None else None
+        if unit_price is not None:  # quantity x unit price (ERP and web-shop exports)
             quantity = parse_quantity(get(values, "quantity"), settings.decimal_comma, signed=True)
-            amount = line_amount(parse_unit_price(get(values, "unit_price") or "", settings.decimal_comma), quantity)
+            amount = line_amount(parse_unit_price(unit_price, settings.decimal_comma), quantity)
         else:
             amount = parse_amount(amount_text or "", settings.decimal_comma)
         if draft.kind == "refund":

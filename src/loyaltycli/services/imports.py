@@ -298,7 +298,6 @@ class Importer:
             when = stored.get(draft.receipt_id)
             if when is not None and when == this_run and not draft.problem:
                 draft.reject(
-                    draft.records[0].number,
                     _("receipt {receipt_id} appeared earlier in the file; its rows must be adjacent").format(
                         receipt_id=draft.receipt_id
                     ),
@@ -438,7 +437,7 @@ class Importer:
         if draft.member_ref:
             target = self.refs.get(draft.member_ref)
             if isinstance(target, str) or target is None:
-                draft.reject(draft.records[0].number, target or _("unknown member {ref}").format(ref=draft.member_ref))
+                draft.reject(target or _("unknown member {ref}").format(ref=draft.member_ref))
                 self._reject(draft)
                 return
             state = self.states.get(target)
@@ -453,7 +452,7 @@ class Importer:
         total = receipt.total
         too_large = amount_limit_problem(total)
         if too_large is not None:
-            draft.reject(draft.records[0].number, _("the receipt total {problem}").format(problem=too_large))
+            draft.reject(_("the receipt total {problem}").format(problem=too_large))
             self._reject(draft)
             return
         if total < 0:
@@ -480,7 +479,7 @@ class Importer:
         try:
             result = return_in(session, self.ctx, member, request, self.now, "import")
         except LoyaltyError as exc:
-            draft.reject(draft.records[0].number, exc.message)
+            draft.reject(exc.message)
             self._reject(draft)
             return
         self.summary.returns += 1
@@ -500,7 +499,7 @@ class Importer:
                 session, self.ctx, RefundRequest(original, amount, refund_id, draft.when), self.now, "import"
             )
         except LoyaltyError as exc:
-            draft.reject(draft.records[0].number, exc.message)
+            draft.reject(exc.message)
             self._reject(draft)
             return
         self.summary.refunds += 1

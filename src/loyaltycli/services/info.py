@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from loyaltycli import __version__
 from loyaltycli.services.context import today_in
-from loyaltycli.storage.counts import points_held, row_counts
+from loyaltycli.storage.counts import count_of, points_held, row_counts
 from loyaltycli.storage.database import HEAD_REVISION, Database
 from loyaltycli.storage.location import Location
 
@@ -75,7 +75,7 @@ def contents(location: Location) -> Contents | None:
         return None
     try:
         with db.read() as session:
-            counts, points = row_counts(session), points_held(session)
+            held = Contents(count_of(session, "members"), count_of(session, "receipts"), points_held(session))
     finally:
         db.dispose()
-    return Contents(counts["members"], counts["receipts"], points)
+    return held

@@ -8,18 +8,23 @@ from sqlmodel import col
 
 from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt, Voucher
 
-COUNTED = (
-    ("members", Member),
-    ("receipts", Receipt),
-    ("ledger_entries", LedgerEntry),
-    ("lots", PointLot),
-    ("vouchers", Voucher),
-)
+COUNTED = {
+    "members": Member,
+    "receipts": Receipt,
+    "ledger_entries": LedgerEntry,
+    "lots": PointLot,
+    "vouchers": Voucher,
+}
+
+
+def count_of(session: Session, name: str) -> int:
+    """Rows of one of the COUNTED tables."""
+    return int(session.scalar(select(func.count()).select_from(COUNTED[name])) or 0)
 
 
 def row_counts(session: Session) -> dict[str, int]:
     """Members, receipts, ledger entries, lots and vouchers, in that order."""
-    return {name: int(session.scalar(select(func.count()).select_from(model)) or 0) for name, model in COUNTED}
+    return {name: count_of(session, name) for name in COUNTED}
 
 
 def points_held(session: Session) -> int:

@@ -13,6 +13,7 @@ from sqlalchemy import case, distinct, extract, func, or_, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from loyaltycli.storage.counts import count_of
 from loyaltycli.storage.ledger import CREDIT_KINDS, REDEEM_KINDS
 from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt
 
@@ -56,8 +57,7 @@ def outstanding(session: Session, today: dt.date) -> int:
             col(PointLot.remaining) > 0, or_(col(PointLot.expires_on).is_(None), col(PointLot.expires_on) > today)
         )
     )
-    debt = session.scalar(select(func.coalesce(func.sum(col(Member.debt)), 0)))
-    return int(lots or 0) - int(debt or 0)
+    return int(lots or 0) - total_debt(session)
 
 
 def sales_in(session: Session, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
@@ -83,7 +83,7 @@ def sales_in(session: Session, since: dt.date | None, until: dt.date | None) -> 
 
 
 def members_in(session: Session, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
-    total = session.scalar(select(func.count()).select_from(Member)) or 0
+    total = member_count(session)
     new = (
         session.scalar(
             select(func.count()).select_from(Member).where(*_in_period(col(Member.enrolled_on), since, until))
@@ -111,7 +111,7 @@ def month_of(column: Any) -> tuple[Any, Any]:
 
 
 def member_count(session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(Member)) or 0)
+    return count_of(session, "members")
 
 
 def total_debt(session: Session) -> int:
