@@ -184,6 +184,7 @@ PARTIAL_INDEXES = (
     ("ix_ledger_entry_receipt_pk", "ledger_entry", "receipt_pk", False),
     ("ix_receipt_refund_of_pk", "receipt", "refund_of_pk", False),
     ("ix_point_lot_expires_on", "point_lot", "expires_on", False),
+    ("ix_member_merged_into", "member", "merged_into_pk", False),
 )
 
 
