@@ -184,3 +184,68 @@ def test_services_that_build_queries_only_get_fewer() -> None:
         if path.startswith("services/") and "loyaltycli.storage.models" in text
     }
     assert querying <= SERVICES_WITH_QUERIES, f"new services that query the models: {querying - SERVICES_WITH_QUERIES}"
+
+
+# ---------------------------------------------------------------- one writer (issue 13): the ledger's rows
+LEDGER_MODELS = {"LedgerEntry", "PointLot", "LotUse"}
+LEDGER_TABLES = ("ledger_entry", "point_lot", "lot_use")
+THE_WRITER = "storage/writer.py"
+
+
+def _names_a_ledger_model(node: ast.AST) -> bool:
+    """`LedgerEntry`, or `table_of(PointLot)`."""
+    if isinstance(node, ast.Name):
+        return node.id in LEDGER_MODELS
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "table_of"
+        and any(_names_a_ledger_model(arg) for arg in node.args)
+    )
+
+
+def ledger_inserts(sources: dict[str, str]) -> list[str]:
+    """Every place outside the one writer that inserts ledger entries, lots or lot uses: building a model
+    object (`LedgerEntry(...)`, for `session.add`), `insert(PointLot)`, `table_of(LotUse).insert()`,
+    an `Inserter` for one of them, or SQL text that inserts into or copies to their tables."""
+    found = []
+    for path, text in sources.items():
+        if path == THE_WRITER or path.endswith("models.py"):
+            continue
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Call):
+                func = node.func
+                called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+                if called in LEDGER_MODELS:
+                    found.append(f"{path}:{node.lineno} builds a {called}")
+                elif called in {"insert", "Inserter"} and any(_names_a_ledger_model(arg) for arg in node.args):
+                    found.append(f"{path}:{node.lineno} inserts with {called}")
+                elif called == "insert" and isinstance(func, ast.Attribute) and _names_a_ledger_model(func.value):
+                    found.append(f"{path}:{node.lineno} inserts with .insert()")
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                sql = " ".join(node.value.lower().split())
+                if any(f"into {t}" in sql or f"copy {t}" in sql for t in LEDGER_TABLES):
+                    found.append(f"{path}:{node.lineno} has SQL that inserts into the ledger")
+    return found
+
+
+def test_only_the_one_writer_inserts_ledger_rows() -> None:
+    assert ledger_inserts(package_sources()) == []
+
+
+def test_the_one_writer_rule_finds_planted_inserts() -> None:
+    """A test of the test: each way of inserting ledger rows behind the writer's back is found."""
+    planted = {
+        "services/orm.py": "def f(s):\n    s.add(LedgerEntry(points=1))\n",
+        "storage/core.py": "def f(c):\n    c.execute(insert(PointLot), [])\n    c.execute(table_of(LotUse).insert())\n",
+        "storage/bulk2.py": "def f(c):\n    Inserter(c, table_of(LedgerEntry), ())\n",
+        "storage/raw.py": "SQL = 'INSERT INTO  lot_use (lot_pk) VALUES (?)'\n",
+        THE_WRITER: "def f(s):\n    s.add(LedgerEntry(points=1))\n",
+    }
+    assert ledger_inserts(planted) == [
+        "services/orm.py:2 builds a LedgerEntry",
+        "storage/core.py:2 inserts with insert",
+        "storage/core.py:3 inserts with .insert()",
+        "storage/bulk2.py:2 inserts with Inserter",
+        "storage/raw.py:1 has SQL that inserts into the ledger",
+    ]

@@ -14,8 +14,9 @@ from sqlalchemy import Connection, bindparam, extract, func, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from loyaltycli.storage.bulk import Codec, Inserter, reserve_ids, table_of
-from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot
+from loyaltycli.storage.bulk import table_of
+from loyaltycli.storage.models import LedgerEntry, Member, PointLot
+from loyaltycli.storage.writer import Booking, LedgerWriter
 
 
 class DueLot(NamedTuple):
@@ -96,19 +97,15 @@ def book_expiry(
     created_at: dt.datetime,
 ) -> None:
     """One `expire` entry per member consuming its due lots, written in bulk."""
-    codec = Codec(conn)
-    entry_ids = reserve_ids(conn, table_of(LedgerEntry), len(by_member))
+    writer = LedgerWriter(conn)
+    booking = Booking(version, "expire", day, created_at, ref=f"as-of:{day.isoformat()}")
     entries, uses, lots = [], [], []
-    created, business_day, ref = codec.instant(created_at), codec.day(day), f"as-of:{day.isoformat()}"
-    for entry_pk, (member_pk, due) in zip(entry_ids, by_member.items(), strict=True):
-        points = -sum(lot.remaining for lot in due)
-        entries.append((entry_pk, member_pk, "expire", points, business_day, created, version, "expire", ref))
+    for entry_pk, (member_pk, due) in zip(writer.entry_pks(len(by_member)), by_member.items(), strict=True):
+        entries.append(writer.entry_row(entry_pk, member_pk, "expire", -sum(lot.remaining for lot in due), booking))
         for lot in due:
             uses.append((lot.lot_pk, entry_pk, lot.remaining))
             lots.append({"b_pk": lot.lot_pk})
-    columns = ("pk", "member_pk", "kind", "points", "business_date", "created_at", "program_version", "command", "ref")
-    Inserter(conn, table_of(LedgerEntry), columns).run(entries)
-    Inserter(conn, table_of(LotUse), ("lot_pk", "entry_pk", "points")).run(uses)
+    writer.write(entries, (), uses)
     table = table_of(PointLot)
     conn.execute(update(table).where(table.c.pk == bindparam("b_pk")).values(remaining=0), lots)
 

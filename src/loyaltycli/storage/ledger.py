@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -18,44 +17,12 @@ from sqlmodel import col
 
 from loyaltycli.i18n import _
 from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot
-from loyaltycli.storage.writer import allocate_debt
+from loyaltycli.storage.writer import Booking as Booking  # where services find it, with credit and debit
+from loyaltycli.storage.writer import LedgerWriter
 
 CREDIT_KINDS = ("earn", "signup", "birthday", "referral", "action", "adjust", "opening")
 # A redemption, and the points a cancelled voucher gave back: "redeemed" is their net (-points summed).
 REDEEM_KINDS = ("redeem", "cancel")
-
-
-@dataclass(frozen=True)
-class Booking:
-    """What an entry is about: the rules version, the command, and what it belongs to."""
-
-    version: int
-    command: str
-    business_date: dt.date
-    created_at: dt.datetime
-    receipt_pk: int | None = None
-    voucher_pk: int | None = None
-    ref: str | None = None
-    note: str | None = None
-    key: str | None = None  # `redeem --key`: a retry finds this entry instead of spending again
-
-
-def _entry(member: Member, kind: str, points: int, booking: Booking) -> LedgerEntry:
-    assert member.pk is not None
-    return LedgerEntry(
-        member_pk=member.pk,
-        kind=kind,
-        points=points,
-        business_date=booking.business_date,
-        created_at=booking.created_at,
-        program_version=booking.version,
-        command=booking.command,
-        receipt_pk=booking.receipt_pk,
-        voucher_pk=booking.voucher_pk,
-        ref=booking.ref,
-        note=booking.note,
-        idempotency_key=booking.key,
-    )
 
 
 def credit(
@@ -66,29 +33,23 @@ def credit(
     booking: Booking,
     available_on: dt.date,
     expires_on: dt.date | None,
-) -> LedgerEntry:
-    """Book `points` (> 0) as a new lot; an outstanding refund debt is paid off from it first."""
-    entry = _entry(member, kind, points, booking)
-    session.add(entry)
-    session.flush()
-    assert entry.pk is not None
-    lot = PointLot(
-        member_pk=entry.member_pk,
-        entry_pk=entry.pk,
-        earned=points,
-        available_on=available_on,
-        expires_on=expires_on,
-        remaining=points,
+) -> int:
+    """Book `points` (> 0) as a new lot; an outstanding refund debt is paid off from it first. Returns the
+    entry's primary key."""
+    member_pk = _pk(member.pk)
+    session.flush()  # what the command changed so far is in the database before the ledger rows refer to it
+    writer = LedgerWriter(session.connection())
+    (entry_pk,), (lot_pk,) = writer.entry_pks(1), writer.lot_pks(1)
+    payoff = min(member.debt, points) if member.debt > 0 else 0
+    writer.write(
+        [writer.entry_row(entry_pk, member_pk, kind, points, booking)],
+        [writer.lot_row(lot_pk, member_pk, entry_pk, points, available_on, expires_on, points - payoff)],
     )
-    session.add(lot)
-    session.flush()
-    if member.debt > 0:
-        payoff = min(member.debt, points)
-        lot.remaining -= payoff
+    if payoff:
         member.debt -= payoff
-        session.flush()
-        allocate_debt(session.connection(), member.pk or 0, lot.pk or 0, payoff)
-    return entry
+        writer.pay_debt(member_pk, lot_pk, payoff)
+    session.flush()
+    return entry_pk
 
 
 def debit(
@@ -99,12 +60,14 @@ def debit(
     booking: Booking,
     lots: Sequence[PointLot],
     allow_debt: bool = False,
-) -> LedgerEntry:
-    """Book -`points`, consuming `lots` in the order given; the rest becomes debt if allowed."""
-    entry = _entry(member, kind, -points, booking)
-    session.add(entry)
+) -> int:
+    """Book -`points`, consuming `lots` in the order given; the rest becomes debt if allowed. Returns the
+    entry's primary key."""
+    member_pk = _pk(member.pk)
     session.flush()
-    assert entry.pk is not None
+    writer = LedgerWriter(session.connection())
+    (entry_pk,) = writer.entry_pks(1)
+    uses = []
     left = points
     for lot in lots:
         if left == 0:
@@ -112,15 +75,16 @@ def debit(
         take = min(lot.remaining, left)
         if take <= 0:
             continue
-        session.add(LotUse(lot_pk=_pk(lot.pk), entry_pk=entry.pk, points=take))
+        uses.append((_pk(lot.pk), entry_pk, take))
         lot.remaining -= take
         left -= take
     if left:
         if not allow_debt:
             raise AssertionError(_("debit beyond the lots given; callers check the balance first"))
         member.debt += left
+    writer.write([writer.entry_row(entry_pk, member_pk, kind, -points, booking)], (), uses)
     session.flush()
-    return entry
+    return entry_pk
 
 
 def spendable_lots(session: Session, member_pk: int, today: dt.date) -> list[PointLot]:

@@ -8,6 +8,7 @@ the lot's own available and expiry dates.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select, update
@@ -15,12 +16,8 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from loyaltycli.storage.bulk import Codec, Inserter, reserve_ids, table_of
-from loyaltycli.storage.ledger import Booking
-from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot, Receipt, StampCount, Voucher
-from loyaltycli.storage.writer import allocate_debt
-
-ENTRY = ("pk", "member_pk", "kind", "points", "business_date", "created_at", "program_version", "command", "ref")
-LOT = ("pk", "member_pk", "entry_pk", "earned", "available_on", "expires_on", "remaining")
+from loyaltycli.storage.models import Member, PointLot, Receipt, StampCount, Voucher
+from loyaltycli.storage.writer import Booking, LedgerWriter
 
 
 def transfer_lots(session: Session, other: Member, keep: Member, booking: Booking) -> int:
@@ -33,45 +30,32 @@ def transfer_lots(session: Session, other: Member, keep: Member, booking: Bookin
     if not lots:
         return 0
     total = sum(int(lot.remaining) for lot in lots)
-    conn = session.connection()
-    codec = Codec(conn)
-    day, at = codec.day(booking.business_date), codec.instant(booking.created_at)
+    writer = LedgerWriter(session.connection())
     ref = f"merge:{other.id}->{keep.id}"
-    entry_pks = iter(reserve_ids(conn, table_of(LedgerEntry), len(lots) + 1))
-    lot_pks = iter(reserve_ids(conn, table_of(PointLot), len(lots)))
+    entry_pks = iter(writer.entry_pks(len(lots) + 1))
+    lot_pks = iter(writer.lot_pks(len(lots)))
     out_pk = next(entry_pks)
-    entries = [(out_pk, other.pk, "merge", -total, day, at, booking.version, booking.command, ref)]
+    transfer = replace(booking, receipt_pk=None, voucher_pk=None, ref=ref, note=None, key=None)
+    entries = [writer.entry_row(out_pk, _pk(other), "merge", -total, transfer)]
     new_lots, uses = [], []
     for lot in lots:
-        entry_pk, lot_pk = next(entry_pks), next(lot_pks)
-        entries.append((entry_pk, keep.pk, "merge", int(lot.remaining), day, at, booking.version, booking.command, ref))
-        new_lots.append(
-            (
-                lot_pk,
-                keep.pk,
-                entry_pk,
-                int(lot.remaining),
-                codec.day(lot.available_on),
-                codec.day(lot.expires_on),
-                int(lot.remaining),
-            )
-        )
-        uses.append((lot.pk, out_pk, int(lot.remaining)))
-    Inserter(conn, table_of(LedgerEntry), ENTRY).run(entries)
-    Inserter(conn, table_of(PointLot), LOT).run(new_lots)
-    Inserter(conn, table_of(LotUse), ("lot_pk", "entry_pk", "points")).run(uses)
+        entry_pk, lot_pk, points = next(entry_pks), next(lot_pks), int(lot.remaining)
+        entries.append(writer.entry_row(entry_pk, _pk(keep), "merge", points, transfer))
+        new_lots.append(writer.lot_row(lot_pk, _pk(keep), entry_pk, points, lot.available_on, lot.expires_on, points))
+        uses.append((lot.pk, out_pk, points))
+    writer.write(entries, new_lots, uses)
     session.execute(
         update(PointLot)
         .where(col(PointLot.member_pk) == other.pk, col(PointLot.remaining) > 0)
         .values(remaining=0)
         .execution_options(synchronize_session=False)
     )
-    _pay_debt(session, keep, [(row[0], row[-1]) for row in new_lots])
+    _pay_debt(session, writer, keep, [(row[0], row[-1]) for row in new_lots])
     session.expire_all()
     return total
 
 
-def _pay_debt(session: Session, keep: Member, lots: list[tuple[int, int]]) -> None:
+def _pay_debt(session: Session, writer: LedgerWriter, keep: Member, lots: list[tuple[int, int]]) -> None:
     """New points pay an outstanding refund debt first, as every credit does."""
     debt = keep.debt
     for lot_pk, remaining in lots:
@@ -79,7 +63,7 @@ def _pay_debt(session: Session, keep: Member, lots: list[tuple[int, int]]) -> No
             break
         payoff = min(debt, remaining)
         session.execute(update(PointLot).where(col(PointLot.pk) == lot_pk).values(remaining=remaining - payoff))
-        allocate_debt(session.connection(), keep.pk or 0, lot_pk, payoff)
+        writer.pay_debt(_pk(keep), lot_pk, payoff)
         debt -= payoff
     if debt != keep.debt:
         session.execute(update(Member).where(col(Member.pk) == keep.pk).values(debt=debt))
@@ -207,3 +191,8 @@ def merged_holdings(session: Session) -> list[tuple[Any, ...]]:
             )
         ).all()
     )
+
+
+def _pk(member: Member) -> int:
+    assert member.pk is not None
+    return member.pk

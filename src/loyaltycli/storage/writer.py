@@ -1,9 +1,13 @@
-"""Writing planned purchases: many receipts with their lines, entries, lots and vouchers at once.
+"""The one writer of the ledger, and of planned purchases.
+
+`LedgerWriter` is the only code that inserts ledger entries, point lots and
+lot uses (tests/test_architecture.py enforces it): every command that changes
+points, one row or thousands, reaches the ledger through it, with primary keys
+reserved up front and one executemany (COPY on PostgreSQL) per table.
 
 A `PurchasePlan` is what one receipt books, computed by the rules beforehand;
-`PurchaseWriter` reserves primary keys and inserts a batch of plans with one
-executemany per table.  `purchase` writes a batch of one, `import` batches of
-hundreds: the same rows either way.
+`PurchaseWriter` inserts a batch of plans: `purchase` writes a batch of one,
+`import` batches of hundreds, the same rows either way.
 """
 
 from __future__ import annotations
@@ -29,6 +33,114 @@ from loyaltycli.storage.models import (
     Voucher,
 )
 from loyaltycli.storage.state import MemberState
+
+ENTRY_COLUMNS = (
+    "pk",
+    "member_pk",
+    "kind",
+    "points",
+    "business_date",
+    "created_at",
+    "program_version",
+    "command",
+    "receipt_pk",
+    "voucher_pk",
+    "ref",
+    "note",
+    "idempotency_key",
+)
+LOT_COLUMNS = ("pk", "member_pk", "entry_pk", "earned", "available_on", "expires_on", "remaining")
+USE_COLUMNS = ("lot_pk", "entry_pk", "points")
+
+
+@dataclass(frozen=True)
+class Booking:
+    """What an entry is about: the rules version, the command, and what it belongs to."""
+
+    version: int
+    command: str
+    business_date: dt.date
+    created_at: dt.datetime
+    receipt_pk: int | None = None
+    voucher_pk: int | None = None
+    ref: str | None = None
+    note: str | None = None
+    key: str | None = None  # `redeem --key`: a retry finds this entry instead of spending again
+
+
+class LedgerWriter:
+    """Inserts ledger entries, lots and lot uses: rows are tuples in ENTRY_COLUMNS, LOT_COLUMNS and
+    USE_COLUMNS order, with dates and instants as `codec` gives them and the primary keys this writer
+    reserved (`entry_pks`, `lot_pks`)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.codec = Codec(conn)
+        self._entries = Inserter(conn, table_of(LedgerEntry), ENTRY_COLUMNS)
+        self._lots = Inserter(conn, table_of(PointLot), LOT_COLUMNS)
+        self._uses = Inserter(conn, table_of(LotUse), USE_COLUMNS)
+
+    def entry_pks(self, count: int) -> list[int]:
+        return reserve_ids(self.conn, table_of(LedgerEntry), count)
+
+    def lot_pks(self, count: int) -> list[int]:
+        return reserve_ids(self.conn, table_of(PointLot), count)
+
+    def write(
+        self,
+        entries: Sequence[tuple[Any, ...]],
+        lots: Sequence[tuple[Any, ...]] = (),
+        uses: Sequence[tuple[int, int, int]] = (),
+    ) -> None:
+        """Entries first, then the lots they credit, then the lot uses of the debits."""
+        self._entries.run(entries)
+        self._lots.run(lots)
+        self._uses.run(uses)
+
+    def entry_row(self, pk: int, member_pk: int, kind: str, points: int, booking: Booking) -> tuple[Any, ...]:
+        """One entry as a row, from what its booking says."""
+        return (
+            pk,
+            member_pk,
+            kind,
+            points,
+            self.codec.day(booking.business_date),
+            self.codec.instant(booking.created_at),
+            booking.version,
+            booking.command,
+            booking.receipt_pk,
+            booking.voucher_pk,
+            booking.ref,
+            booking.note,
+            booking.key,
+        )
+
+    def lot_row(
+        self, pk: int, member_pk: int, entry_pk: int, earned: int, available_on: Any, expires_on: Any, remaining: int
+    ) -> tuple[Any, ...]:
+        return (pk, member_pk, entry_pk, earned, self.codec.day(available_on), self.codec.day(expires_on), remaining)
+
+    def pay_debt(self, member_pk: int, lot_pk: int, points: int) -> None:
+        """Record which refunds a new lot's `points` paid off (oldest refund first)."""
+        used = (
+            select(func.coalesce(func.sum(col(LotUse.points)), 0))
+            .where(col(LotUse.entry_pk) == col(LedgerEntry.pk))
+            .scalar_subquery()
+        )
+        open_refunds = self.conn.execute(
+            select(col(LedgerEntry.pk), -col(LedgerEntry.points) - used)
+            .where(col(LedgerEntry.member_pk) == member_pk, col(LedgerEntry.kind).in_(DEBT_KINDS))
+            .where(-col(LedgerEntry.points) > used)
+            .order_by(col(LedgerEntry.pk))
+        ).all()
+        uses = []
+        for entry_pk, unallocated in open_refunds:
+            if points <= 0:
+                break
+            take = min(points, int(unallocated))
+            uses.append((lot_pk, entry_pk, take))
+            points -= take
+        self._uses.run(uses)
 
 
 class LineRow(NamedTuple):
@@ -152,19 +264,6 @@ class PurchaseWriter:
         "created_at",
         "lines",
     )
-    ENTRY = (
-        "pk",
-        "member_pk",
-        "kind",
-        "points",
-        "business_date",
-        "created_at",
-        "program_version",
-        "command",
-        "receipt_pk",
-        "ref",
-    )
-    LOT = ("pk", "member_pk", "entry_pk", "earned", "available_on", "expires_on", "remaining")
     VOUCHER = (
         "pk",
         "code",
@@ -187,8 +286,7 @@ class PurchaseWriter:
         self.command = command
         self.plans: list[PurchasePlan | StandaloneCredit] = []
         self.receipts = Inserter(conn, table_of(Receipt), self.RECEIPT)
-        self.entries = Inserter(conn, table_of(LedgerEntry), self.ENTRY)
-        self.lots = Inserter(conn, table_of(PointLot), self.LOT)
+        self.ledger = LedgerWriter(conn)
         self.vouchers = Inserter(conn, table_of(Voucher), self.VOUCHER)
 
     def add(self, plan: PurchasePlan | StandaloneCredit) -> None:
@@ -209,8 +307,8 @@ class PurchaseWriter:
         plans = [p for p in items if isinstance(p, PurchasePlan)]
         receipt_ids = iter(reserve_ids(self.conn, table_of(Receipt), len(plans)))
         credits = sum(len(p.credits) for p in plans) + len(items) - len(plans)
-        entry_ids = iter(reserve_ids(self.conn, table_of(LedgerEntry), credits))
-        lot_ids = iter(reserve_ids(self.conn, table_of(PointLot), credits))
+        entry_ids = iter(self.ledger.entry_pks(credits))
+        lot_ids = iter(self.ledger.lot_pks(credits))
         voucher_ids = iter(reserve_ids(self.conn, table_of(Voucher), sum(len(p.vouchers) for p in plans)))
         receipts: list[tuple[Any, ...]] = []
         entries: list[tuple[Any, ...]] = []
@@ -221,7 +319,21 @@ class PurchaseWriter:
         def book(c: CreditPlan, on: Any, version: int, receipt_pk: int | None) -> None:
             epk, lpk = next(entry_ids), next(lot_ids)
             entries.append(
-                (epk, c.member_pk, c.kind, c.points, on, self.created_at, version, self.command, receipt_pk, c.ref)
+                (
+                    epk,
+                    c.member_pk,
+                    c.kind,
+                    c.points,
+                    on,
+                    self.created_at,
+                    version,
+                    self.command,
+                    receipt_pk,
+                    None,
+                    c.ref,
+                    None,
+                    None,
+                )
             )
             lots.append((lpk, c.member_pk, epk, c.points, day(c.available_on), day(c.expires_on), c.points - c.payoff))
             if c.payoff:
@@ -277,11 +389,10 @@ class PurchaseWriter:
                     )
                 )
         self.receipts.run(receipts)
-        self.entries.run(entries)
-        self.lots.run(lots)
+        self.ledger.write(entries, lots)
         self.vouchers.run(vouchers)
         for member_pk, lot_pk, points in payoffs:
-            allocate_debt(self.conn, member_pk, lot_pk, points)
+            self.ledger.pay_debt(member_pk, lot_pk, points)
 
     def _write_states(self, states: list[MemberState]) -> None:
         changed = [s for s in states if s.changed]
@@ -305,27 +416,3 @@ class PurchaseWriter:
         Inserter(self.conn, table_of(StampCount), ("member_pk", "card_id", "stamps")).run(inserts)
         for s in changed:
             s.changed = False
-
-
-def allocate_debt(conn: Connection, member_pk: int, lot_pk: int, points: int) -> None:
-    """Record which refunds a new lot's `points` paid off (oldest refund first)."""
-    used = (
-        select(func.coalesce(func.sum(col(LotUse.points)), 0))
-        .where(col(LotUse.entry_pk) == col(LedgerEntry.pk))
-        .scalar_subquery()
-    )
-    open_refunds = conn.execute(
-        select(col(LedgerEntry.pk), -col(LedgerEntry.points) - used)
-        .where(col(LedgerEntry.member_pk) == member_pk, col(LedgerEntry.kind).in_(DEBT_KINDS))
-        .where(-col(LedgerEntry.points) > used)
-        .order_by(col(LedgerEntry.pk))
-    ).all()
-    rows = []
-    for entry_pk, unallocated in open_refunds:
-        if points <= 0:
-            break
-        take = min(points, int(unallocated))
-        rows.append({"lot_pk": lot_pk, "entry_pk": entry_pk, "points": take})
-        points -= take
-    if rows:
-        conn.execute(table_of(LotUse).insert(), rows)
