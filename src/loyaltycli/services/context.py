@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
-
 from loyaltycli.domain.dates import local_date, refuse_implausible
 from loyaltycli.domain.program import Program
 from loyaltycli.i18n import set_home_region
 from loyaltycli.storage.programs import Versioned, all_versions, version_for
+from loyaltycli.storage.records import Session
 
 
 @dataclass(frozen=True)

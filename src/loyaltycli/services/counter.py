@@ -8,8 +8,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy.orm import Session
-
 from loyaltycli.domain.money import format_cents
 from loyaltycli.domain.program import Program
 from loyaltycli.domain.tiers import window_start
@@ -18,6 +16,7 @@ from loyaltycli.services.members import ListFilter, MemberRow, MemberView, list_
 from loyaltycli.storage import history
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
+from loyaltycli.storage.records import Session
 
 SEARCH_LIMIT = 10  # what fits the list at 80x24 (two lines each); more would cost time, not help
 RECENT = 5  # receipts shown in the member pane

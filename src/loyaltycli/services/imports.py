@@ -21,10 +21,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-from sqlmodel import col
-
 from loyaltycli import i18n
 from loyaltycli.domain.cells import neutralise
 from loyaltycli.domain.contacts import email_problem
@@ -33,7 +29,6 @@ from loyaltycli.domain.expiry import lot_expiry
 from loyaltycli.domain.money import amount_limit_problem
 from loyaltycli.domain.phones import parse_phone, phone_problem
 from loyaltycli.domain.receipts import ReceiptInput
-from loyaltycli.domain.search import search_key
 from loyaltycli.errors import LoyaltyError, RefusedError
 from loyaltycli.i18n import _
 from loyaltycli.importers.csvfile import SalesFile, inspect_file
@@ -45,25 +40,16 @@ from loyaltycli.services.purchases import Planner, expire_if_lapsed, window_sinc
 from loyaltycli.services.refunds import RefundRequest, refund_in
 from loyaltycli.services.returns import ReturnRequest, return_in
 from loyaltycli.storage import members as lookup
-from loyaltycli.storage.bulk import Codec, Inserter, one_of, reserve_ids, table_of
 from loyaltycli.storage.database import Database, change_marker
-from loyaltycli.storage.models import Member, Receipt
-from loyaltycli.storage.state import MemberState, load_states, new_state
+from loyaltycli.storage.members import NewMember, NewMembers
+from loyaltycli.storage.receipts import member_of_receipt, stored_among
+from loyaltycli.storage.records import Session
+from loyaltycli.storage.state import MemberState, load_states, locked_member_rows, new_state
 from loyaltycli.storage.writer import CreditPlan, PurchaseWriter, StandaloneCredit
 
 BATCH_RECEIPTS = 5000
 KEPT_STATES = 25_000
 COLLECT_EVERY = 10  # batches between two runs of the cyclic garbage collector  # members whose state is kept from one batch to the next
-# What a member's state is made of: selected as plain columns (rows, not ORM objects: a batch has thousands).
-STATE_COLUMNS = (
-    col(Member.pk),
-    col(Member.id),
-    col(Member.status),
-    col(Member.referred_by_pk),
-    col(Member.enrolled_on),
-    col(Member.last_purchase_on),
-    col(Member.debt),
-)
 
 
 class ImportHaltedError(RefusedError):
@@ -279,18 +265,7 @@ class Importer:
     def _not_yet_stored(self, session: Session, batch: list[Draft]) -> list[Draft]:
         """Drop receipts stored before this run (duplicates); one stored by this very run means the
         file named it again further down, which is refused (the database remembers, not memory)."""
-        ids = [d.receipt_id for d in batch if d.receipt_id and not d.problem]
-        stored = (
-            dict(
-                session.execute(
-                    select(col(Receipt.receipt_id), col(Receipt.created_at)).where(
-                        one_of(col(Receipt.receipt_id), ids, session.get_bind().dialect.name)
-                    )
-                ).all()
-            )
-            if ids
-            else {}
-        )
+        stored = stored_among(session, [d.receipt_id for d in batch if d.receipt_id and not d.problem])
         this_run = utc_naive(self.now)
         fresh = []
         for draft in batch:
@@ -334,12 +309,7 @@ class Importer:
                     )
         pks = sorted({pk for ref in wanted if isinstance(pk := self.refs.get(ref), int) and pk not in self.states})
         if pks:
-            rows = session.execute(
-                select(*STATE_COLUMNS)
-                .where(one_of(col(Member.pk), pks, session.get_bind().dialect.name))
-                .order_by(col(Member.pk))
-                .with_for_update()
-            ).all()
+            rows = locked_member_rows(session, pks)
             for member in rows:
                 if member.status != "active":
                     self.refs = {
@@ -372,34 +342,18 @@ class Importer:
                 del firsts[ref]
         if not firsts:
             return
-        conn = session.connection()
-        codec = Codec(conn)
-        pks = reserve_ids(conn, table_of(Member), len(firsts))
+        enrolment = NewMembers(session)
         rows = []
         region = self.ctx.program.region
-        for pk, (ref, draft) in zip(pks, firsts.items(), strict=True):
+        for pk, (ref, draft) in zip(enrolment.pks(len(firsts)), firsts.items(), strict=True):
             when = draft.when or self.now
             day = local_date(when, self.ctx.program.zone)
             email = ref.strip() if "@" in ref else None
             phone = None if email else parse_phone(ref, region)
             member_id = f"M{pk:06d}" if email or phone else ref.strip()
             name = draft.name or ref.strip()
-            rows.append(
-                (
-                    pk,
-                    member_id,
-                    name,
-                    search_key(name),
-                    email,
-                    email.lower() if email else None,
-                    phone,
-                    codec.flag(False),
-                    "active",
-                    codec.instant(utc_naive(when)),
-                    codec.day(day),
-                    0,
-                )
-            )
+            email_key = email.lower() if email else None
+            rows.append(NewMember(pk, member_id, name, email, email_key, phone, None, False, utc_naive(when), day))
             self.refs[ref] = pk
             self.states[pk] = new_state(pk, member_id, day)
             version = self.ctx.version_on(day)
@@ -409,24 +363,7 @@ class Importer:
                 writer.add(
                     StandaloneCredit(CreditPlan(pk, "signup", signup, day, expires, "signup"), day, version.version)
                 )
-        Inserter(
-            conn,
-            table_of(Member),
-            (
-                "pk",
-                "id",
-                "name",
-                "name_key",
-                "email",
-                "email_key",
-                "phone",
-                "marketing",
-                "status",
-                "enrolled_at",
-                "enrolled_on",
-                "debt",
-            ),
-        ).run(rows)
+        enrolment.insert(rows)
         self.summary.enrolled += len(rows)
 
     # ------------------------------------------------------------------ receipts
@@ -442,7 +379,7 @@ class Importer:
                 return
             state = self.states.get(target)
             if state is None:
-                member = session.get(Member, target)
+                member = lookup.by_pk(session, target)
                 assert member is not None
                 state = load_states(session, [member], window_since(self.ctx.program, draft.when.date()))[target]
                 self.states[target] = state
@@ -473,7 +410,7 @@ class Importer:
     def _return(self, session: Session, writer: PurchaseWriter, draft: Draft, state: MemberState | None) -> None:
         """A receipt with a negative total and no `refund_of`: a return without its receipt (SPEC §2)."""
         self._flush(session, writer)
-        member = session.get(Member, state.pk) if state is not None else None
+        member = lookup.by_pk(session, state.pk) if state is not None else None
         goods = tuple(line._replace(amount=-line.amount) for line in draft.lines)
         request = ReturnRequest("", goods, draft.when, draft.receipt_id, draft.channel, draft.store)
         try:
@@ -504,7 +441,7 @@ class Importer:
             return
         self.summary.refunds += 1
         self.summary.points_reversed += result.points_reversed
-        member = session.scalar(select(col(Receipt.member_pk)).where(col(Receipt.receipt_id) == original))
+        member = member_of_receipt(session, original)
         if member is not None:
             # The refund wrote the member's points and debt itself: their state is read afresh at their next
             # receipt. Who a reference names has not changed, so the batch's look-ups stay.

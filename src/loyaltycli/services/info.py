@@ -35,7 +35,7 @@ class DatabaseInfo:
 
 
 def database_info(db: Database, now: dt.datetime) -> DatabaseInfo:
-    import sqlalchemy
+    from importlib.metadata import version
 
     with db.read() as session:
         ctx = today_in(session, now)
@@ -43,7 +43,7 @@ def database_info(db: Database, now: dt.datetime) -> DatabaseInfo:
     return DatabaseInfo(
         loyaltycli=__version__,
         python=platform.python_version(),
-        sqlalchemy=sqlalchemy.__version__,
+        sqlalchemy=version("sqlalchemy"),
         database=db.location.shown,
         backend=db.dialect,
         schema=HEAD_REVISION,

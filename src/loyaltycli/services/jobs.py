@@ -11,14 +11,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from loyaltycli.domain.dates import add_months, utc_naive
 from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
 from loyaltycli.services.context import Today, today_in
 from loyaltycli.storage import expiry as stored
 from loyaltycli.storage import ledger
 from loyaltycli.storage.database import Database
+from loyaltycli.storage.records import Session
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ from loyaltycli.domain.dates import NOON, implausible, utc_naive
 from loyaltycli.domain.expiry import lot_expiry
 from loyaltycli.domain.money import to_cents
 from loyaltycli.domain.phones import normalise_phone
-from loyaltycli.domain.search import search_key
 from loyaltycli.errors import LoyaltyError
 from loyaltycli.i18n import _
 from loyaltycli.importers.csvfile import UnreadableRow, inspect_file, rows
@@ -32,9 +31,8 @@ from loyaltycli.importers.formats import parse_overrides
 from loyaltycli.importers.values import ValueProblem
 from loyaltycli.services.context import Today, today_in
 from loyaltycli.storage import members as lookup
-from loyaltycli.storage.bulk import Codec, Inserter, reserve_ids, table_of
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.models import Member
+from loyaltycli.storage.members import NewMember, NewMembers
 from loyaltycli.storage.writer import CreditPlan, PurchasePlan, PurchaseWriter, StandaloneCredit
 
 BATCH = 2000
@@ -187,12 +185,11 @@ def _write(
         fresh.append((item, cells))
     if not fresh:
         return
-    conn = session.connection()
-    codec = Codec(conn)
-    pks = reserve_ids(conn, table_of(Member), len(fresh))
+    enrolment = NewMembers(session)
+    pks = enrolment.pks(len(fresh))
     created: dict[str, int] = {}
     members = []
-    writer = PurchaseWriter(conn, now, "member-import")
+    writer = PurchaseWriter(session.connection(), now, "member-import")
     for pk, (item, cells) in zip(pks, fresh, strict=True):
         c = item.customer
         referrer = _referrer(c.referred_by, found, created) if c.referred_by else None
@@ -202,20 +199,17 @@ def _write(
         member_id = c.member_id or f"M{pk:06d}"
         enrolled_at = dt.datetime.combine(item.enrolled, NOON, tzinfo=ctx.program.zone)
         members.append(
-            (
+            NewMember(
                 pk,
                 member_id,
                 c.name,
-                search_key(c.name),
                 item.email,
                 item.email_key,
                 item.phone,
-                codec.day(c.birthday),
-                codec.flag(c.marketing),
-                "active",
-                codec.instant(utc_naive(enrolled_at)),
-                codec.day(item.enrolled),
-                0,
+                c.birthday,
+                c.marketing,
+                utc_naive(enrolled_at),
+                item.enrolled,
                 referrer,
             )
         )
@@ -223,26 +217,7 @@ def _write(
             if key:
                 created[key.lower()] = pk
         _opening(writer, ctx, pk, member_id, item, summary)
-    Inserter(
-        conn,
-        table_of(Member),
-        (
-            "pk",
-            "id",
-            "name",
-            "name_key",
-            "email",
-            "email_key",
-            "phone",
-            "birthday",
-            "marketing",
-            "status",
-            "enrolled_at",
-            "enrolled_on",
-            "debt",
-            "referred_by_pk",
-        ),
-    ).run(members)
+    enrolment.insert(members)
     writer.flush([])
     summary.enrolled += len(members)
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from loyaltycli import i18n
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.points import fill_cards
@@ -21,7 +19,9 @@ from loyaltycli.storage import ledger, merging
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.models import Member, StampCount, Voucher
+from loyaltycli.storage.history import stamps_on_cards
+from loyaltycli.storage.records import Member, Session
+from loyaltycli.storage.vouchers import issue_voucher, set_stamps
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def merge_members(db: Database, keep_ref: str, other_ref: str, now: dt.datetime)
         session.refresh(other)
         for member in (keep, other):
             if member.status == "merged":
-                target = session.get(Member, member.merged_into_pk) if member.merged_into_pk else None
+                target = lookup.by_pk(session, member.merged_into_pk) if member.merged_into_pk else None
                 raise BlockedError(
                     _("Member {id} was already merged into {value}.").format(
                         id=member.id, value=target.id if target else "another"
@@ -96,35 +96,28 @@ def _take_over_debt(session: Session, ctx: Today, other: Member, keep: Member, b
 def _move_stamps(session: Session, ctx: Today, other: Member, keep: Member) -> tuple[dict[str, int], list[str]]:
     """OTHER's stamps join KEEP's cards; a card that fills issues its voucher, as a purchase would."""
     moved = merging.move_stamps(session, other, keep)
-    counts = merging.stamp_counts(session, keep.pk or 0)
+    counts = stamps_on_cards(session, keep.pk)
     codes = []
     for card in ctx.program.stamp_cards:
         added = moved.get(card.id, 0)
         if not added:
             continue
-        row = counts.get(card.id)
-        full, left = fill_cards(row.stamps if row else 0, added, card.stamps)
-        if row is None:
-            session.add(StampCount(member_pk=keep.pk or 0, card_id=card.id, stamps=left))
-        else:
-            row.stamps = left
+        full, left = fill_cards(counts.get(card.id, 0), added, card.stamps)
+        set_stamps(session, keep.pk or 0, card.id, left)
         reward = ctx.program.reward(card.reward)
         for _full in range(full if reward else 0):
             assert reward is not None
             code = voucher_code()
-            session.add(
-                Voucher(
-                    code=code,
-                    member_pk=keep.pk or 0,
-                    reward_id=reward.id,
-                    kind=reward.kind,
-                    value=str(reward.value) if reward.value is not None else None,
-                    source="stamp_card",
-                    issued_at=utc_naive(ctx.now),
-                    issued_on=ctx.today,
-                    valid_until=ctx.today + dt.timedelta(days=ctx.program.redeem.voucher_days),
-                )
+            value = str(reward.value) if reward.value is not None else None
+            valid_until = ctx.today + dt.timedelta(days=ctx.program.redeem.voucher_days)
+            issue_voucher(
+                session,
+                code,
+                keep.pk or 0,
+                (reward.id, reward.kind, value),
+                "stamp_card",
+                utc_naive(ctx.now),
+                (ctx.today, valid_until),
             )
             codes.append(code)
-    session.flush()
     return moved, codes

@@ -14,10 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-from sqlmodel import col
-
 from loyaltycli import i18n
 from loyaltycli.domain.dates import add_months, local_clock, local_date, utc_naive
 from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
@@ -35,7 +31,8 @@ from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.history import stamps_on_cards
-from loyaltycli.storage.models import Member, PointLot, Receipt, Voucher
+from loyaltycli.storage.receipts import earned_available_on, receipt_with_id, voucher_codes_of
+from loyaltycli.storage.records import Member, Receipt, Session
 from loyaltycli.storage.state import History, MemberState, load_history, load_state
 from loyaltycli.storage.writer import CreditPlan, PurchasePlan, PurchaseWriter, VoucherPlan, decode_lines, encode_lines
 
@@ -198,7 +195,7 @@ class Planner:
 
     def _referrer_active(self, pk: int) -> bool:
         if pk not in self._referrers:
-            member = self.session.get(Member, pk)
+            member = lookup.by_pk(self.session, pk)
             self._referrers[pk] = member is not None and member.status == "active"
         return self._referrers[pk]
 
@@ -248,7 +245,7 @@ def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> Purcha
         if not request.dry_run:
             ctx.written_day(day, "--date")
         receipt_id = (request.receipt_id or "").strip() or new_receipt_id()
-        existing = session.scalar(select(Receipt).where(col(Receipt.receipt_id) == receipt_id))
+        existing = receipt_with_id(session, receipt_id)
         if existing is not None:
             return _repeat(session, ctx, existing, member, request, day)
         if member.status != "active":
@@ -298,7 +295,7 @@ def expire_if_lapsed(session: Session, ctx: Today, state: MemberState, day: dt.d
         from loyaltycli.services.jobs import expire_member
 
         expire_member(session, ctx, state.pk, day, now, everything=True)
-        member = session.get(Member, state.pk)
+        member = lookup.by_pk(session, state.pk)
         state.debt = member.debt if member else state.debt
 
 
@@ -355,11 +352,9 @@ def _repeat(
             ).format(receipt_id=existing.receipt_id)
         )
     lines = decode_lines(existing.lines)
-    lot_day = session.scalar(
-        select(col(PointLot.available_on)).where(col(PointLot.entry_pk).in_(_earn_entries(existing)))
-    )
+    lot_day = earned_available_on(session, existing.pk)
     stamps = stamps_on_cards(session, member.pk)
-    codes = session.scalars(select(col(Voucher.code)).where(col(Voucher.receipt_pk) == existing.pk)).all()
+    codes = voucher_codes_of(session, existing.pk)
     earning = _original_earning(ctx, existing, lines)
     return PurchaseResult(
         receipt=existing.receipt_id,
@@ -388,16 +383,6 @@ def _original_earning(ctx: Today, receipt: Receipt, rows: Any) -> Earning:
     )
     clock = local_clock(receipt.occurred_at.replace(tzinfo=dt.UTC), program.zone)
     return compute_earning(program, ReceiptInput(lines, receipt.local_date, receipt.channel, clock), level)
-
-
-def _earn_entries(receipt: Receipt) -> Any:
-    from loyaltycli.storage.models import LedgerEntry
-
-    return (
-        select(col(LedgerEntry.pk))
-        .where(col(LedgerEntry.receipt_pk) == receipt.pk, col(LedgerEntry.kind) == "earn")
-        .scalar_subquery()
-    )
 
 
 def parse_line(text: str) -> Line:

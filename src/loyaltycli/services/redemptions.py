@@ -35,6 +35,7 @@ from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.models import LedgerEntry, Member, Voucher, VoucherUse
+from loyaltycli.storage.vouchers import issue_voucher
 
 
 @dataclass(frozen=True)
@@ -112,19 +113,11 @@ def redeem_reward(
         _check_stock(session, reward)
         available = _spend(session, ctx, member, reward.points, day, f"reward {reward.id}")
         code = voucher_code()
-        voucher = Voucher(
-            code=code,
-            member_pk=member.pk or 0,
-            reward_id=reward.id,
-            kind=reward.kind,
-            value=str(reward.value) if reward.value is not None else None,
-            source="redeem",
-            issued_at=utc_naive(now),
-            issued_on=day,
-            valid_until=day + dt.timedelta(days=program.redeem.voucher_days),
+        value = str(reward.value) if reward.value is not None else None
+        valid_until = day + dt.timedelta(days=program.redeem.voucher_days)
+        voucher = issue_voucher(
+            session, code, member.pk or 0, (reward.id, reward.kind, value), "redeem", utc_naive(now), (day, valid_until)
         )
-        session.add(voucher)
-        session.flush()
         booking = ledger.Booking(
             version.version, "redeem", day, utc_naive(now), voucher_pk=voucher.pk, ref=reward.id, key=_key(key)
         )

@@ -13,10 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-from sqlmodel import col
-
 from loyaltycli.domain.dates import local_date, utc_naive
 from loyaltycli.domain.money import format_cents, to_cents
 from loyaltycli.domain.points import return_points
@@ -31,7 +27,8 @@ from loyaltycli.storage import ledger
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.models import Member, Receipt
+from loyaltycli.storage.receipts import add_receipt, receipt_with_id
+from loyaltycli.storage.records import Member, Receipt, Session
 from loyaltycli.storage.writer import LineRow, encode_lines
 
 
@@ -76,7 +73,7 @@ def return_in(
     receipt_id = (request.receipt_id or "").strip() or new_receipt_id("RT")
     member_pk = member.pk if member is not None else None
     prints = fingerprint(member_pk, request.lines)
-    existing = session.scalar(select(Receipt).where(col(Receipt.receipt_id) == receipt_id))
+    existing = receipt_with_id(session, receipt_id)
     if existing is not None:
         if existing.kind != "return" or existing.member_pk != member_pk or existing.fingerprint != prints:
             raise DuplicateError(
@@ -91,7 +88,8 @@ def return_in(
     level = next((t for t in program.tiers.levels if t.name == tier), None) if program.tiers else None
     points, eligible = return_points(program, request.lines, level) if member is not None else (0, Decimal(0))
     total = sum((line.amount for line in request.lines), Decimal(0))
-    row = Receipt(
+    row = add_receipt(
+        session,
         receipt_id=receipt_id,
         kind="return",
         member_pk=member_pk,
@@ -109,8 +107,6 @@ def return_in(
         created_at=utc_naive(now),
         lines=encode_lines([_line_row(line) for line in request.lines]),
     )
-    session.add(row)
-    session.flush()
     if member is not None and points > 0:
         booking = ledger.Booking(version.version, command, day, utc_naive(now), receipt_pk=row.pk, ref="return")
         lots = ledger.pending_lots(session, member.pk or 0, day) + ledger.spendable_lots(session, member.pk or 0, day)

@@ -6,11 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy.orm import Session
-
 from loyaltycli.domain.dates import local_minute
 from loyaltycli.services.context import Today
 from loyaltycli.storage.history import vouchers_open_on
+from loyaltycli.storage.records import Session
 
 
 class StoredVoucher(Protocol):

@@ -152,12 +152,6 @@ def move_stamps(session: Session, other: Member, keep: Member) -> dict[str, int]
     return counts
 
 
-def stamp_counts(session: Session, member_pk: int) -> dict[str, StampCount]:
-    return {
-        row.card_id: row for row in session.scalars(select(StampCount).where(col(StampCount.member_pk) == member_pk))
-    }
-
-
 def move_vouchers_and_referrals(session: Session, other: Member, keep: Member) -> int:
     """Open vouchers and the members OTHER referred now belong to KEEP."""
     moved = session.execute(

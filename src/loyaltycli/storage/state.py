@@ -116,6 +116,23 @@ def load_states(session: Session, members: Sequence[Any], since: dt.date) -> dic
     return states
 
 
+def locked_member_rows(session: Session, pks: Sequence[int]) -> list[Any]:
+    """The members a batch books for, as plain rows (pk, id, status, referred_by_pk, enrolled_on,
+    last_purchase_on, debt), locked until the transaction ends on PostgreSQL, in key order."""
+    dialect = session.get_bind().dialect.name
+    columns = (
+        col(Member.pk),
+        col(Member.id),
+        col(Member.status),
+        col(Member.referred_by_pk),
+        col(Member.enrolled_on),
+        col(Member.last_purchase_on),
+        col(Member.debt),
+    )
+    query = select(*columns).where(one_of(col(Member.pk), pks, dialect)).order_by(col(Member.pk))
+    return list(session.execute(query.with_for_update()).all())
+
+
 def new_state(pk: int, member_id: str, enrolled_on: dt.date) -> MemberState:
     """The state of a member enrolled a moment ago: nothing bought, nothing owed."""
     return MemberState(pk, member_id, "active", None, enrolled_on, None, 0, history_since=dt.date.min)

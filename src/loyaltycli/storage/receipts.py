@@ -1,0 +1,60 @@
+"""Receipts by their id: whether they are stored, whose they are, what a repeated purchase shows again,
+and adding the single receipts of `return` and `refund`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from loyaltycli.storage.bulk import one_of
+from loyaltycli.storage.models import LedgerEntry, PointLot, Receipt, Voucher
+
+
+def receipt_with_id(session: Session, receipt_id: str) -> Receipt | None:
+    return session.scalar(select(Receipt).where(col(Receipt.receipt_id) == receipt_id))
+
+
+def member_of_receipt(session: Session, receipt_id: str) -> int | None:
+    """The member a receipt was booked for (None: anonymous, or no such receipt)."""
+    return session.scalar(select(col(Receipt.member_pk)).where(col(Receipt.receipt_id) == receipt_id))
+
+
+def stored_among(session: Session, receipt_ids: Collection[str]) -> dict[str, dt.datetime]:
+    """Which of a batch's receipt ids are stored already, with when each was stored (one query)."""
+    if not receipt_ids:
+        return {}
+    dialect = session.get_bind().dialect.name
+    rows = session.execute(
+        select(col(Receipt.receipt_id), col(Receipt.created_at)).where(
+            one_of(col(Receipt.receipt_id), receipt_ids, dialect)
+        )
+    ).all()
+    return {str(receipt_id): created_at for receipt_id, created_at in rows}
+
+
+def earned_available_on(session: Session, receipt_pk: int | None) -> dt.date | None:
+    """The day a receipt's earned points became (or become) available."""
+    earned = (
+        select(col(LedgerEntry.pk))
+        .where(col(LedgerEntry.receipt_pk) == receipt_pk, col(LedgerEntry.kind) == "earn")
+        .scalar_subquery()
+    )
+    return session.scalar(select(col(PointLot.available_on)).where(col(PointLot.entry_pk).in_(earned)))
+
+
+def voucher_codes_of(session: Session, receipt_pk: int | None) -> list[str]:
+    """The codes of the stamp-card vouchers a receipt issued."""
+    return list(session.scalars(select(col(Voucher.code)).where(col(Voucher.receipt_pk) == receipt_pk)).all())
+
+
+def add_receipt(session: Session, **values: Any) -> Receipt:
+    """Store one receipt (its id unique: a clash raises IntegrityError at the flush); returned with its key."""
+    receipt = Receipt(**values)
+    session.add(receipt)
+    session.flush()
+    return receipt
