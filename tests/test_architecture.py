@@ -89,6 +89,35 @@ def test_every_command_has_help_text() -> None:
     assert missing == []
 
 
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--db", "shop.db", "member", "show", "M1"], "member"),
+        (["--db=shop.db", "--debug", "purchase", "M1", "5"], "purchase"),
+        (["--help"], None),
+        (["--version"], None),
+        ([], None),
+    ],
+)
+def test_the_command_run_is_told_from_its_arguments(args: list[str], named: str | None) -> None:
+    from loyaltycli.cli import command_named
+
+    assert command_named(args) == named
+
+
+def test_a_command_starts_with_only_its_own_group_built() -> None:
+    """Typer builds click parameters for every command it holds; a run holds only the one it runs."""
+    from loyaltycli.cli import app_for
+
+    shown = app_for(["--db", "x.db", "member", "show", "M1"])
+    assert [g.name for g in shown.registered_groups] == ["member"] and shown.registered_commands == []
+    member = shown.registered_groups[0].typer_instance
+    assert member is not None and [c.name for c in member.registered_commands] == ["show"]
+    assert [c.name for c in app_for(["purchase", "M1", "5"]).registered_commands] == ["purchase"]
+    assert app_for(["--help"]) is app and app_for(["no-such-command"]) is app
+    assert len(app.registered_commands) > 10  # the whole app is untouched
+
+
 def test_help_does_not_import_the_database_layer() -> None:
     code = "import sys; from loyaltycli.cli import app; print('sqlalchemy' in sys.modules, 'sqlmodel' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
