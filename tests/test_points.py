@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from loyaltycli.domain.points import compute_earning, fill_cards, pending_until, refund_share
 from loyaltycli.domain.program import Program, parse_program
@@ -192,3 +194,41 @@ def test_refund_share_is_rounded_down_and_capped() -> None:
     assert refund_share(12, Decimal("5.00"), Decimal("12.50"), 12) == 4
     assert refund_share(100, Decimal("100"), Decimal("100"), 30) == 30
     assert refund_share(100, Decimal("1"), Decimal("0"), 100) == 0
+
+
+RATES_AND_CAMPAIGNS = program(
+    '[earn]\npoints_per_unit = 1\nexclude_categories = ["tobacco"]\n'
+    "[earn.category_rates]\nbooks = 2\nwine = 1.5\n"
+    '[[campaigns]]\nid = "double-books"\nstarts = 2026-12-01\nends = 2026-12-31\nmultiplier = 2\n'
+    'categories = ["books"]\n'
+    '[[campaigns]]\nid = "all-week"\nstarts = 2026-12-01\nends = 2026-12-31\nmultiplier = 1.25\n'
+    "bonus_points = 5\nmin_spend = 10\n"
+    '[tiers]\nbasis = "spend"\nwindow_months = 12\n'
+    '[[tiers.levels]]\nname = "Bronze"\nthreshold = "0"\nmultiplier = 1\n'
+    '[[tiers.levels]]\nname = "Gold"\nthreshold = "500"\nmultiplier = 1.5\n'
+)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=-500, max_value=50_000),
+            st.sampled_from(["", "books", "Wine", "tobacco", "food"]),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from([None, "Bronze", "Gold"]),
+)
+def test_the_receipt_total_is_the_sum_of_its_lines_breakdown(cents: list[tuple[int, str]], tier: str | None) -> None:
+    """The rules sum amounts per rate and campaign before multiplying; the breakdown multiplies line by
+    line. Both must give the same exact points, and the same campaigns."""
+    lines = tuple(Line(Decimal(c) / 100, category) for c, category in cents)
+    assert RATES_AND_CAMPAIGNS.tiers is not None
+    level = next((lvl for lvl in RATES_AND_CAMPAIGNS.tiers.levels if lvl.name == tier), None)
+    earning = compute_earning(RATES_AND_CAMPAIGNS, ReceiptInput(lines, DAY), level)
+    breakdown = earning.lines
+    assert sum((p.points for p in breakdown), Decimal(0)) * earning.tier_multiplier == earning.exact
+    assert earning.eligible_spend == sum((p.amount for p in breakdown if p.eligible), Decimal(0))
+    assert [p.campaign for p in breakdown] == [campaign for _eligible, campaign in earning.stored_lines()]
+    assert set(earning.campaigns) == {p.campaign for p in breakdown if p.campaign} | set(earning.campaign_bonus)

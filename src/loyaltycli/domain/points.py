@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
@@ -38,11 +37,12 @@ class LinePoints(NamedTuple):
     points: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class Earning:
-    """Everything a receipt earns, before it is booked."""
+NO_CAMPAIGN: tuple[str | None, Decimal] = (None, ONE)
 
-    lines: tuple[LinePoints, ...]
+
+class Earning(NamedTuple):
+    """Everything a receipt earns, before it is booked (a tuple: `import` makes one per receipt)."""
+
     eligible_spend: Decimal
     below_min_spend: bool
     tier: str | None
@@ -51,7 +51,12 @@ class Earning:
     rounded: int
     campaign_bonus: dict[str, int]
     campaign_extra: int
-    stamps: dict[str, int] = field(default_factory=dict)
+    stamps: dict[str, int]
+    # Per line, in the receipt's order: (category key, why it earns nothing or None, rate), and the
+    # campaign (id, multiplier) it earns under. `lines` tells the whole breakdown from them.
+    receipt_lines: tuple[Line, ...] = ()
+    classes: tuple[tuple[str, str | None, Decimal], ...] = ()
+    picks: tuple[tuple[str | None, Decimal], ...] = ()
 
     @property
     def points(self) -> int:
@@ -60,8 +65,20 @@ class Earning:
 
     @property
     def campaigns(self) -> tuple[str, ...]:
-        seen = [line.campaign for line in self.lines if line.campaign] + list(self.campaign_bonus)
-        return tuple(dict.fromkeys(c for c in seen if c))
+        seen = [campaign for campaign, _multiplier in self.picks if campaign] + list(self.campaign_bonus)
+        return tuple(dict.fromkeys(seen))
+
+    @property
+    def lines(self) -> tuple[LinePoints, ...]:
+        """The breakdown of every line: whether it earns, at what rate, under which campaign, how much."""
+        return tuple(
+            _line_points(line, cls, pick, self.below_min_spend)
+            for line, cls, pick in zip(self.receipt_lines, self.classes, self.picks, strict=True)
+        )
+
+    def stored_lines(self) -> list[tuple[bool, str | None]]:
+        """Per line: whether it earns, and the campaign it earns under (what is stored with the receipt)."""
+        return [(why is None, pick[0]) for (_key, why, _rate), pick in zip(self.classes, self.picks, strict=True)]
 
 
 class _Rules:
@@ -79,16 +96,17 @@ class _Rules:
         self.rounding = ROUNDING[earn.rounding]
         self.campaigns = program.campaigns
         self.cards = [(card, frozenset(card.categories), frozenset(card.skus)) for card in program.stamp_cards]
-        self._classes: dict[tuple[str, str | None], tuple[str, str | None, Decimal]] = {}
+        self.classes: dict[tuple[str, str | None], tuple[str, str | None, Decimal]] = {}
+        self._picks: dict[tuple[str, tuple[int, ...]], tuple[str | None, Decimal]] = {}
 
     def classify(self, category: str, sku: str | None) -> tuple[str, str | None, Decimal]:
         """(category key, why the line earns nothing or None, rate) of a line, remembered per category and SKU."""
-        known = self._classes.get((category, sku))
+        known = self.classes.get((category, sku))
         if known is None:
-            if len(self._classes) > 100_000:
-                self._classes.clear()
+            if len(self.classes) > 100_000:
+                self.classes.clear()
             key = normalise_category(category)
-            known = self._classes[(category, sku)] = (key, self.eligibility(key, sku), self.rates.get(key, self.base))
+            known = self.classes[(category, sku)] = (key, self.eligibility(key, sku), self.rates.get(key, self.base))
         return known
 
     def eligibility(self, category: str, sku: str | None) -> str | None:
@@ -101,6 +119,19 @@ class _Rules:
         if sku and sku in self.skus:
             return f"SKU {sku} excluded"
         return None
+
+    def pick(self, key: str, active: tuple[Campaign, ...]) -> tuple[str | None, Decimal]:
+        """The campaign (id, multiplier) an eligible line of category `key` earns under: the one with the
+        highest multiplier among the `active` campaigns for its category; remembered per category and set."""
+        if not active:
+            return NO_CAMPAIGN
+        known = (key, tuple(map(id, active)))
+        found = self._picks.get(known)
+        if found is None:
+            matching = [c for c in active if not c.categories or key in c.categories]
+            best = max(matching, key=lambda c: c.multiplier) if matching else None
+            found = self._picks[known] = (best.id, best.multiplier) if best else NO_CAMPAIGN
+        return found
 
     @functools.lru_cache(maxsize=1024)  # noqa: B019 - one _Rules per programme, kept for the process
     def active(self, day: dt.date, channel: str) -> tuple[Campaign, ...]:
@@ -122,32 +153,41 @@ def _rules(program: Program) -> _Rules:
 
 
 def compute_earning(program: Program, receipt: ReceiptInput, tier: TierLevel | None) -> Earning:
-    """Points for one receipt under `program`, for a member holding `tier` before this purchase."""
+    """Points for one receipt under `program`, for a member holding `tier` before this purchase.
+
+    Each eligible line earns amount x rate x its campaign's multiplier; the sum, times the tier's
+    multiplier, is rounded once. The amounts are summed per rate and multiplier before they are
+    multiplied: the same exact Decimal as line by line, with a few multiplications per receipt."""
     rules = _rules(program)
-    classes = [rules.classify(line.category, line.sku) for line in receipt.lines]
+    lines = receipt.lines
+    known, classify = rules.classes.get, rules.classify
+    classes = tuple([known((line.category, line.sku)) or classify(line.category, line.sku) for line in lines])
     eligible_spend = ZERO
-    for line, (_key, why, _rate) in zip(receipt.lines, classes, strict=True):
+    for line, (_key, why, _rate) in zip(lines, classes, strict=True):
         if why is None:
             eligible_spend += line.amount
     below = eligible_spend < rules.min_spend or eligible_spend <= 0
     running = rules.active(receipt.day, normalise_category(receipt.channel))
-    active = [c for c in running if eligible_spend >= c.min_spend and c.runs_at(receipt.clock)] if running else []
-    lines = tuple(
-        [
-            _line_points(line, key, why, rate, active, below)
-            for line, (key, why, rate) in zip(receipt.lines, classes, strict=True)
-        ]
+    active = tuple(c for c in running if eligible_spend >= c.min_spend and c.runs_at(receipt.clock)) if running else ()
+    picks = (
+        tuple([rules.pick(key, active) if why is None else NO_CAMPAIGN for key, why, _rate in classes])
+        if active
+        else (NO_CAMPAIGN,) * len(lines)
     )
+    by_rate: dict[tuple[Decimal, Decimal], Decimal] = {}
+    if not below:
+        for line, (_key, why, rate), (_campaign, multiplier) in zip(lines, classes, picks, strict=True):
+            if why is None:
+                by_rate[rate, multiplier] = by_rate.get((rate, multiplier), ZERO) + line.amount
     multiplier = multiplier_of(tier)
-    exact = sum((line.points for line in lines), ZERO) * multiplier
+    exact = sum((amount * rate * m for (rate, m), amount in by_rate.items()), ZERO) * multiplier
     rounded = max(0, int(exact.to_integral_value(rounding=rules.rounding)))
-    bonus = {} if below or not active else _campaign_bonuses(active, lines)
+    bonus = {} if below or not active else _campaign_bonuses(active, classes)
     extra = 0
     if active:
-        without = sum((_base(p) for p in lines), ZERO) * multiplier
+        without = sum((amount * rate for (rate, _m), amount in by_rate.items()), ZERO) * multiplier
         extra = rounded - max(0, int(without.to_integral_value(rounding=rules.rounding))) + sum(bonus.values())
     return Earning(
-        lines=lines,
         eligible_spend=eligible_spend,
         below_min_spend=below,
         tier=tier.name if tier else None,
@@ -156,37 +196,34 @@ def compute_earning(program: Program, receipt: ReceiptInput, tier: TierLevel | N
         rounded=rounded,
         campaign_bonus=bonus,
         campaign_extra=extra,
-        stamps=_stamps(rules, receipt.lines, [c[0] for c in classes]) if rules.cards else {},
+        stamps=_stamps(rules, lines, [c[0] for c in classes]) if rules.cards else {},
+        receipt_lines=lines,
+        classes=classes,
+        picks=picks,
     )
 
 
 def _line_points(
-    line: Line, key: str, reason: str | None, rate: Decimal, active: list[Campaign], below: bool
+    line: Line, cls: tuple[str, str | None, Decimal], pick: tuple[str | None, Decimal], below: bool
 ) -> LinePoints:
+    key, reason, rate = cls
     if reason is not None:
         return LinePoints(line.amount, key, line.sku, False, reason, ZERO, None, ONE, ZERO)
-    campaign, multiplier = None, ONE
-    if active:
-        matching = [c for c in active if not c.categories or key in c.categories]
-        if matching:
-            best = max(matching, key=lambda c: c.multiplier)
-            campaign, multiplier = best.id, best.multiplier
+    campaign, multiplier = pick
     if below:
         return LinePoints(line.amount, key, line.sku, True, "below minimum spend", rate, campaign, multiplier, ZERO)
-    points = line.amount * rate if campaign is None else line.amount * rate * multiplier
-    return LinePoints(line.amount, key, line.sku, True, None, rate, campaign, multiplier, points)
+    return LinePoints(
+        line.amount, key, line.sku, True, None, rate, campaign, multiplier, line.amount * rate * multiplier
+    )
 
 
-def _base(line: LinePoints) -> Decimal:
-    """A line's points without its campaign multiplier (to tell what the campaign added)."""
-    return line.points / line.multiplier
-
-
-def _campaign_bonuses(active: list[Campaign], lines: tuple[LinePoints, ...]) -> dict[str, int]:
+def _campaign_bonuses(
+    active: tuple[Campaign, ...], classes: tuple[tuple[str, str | None, Decimal], ...]
+) -> dict[str, int]:
     bonus = {}
     for campaign in active:
         if campaign.bonus_points and any(
-            line.eligible and (not campaign.categories or line.category in campaign.categories) for line in lines
+            why is None and (not campaign.categories or key in campaign.categories) for key, why, _rate in classes
         ):
             bonus[campaign.id] = campaign.bonus_points
     return bonus

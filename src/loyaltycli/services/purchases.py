@@ -94,6 +94,7 @@ class Planner:
         self.source = source
         self._referrers: dict[int, bool] = {}
         self._days: dict[tuple[int, dt.date], tuple[dt.date, dt.date | None]] = {}
+        self._windows: dict[tuple[int, dt.date], dt.date] = {}
 
     def plan(
         self,
@@ -130,15 +131,8 @@ class Planner:
             stamps=sum(earning.stamps.values()) if state else 0,
             lines=encode_lines(
                 [
-                    (
-                        line.sku,
-                        line.category or None,
-                        _milli(line.quantity),
-                        to_cents(line.amount),
-                        p.eligible,
-                        p.campaign,
-                    )
-                    for line, p in zip(receipt.lines, earning.lines, strict=True)
+                    (line.sku, line.category or None, _milli(line.quantity), to_cents(line.amount), eligible, campaign)
+                    for line, (eligible, campaign) in zip(receipt.lines, earning.stored_lines(), strict=True)
                 ]
             ),
         )
@@ -151,7 +145,9 @@ class Planner:
     def _tier(self, program: Program, state: MemberState | None, day: dt.date, at: dt.datetime) -> Any:
         if state is None or program.tiers is None:
             return None
-        since = window_since(program, day)
+        since = self._windows.get((id(program), day))
+        if since is None:
+            since = self._windows[id(program), day] = window_since(program, day)
         if since < state.history_since:
             load_history(self.session, state, since)
         cents = state.qualifying(program.tiers.basis, since, at)

@@ -169,10 +169,15 @@ def _quoted(text: str | None) -> str:
 def encode_lines(lines: Sequence[tuple[str | None, str | None, int, int, bool, str | None]]) -> str:
     """A receipt's lines as stored with it: `[[sku, category, quantity_milli, amount_cents, 0|1, campaign]]`
     (compact JSON, written out: json.dumps per receipt was a twentieth of an import)."""
+    known = _QUOTED.get  # looked up inline: a call per value was a tenth of the planning
     return (
         "["
         + ",".join(
-            f"[{_quoted(s)},{_quoted(c)},{int(q)},{int(a)},{1 if e else 0},{_quoted(k)}]" for s, c, q, a, e, k in lines
+            [
+                f"[{known(s) or _quoted(s)},{known(c) or _quoted(c)},{int(q)},{int(a)},{1 if e else 0},"
+                f"{known(k) or _quoted(k)}]"
+                for s, c, q, a, e, k in lines
+            ]
         )
         + "]"
     )
