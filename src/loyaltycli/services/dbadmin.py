@@ -6,29 +6,12 @@ import datetime as dt
 import os
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import Connection, MetaData, select, text
 
 from loyaltycli.errors import BadInputError, RefusedError
 from loyaltycli.i18n import _
+from loyaltycli.storage.copying import copy_rows, tables_in
 from loyaltycli.storage.database import HEAD_REVISION, Database, create_database, open_database
 from loyaltycli.storage.location import Location
-from loyaltycli.storage.migrate import upgrade_in
-
-# Parents before children, so every foreign key finds its row.
-TABLES = (
-    "program_version",
-    "member",
-    "receipt",
-    "voucher",
-    "voucher_use",
-    "ledger_entry",
-    "point_lot",
-    "lot_use",
-    "stamp_count",
-)
-BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -53,7 +36,7 @@ def copy_database(source: Database, target: Location, now: dt.datetime) -> CopyR
     if target.is_postgres:
         destination = create_database(target, force=False, migrate=False)
         try:
-            rows = _copy(source, destination)
+            rows = copy_rows(source, destination)
             _compare(source, destination, now, "The copy was written but does not match")
         finally:
             destination.dispose()
@@ -87,7 +70,7 @@ def _copy_to_sqlite_file(source: Database, target: Location, now: dt.datetime) -
     temporary = os.path.join(folder, f".{os.path.basename(path)}.copy-{os.getpid()}.tmp")
     destination = create_database(Location(temporary), force=True, migrate=False)
     try:
-        rows = _copy(source, destination)
+        rows = copy_rows(source, destination)
         _compare(source, destination, now, "The copy does not match, so it was not kept")
         with destination.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -116,63 +99,13 @@ def _refuse_non_empty(target: Location) -> None:
             _("{shown} already exists; db copy writes only into a new, empty database.").format(shown=target.shown)
         )
     if target.is_postgres:
-        from sqlalchemy import create_engine, inspect
-        from sqlalchemy.engine import make_url
-
-        engine = create_engine(make_url(target.target).set(drivername="postgresql+psycopg"))
-        try:
-            with engine.connect() as conn:
-                existing = [t for t in inspect(conn).get_table_names() if t in TABLES or t == "alembic_version"]
-        finally:
-            engine.dispose()
+        existing = tables_in(target)
         if existing:
             raise RefusedError(
                 _("{shown} is not empty (it has {existing}); db copy writes only into an empty database.").format(
                     shown=target.shown, existing=", ".join(sorted(existing))
                 )
             )
-
-
-def _copy(source: Database, destination: Database) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    meta = MetaData()
-    with source.engine.connect() as reader, destination.write_engine.begin() as writer:
-        upgrade_in(writer)  # the schema in the same transaction as the rows
-        meta.reflect(reader, only=TABLES)
-        for name in TABLES:
-            table = meta.tables[name]
-            counts[name] = _copy_table(reader, writer, table)
-        if writer.dialect.name == "postgresql":
-            for name in TABLES:
-                writer.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{name}', 'pk'), "
-                        f"(SELECT COALESCE(MAX(pk), 0) + 1 FROM {name}), false)"
-                    )
-                ) if name != "program_version" else None
-    return counts
-
-
-def _copy_table(reader: Connection, writer: Connection, table: Any) -> int:
-    from sqlalchemy import insert
-
-    key = table.c.pk if "pk" in table.c else table.c.version
-    total = 0
-    result = reader.execution_options(yield_per=BATCH).execute(select(table).order_by(key))
-    for part in result.partitions(BATCH):
-        rows = [dict(row._mapping) for row in part]
-        writer.execute(insert(writer_table(writer, table)), rows)
-        total += len(rows)
-    return total
-
-
-def writer_table(writer: Connection, table: Any) -> Any:
-    """The same table as the destination knows it (types as the destination dialect reads them)."""
-    from sqlmodel import SQLModel
-
-    from loyaltycli.storage import models  # noqa: F401 - registers the tables
-
-    return SQLModel.metadata.tables[table.name]
 
 
 def upgrade(location: Location) -> str:

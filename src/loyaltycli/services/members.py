@@ -6,18 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import extract, func, or_, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-from sqlmodel import col
-
 from loyaltycli import i18n
 from loyaltycli.domain.contacts import clean_email
 from loyaltycli.domain.dates import add_months, local_date, utc_naive
 from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
 from loyaltycli.domain.phones import normalise_phone
 from loyaltycli.domain.program import Program
-from loyaltycli.domain.search import search_key
 from loyaltycli.domain.tiers import tier_for
 from loyaltycli.errors import BadInputError, BlockedError, DuplicateError, RefusedError
 from loyaltycli.i18n import _
@@ -28,11 +22,9 @@ from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import Balances, member_balances
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.history import stamps_on_cards
+from loyaltycli.storage.listing import Criteria, member_rows
 from loyaltycli.storage.listing import MemberRow as MemberRow
-from loyaltycli.storage.models import (
-    Member,
-    PointLot,
-)
+from loyaltycli.storage.records import Member, Session
 
 ERASED_NAME = "(erased)"
 
@@ -90,7 +82,8 @@ def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView
         _refuse_duplicates(session, request.member_id, email_key, phone)
         _refuse_colliding_references(session, request.member_id, email_key, phone, ctx.program.region)
         referrer = _referrer(session, request.referred_by, ctx.program)
-        member = Member(
+        member = lookup.add_member(
+            session,
             id=request.member_id.strip() if request.member_id else None,
             name=name,
             email=email,
@@ -102,8 +95,6 @@ def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView
             enrolled_at=utc_naive(when),
             enrolled_on=day,
         )
-        session.add(member)
-        _flush_or_duplicate(session)
         if member.id is None:
             member.id = f"M{member.pk:06d}"
         signup = program.program.bonuses.signup
@@ -111,7 +102,7 @@ def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView
             booking = ledger.Booking(program.version, "enroll", day, utc_naive(now), ref="signup")
             expires = lot_expiry(program.program.expiry, day)
             ledger.credit(session, member, "signup", signup, booking, day, expires)
-        _flush_or_duplicate(session)
+        lookup.flush_member(session)
         return replace(member_view(session, member, ctx), signup_points=signup)
 
 
@@ -160,7 +151,7 @@ def edit_member(db: Database, ref: str, changes: MemberChanges, now: dt.datetime
             member.birthday = changes.birthday
         if changes.marketing is not None:
             member.marketing = changes.marketing
-        _flush_or_duplicate(session)
+        lookup.flush_member(session)
         return member_view(session, member, ctx)
 
 
@@ -207,8 +198,6 @@ class ListFilter:
 
 def list_members(db: Database, filters: ListFilter, now: dt.datetime) -> list[MemberRow]:
     """Members matching every filter, with tier and available points, as aggregates in SQL."""
-    from loyaltycli.storage.listing import member_rows
-
     if filters.birthday_month is not None and not 1 <= filters.birthday_month <= 12:
         raise BadInputError(
             _("--birthday-month: {birthday_month} is not a month (1-12).").format(birthday_month=filters.birthday_month)
@@ -218,9 +207,6 @@ def list_members(db: Database, filters: ListFilter, now: dt.datetime) -> list[Me
             raise BadInputError(_("{name}: {days} must not be negative.").format(name=name, days=days))
     with db.read() as session:
         ctx = today_in(session, now)
-        query = _filtered(select(Member), filters, ctx)
-        if filters.limit is not None:
-            query = query.limit(filters.limit)
         tiers = ctx.program.tiers
         if filters.tier is not None and (tiers is None or filters.tier not in {t.name for t in tiers.levels}):
             known = ", ".join(t.name for t in tiers.levels) if tiers else "none"
@@ -229,48 +215,24 @@ def list_members(db: Database, filters: ListFilter, now: dt.datetime) -> list[Me
                     tier=filters.tier, known=known
                 )
             )
-        rows = member_rows(session, query, ctx.program, ctx.today, filters.expiring_days)
+        rows = member_rows(session, _criteria(filters, ctx.today), ctx.program, ctx.today, filters.expiring_days)
     if filters.tier is not None:
         rows = [row for row in rows if row.tier == filters.tier]
     return rows
 
 
-def _filtered(query: Any, filters: ListFilter, ctx: Today) -> Any:
-    if filters.text:
-        # `contains(autoescape=True)`: a `%` or `_` typed by the user is a plain character (SPEC §3).
-        text = filters.text.strip().lower()
-        conditions: list[Any] = [
-            col(Member.name_key).contains(search_key(filters.text), autoescape=True),
-            col(Member.email_key).contains(text, autoescape=True),
-        ]
-        digits = "".join(ch for ch in filters.text if ch.isdigit())
-        if len(digits) >= 3:
-            conditions.append(col(Member.phone).contains(digits.lstrip("0"), autoescape=True))
-        conditions.append(col(Member.id) == filters.text.strip())
-        query = query.where(or_(*conditions))
-    if filters.status:
-        query = query.where(col(Member.status) == filters.status)
-    elif _for_mailing(filters):
-        query = query.where(col(Member.status).not_in(NOT_REACHABLE))
-    if filters.marketing:
-        query = query.where(col(Member.marketing).is_(True))
-    if filters.birthday_month is not None:
-        query = query.where(extract("month", col(Member.birthday)) == filters.birthday_month)
-    if filters.lapsed_days is not None:
-        cutoff = ctx.today - dt.timedelta(days=filters.lapsed_days)
-        query = query.where(func.coalesce(col(Member.last_purchase_on), col(Member.enrolled_on)) < cutoff)
-    if filters.expiring_days is not None:
-        horizon = ctx.today + dt.timedelta(days=filters.expiring_days)
-        soon = select(col(PointLot.member_pk)).where(
-            col(PointLot.remaining) > 0,
-            col(PointLot.expires_on) > ctx.today,
-            col(PointLot.expires_on) <= horizon,
-        )
-        query = query.where(col(Member.pk).in_(soon))
-    return query.order_by(col(Member.pk))
-
-
-NOT_REACHABLE = ("erased", "merged")
+def _criteria(filters: ListFilter, today: dt.date) -> Criteria:
+    lapsed, expiring = filters.lapsed_days, filters.expiring_days
+    return Criteria(
+        text=filters.text,
+        status=filters.status,
+        reachable_only=_for_mailing(filters),
+        marketing=filters.marketing,
+        birthday_month=filters.birthday_month,
+        inactive_before=today - dt.timedelta(days=lapsed) if lapsed is not None else None,
+        expiring_by=today + dt.timedelta(days=expiring) if expiring is not None else None,
+        limit=filters.limit,
+    )
 
 
 def _for_mailing(filters: ListFilter) -> bool:
@@ -294,7 +256,7 @@ def find_members(db: Database, text: str, now: dt.datetime) -> list[MemberRow]:
 
 def member_view(session: Session, member: Member, ctx: Today) -> MemberView:
     program = ctx.program
-    referrer = session.get(Member, member.referred_by_pk) if member.referred_by_pk else None
+    referrer = lookup.by_pk(session, member.referred_by_pk) if member.referred_by_pk else None
     stamps = stamps_on_cards(session, member.pk)
     for card in program.stamp_cards:
         stamps.setdefault(card.id, 0)
@@ -361,16 +323,16 @@ def _refuse_duplicates(
     own_pk: int | None = None,
 ) -> None:
     checks = (
-        ("id", col(Member.id), member_id.strip() if member_id else None),
-        ("e-mail", col(Member.email_key), email_key),
-        ("phone", col(Member.phone), phone),
+        ("id", "id", member_id.strip() if member_id else None),
+        ("e-mail", "email_key", email_key),
+        ("phone", "phone", phone),
     )
-    for label, column, value in checks:
+    for label, field_name, value in checks:
         if value is None:
             continue
         if label == "id" and not value:
             raise BadInputError(_("--id: a member id cannot be empty."))
-        other = session.scalar(select(Member).where(column == value, col(Member.pk) != (own_pk or -1)))
+        other = lookup.holder_of(session, field_name, value, own_pk)
         if other is not None:
             raise DuplicateError(
                 _("Another member ({id}) already has the {label} {value}.").format(
@@ -415,13 +377,6 @@ def _referrer(session: Session, ref: str | None, program: Program) -> Member | N
             )
         )
     return referrer
-
-
-def _flush_or_duplicate(session: Session) -> None:
-    try:
-        session.flush()
-    except IntegrityError:
-        raise DuplicateError(_("Another member already has this id, e-mail or phone.")) from None
 
 
 def duplicates(db: Database, now: dt.datetime) -> list[Any]:

@@ -6,11 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-from sqlmodel import col
-
 from loyaltycli import i18n
 from loyaltycli.domain.contacts import names_the_person
 from loyaltycli.domain.dates import local_date, local_minute, utc_naive
@@ -30,12 +25,11 @@ from loyaltycli.services.codes import normalise_code, voucher_code
 from loyaltycli.services.context import Today, today_in
 from loyaltycli.services.members import current_tier, lapse_day
 from loyaltycli.services.voucher_rows import VoucherRow, voucher_row
-from loyaltycli.storage import ledger
+from loyaltycli.storage import ledger, vouchers
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.models import LedgerEntry, Member, Voucher, VoucherUse
-from loyaltycli.storage.vouchers import issue_voucher
+from loyaltycli.storage.records import Member, Session, Voucher
 
 
 @dataclass(frozen=True)
@@ -115,7 +109,7 @@ def redeem_reward(
         code = voucher_code()
         value = str(reward.value) if reward.value is not None else None
         valid_until = day + dt.timedelta(days=program.redeem.voucher_days)
-        voucher = issue_voucher(
+        voucher = vouchers.issue_voucher(
             session, code, member.pk or 0, (reward.id, reward.kind, value), "redeem", utc_naive(now), (day, valid_until)
         )
         booking = ledger.Booking(
@@ -178,7 +172,7 @@ def _repeated(
     if entry.member_pk != member.pk or entry.ref != what or -entry.points != points:
         raise DuplicateError(_("--key {key} was already used for another redemption; use a new key.").format(key=key))
     balance = _available(session, member, ctx.version_on(day).program, day)
-    voucher = session.get(Voucher, entry.voucher_pk) if entry.voucher_pk else None
+    voucher = vouchers.voucher_by_pk(session, entry.voucher_pk) if entry.voucher_pk else None
     if voucher is None:
         value = ctx.version_on(entry.business_date).program.redeem.point_value or Decimal(0)
         amount = f"{(Decimal(points) * value).quantize(Decimal('0.01')):.2f}"
@@ -226,12 +220,7 @@ def _check_tier(session: Session, member: Member, program: Program, reward: Rewa
 def _check_stock(session: Session, reward: Reward) -> None:
     if reward.stock is None:
         return
-    issued = session.scalar(
-        select(func.count())
-        .select_from(Voucher)
-        .where(col(Voucher.reward_id) == reward.id, col(Voucher.source) == "redeem", col(Voucher.status) != "cancelled")
-    )
-    if (issued or 0) >= reward.stock:
+    if vouchers.redeemed_count(session, reward.id) >= reward.stock:
         raise LimitReachedError(
             _("Reward {id} is out of stock (all {stock} have been redeemed).").format(id=reward.id, stock=reward.stock)
         )
@@ -253,7 +242,7 @@ class VoucherView:
 
 
 def _find_voucher(session: Session, code: str) -> Voucher:
-    voucher = session.scalar(select(Voucher).where(col(Voucher.code) == normalise_code(code)))
+    voucher = vouchers.voucher_with_code(session, normalise_code(code))
     if voucher is None:
         raise NotFoundError(_("There is no voucher {code}; check the code.").format(code=code))
     return voucher
@@ -261,7 +250,7 @@ def _find_voucher(session: Session, code: str) -> Voucher:
 
 def _view(session: Session, voucher: Voucher, ctx: Today) -> VoucherView:
     today = ctx.today
-    member = session.get(Member, voucher.member_pk)
+    member = lookup.by_pk(session, voucher.member_pk)
     status = voucher.status
     if status == "issued":
         status = "expired" if today > voucher.valid_until else "valid"
@@ -295,25 +284,15 @@ def use_voucher(db: Database, code: str, receipt: str | None, now: dt.datetime) 
         # Conditional on the voucher still being unused: of two tills using the same code at the same
         # moment, the second one's update finds no row (PostgreSQL re-checks the condition after the
         # first commits), so exactly one succeeds.
-        used = session.execute(
-            update(Voucher)
-            .where(col(Voucher.pk) == voucher.pk, col(Voucher.status) == "issued")
-            .values(status="used", used_at=utc_naive(now), used_receipt=receipt)
-            .execution_options(synchronize_session=False)
-        )
-        session.refresh(voucher)
-        if used.rowcount != 1:  # type: ignore[attr-defined]
+        if not vouchers.change_if_issued(session, voucher, status="used", used_at=utc_naive(now), used_receipt=receipt):
             _refuse_unusable(voucher, ctx)
             raise LimitReachedError(
                 _("Voucher {code} cannot be used (it is {status}).").format(
                     code=voucher.code, status=i18n.status_named(voucher.status)
                 )
             )
-        session.add(VoucherUse(voucher_pk=voucher.pk or 0, used_at=utc_naive(now), receipt=receipt))
-        try:
-            session.flush()
-        except IntegrityError:  # the unique index: another till used it in the same instant
-            raise LimitReachedError(_("Voucher {code} was already used.").format(code=voucher.code)) from None
+        if not vouchers.record_use(session, voucher, utc_naive(now), receipt):  # another till, the same instant
+            raise LimitReachedError(_("Voucher {code} was already used.").format(code=voucher.code))
         return _view(session, voucher, ctx)
 
 
@@ -361,10 +340,7 @@ def award(db: Database, ref: str, action_id: str, note: str | None, now: dt.date
 def _check_limit(session: Session, member: Member, action_id: str, limit: str, today: dt.date) -> None:
     if limit == "unlimited":
         return
-    query = select(col(LedgerEntry.business_date)).where(
-        col(LedgerEntry.member_pk) == member.pk, col(LedgerEntry.kind) == "action", col(LedgerEntry.ref) == action_id
-    )
-    for day in session.scalars(query):
+    for day in ledger.days_of_entries(session, member.pk or 0, "action", action_id):
         if (
             limit == "once"
             or (limit == "daily" and day == today)
@@ -441,18 +417,11 @@ def cancel_voucher(db: Database, code: str, now: dt.datetime) -> CancelResult:
     with db.write() as session:
         ctx = today_in(session, now)
         voucher = _find_voucher(session, code)
-        member = session.get(Member, voucher.member_pk)
+        member = lookup.by_pk(session, voucher.member_pk)
         assert member is not None and member.pk is not None
         lookup.lock(session, member.pk)
         _refuse_uncancellable(voucher, ctx)
-        cancelled = session.execute(
-            update(Voucher)
-            .where(col(Voucher.pk) == voucher.pk, col(Voucher.status) == "issued")
-            .values(status="cancelled")
-            .execution_options(synchronize_session=False)
-        )
-        if cancelled.rowcount != 1:  # type: ignore[attr-defined]  # another till changed it a moment ago
-            session.refresh(voucher)
+        if not vouchers.change_if_issued(session, voucher, status="cancelled"):  # another till, a moment ago
             _refuse_uncancellable(voucher, ctx)
         redemption = ledger.redemption_of(session, voucher.pk or 0)
         returned = 0
@@ -496,14 +465,6 @@ def list_vouchers(db: Database, ref: str | None, status: str | None, now: dt.dat
         )
     with db.read() as session:
         ctx = today_in(session, now)
-        query = select(Voucher, col(Member.id)).join(Member, col(Member.pk) == col(Voucher.member_pk))
-        if ref is not None:
-            query = query.where(col(Voucher.member_pk) == lookup.resolve(session, ref, ctx.program.region).pk)
-        if status in ("used", "cancelled"):
-            query = query.where(col(Voucher.status) == status)
-        elif status == "valid":
-            query = query.where(col(Voucher.status) == "issued", col(Voucher.valid_until) >= ctx.today)
-        elif status == "expired":
-            query = query.where(col(Voucher.status) == "issued", col(Voucher.valid_until) < ctx.today)
-        rows = session.execute(query.order_by(col(Voucher.issued_at).desc(), col(Voucher.pk).desc())).all()
-        return [voucher_row(voucher, str(member_id), ctx) for voucher, member_id in rows]
+        member_pk = lookup.resolve(session, ref, ctx.program.region).pk if ref is not None else None
+        rows = vouchers.vouchers_listed(session, member_pk, status, ctx.today)
+        return [voucher_row(voucher, member_id, ctx) for voucher, member_id in rows]

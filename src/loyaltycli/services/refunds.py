@@ -12,10 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-from sqlmodel import col
-
 from loyaltycli.domain.dates import local_date, utc_naive
 from loyaltycli.domain.money import format_cents, from_cents, to_cents
 from loyaltycli.domain.points import refund_share
@@ -26,7 +22,9 @@ from loyaltycli.services.context import Today, today_in
 from loyaltycli.storage import ledger
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt, StampCount
+from loyaltycli.storage.receipts import ReceiptIdTaken, add_receipt, receipt_with_id, refunded_so_far
+from loyaltycli.storage.records import Member, Receipt, Session
+from loyaltycli.storage.vouchers import take_stamps
 
 
 @dataclass(frozen=True)
@@ -56,12 +54,12 @@ def refund(db: Database, request: RefundRequest, now: dt.datetime) -> RefundResu
 
 def refund_in(session: Session, ctx: Today, request: RefundRequest, now: dt.datetime, command: str) -> RefundResult:
     """The refund inside an open transaction (also used by `import` for `refund_of` rows)."""
-    original = session.scalar(select(Receipt).where(col(Receipt.receipt_id) == request.receipt.strip()))
+    original = receipt_with_id(session, request.receipt.strip())
     if original is None or original.kind != "purchase":
         raise NotFoundError(_("There is no purchase with receipt id {receipt}.").format(receipt=request.receipt))
     if original.member_pk is not None:
         lookup.lock(session, original.member_pk)
-    refunded_before, reversed_before = _refunded(session, original)
+    refunded_before, reversed_before = refunded_so_far(session, original.pk)
     left_cents = original.total_cents - refunded_before
     if request.refund_id:
         repeat = _repeat(session, original, request)
@@ -100,29 +98,38 @@ def refund_in(session: Session, ctx: Today, request: RefundRequest, now: dt.date
     when = request.when or now
     day = ctx.written_day(local_date(when, ctx.program.zone), "--date")
     version = ctx.version_on(day).version
-    refund_row = Receipt(
-        receipt_id=(request.refund_id or "").strip() or new_receipt_id("RF"),
-        kind="refund",
-        member_pk=original.member_pk,
-        refund_of_pk=original.pk,
-        occurred_at=utc_naive(when),
-        local_date=day,
-        program_version=version,
-        channel=original.channel,
-        store=original.store,
-        total_cents=amount_cents,
-        eligible_cents=original.eligible_cents * amount_cents // original.total_cents if original.total_cents else 0,
-        points=points,
-        source="import" if command == "import" else "cli",
-        fingerprint=f"refund:{original.receipt_id}:{amount_cents}",
-        created_at=utc_naive(now),
-    )
-    session.add(refund_row)
-    _flush_unique(session, refund_row.receipt_id)
+    refund_id = (request.refund_id or "").strip() or new_receipt_id("RF")
+    try:
+        refund_row = add_receipt(
+            session,
+            receipt_id=refund_id,
+            kind="refund",
+            member_pk=original.member_pk,
+            refund_of_pk=original.pk,
+            occurred_at=utc_naive(when),
+            local_date=day,
+            program_version=version,
+            channel=original.channel,
+            store=original.store,
+            total_cents=amount_cents,
+            eligible_cents=original.eligible_cents * amount_cents // original.total_cents
+            if original.total_cents
+            else 0,
+            points=points,
+            source="import" if command == "import" else "cli",
+            fingerprint=f"refund:{original.receipt_id}:{amount_cents}",
+            created_at=utc_naive(now),
+        )
+    except ReceiptIdTaken:
+        raise DuplicateError(
+            _("Receipt id {receipt_id} is already recorded; give the refund another --receipt.").format(
+                receipt_id=refund_id
+            )
+        ) from None
     booking = ledger.Booking(
         version, command, day, utc_naive(now), receipt_pk=refund_row.pk, ref=f"refund-of:{original.receipt_id}"
     )
-    member = session.get(Member, original.member_pk) if original.member_pk else None
+    member = lookup.by_pk(session, original.member_pk) if original.member_pk else None
     if member is not None and member.status == "merged":  # its points live on with the member it joined
         member = lookup.followed(session, member)
         lookup.lock(session, member.pk or 0)
@@ -141,18 +148,9 @@ def refund_in(session: Session, ctx: Today, request: RefundRequest, now: dt.date
     )
 
 
-def _refunded(session: Session, original: Receipt) -> tuple[int, int]:
-    row = session.execute(
-        select(
-            func.coalesce(func.sum(col(Receipt.total_cents)), 0), func.coalesce(func.sum(col(Receipt.points)), 0)
-        ).where(col(Receipt.refund_of_pk) == original.pk)
-    ).one()
-    return int(row[0]), int(row[1])
-
-
 def _repeat(session: Session, original: Receipt, request: RefundRequest) -> RefundResult | None:
     assert request.refund_id is not None
-    existing = session.scalar(select(Receipt).where(col(Receipt.receipt_id) == request.refund_id.strip()))
+    existing = receipt_with_id(session, request.refund_id.strip())
     if existing is None:
         return None
     same = existing.refund_of_pk == original.pk and (
@@ -162,7 +160,7 @@ def _repeat(session: Session, original: Receipt, request: RefundRequest) -> Refu
         raise DuplicateError(
             _("Receipt id {receipt_id} is already recorded with other data.").format(receipt_id=existing.receipt_id)
         )
-    member = session.get(Member, existing.member_pk) if existing.member_pk else None
+    member = lookup.by_pk(session, existing.member_pk) if existing.member_pk else None
     return RefundResult(
         original.receipt_id,
         existing.receipt_id,
@@ -174,32 +172,11 @@ def _repeat(session: Session, original: Receipt, request: RefundRequest) -> Refu
     )
 
 
-def _flush_unique(session: Session, receipt_id: str) -> None:
-    from sqlalchemy.exc import IntegrityError
-
-    try:
-        session.flush()
-    except IntegrityError:
-        raise DuplicateError(
-            _("Receipt id {receipt_id} is already recorded; give the refund another --receipt.").format(
-                receipt_id=receipt_id
-            )
-        ) from None
-
-
 def _reverse(
     session: Session, member: Member, points: int, booking: ledger.Booking, original: Receipt, day: dt.date
 ) -> None:
     """Take `points` back: the receipt's own lot, other pending lots, available lots by expiry, then debt."""
-    own = list(
-        session.scalars(
-            select(PointLot)
-            .join(LedgerEntry, col(LedgerEntry.pk) == col(PointLot.entry_pk))
-            .where(col(LedgerEntry.receipt_pk) == original.pk, col(LedgerEntry.member_pk) == member.pk)
-            .where(col(PointLot.remaining) > 0)
-            .order_by(col(PointLot.pk))
-        )
-    )
+    own = ledger.lots_of_receipt(session, original.pk, member.pk)
     own_pks = {lot.pk for lot in own}
     others = [lot for lot in ledger.pending_lots(session, member.pk or 0, day) if lot.pk not in own_pks]
     others += [lot for lot in ledger.spendable_lots(session, member.pk or 0, day) if lot.pk not in own_pks]
@@ -207,17 +184,15 @@ def _reverse(
 
 
 def _reverse_referrals(session: Session, original: Receipt, booking: ledger.Booking, day: dt.date) -> None:
-    referrals = session.scalars(
-        select(LedgerEntry).where(col(LedgerEntry.receipt_pk) == original.pk, col(LedgerEntry.kind) == "referral")
-    ).all()
+    referrals = ledger.entries_of_receipt(session, original.pk, "referral")
     for entry in referrals:
         lookup.lock(session, entry.member_pk)  # the referrer's lots are spent under their lock, as at a till
-        member = session.get(Member, entry.member_pk)
+        member = lookup.by_pk(session, entry.member_pk)
         if member is not None and member.status == "merged":
             member = lookup.followed(session, member)
             lookup.lock(session, member.pk or 0)
         assert member is not None
-        lots = list(session.scalars(select(PointLot).where(col(PointLot.entry_pk) == entry.pk)))
+        lots = ledger.lots_of_entry(session, entry.pk)
         lots += ledger.pending_lots(session, member.pk or 0, day) + ledger.spendable_lots(session, member.pk or 0, day)
         seen: set[int | None] = set()
         ordered = [lot for lot in lots if not (lot.pk in seen or seen.add(lot.pk))]  # type: ignore[func-returns-value]
@@ -229,10 +204,4 @@ def _remove_stamps(session: Session, original: Receipt, member_pk: int | None) -
     a merge), as far as they are still on it."""
     if not original.stamps or member_pk is None:
         return
-    counts = session.scalars(select(StampCount).where(col(StampCount.member_pk) == member_pk)).all()
-    left = original.stamps
-    for count in counts:
-        take = min(count.stamps, left)
-        count.stamps -= take
-        left -= take
-    session.flush()
+    take_stamps(session, member_pk, original.stamps)

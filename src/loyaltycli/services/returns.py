@@ -27,7 +27,7 @@ from loyaltycli.storage import ledger
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.receipts import add_receipt, receipt_with_id
+from loyaltycli.storage.receipts import ReceiptIdTaken, add_receipt, receipt_with_id
 from loyaltycli.storage.records import Member, Receipt, Session
 from loyaltycli.storage.writer import LineRow, encode_lines
 
@@ -88,25 +88,32 @@ def return_in(
     level = next((t for t in program.tiers.levels if t.name == tier), None) if program.tiers else None
     points, eligible = return_points(program, request.lines, level) if member is not None else (0, Decimal(0))
     total = sum((line.amount for line in request.lines), Decimal(0))
-    row = add_receipt(
-        session,
-        receipt_id=receipt_id,
-        kind="return",
-        member_pk=member_pk,
-        occurred_at=utc_naive(when),
-        local_date=day,
-        program_version=version.version,
-        channel=request.channel,
-        store=request.store,
-        total_cents=to_cents(total),
-        eligible_cents=to_cents(eligible),
-        points=points,
-        tier=tier,
-        source="import" if command == "import" else "cli",
-        fingerprint=prints,
-        created_at=utc_naive(now),
-        lines=encode_lines([_line_row(line) for line in request.lines]),
-    )
+    try:
+        row = add_receipt(
+            session,
+            receipt_id=receipt_id,
+            kind="return",
+            member_pk=member_pk,
+            occurred_at=utc_naive(when),
+            local_date=day,
+            program_version=version.version,
+            channel=request.channel,
+            store=request.store,
+            total_cents=to_cents(total),
+            eligible_cents=to_cents(eligible),
+            points=points,
+            tier=tier,
+            source="import" if command == "import" else "cli",
+            fingerprint=prints,
+            created_at=utc_naive(now),
+            lines=encode_lines([_line_row(line) for line in request.lines]),
+        )
+    except ReceiptIdTaken:  # stored by another till a moment ago
+        raise DuplicateError(
+            _("Receipt {receipt_id} is already recorded with other data; use another --receipt id.").format(
+                receipt_id=receipt_id
+            )
+        ) from None
     if member is not None and points > 0:
         booking = ledger.Booking(version.version, command, day, utc_naive(now), receipt_pk=row.pk, ref="return")
         lots = ledger.pending_lots(session, member.pk or 0, day) + ledger.spendable_lots(session, member.pk or 0, day)

@@ -145,3 +145,36 @@ def redemption_of(session: Session, voucher_pk: int) -> LedgerEntry | None:
     return session.scalar(
         select(LedgerEntry).where(col(LedgerEntry.voucher_pk) == voucher_pk, col(LedgerEntry.kind) == "redeem")
     )
+
+
+def days_of_entries(session: Session, member_pk: int, kind: str, ref: str) -> list[dt.date]:
+    """The business days of a member's entries of `kind` with `ref` (an action's earlier awards)."""
+    query = select(col(LedgerEntry.business_date)).where(
+        col(LedgerEntry.member_pk) == member_pk, col(LedgerEntry.kind) == kind, col(LedgerEntry.ref) == ref
+    )
+    return list(session.scalars(query))
+
+
+def lots_of_receipt(session: Session, receipt_pk: int | None, member_pk: int | None) -> list[PointLot]:
+    """The member's lots a receipt credited that still hold points, oldest first."""
+    return list(
+        session.scalars(
+            select(PointLot)
+            .join(LedgerEntry, col(LedgerEntry.pk) == col(PointLot.entry_pk))
+            .where(col(LedgerEntry.receipt_pk) == receipt_pk, col(LedgerEntry.member_pk) == member_pk)
+            .where(col(PointLot.remaining) > 0)
+            .order_by(col(PointLot.pk))
+        )
+    )
+
+
+def entries_of_receipt(session: Session, receipt_pk: int | None, kind: str) -> list[LedgerEntry]:
+    return list(
+        session.scalars(
+            select(LedgerEntry).where(col(LedgerEntry.receipt_pk) == receipt_pk, col(LedgerEntry.kind) == kind)
+        )
+    )
+
+
+def lots_of_entry(session: Session, entry_pk: int | None) -> list[PointLot]:
+    return list(session.scalars(select(PointLot).where(col(PointLot.entry_pk) == entry_pk)))

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, case, func, literal, or_, select, type_coerce
+from sqlalchemy import String, case, extract, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from loyaltycli.domain.dates import add_months
 from loyaltycli.domain.expiry import inactivity_expiry
 from loyaltycli.domain.program import Program, Tiers
+from loyaltycli.domain.search import search_key
 from loyaltycli.domain.tiers import tier_for
 from loyaltycli.storage.models import SUBTRACTING_KINDS, Member, PointLot, Receipt
 
@@ -36,12 +37,67 @@ class MemberRow:
     expiring_on: dt.date | None = None
 
 
+@dataclass(frozen=True)
+class Criteria:
+    """Which members a list shows; every criterion given must hold."""
+
+    text: str | None = None  # part of the name, e-mail or phone, or the whole id
+    status: str | None = None
+    reachable_only: bool = False  # leave out the erased and the merged (lists to write to)
+    marketing: bool = False
+    birthday_month: int | None = None
+    inactive_before: dt.date | None = None  # no purchase (or enrolment) since before this day
+    expiring_by: dt.date | None = None  # points expiring after `today`, by this day
+    limit: int | None = None
+
+
+NOT_REACHABLE = ("erased", "merged")
+
+
+def members_matching(criteria: Criteria, today: dt.date) -> Any:
+    """The query of the members `criteria` pick, by key."""
+    query = select(Member)
+    if criteria.text:
+        # `contains(autoescape=True)`: a `%` or `_` typed by the user is a plain character (SPEC §3).
+        text = criteria.text.strip().lower()
+        conditions: list[Any] = [
+            col(Member.name_key).contains(search_key(criteria.text), autoescape=True),
+            col(Member.email_key).contains(text, autoescape=True),
+        ]
+        digits = "".join(ch for ch in criteria.text if ch.isdigit())
+        if len(digits) >= 3:
+            conditions.append(col(Member.phone).contains(digits.lstrip("0"), autoescape=True))
+        conditions.append(col(Member.id) == criteria.text.strip())
+        query = query.where(or_(*conditions))
+    if criteria.status:
+        query = query.where(col(Member.status) == criteria.status)
+    elif criteria.reachable_only:
+        query = query.where(col(Member.status).not_in(NOT_REACHABLE))
+    if criteria.marketing:
+        query = query.where(col(Member.marketing).is_(True))
+    if criteria.birthday_month is not None:
+        query = query.where(extract("month", col(Member.birthday)) == criteria.birthday_month)
+    if criteria.inactive_before is not None:
+        last = func.coalesce(col(Member.last_purchase_on), col(Member.enrolled_on))
+        query = query.where(last < criteria.inactive_before)
+    if criteria.expiring_by is not None:
+        soon = select(col(PointLot.member_pk)).where(
+            col(PointLot.remaining) > 0,
+            col(PointLot.expires_on) > today,
+            col(PointLot.expires_on) <= criteria.expiring_by,
+        )
+        query = query.where(col(Member.pk).in_(soon))
+    query = query.order_by(col(Member.pk))
+    return query.limit(criteria.limit) if criteria.limit is not None else query
+
+
 def member_rows(
-    session: Session, query: Any, program: Program, today: dt.date, expiring_days: int | None
+    session: Session, criteria: Criteria, program: Program, today: dt.date, expiring_days: int | None
 ) -> list[MemberRow]:
     # Dates that are only shown come as the database gives them (ISO text on SQLite), which spares
     # converting 100,000 rows of them; the inactivity policy needs real dates and gets them.
     inactivity = program.expiry.policy == "inactivity"
+    query = members_matching(criteria, today)
     members = session.execute(
         query.with_only_columns(
             col(Member.pk),

@@ -14,7 +14,7 @@ from sqlmodel import col
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.phones import parse_phone
 from loyaltycli.domain.search import search_key
-from loyaltycli.errors import AmbiguousError, NotFoundError
+from loyaltycli.errors import AmbiguousError, DuplicateError, NotFoundError
 from loyaltycli.i18n import _
 from loyaltycli.notes import note
 from loyaltycli.storage.bulk import Codec, Inserter, one_of, reserve_ids, table_of
@@ -151,6 +151,30 @@ def qualifying_total(
 
 def by_pk(session: Session, pk: int) -> Member | None:
     return session.get(Member, pk)
+
+
+def add_member(session: Session, **values: Any) -> Member:
+    """Store a new member (returned with its key); an id, e-mail or phone another member has is refused."""
+    member = Member(**values)
+    session.add(member)
+    flush_member(session)
+    return member
+
+
+def flush_member(session: Session) -> None:
+    """Write the member's changes now; a unique id, e-mail or phone taken meanwhile is refused."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        session.flush()
+    except IntegrityError:
+        raise DuplicateError(_("Another member already has this id, e-mail or phone.")) from None
+
+
+def holder_of(session: Session, field_name: str, value: str, except_pk: int | None = None) -> Member | None:
+    """The member (other than `except_pk`) whose `field_name` (id, email_key or phone) is `value`."""
+    column = {"id": Member.id, "email_key": Member.email_key, "phone": Member.phone}[field_name]
+    return session.scalar(select(Member).where(col(column) == value, col(Member.pk) != (except_pk or -1)))
 
 
 def lock(session: Session, member_pk: int) -> None:

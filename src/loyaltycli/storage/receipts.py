@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -52,9 +52,28 @@ def voucher_codes_of(session: Session, receipt_pk: int | None) -> list[str]:
     return list(session.scalars(select(col(Voucher.code)).where(col(Voucher.receipt_pk) == receipt_pk)).all())
 
 
+class ReceiptIdTaken(Exception):
+    """Another receipt has the id (stored a moment ago by another till)."""
+
+
 def add_receipt(session: Session, **values: Any) -> Receipt:
-    """Store one receipt (its id unique: a clash raises IntegrityError at the flush); returned with its key."""
+    """Store one receipt, returned with its key; raises ReceiptIdTaken when its id is another's."""
+    from sqlalchemy.exc import IntegrityError
+
     receipt = Receipt(**values)
     session.add(receipt)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        raise ReceiptIdTaken(values.get("receipt_id")) from None
     return receipt
+
+
+def refunded_so_far(session: Session, receipt_pk: int | None) -> tuple[int, int]:
+    """Cents and points the refunds of a receipt have taken back so far."""
+    row = session.execute(
+        select(
+            func.coalesce(func.sum(col(Receipt.total_cents)), 0), func.coalesce(func.sum(col(Receipt.points)), 0)
+        ).where(col(Receipt.refund_of_pk) == receipt_pk)
+    ).one()
+    return int(row[0]), int(row[1])

@@ -1,4 +1,5 @@
-"""Issuing a single voucher (`redeem`, a stamp card filled by `member merge`) and setting a stamp card's count.
+"""Vouchers one at a time: issuing (`redeem`, a stamp card filled by `member merge`), finding, using,
+cancelling, counting and listing them; and setting a stamp card's count.
 
 Vouchers of purchases and imports are issued in bulk by `writer.PurchaseWriter`.
 """
@@ -6,12 +7,13 @@ Vouchers of purchases and imports are issued in bulk by `writer.PurchaseWriter`.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from loyaltycli.storage.models import StampCount, Voucher
+from loyaltycli.storage.models import Member, StampCount, Voucher, VoucherUse
 
 
 def issue_voucher(
@@ -50,3 +52,75 @@ def set_stamps(session: Session, member_pk: int, card_id: str, stamps: int) -> N
     else:
         row.stamps = stamps
     session.flush()
+
+
+def take_stamps(session: Session, member_pk: int, stamps: int) -> None:
+    """Take up to `stamps` off the member's cards, as far as they are still on them."""
+    left = stamps
+    for count in session.scalars(select(StampCount).where(col(StampCount.member_pk) == member_pk)).all():
+        take = min(count.stamps, left)
+        count.stamps -= take
+        left -= take
+    session.flush()
+
+
+def voucher_by_pk(session: Session, pk: int) -> Voucher | None:
+    return session.get(Voucher, pk)
+
+
+def voucher_with_code(session: Session, code: str) -> Voucher | None:
+    return session.scalar(select(Voucher).where(col(Voucher.code) == code))
+
+
+def redeemed_count(session: Session, reward_id: str) -> int:
+    """Vouchers of a reward issued by `redeem` and not cancelled (what its stock counts)."""
+    issued = session.scalar(
+        select(func.count())
+        .select_from(Voucher)
+        .where(col(Voucher.reward_id) == reward_id, col(Voucher.source) == "redeem", col(Voucher.status) != "cancelled")
+    )
+    return int(issued or 0)
+
+
+def change_if_issued(session: Session, voucher: Voucher, **values: Any) -> bool:
+    """Set `values` on the voucher only if it is still `issued` (of two tills changing one voucher at the same
+    moment, the second finds no row: PostgreSQL re-checks the condition after the first commits); the
+    voucher is read afresh. Whether this call changed it."""
+    changed = session.execute(
+        update(Voucher)
+        .where(col(Voucher.pk) == voucher.pk, col(Voucher.status) == "issued")
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(voucher)
+    return bool(changed.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def record_use(session: Session, voucher: Voucher, used_at: dt.datetime, receipt: str | None) -> bool:
+    """Record the voucher's one use; False when another use was recorded first (the unique index)."""
+    from sqlalchemy.exc import IntegrityError
+
+    session.add(VoucherUse(voucher_pk=voucher.pk or 0, used_at=used_at, receipt=receipt))
+    try:
+        session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def vouchers_listed(
+    session: Session, member_pk: int | None, status: str | None, today: dt.date
+) -> list[tuple[Voucher, str]]:
+    """Vouchers with their member's id, newest first; of one member, and of one status (valid, used, expired,
+    cancelled: valid and expired are issued vouchers before and after their last day)."""
+    query = select(Voucher, col(Member.id)).join(Member, col(Member.pk) == col(Voucher.member_pk))
+    if member_pk is not None:
+        query = query.where(col(Voucher.member_pk) == member_pk)
+    if status in ("used", "cancelled"):
+        query = query.where(col(Voucher.status) == status)
+    elif status == "valid":
+        query = query.where(col(Voucher.status) == "issued", col(Voucher.valid_until) >= today)
+    elif status == "expired":
+        query = query.where(col(Voucher.status) == "issued", col(Voucher.valid_until) < today)
+    rows = session.execute(query.order_by(col(Voucher.issued_at).desc(), col(Voucher.pk).desc())).all()
+    return [(voucher, str(member_id)) for voucher, member_id in rows]

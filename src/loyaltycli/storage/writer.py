@@ -51,6 +51,7 @@ ENTRY_COLUMNS = (
 )
 LOT_COLUMNS = ("pk", "member_pk", "entry_pk", "earned", "available_on", "expires_on", "remaining")
 USE_COLUMNS = ("lot_pk", "entry_pk", "points")
+LEDGER_TABLES = {"ledger_entry": ENTRY_COLUMNS, "point_lot": LOT_COLUMNS, "lot_use": ("pk", *USE_COLUMNS)}
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,9 @@ class Booking:
     ref: str | None = None
     note: str | None = None
     key: str | None = None  # `redeem --key`: a retry finds this entry instead of spending again
+
+
+_MODELS: dict[str, Any] = {"ledger_entry": LedgerEntry, "point_lot": PointLot, "lot_use": LotUse}
 
 
 class LedgerWriter:
@@ -96,6 +100,18 @@ class LedgerWriter:
         self._entries.run(entries)
         self._lots.run(lots)
         self._uses.run(uses)
+
+    def copy(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Rows of one of the ledger's tables as another database holds them (`db copy`), keys kept."""
+        columns = LEDGER_TABLES[table]
+        Inserter(self.conn, table_of(_MODELS[table]), columns).run(
+            [tuple(self._stored(row[c]) for c in columns) for row in rows]
+        )
+
+    def _stored(self, value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return self.codec.instant(value)
+        return self.codec.day(value) if isinstance(value, dt.date) else value
 
     def entry_row(self, pk: int, member_pk: int, kind: str, points: int, booking: Booking) -> tuple[Any, ...]:
         """One entry as a row, from what its booking says."""
