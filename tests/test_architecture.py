@@ -291,3 +291,13 @@ def test_the_one_writer_rule_finds_planted_inserts() -> None:
         "storage/bulk2.py:2 inserts with Inserter",
         "storage/raw.py:1 has SQL that inserts into the ledger",
     ]
+
+
+def test_the_tier_window_is_worked_out_in_one_place() -> None:
+    """`window_months` is read by domain/tiers.window_start only (and shown by the CLI and reports)."""
+    readers = {
+        path
+        for path, text in package_sources().items()
+        if ".window_months" in text and not path.startswith(("cli/", "domain/program.py", "services/reports.py"))
+    }
+    assert readers == {"domain/tiers.py"}

@@ -232,3 +232,12 @@ def test_the_receipt_total_is_the_sum_of_its_lines_breakdown(cents: list[tuple[i
     assert earning.eligible_spend == sum((p.amount for p in breakdown if p.eligible), Decimal(0))
     assert [p.campaign for p in breakdown] == [campaign for _eligible, campaign in earning.stored_lines()]
     assert set(earning.campaigns) == {p.campaign for p in breakdown if p.campaign} | set(earning.campaign_bonus)
+
+
+@pytest.mark.parametrize(
+    ("debt", "points", "payoff"), [(0, 50, 0), (30, 50, 30), (80, 50, 50), (-5, 50, 0), (30, 0, 0)]
+)
+def test_new_points_pay_off_refund_debt_first(debt: int, points: int, payoff: int) -> None:
+    from loyaltycli.domain.points import debt_payoff
+
+    assert debt_payoff(debt, points) == payoff

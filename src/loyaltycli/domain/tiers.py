@@ -9,9 +9,10 @@ from loyaltycli.domain.dates import add_months
 from loyaltycli.domain.program import TierLevel, Tiers
 
 
-def window_start(tiers: Tiers, before: dt.date) -> dt.date:
-    """First day of the rolling window that ends just before `before`."""
-    return add_months(before, -tiers.window_months)
+def window_start(tiers: Tiers, day: dt.date) -> dt.date:
+    """First day of the rolling window whose receipts decide the tier held on `day` (the one place the
+    window is worked out: purchases, imports, member show, lists and reports all ask here)."""
+    return add_months(day, -tiers.window_months)
 
 
 def tier_for(tiers: Tiers | None, qualifying: Decimal) -> TierLevel | None:

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from loyaltycli import i18n
 from loyaltycli.domain.contacts import clean_email
-from loyaltycli.domain.dates import add_months, local_date, utc_naive
+from loyaltycli.domain.dates import local_date, utc_naive
 from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
 from loyaltycli.domain.phones import normalise_phone
 from loyaltycli.domain.program import Program
-from loyaltycli.domain.tiers import tier_for
+from loyaltycli.domain.tiers import tier_for, window_start
 from loyaltycli.errors import BadInputError, BlockedError, DuplicateError, RefusedError
 from loyaltycli.i18n import _
 from loyaltycli.services.context import Today, today_in
@@ -285,8 +285,7 @@ def current_tier(session: Session, member: Member, program: Program, today: dt.d
     tiers = program.tiers
     if tiers is None or member.pk is None:
         return None
-    since = add_months(today, -tiers.window_months)
-    total = lookup.qualifying_total(session, member.pk, tiers.basis, since)
+    total = lookup.qualifying_total(session, member.pk, tiers.basis, window_start(tiers, today))
     level = tier_for(tiers, total)
     return level.name if level else None
 

@@ -15,13 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 from loyaltycli import i18n
-from loyaltycli.domain.dates import add_months, local_clock, local_date, utc_naive
+from loyaltycli.domain.dates import local_clock, local_date, utc_naive
 from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
 from loyaltycli.domain.money import amount_limit_problem, format_cents, from_cents, to_cents
-from loyaltycli.domain.points import Earning, compute_earning, fill_cards, pending_until
+from loyaltycli.domain.points import Earning, compute_earning, debt_payoff, fill_cards, pending_until
 from loyaltycli.domain.program import Program
 from loyaltycli.domain.receipts import Line, ReceiptInput
-from loyaltycli.domain.tiers import tier_for
+from loyaltycli.domain.tiers import tier_for, window_start
 from loyaltycli.errors import BadInputError, BlockedError, DuplicateError
 from loyaltycli.i18n import _
 from loyaltycli.services.codes import receipt_id as new_receipt_id
@@ -69,7 +69,7 @@ class PurchaseResult:
 
 def window_since(program: Program, day: dt.date) -> dt.date:
     """How far back a member's receipts matter for the tier held on `day`."""
-    return add_months(day, -program.tiers.window_months) if program.tiers else day
+    return window_start(program.tiers, day) if program.tiers else day
 
 
 def fingerprint(member_pk: int | None, lines: tuple[Line, ...]) -> str:
@@ -157,7 +157,7 @@ class Planner:
     def _credits(self, program: Program, state: MemberState, plan: PurchasePlan, earning: Earning, points: int) -> None:
         available, expires = self._dates(program, plan.day)
         if points > 0:
-            payoff = min(state.debt, points)
+            payoff = debt_payoff(state.debt, points)
             state.debt -= payoff
             plan.credits.append(CreditPlan(state.pk, "earn", points, available, expires, None, payoff))
         bonuses = program.bonuses
@@ -165,7 +165,7 @@ class Planner:
         if state.referred_by_pk and not state.referral_paid and qualifies:
             state.referral_paid = True
             if bonuses.referral_referee:
-                payoff = min(state.debt, bonuses.referral_referee)
+                payoff = debt_payoff(state.debt, bonuses.referral_referee)
                 state.debt -= payoff
                 plan.credits.append(
                     CreditPlan(state.pk, "referral", bonuses.referral_referee, available, expires, "referee", payoff)

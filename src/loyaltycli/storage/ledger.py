@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from loyaltycli.domain.points import debt_payoff
 from loyaltycli.i18n import _
 from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot
 from loyaltycli.storage.writer import Booking as Booking  # where services find it, with credit and debit
@@ -40,7 +41,7 @@ def credit(
     session.flush()  # what the command changed so far is in the database before the ledger rows refer to it
     writer = LedgerWriter(session.connection())
     (entry_pk,), (lot_pk,) = writer.entry_pks(1), writer.lot_pks(1)
-    payoff = min(member.debt, points) if member.debt > 0 else 0
+    payoff = debt_payoff(member.debt, points)
     writer.write(
         [writer.entry_row(entry_pk, member_pk, kind, points, booking)],
         [writer.lot_row(lot_pk, member_pk, entry_pk, points, available_on, expires_on, points - payoff)],

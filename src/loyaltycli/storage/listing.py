@@ -7,16 +7,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, case, extract, func, literal, or_, select, type_coerce
+from sqlalchemy import String, extract, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from loyaltycli.domain.dates import add_months
 from loyaltycli.domain.expiry import inactivity_expiry
 from loyaltycli.domain.program import Program, Tiers
 from loyaltycli.domain.search import search_key
-from loyaltycli.domain.tiers import tier_for
-from loyaltycli.storage.models import SUBTRACTING_KINDS, Member, PointLot, Receipt
+from loyaltycli.domain.tiers import tier_for, window_start
+from loyaltycli.storage.models import Member, PointLot, Receipt, tier_sign
 
 NAMED_LIMIT = 500
 
@@ -183,10 +182,9 @@ def qualifying_totals(session: Session, tiers: Tiers, today: dt.date, members: A
     """Every member's qualifying spend (money) or points in the window up to `today`, in one aggregate;
     `members` narrows it to a condition on the receipts' member."""
     value = col(Receipt.eligible_cents) if tiers.basis == "spend" else col(Receipt.points)
-    signed = case((col(Receipt.kind).in_(SUBTRACTING_KINDS), -value), else_=value)
     query = (
-        select(col(Receipt.member_pk), func.sum(signed))
-        .where(col(Receipt.member_pk).is_not(None), col(Receipt.local_date) >= add_months(today, -tiers.window_months))
+        select(col(Receipt.member_pk), func.sum(value * tier_sign()))
+        .where(col(Receipt.member_pk).is_not(None), col(Receipt.local_date) >= window_start(tiers, today))
         .group_by(col(Receipt.member_pk))
     )
     if members is not None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -18,7 +18,7 @@ from loyaltycli.errors import AmbiguousError, DuplicateError, NotFoundError
 from loyaltycli.i18n import _
 from loyaltycli.notes import note
 from loyaltycli.storage.bulk import Codec, Inserter, one_of, reserve_ids, table_of
-from loyaltycli.storage.models import SUBTRACTING_KINDS, Member, Receipt
+from loyaltycli.storage.models import Member, Receipt, tier_sign
 
 
 class NewMember(NamedTuple):
@@ -139,8 +139,7 @@ def qualifying_total(
 ) -> Decimal:
     """Eligible spend (money) or points of purchases less refunds from `since` (and before `before`)."""
     value = col(Receipt.eligible_cents) if basis == "spend" else col(Receipt.points)
-    signed = case((col(Receipt.kind).in_(SUBTRACTING_KINDS), -value), else_=value)
-    query = select(func.coalesce(func.sum(signed), 0)).where(
+    query = select(func.coalesce(func.sum(value * tier_sign()), 0)).where(
         col(Receipt.member_pk) == member_pk, col(Receipt.local_date) >= since
     )
     if before is not None:

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from loyaltycli.domain.points import debt_payoff
 from loyaltycli.storage.bulk import Codec, Inserter, reserve_ids, table_of
 from loyaltycli.storage.models import Member, PointLot, Receipt, StampCount, Voucher
 from loyaltycli.storage.writer import Booking, LedgerWriter
@@ -61,7 +62,7 @@ def _pay_debt(session: Session, writer: LedgerWriter, keep: Member, lots: list[t
     for lot_pk, remaining in lots:
         if debt <= 0:
             break
-        payoff = min(debt, remaining)
+        payoff = debt_payoff(debt, remaining)
         session.execute(update(PointLot).where(col(PointLot.pk) == lot_pk).values(remaining=remaining - payoff))
         writer.pay_debt(_pk(keep), lot_pk, payoff)
         debt -= payoff

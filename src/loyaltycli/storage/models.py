@@ -9,9 +9,10 @@ recomputes them from the ledger and compares.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, event, text
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, case, event, text
+from sqlmodel import Field, SQLModel, col
 
 from loyaltycli.domain.search import search_key
 
@@ -166,6 +167,12 @@ class StampCount(SQLModel, table=True):
     member_pk: int = Field(foreign_key="member.pk")
     card_id: str = Field(max_length=64)
     stamps: int = 0
+
+
+def tier_sign() -> Any:
+    """+1 or -1: how a receipt's eligible spend and points count toward the tier window (refunds and
+    returns subtract). Every qualifying total in SQL multiplies by it."""
+    return case((col(Receipt.kind).in_(SUBTRACTING_KINDS), -1), else_=1)
 
 
 @event.listens_for(Member, "before_insert")

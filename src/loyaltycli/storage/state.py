@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from loyaltycli.storage.bulk import one_of
-from loyaltycli.storage.models import SUBTRACTING_KINDS, LedgerEntry, Member, Receipt, StampCount
+from loyaltycli.storage.models import LedgerEntry, Member, Receipt, StampCount, tier_sign
 
 
 @dataclass
@@ -62,16 +62,8 @@ def load_state(session: Session, member: Member, since: dt.date) -> MemberState:
 
 def load_history(session: Session, state: MemberState, since: dt.date) -> None:
     """The member's receipts from `since` on (kept for the rolling tier window)."""
-    sign = case((col(Receipt.kind).in_(SUBTRACTING_KINDS), -1), else_=1)
-    rows = session.execute(
-        select(
-            col(Receipt.occurred_at),
-            col(Receipt.local_date),
-            col(Receipt.eligible_cents) * sign,
-            col(Receipt.points) * sign,
-        ).where(col(Receipt.member_pk) == state.pk, col(Receipt.local_date) >= since)
-    ).all()
-    state.history = [History(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
+    rows = _history(session, col(Receipt.member_pk) == state.pk, since)
+    state.history = [History(at, day, cents, points) for _owner, at, day, cents, points in rows]
     state.history_since = since
 
 
@@ -100,20 +92,27 @@ def load_states(session: Session, members: Sequence[Any], since: dt.date) -> dic
         .where(col(LedgerEntry.ref) == "referee")
     ).all():
         states[member_pk].referral_paid = True
-    sign = case((col(Receipt.kind).in_(SUBTRACTING_KINDS), -1), else_=1)
     for state in states.values():
         state.history_since = since
-    for owner, at, day, cents, points in session.execute(
+    for owner, at, day, cents, points in _history(session, one_of(col(Receipt.member_pk), pks, dialect), since):
+        states[int(owner or 0)].history.append(History(at, day, int(cents), int(points)))
+    return states
+
+
+def _history(session: Session, members: Any, since: dt.date) -> list[tuple[int, dt.datetime, dt.date, int, int]]:
+    """(member, instant, day, signed eligible cents, signed points) of the receipts of `members` (a condition)
+    from `since` on."""
+    sign = tier_sign()
+    rows = session.execute(
         select(
             col(Receipt.member_pk),
             col(Receipt.occurred_at),
             col(Receipt.local_date),
             col(Receipt.eligible_cents) * sign,
             col(Receipt.points) * sign,
-        ).where(one_of(col(Receipt.member_pk), pks, dialect), col(Receipt.local_date) >= since)
-    ).all():
-        states[int(owner or 0)].history.append(History(at, day, int(cents), int(points)))
-    return states
+        ).where(members, col(Receipt.local_date) >= since)
+    ).all()
+    return [(int(r[0] or 0), r[1], r[2], int(r[3]), int(r[4])) for r in rows]
 
 
 def locked_member_rows(session: Session, pks: Sequence[int]) -> list[Any]:
