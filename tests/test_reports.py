@@ -281,3 +281,28 @@ def test_csv_exports_never_start_a_formula(shop: Cli) -> None:
     assert "'=cmd" in members and "\n=cmd" not in members and ",=cmd" not in members
     doc = json.loads(shop("member", "list", "--json").stdout)
     assert doc[1]["name"].startswith("=")  # JSON is data, not a spreadsheet: unchanged
+
+
+def test_reports_are_typed_values_whose_json_keeps_the_spec_names() -> None:
+    """Every report is a frozen dataclass; `as_json()` is what --json prints, a period as {"from", "to"}."""
+    import dataclasses
+    import datetime as dt
+
+    from loyaltycli.services.reports import Month, MonthlyReport, Period, TierReport
+
+    report = MonthlyReport(Period(dt.date(2026, 1, 1), None), "EUR", [Month("2026-01", 5, 1, 0, "12.50")])
+    assert dataclasses.is_dataclass(report)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        report.currency = "USD"  # type: ignore[misc]
+    assert report.as_json() == {
+        "period": {"from": dt.date(2026, 1, 1), "to": None},
+        "currency": "EUR",
+        "months": [{"month": "2026-01", "issued": 5, "redeemed": 1, "expired": 0, "revenue": "12.50"}],
+    }
+    assert list(TierReport(None, "EUR", None, [], 3).as_json()) == [
+        "basis",
+        "currency",
+        "window_months",
+        "tiers",
+        "no_tier",
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,6 +12,9 @@ from loyaltycli.cli.output import emit_csv, emit_json, key_values, message, show
 from loyaltycli.cli.state import STATE, now
 from loyaltycli.domain.money import percent
 from loyaltycli.i18n import _
+
+if TYPE_CHECKING:
+    from loyaltycli.services.reports import MonthlyReport, Summary
 
 app = typer.Typer(
     help="Figures for the owner: summary (default), liability, tiers, campaigns, monthly, members.",
@@ -59,14 +62,14 @@ def summary(
     if html:
         write_html(html, start, end, figures)
     if json_out:
-        emit_json(figures)
+        emit_json(figures.as_json())
     elif csv_out:
-        emit_csv(["figure", "value"], flatten(figures))
+        emit_csv(["figure", "value"], flatten(figures.as_json()))
     else:
         render_summary(figures)
 
 
-def write_html(path: str, start: Any, end: Any, figures: dict[str, Any]) -> None:
+def write_html(path: str, start: Any, end: Any, figures: Summary) -> None:
     from loyaltycli.reports.html import owner_report
     from loyaltycli.services import reports
 
@@ -95,21 +98,21 @@ def liability(json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
 
     figures = service(STATE.database(), now())
     if json_out:
-        emit_json(figures)
+        emit_json(figures.as_json())
         return
-    rows = [(d["month"], d["points"], d["value"]) for d in figures["due"]]
+    rows = [(d.month, d.points, d.value) for d in figures.due]
     if csv_out:
         emit_csv(["month", "points", "value"], rows)
         return
-    cur = figures["currency"]
+    cur = figures.currency
     key_values(
-        _("Liability as of {day}").format(day=i18n.long_day(figures["as_of"])),
+        _("Liability as of {day}").format(day=i18n.long_day(figures.as_of)),
         [
-            (_("available points"), figures["available"]),
-            (_("pending points"), figures["pending"]),
-            (_("outstanding points"), figures["outstanding"]),
-            (_("value"), i18n.money(figures["value"], cur) if figures["value"] else _("- (no point_value)")),
-            (_("points that never expire"), figures["never_expire"]),
+            (_("available points"), figures.available),
+            (_("pending points"), figures.pending),
+            (_("outstanding points"), figures.outstanding),
+            (_("value"), i18n.money(figures.value, cur) if figures.value else _("- (no point_value)")),
+            (_("points that never expire"), figures.never_expire),
         ],
     )
     show(table(_("Falling due"), [_("Month"), _("Points"), _("Value ({cur})").format(cur=cur)], rows))
@@ -121,25 +124,25 @@ def tiers(json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
     from loyaltycli.services.reports import tiers as service
 
     figures = service(STATE.database(), now())
-    rows = [(t["name"], t["threshold"], t["multiplier"], t["members"]) for t in figures["tiers"]]
+    rows = [(t.name, t.threshold, t.multiplier, t.members) for t in figures.tiers]
     shown_rows = [
-        (name, i18n.threshold(threshold, figures["basis"], figures.get("currency")), i18n.decimal(multiplier), members)
+        (name, i18n.threshold(threshold, figures.basis, figures.currency), i18n.decimal(multiplier), members)
         for name, threshold, multiplier, members in rows
     ]
     if json_out:
-        emit_json(figures)
-    elif figures["basis"] is None and not csv_out:
-        message(_("The programme has no tiers; {no_tier} members.").format(no_tier=figures["no_tier"]))
+        emit_json(figures.as_json())
+    elif figures.basis is None and not csv_out:
+        message(_("The programme has no tiers; {no_tier} members.").format(no_tier=figures.no_tier))
     elif csv_out:
         emit_csv(["tier", "threshold", "multiplier", "members"], rows)
     else:
         show(
             table(
                 _("Members per tier ({basis}, {window_months} months)").format(
-                    basis=i18n.basis(figures["basis"]), window_months=figures["window_months"]
+                    basis=i18n.basis(figures.basis), window_months=figures.window_months
                 ),
                 [_("Tier"), _("Threshold"), _("Multiplier"), _("Members")],
-                shown_rows + [(_("(none)"), "", "", figures["no_tier"])],
+                shown_rows + [(_("(none)"), "", "", figures.no_tier)],
             )
         )
 
@@ -152,12 +155,9 @@ def campaigns(
     from loyaltycli.services.reports import campaigns as service
 
     figures = service(STATE.database(), *_period(since, until), now())
-    rows = [
-        (c["id"], c["name"], c["starts"], c["ends"], c["receipts"], c["revenue"], c["extra_points"])
-        for c in figures["campaigns"]
-    ]
+    rows = [(c.id, c.name, c.starts, c.ends, c.receipts, c.revenue, c.extra_points) for c in figures.campaigns]
     if json_out:
-        emit_json(figures)
+        emit_json(figures.as_json())
     elif csv_out:
         emit_csv(["id", "name", "starts", "ends", "receipts", "revenue", "extra_points"], rows)
     else:
@@ -169,13 +169,10 @@ def campaigns(
                     _("Name"),
                     _("When"),
                     _("Receipts"),
-                    _("Revenue ({currency})").format(currency=figures["currency"]),
+                    _("Revenue ({currency})").format(currency=figures.currency),
                     _("Extra points"),
                 ],
-                [
-                    (c["id"], c["name"], c["when"], c["receipts"], c["revenue"], c["extra_points"])
-                    for c in figures["campaigns"]
-                ],
+                [(c.id, c.name, c.when, c.receipts, c.revenue, c.extra_points) for c in figures.campaigns],
             )
         )
 
@@ -212,9 +209,9 @@ def monthly(
     from loyaltycli.services.reports import monthly as service
 
     figures = service(STATE.database(), *_period(since, until), now())
-    rows = [(m["month"], m["issued"], m["redeemed"], m["expired"], m["revenue"]) for m in figures["months"]]
+    rows = [(m.month, m.issued, m.redeemed, m.expired, m.revenue) for m in figures.months]
     if json_out:
-        emit_json(figures)
+        emit_json(figures.as_json())
     elif csv_out:
         emit_csv(["month", "issued", "redeemed", "expired", "revenue"], rows)
     else:
@@ -234,33 +231,35 @@ def members(
 
     figures = top_members(STATE.database(), *_period(since, until), top, now())
     if json_out:
-        emit_json(figures)
+        emit_json(figures.as_json())
         return
     if csv_out:
-        rows = [("spender", r["id"], r["name"], r["revenue"]) for r in figures["spenders"]]
-        rows += [("earner", r["id"], r["name"], r["points"]) for r in figures["earners"]]
-        rows += [("sender", r["id"], r["name"], r["referrals"]) for r in figures["senders"]]
+        rows: list[tuple[str, str | None, str, str | int]] = [
+            ("spender", r.id, r.name, r.revenue) for r in figures.spenders
+        ]
+        rows += [("earner", r.id, r.name, r.points) for r in figures.earners]
+        rows += [("sender", r.id, r.name, r.referrals) for r in figures.senders]
         emit_csv(["list", "id", "name", "value"], rows)
         return
     show(
         table(
             _("Spenders"),
             [_("Id"), _("Name"), _("Revenue"), _("Receipts")],
-            [(r["id"], r["name"], r["revenue"], r["receipts"]) for r in figures["spenders"]],
+            [(r.id, r.name, r.revenue, r.receipts) for r in figures.spenders],
         )
     )
     show(
         table(
             _("Earners"),
             [_("Id"), _("Name"), _("Points")],
-            [(r["id"], r["name"], r["points"]) for r in figures["earners"]],
+            [(r.id, r.name, r.points) for r in figures.earners],
         )
     )
     show(
         table(
             _("Senders (referrals)"),
             [_("Id"), _("Name"), _("Referrals")],
-            [(r["id"], r["name"], r["referrals"]) for r in figures["senders"]],
+            [(r.id, r.name, r.referrals) for r in figures.senders],
         )
     )
 
@@ -276,31 +275,31 @@ def flatten(doc: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     return rows
 
 
-def render_summary(f: dict[str, Any]) -> None:
-    period = f["period"]
-    p, m, cur = f["points"], f["members"], f["currency"]
+def render_summary(f: Summary) -> None:
+    period = f.period
+    p, m, cur = f.points, f.members, f.currency
     no_value = _("- (no point_value)")
     key_values(
-        _("Summary, {period}").format(period=i18n.period(period["from"], period["to"] or now().date())),
+        _("Summary, {period}").format(period=i18n.period(period.since, period.until or now().date())),
         [
             (
                 _("members"),
                 _("{total} ({new} new, {active} active)").format(
-                    total=i18n.number(m["total"]), new=i18n.number(m["new"]), active=i18n.number(m["active"])
+                    total=i18n.number(m.total), new=i18n.number(m.new), active=i18n.number(m.active)
                 ),
             ),
-            (_("points issued"), p["issued"]),
-            (_("points redeemed"), p["redeemed"]),
-            (_("points expired"), p["expired"]),
-            (_("points reversed by refunds"), p["reversed"]),
-            (_("points outstanding"), p["outstanding"]),
-            (_("liability"), i18n.money(f["liability"], cur) if f["liability"] else no_value),
-            (_("redemption rate"), percent(f["redemption_rate"]) or "-"),
-            (_("repeat rate"), percent(f["repeat_rate"]) or "-"),
-            (_("sales to members"), _sales(f["sales"]["members"], cur, f["receipts"]["members"])),
-            (_("anonymous sales"), _sales(f["sales"]["anonymous"], cur, f["receipts"]["anonymous"])),
-            (_("average receipt, members"), _money_or_dash(f["average_receipt"]["members"], cur)),
-            (_("average receipt, anonymous"), _money_or_dash(f["average_receipt"]["anonymous"], cur)),
+            (_("points issued"), p.issued),
+            (_("points redeemed"), p.redeemed),
+            (_("points expired"), p.expired),
+            (_("points reversed by refunds"), p.reversed),
+            (_("points outstanding"), p.outstanding),
+            (_("liability"), i18n.money(f.liability, cur) if f.liability else no_value),
+            (_("redemption rate"), percent(f.redemption_rate) or "-"),
+            (_("repeat rate"), percent(f.repeat_rate) or "-"),
+            (_("sales to members"), _sales(f.sales.members, cur, f.receipts.members)),
+            (_("anonymous sales"), _sales(f.sales.anonymous, cur, f.receipts.anonymous)),
+            (_("average receipt, members"), _money_or_dash(f.average_receipt.members, cur)),
+            (_("average receipt, anonymous"), _money_or_dash(f.average_receipt.anonymous, cur)),
         ],
     )
 
@@ -313,23 +312,23 @@ def _money_or_dash(amount: str | None, currency: str) -> str:
     return i18n.money(amount, currency) if amount else "-"
 
 
-def render_monthly(figures: dict[str, Any]) -> None:
+def render_monthly(figures: MonthlyReport) -> None:
     """A bar chart in the terminal: one row per month, bars scaled to the largest figure."""
     from decimal import Decimal
 
     from rich.table import Table
     from rich.text import Text
 
-    months = figures["months"]
-    top = max([max(m["issued"], m["redeemed"], m["expired"]) for m in months] + [1])
-    top_revenue = max([Decimal(m["revenue"]) for m in months] + [Decimal(1)])
+    months = figures.months
+    top = max([max(m.issued, m.redeemed, m.expired) for m in months] + [1])
+    top_revenue = max([Decimal(m.revenue) for m in months] + [Decimal(1)])
     chart = Table(title=_("Points and revenue per month"), title_justify="left")
     for name in (
         _("Month"),
         _("Issued"),
         _("Redeemed"),
         _("Expired"),
-        _("Revenue ({currency})").format(currency=figures["currency"]),
+        _("Revenue ({currency})").format(currency=figures.currency),
     ):
         chart.add_column(name, no_wrap=True)
 
@@ -341,10 +340,10 @@ def render_monthly(figures: dict[str, Any]) -> None:
 
     for m in months:
         chart.add_row(
-            m["month"],
-            bar(m["issued"], top, "green"),
-            bar(m["redeemed"], top, "blue"),
-            bar(m["expired"], top, "red"),
-            bar(Decimal(m["revenue"]), top_revenue, "yellow"),
+            m.month,
+            bar(m.issued, top, "green"),
+            bar(m.redeemed, top, "blue"),
+            bar(m.expired, top, "red"),
+            bar(Decimal(m.revenue), top_revenue, "yellow"),
         )
     show(chart)

@@ -9,11 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loyaltycli import i18n
 from loyaltycli.domain.money import percent
 from loyaltycli.i18n import N_, _
+
+if TYPE_CHECKING:
+    from loyaltycli.services.reports import CampaignReport, MonthlyReport, Summary, TierReport, TopMembers
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#222;background:#fff}
@@ -116,19 +119,19 @@ def bar_chart(
 
 
 def owner_report(
-    summary: dict[str, Any],
-    monthly: dict[str, Any],
-    tiers: dict[str, Any],
-    campaigns: dict[str, Any],
+    summary: Summary,
+    monthly: MonthlyReport,
+    tiers: TierReport,
+    campaigns: CampaignReport,
     program: str,
-    top: dict[str, Any] | None = None,
+    top: TopMembers | None = None,
 ) -> str:
     """The whole owner's report: figures, the monthly series, tiers, campaigns and the top members."""
-    p, m, cur = summary["points"], summary["members"], summary["currency"]
-    period, as_of = summary["period"], summary.get("as_of") or dt.date.today()
-    span = i18n.period(period["from"], period["to"] or as_of)
-    months = monthly["months"]
-    labels = [row["month"] for row in months]
+    p, m, cur = summary.points, summary.members, summary.currency
+    period, as_of = summary.period, dt.date.today()
+    span = i18n.period(period.since, period.until or as_of)
+    months = monthly.months
+    labels = [row.month for row in months]
 
     def money(amount: str | None) -> str | None:
         return i18n.money(amount, cur) if amount is not None else None
@@ -137,66 +140,64 @@ def owner_report(
         "<h2>" + escape(_("Summary")) + "</h2>",
         figures(
             [
-                (_("members"), m["total"]),
-                (_("new members"), m["new"]),
-                (_("active members"), m["active"]),
-                (_("points issued"), p["issued"]),
-                (_("points redeemed"), p["redeemed"]),
-                (_("points expired"), p["expired"]),
-                (_("points outstanding"), p["outstanding"]),
-                (_("liability"), money(summary["liability"])),
-                (_("redemption rate"), percent(summary["redemption_rate"])),
-                (_("repeat rate"), percent(summary["repeat_rate"])),
-                (_("sales to members"), money(summary["sales"]["members"])),
-                (_("anonymous sales"), money(summary["sales"]["anonymous"])),
-                (_("average receipt, members"), money(summary["average_receipt"]["members"])),
-                (_("average receipt, anonymous"), money(summary["average_receipt"]["anonymous"])),
+                (_("members"), m.total),
+                (_("new members"), m.new),
+                (_("active members"), m.active),
+                (_("points issued"), p.issued),
+                (_("points redeemed"), p.redeemed),
+                (_("points expired"), p.expired),
+                (_("points outstanding"), p.outstanding),
+                (_("liability"), money(summary.liability)),
+                (_("redemption rate"), percent(summary.redemption_rate)),
+                (_("repeat rate"), percent(summary.repeat_rate)),
+                (_("sales to members"), money(summary.sales.members)),
+                (_("anonymous sales"), money(summary.sales.anonymous)),
+                (_("average receipt, members"), money(summary.average_receipt.members)),
+                (_("average receipt, anonymous"), money(summary.average_receipt.anonymous)),
             ]
         ),
         "<h2>" + escape(_("Points per month")) + "</h2>",
         bar_chart(
             labels,
             [
-                (_("Issued"), [r["issued"] for r in months]),
-                (_("Redeemed"), [r["redeemed"] for r in months]),
-                (_("Expired"), [r["expired"] for r in months]),
+                (_("Issued"), [r.issued for r in months]),
+                (_("Redeemed"), [r.redeemed for r in months]),
+                (_("Expired"), [r.expired for r in months]),
             ],
             unit=_("Points"),
         ),
         "<h2>" + escape(_("Revenue per month")) + "</h2>",
         bar_chart(
             labels,
-            [(_("Revenue ({currency})").format(currency=cur), [float(r["revenue"]) for r in months])],
+            [(_("Revenue ({currency})").format(currency=cur), [float(r.revenue) for r in months])],
             unit=cur,
             money=True,
         ),
         table(
             [_("Month"), _("Issued"), _("Redeemed"), _("Expired"), _("Revenue ({currency})").format(currency=cur)],
-            [(r["month"], r["issued"], r["redeemed"], r["expired"], i18n.amount(r["revenue"])) for r in months],
+            [(r.month, r.issued, r.redeemed, r.expired, i18n.amount(r.revenue)) for r in months],
             (1, 2, 3, 4),
         ),
     ]
-    if tiers["tiers"]:
+    if tiers.tiers:
         sections += [
             "<h2>" + escape(_("Members per tier")) + "</h2>",
             bar_chart(
-                [t["name"] for t in tiers["tiers"]],
-                [(_("Members"), [t["members"] for t in tiers["tiers"]])],
+                [t.name for t in tiers.tiers],
+                [(_("Members"), [t.members for t in tiers.tiers])],
                 unit=_("Members"),
             ),
             table(
                 [_("Tier"), _("Threshold"), _("Multiplier"), _("Members")],
-                [(t["name"], t["threshold"], i18n.decimal(t["multiplier"]), t["members"]) for t in tiers["tiers"]],
+                [(t.name, t.threshold, i18n.decimal(t.multiplier), t.members) for t in tiers.tiers],
                 (1, 2, 3),
             ),
         ]
-    if campaigns["campaigns"]:
-        rows = campaigns["campaigns"]
+    if campaigns.campaigns:
+        rows = campaigns.campaigns
         sections += [
             "<h2>" + escape(_("Campaigns")) + "</h2>",
-            bar_chart(
-                [c["id"] for c in rows], [(_("Extra points"), [c["extra_points"] for c in rows])], unit=_("Points")
-            ),
+            bar_chart([c.id for c in rows], [(_("Extra points"), [c.extra_points for c in rows])], unit=_("Points")),
             table(
                 [
                     _("Campaign"),
@@ -206,29 +207,26 @@ def owner_report(
                     _("Revenue ({currency})").format(currency=cur),
                     _("Extra points"),
                 ],
-                [
-                    (c["name"], c["starts"], c["ends"], c["receipts"], i18n.amount(c["revenue"]), c["extra_points"])
-                    for c in rows
-                ],
+                [(c.name, c.starts, c.ends, c.receipts, i18n.amount(c.revenue), c.extra_points) for c in rows],
                 (3, 4, 5),
             ),
         ]
-    if top and (top["spenders"] or top["senders"]):
+    if top and (top.spenders or top.senders):
         sections += [
             "<h2>" + escape(_("Top members")) + "</h2>",
             "<h3>" + escape(_("Spenders")) + "</h3>",
             table(
                 [_("Id"), _("Name"), _("Revenue ({currency})").format(currency=cur), _("Receipts")],
-                [(r["id"], r["name"], i18n.amount(r["revenue"]), r["receipts"]) for r in top["spenders"]],
+                [(r.id, r.name, i18n.amount(r.revenue), r.receipts) for r in top.spenders],
                 (2, 3),
             ),
         ]
-        if top["senders"]:
+        if top.senders:
             sections += [
                 "<h3>" + escape(_("Senders (referrals)")) + "</h3>",
                 table(
                     [_("Id"), _("Name"), _("Referrals")],
-                    [(r["id"], r["name"], r["referrals"]) for r in top["senders"]],
+                    [(r.id, r.name, r.referrals) for r in top.senders],
                     (2,),
                 ),
             ]

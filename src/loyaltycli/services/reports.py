@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,6 +17,182 @@ from loyaltycli.services.context import today_in
 from loyaltycli.storage import figures
 from loyaltycli.storage.database import Database
 
+# Field names that are Python keywords in the JSON (SPEC §5: a period is {"from": ..., "to": ...}).
+JSON_NAMES = {"since": "from", "until": "to"}
+
+
+def _json_fields(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {JSON_NAMES.get(name, name): value for name, value in pairs}
+
+
+class Report:
+    """A report's figures; `as_json()` is what `--json` prints (and `--csv` flattens)."""
+
+    def as_json(self) -> dict[str, Any]:
+        document: dict[str, Any] = dataclasses.asdict(self, dict_factory=_json_fields)  # type: ignore[call-overload]
+        return document
+
+
+@dataclass(frozen=True)
+class Period:
+    since: dt.date | None
+    until: dt.date | None
+
+
+@dataclass(frozen=True)
+class MemberCounts:
+    total: int
+    active: int  # purchased in the period
+    new: int
+
+
+@dataclass(frozen=True)
+class PointTotals:
+    issued: int
+    redeemed: int
+    expired: int
+    reversed: int
+    adjusted_down: int
+    outstanding: int  # available + pending now
+
+
+@dataclass(frozen=True)
+class Sales:
+    """Revenue (as `12.50`) from members and from anonymous buyers."""
+
+    members: str
+    anonymous: str
+
+
+@dataclass(frozen=True)
+class Averages:
+    """The average receipt (as `12.50`; None without receipts) of members and of anonymous buyers."""
+
+    members: str | None
+    anonymous: str | None
+
+
+@dataclass(frozen=True)
+class Counts:
+    members: int
+    anonymous: int
+
+
+@dataclass(frozen=True)
+class Summary(Report):
+    period: Period
+    currency: str
+    members: MemberCounts
+    points: PointTotals
+    liability: str | None
+    redemption_rate: str | None
+    repeat_rate: str | None
+    sales: Sales
+    receipts: Counts
+    average_receipt: Averages
+
+
+@dataclass(frozen=True)
+class Due:
+    month: str  # YYYY-MM
+    points: int
+    value: str | None
+
+
+@dataclass(frozen=True)
+class Liability(Report):
+    as_of: dt.date
+    currency: str
+    point_value: str | None
+    available: int
+    pending: int
+    outstanding: int
+    value: str | None
+    due: list[Due]
+    never_expire: int
+
+
+@dataclass(frozen=True)
+class TierCount:
+    name: str
+    threshold: str
+    multiplier: str
+    members: int
+
+
+@dataclass(frozen=True)
+class TierReport(Report):
+    basis: str | None  # None: the programme has no tiers
+    currency: str
+    window_months: int | None
+    tiers: list[TierCount]
+    no_tier: int
+
+
+@dataclass(frozen=True)
+class CampaignFigures:
+    id: str
+    name: str
+    starts: dt.date | None
+    ends: dt.date | None
+    when: str | None
+    receipts: int
+    revenue: str
+    extra_points: int
+
+
+@dataclass(frozen=True)
+class CampaignReport(Report):
+    period: Period
+    currency: str
+    campaigns: list[CampaignFigures]
+
+
+@dataclass(frozen=True)
+class Month:
+    month: str  # YYYY-MM
+    issued: int
+    redeemed: int
+    expired: int
+    revenue: str
+
+
+@dataclass(frozen=True)
+class MonthlyReport(Report):
+    period: Period
+    currency: str
+    months: list[Month]
+
+
+@dataclass(frozen=True)
+class Spender:
+    id: str | None  # None: an erased member
+    name: str
+    revenue: str
+    receipts: int
+
+
+@dataclass(frozen=True)
+class Earner:
+    id: str | None  # None: an erased member
+    name: str
+    points: int
+
+
+@dataclass(frozen=True)
+class Sender:
+    id: str | None  # None: an erased member
+    name: str
+    referrals: int
+
+
+@dataclass(frozen=True)
+class TopMembers(Report):
+    period: Period
+    spenders: list[Spender]
+    earners: list[Earner]
+    senders: list[Sender]
+
 
 def _ratio(part: int | Decimal, whole: int | Decimal) -> str | None:
     if not whole:
@@ -23,7 +200,7 @@ def _ratio(part: int | Decimal, whole: int | Decimal) -> str | None:
     return str((Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
 
 
-def summary(db: Database, since: dt.date | None, until: dt.date | None, now: dt.datetime) -> dict[str, Any]:
+def summary(db: Database, since: dt.date | None, until: dt.date | None, now: dt.datetime) -> Summary:
     if since and until and since > until:
         raise BadInputError(_("--from {since} is after --to {until}.").format(since=since, until=until))
     with db.read() as session:
@@ -33,21 +210,21 @@ def summary(db: Database, since: dt.date | None, until: dt.date | None, now: dt.
         sales = figures.sales_in(session, since, until)
         members = figures.members_in(session, since, until)
         value = ctx.program.redeem.point_value
-        return {
-            "period": {"from": since, "to": until},
-            "currency": ctx.program.program.currency,
-            "members": members,
-            "points": points | {"outstanding": outstanding},
-            "liability": f"{(Decimal(outstanding) * value).quantize(Decimal('0.01'))}" if value else None,
-            "redemption_rate": _ratio(points["redeemed"], points["issued"]),
-            "repeat_rate": _ratio(members.pop("_repeat"), members.pop("_buying")),
-            "sales": {"members": format_cents(sales["members"]), "anonymous": format_cents(sales["anonymous"])},
-            "receipts": {"members": sales["members_n"], "anonymous": sales["anonymous_n"]},
-            "average_receipt": {
-                "members": _average(sales["members_gross"], sales["members_n"]),
-                "anonymous": _average(sales["anonymous_gross"], sales["anonymous_n"]),
-            },
-        }
+        return Summary(
+            period=Period(since, until),
+            currency=ctx.program.program.currency,
+            members=MemberCounts(members["total"], members["active"], members["new"]),
+            points=PointTotals(**points, outstanding=outstanding),
+            liability=f"{(Decimal(outstanding) * value).quantize(Decimal('0.01'))}" if value else None,
+            redemption_rate=_ratio(points["redeemed"], points["issued"]),
+            repeat_rate=_ratio(members["_repeat"], members["_buying"]),
+            sales=Sales(format_cents(sales["members"]), format_cents(sales["anonymous"])),
+            receipts=Counts(sales["members_n"], sales["anonymous_n"]),
+            average_receipt=Averages(
+                _average(sales["members_gross"], sales["members_n"]),
+                _average(sales["anonymous_gross"], sales["anonymous_n"]),
+            ),
+        )
 
 
 def _average(cents: int, count: int) -> str | None:
@@ -56,7 +233,7 @@ def _average(cents: int, count: int) -> str | None:
     return format_cents(int((Decimal(cents) / count).to_integral_value(rounding=ROUND_HALF_UP)))
 
 
-def liability(db: Database, now: dt.datetime) -> dict[str, Any]:
+def liability(db: Database, now: dt.datetime) -> Liability:
     """Outstanding points (available and pending) valued at point_value, and when they fall due."""
     with db.read() as session:
         ctx = today_in(session, now)
@@ -79,20 +256,20 @@ def liability(db: Database, now: dt.datetime) -> dict[str, Any]:
     def money(points: int) -> str | None:
         return f"{(Decimal(points) * value).quantize(Decimal('0.01'))}" if value else None
 
-    return {
-        "as_of": today,
-        "currency": ctx.program.program.currency,
-        "point_value": f"{value}" if value else None,
-        "available": available,
-        "pending": pending,
-        "outstanding": available + pending,
-        "value": money(available + pending),
-        "due": [{"month": key, "points": points, "value": money(points)} for key, points in sorted(by_month.items())],
-        "never_expire": never,
-    }
+    return Liability(
+        as_of=today,
+        currency=ctx.program.program.currency,
+        point_value=f"{value}" if value else None,
+        available=available,
+        pending=pending,
+        outstanding=available + pending,
+        value=money(available + pending),
+        due=[Due(key, points, money(points)) for key, points in sorted(by_month.items())],
+        never_expire=never,
+    )
 
 
-def tiers(db: Database, now: dt.datetime) -> dict[str, Any]:
+def tiers(db: Database, now: dt.datetime) -> TierReport:
     """Members per tier today (what qualified in the rolling window)."""
     from loyaltycli.domain.tiers import tier_for
     from loyaltycli.storage.listing import qualifying_totals
@@ -102,7 +279,7 @@ def tiers(db: Database, now: dt.datetime) -> dict[str, Any]:
         program_tiers = ctx.program.tiers
         members = figures.member_count(session)
         if program_tiers is None:
-            return {"basis": None, "window_months": None, "tiers": [], "no_tier": members}
+            return TierReport(None, ctx.program.program.currency, None, [], members)
         totals = qualifying_totals(session, program_tiers, ctx.today)
     counts = {level.name: 0 for level in program_tiers.levels}
     placed = 0
@@ -115,24 +292,18 @@ def tiers(db: Database, now: dt.datetime) -> dict[str, Any]:
     if lowest.threshold <= 0:
         counts[lowest.name] += members - len(totals)
         placed += members - len(totals)
-    return {
-        "basis": program_tiers.basis,
-        "currency": ctx.program.program.currency,
-        "window_months": program_tiers.window_months,
-        "tiers": [
-            {
-                "name": lv.name,
-                "threshold": str(lv.threshold),
-                "multiplier": str(lv.multiplier),
-                "members": counts[lv.name],
-            }
-            for lv in program_tiers.levels
+    return TierReport(
+        basis=program_tiers.basis,
+        currency=ctx.program.program.currency,
+        window_months=program_tiers.window_months,
+        tiers=[
+            TierCount(lv.name, str(lv.threshold), str(lv.multiplier), counts[lv.name]) for lv in program_tiers.levels
         ],
-        "no_tier": members - placed,
-    }
+        no_tier=members - placed,
+    )
 
 
-def campaigns(db: Database, since: dt.date | None, until: dt.date | None, now: dt.datetime) -> dict[str, Any]:
+def campaigns(db: Database, since: dt.date | None, until: dt.date | None, now: dt.datetime) -> CampaignReport:
     """Receipts, revenue and extra points per campaign, net of refunds (see `figures.campaign_figures`)."""
     with db.read() as session:
         ctx = today_in(session, now)
@@ -144,56 +315,51 @@ def campaigns(db: Database, since: dt.date | None, until: dt.date | None, now: d
         n, cents, extra = found.get(cid, (0, 0, 0))
         campaign = known.get(cid)
         result.append(
-            {
-                "id": cid,
-                "name": campaign.title if campaign else cid,
-                "starts": campaign.starts if campaign else None,
-                "ends": campaign.ends if campaign else None,
-                "when": describe_schedule(campaign) if campaign else None,
-                "receipts": n,
-                "revenue": format_cents(cents),
-                "extra_points": extra,
-            }
+            CampaignFigures(
+                id=cid,
+                name=campaign.title if campaign else cid,
+                starts=campaign.starts if campaign else None,
+                ends=campaign.ends if campaign else None,
+                when=describe_schedule(campaign) if campaign else None,
+                receipts=n,
+                revenue=format_cents(cents),
+                extra_points=extra,
+            )
         )
-    return {"period": {"from": since, "to": until}, "currency": ctx.program.program.currency, "campaigns": result}
+    return CampaignReport(Period(since, until), ctx.program.program.currency, result)
 
 
-def monthly(db: Database, since: dt.date | None, until: dt.date | None, now: dt.datetime) -> dict[str, Any]:
+def monthly(db: Database, since: dt.date | None, until: dt.date | None, now: dt.datetime) -> MonthlyReport:
     """Points issued, redeemed and expired, and revenue, per month."""
     with db.read() as session:
         ctx = today_in(session, now)
         points = figures.monthly_points(session, since, until)
         revenue = figures.monthly_revenue(session, since, until)
-    months: dict[str, dict[str, Any]] = {}
-
-    def slot(key: str) -> dict[str, Any]:
-        return months.setdefault(key, {"month": key, "issued": 0, "redeemed": 0, "expired": 0, "revenue_cents": 0})
-
+    months: dict[str, list[int]] = {}  # issued, redeemed, expired, revenue in cents
     for key, issued, redeemed, expired in points:
-        slot(key).update(issued=issued, redeemed=redeemed, expired=expired)
+        months.setdefault(key, [0, 0, 0, 0])[:3] = [issued, redeemed, expired]
     for key, cents in revenue:
-        slot(key)["revenue_cents"] = cents
-    series = [months[k] for k in sorted(months)]
-    for entry in series:
-        entry["revenue"] = format_cents(entry.pop("revenue_cents"))
-    return {"period": {"from": since, "to": until}, "currency": ctx.program.program.currency, "months": series}
+        months.setdefault(key, [0, 0, 0, 0])[3] = cents
+    series = [
+        Month(k, issued, redeemed, expired, format_cents(cents))
+        for k, (issued, redeemed, expired, cents) in sorted(months.items())
+    ]
+    return MonthlyReport(Period(since, until), ctx.program.program.currency, series)
 
 
-def top_members(
-    db: Database, since: dt.date | None, until: dt.date | None, top: int, now: dt.datetime
-) -> dict[str, Any]:
+def top_members(db: Database, since: dt.date | None, until: dt.date | None, top: int, now: dt.datetime) -> TopMembers:
     """The members who spend most, earn most points, and bring most new members."""
     with db.read() as session:
         today_in(session, now)
         spend = figures.top_spenders(session, since, until, top)
         earned = figures.top_earners(session, since, until, top)
         senders = figures.top_senders(session, since, until, top)
-    return {
-        "period": {"from": since, "to": until},
-        "spenders": [{"id": i, "name": n, "revenue": format_cents(c), "receipts": k} for i, n, c, k in spend],
-        "earners": [{"id": i, "name": n, "points": p} for i, n, p in earned],
-        "senders": [{"id": i, "name": n, "referrals": k} for i, n, k in senders],
-    }
+    return TopMembers(
+        Period(since, until),
+        [Spender(i, n, format_cents(c), k) for i, n, c, k in spend],
+        [Earner(i, n, p) for i, n, p in earned],
+        [Sender(i, n, k) for i, n, k in senders],
+    )
 
 
 @dataclass(frozen=True)
