@@ -411,9 +411,9 @@ class Program(_Model):
         """The programme's time zone: every "as of" date is a day there."""
         return ZoneInfo(self.program.timezone)
 
-    @property
+    @functools.cached_property
     def region(self) -> str | None:
-        """Region for phone numbers written without a country code."""
+        """Region for phone numbers written without a country code (worked out once per programme)."""
         from loyaltycli.domain.zones import country_of_timezone
 
         return self.program.country or country_of_timezone(self.program.timezone)

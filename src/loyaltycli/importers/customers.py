@@ -6,6 +6,7 @@ Pure reading, no database. `services/member_import.py` books what this reads.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -149,9 +150,15 @@ def _day(text: str, field: str, order: str) -> dt.date | None:
         except ValueError:
             pass  # the general reader says what is wrong with it
     try:
-        return parse_when(text, _UTC, None, order).date()
+        return _written_day(text, order)
     except ValueProblem:
         raise ValueProblem(_("{field} {text!r} is not a date").format(field=field, text=text)) from None
+
+
+@functools.lru_cache(maxsize=65536)
+def _written_day(text: str, order: str) -> dt.date:
+    """A date in any written form (remembered: a list of 100,000 customers has a few thousand dates)."""
+    return parse_when(text, _UTC, None, order).date()
 
 
 def _yes_no(text: str) -> bool:
