@@ -1,6 +1,7 @@
-"""Differential property test (issue 13): random sequences of purchases, returns and refunds, under a programme
-that changes on a day in the middle, give the same ledger, lots, receipts and balances whether they are booked one
-command at a time or through `import` in small batches (which keeps members' state from batch to batch)."""
+"""Differential property test (issue 13): random sequences of purchases, returns, refunds, redemptions and expiry
+runs, under a programme that changes on a day in the middle, give the same ledger, lots, receipts and balances
+whether the receipts are booked one command at a time or through `import` in small batches (which keeps members'
+state from batch to batch); redemptions and expiry runs are commands either way, between the imports."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from loyaltycli.domain.receipts import Line
 from loyaltycli.errors import LoyaltyError
-from loyaltycli.services import imports, members, purchases, refunds, returns
+from loyaltycli.services import imports, jobs, members, purchases, redemptions, refunds, returns
 from loyaltycli.services.programs import apply_program, init_database
 from loyaltycli.storage.database import Database, open_database
 from loyaltycli.storage.location import Location
@@ -63,6 +64,9 @@ categories = ["coffee"]
 stamps = 4
 reward = "coffee"
 
+[redeem]
+point_value = "0.01"
+
 [[rewards]]
 id = "coffee"
 points = 1000
@@ -84,6 +88,8 @@ event = st.one_of(
     st.tuples(st.just("purchase"), st.sampled_from(MEMBERS), st.lists(line, min_size=1, max_size=3)),
     st.tuples(st.just("return"), st.sampled_from(MEMBERS), st.lists(line, min_size=1, max_size=2)),
     st.tuples(st.just("refund"), st.integers(min_value=0, max_value=50), st.sampled_from([None, 25, 50, 100])),
+    st.tuples(st.just("redeem"), st.sampled_from(MEMBERS), st.integers(min_value=1, max_value=300)),
+    st.tuples(st.just("expire")),
 )
 
 
@@ -147,6 +153,12 @@ def schedule(events: list[Any], gaps: list[int]) -> list[dict[str, Any]]:
                 }
             )
             continue
+        if item[0] == "redeem":
+            receipts.append({"kind": "redeem", "id": receipt_id, "when": when, "member": item[1], "points": item[2]})
+            continue
+        if item[0] == "expire":
+            receipts.append({"kind": "expire", "id": receipt_id, "when": when})
+            continue
         kind, member, lines = item
         receipts.append({"kind": kind, "id": receipt_id, "when": when, "member": member, "lines": lines})
     return receipts
@@ -156,8 +168,24 @@ def goods(lines: list[tuple[str, int, int]]) -> tuple[Line, ...]:
     return tuple(Line(Decimal(cents * qty) / 100, category, None, Decimal(qty)) for category, cents, qty in lines)
 
 
+COMMANDS = ("redeem", "expire")  # run as commands on both sides, between the imports
+
+
+def command(db: Database, r: dict[str, Any]) -> None:
+    try:
+        if r["kind"] == "redeem":
+            redemptions.redeem_points(db, r["member"], r["points"], r["when"], NOW)
+        else:
+            jobs.expire(db, r["when"].date(), False, NOW)
+    except LoyaltyError:
+        pass  # too few points: refused the same way on both sides
+
+
 def one_at_a_time(db: Database, receipts: list[dict[str, Any]]) -> None:
     for r in receipts:
+        if r["kind"] in COMMANDS:
+            command(db, r)
+            continue
         try:
             if r["kind"] == "purchase":
                 request = purchases.PurchaseRequest(r["member"], goods(r["lines"]), r["when"], r["id"])
@@ -173,6 +201,21 @@ def one_at_a_time(db: Database, receipts: list[dict[str, Any]]) -> None:
 
 
 def through_import(db: Database, receipts: list[dict[str, Any]], folder: Path) -> None:
+    """The receipts between two commands go into one file, imported in batches of three."""
+    segment: list[dict[str, Any]] = []
+    for r in receipts:
+        if r["kind"] in COMMANDS:
+            import_file(db, segment, folder)
+            command(db, r)
+            segment = []
+        else:
+            segment.append(r)
+    import_file(db, segment, folder)
+
+
+def import_file(db: Database, receipts: list[dict[str, Any]], folder: Path) -> None:
+    if not receipts:
+        return
     path = folder / "sales.csv"
     with open(path, "w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
