@@ -126,6 +126,28 @@ def test_the_same_sale_after_a_network_retry_earns_once(shop: Cli) -> None:
     shop("purchase", "anna@example.com", "43.00", "--receipt", "POS-7", expect=1)
 
 
+def test_a_retried_purchase_returns_the_original_breakdown(shop: Cli) -> None:
+    """Issue 13: the retry's result is the original's, every line with its rate, reason, multiplier and points."""
+    args = (
+        "purchase",
+        "anna@example.com",
+        "-",
+        "--line",
+        "A:food:2:10.00",
+        "--line",
+        ":tobacco:1:5.00",
+        "--receipt",
+        "P9",
+    )
+    first = shop.json(*args)
+    again = shop.json(*args)
+    assert again["repeated"] is True
+    assert again["breakdown"] == first["breakdown"]
+    assert [set(line) for line in first["breakdown"]] == [
+        {"line", "sku", "category", "amount", "eligible", "reason", "rate", "campaign", "multiplier", "points"}
+    ] * 2
+
+
 def test_a_deduction_is_not_reapplied_on_later_changes(shop: Cli) -> None:
     """OpenCart #2349: a deduction was applied again on every later edit."""
     shop("purchase", "anna@example.com", "100.00")

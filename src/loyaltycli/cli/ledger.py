@@ -89,14 +89,7 @@ def purchase(
             + (_(" (tier {tier})").format(tier=result.tier) if result.tier else ""),
             [_("Line"), _("Category"), _("Amount"), _("Eligible"), _("Campaign"), _("Points")],
             [
-                (
-                    b["line"],
-                    b.get("category"),
-                    i18n.amount(b["amount"]),
-                    bool(b["eligible"]),
-                    b.get("campaign"),
-                    i18n.decimal(b.get("points")),
-                )
+                (b.line, b.category, i18n.amount(b.amount), b.eligible, b.campaign, i18n.decimal(b.points))
                 for b in result.breakdown
             ],
         )

@@ -18,7 +18,7 @@ from loyaltycli import i18n
 from loyaltycli.domain.dates import local_clock, local_date, utc_naive
 from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
 from loyaltycli.domain.money import amount_limit_problem, format_cents, from_cents, to_cents
-from loyaltycli.domain.points import Earning, compute_earning, debt_payoff, fill_cards, pending_until
+from loyaltycli.domain.points import Earning, LinePoints, compute_earning, debt_payoff, fill_cards, pending_until
 from loyaltycli.domain.program import Program
 from loyaltycli.domain.receipts import Line, ReceiptInput
 from loyaltycli.domain.tiers import tier_for, window_start
@@ -49,6 +49,22 @@ class PurchaseRequest:
 
 
 @dataclass(frozen=True)
+class BreakdownLine:
+    """How one line of the receipt earned (SPEC's `breakdown` of `purchase --json`)."""
+
+    line: int
+    sku: str | None
+    category: str | None
+    amount: str
+    eligible: bool
+    reason: str | None
+    rate: str
+    campaign: str | None
+    multiplier: str
+    points: str
+
+
+@dataclass(frozen=True)
 class PurchaseResult:
     receipt: str
     member: str
@@ -56,7 +72,7 @@ class PurchaseResult:
     points: int
     pending_until: dt.date | None
     tier: str | None
-    breakdown: list[dict[str, Any]]
+    breakdown: list[BreakdownLine]
     stamps: dict[str, int]
     vouchers: list[str]
     campaign_bonus: dict[str, int] = field(default_factory=dict)
@@ -310,19 +326,19 @@ def _check_lines(lines: tuple[Line, ...]) -> None:
         )
 
 
-def _breakdown(number: int, line: Any) -> dict[str, Any]:
-    return {
-        "line": number,
-        "sku": line.sku,
-        "category": line.category or None,
-        "amount": f"{line.amount:.2f}",
-        "eligible": line.eligible,
-        "reason": line.reason,
-        "rate": plain(line.rate),
-        "campaign": line.campaign,
-        "multiplier": plain(line.multiplier),
-        "points": plain(line.points),
-    }
+def _breakdown(number: int, line: LinePoints) -> BreakdownLine:
+    return BreakdownLine(
+        line=number,
+        sku=line.sku,
+        category=line.category or None,
+        amount=f"{line.amount:.2f}",
+        eligible=line.eligible,
+        reason=line.reason,
+        rate=plain(line.rate),
+        campaign=line.campaign,
+        multiplier=plain(line.multiplier),
+        points=plain(line.points),
+    )
 
 
 def plain(number: Decimal) -> str:
