@@ -213,3 +213,22 @@ def test_receipt_lines_are_stored_as_compact_json() -> None:
         assert decode_lines(encode_lines(lines)) == lines
 
     check()
+
+
+def test_a_members_tier_history_counts_receipts_in_the_window_and_before_the_instant() -> None:
+    """MemberState keeps its receipts as flat integers; the qualifying sum reads them back exactly."""
+    import datetime as dt
+
+    from loyaltycli.storage.state import MemberState
+
+    state = MemberState(1, "M000001", "active", None, dt.date(2025, 1, 1), None, 0)
+    noon = dt.datetime(2026, 3, 1, 12, 0, 0, 250_000)
+    state.remember(dt.datetime(2025, 2, 28, 9, 0), dt.date(2025, 2, 28), 10_000, 100)  # before the window
+    state.remember(dt.datetime(2025, 3, 1, 9, 0), dt.date(2025, 3, 1), 5_000, 50)
+    state.remember(noon, dt.date(2026, 3, 1), 2_500, 25)
+    state.remember(dt.datetime(2026, 3, 1, 13, 0), dt.date(2026, 3, 1), -1_000, -10)  # a refund, after noon
+    since = dt.date(2025, 3, 1)
+    assert state.qualifying("spend", since, noon) == 5_000  # the receipt at exactly `before` does not count
+    assert state.qualifying("spend", since, noon + dt.timedelta(microseconds=1)) == 7_500
+    assert state.qualifying("points", since, dt.datetime(2026, 3, 2)) == 65
+    assert state.qualifying("spend", dt.date(2024, 1, 1), dt.datetime(2027, 1, 1)) == 16_500

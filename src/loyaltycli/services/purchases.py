@@ -33,7 +33,7 @@ from loyaltycli.storage.database import Database
 from loyaltycli.storage.history import stamps_on_cards
 from loyaltycli.storage.receipts import earned_available_on, receipt_with_id, voucher_codes_of
 from loyaltycli.storage.records import Member, Receipt, Session
-from loyaltycli.storage.state import History, MemberState, load_history, load_state
+from loyaltycli.storage.state import MemberState, load_history, load_state
 from loyaltycli.storage.writer import CreditPlan, PurchasePlan, PurchaseWriter, VoucherPlan, decode_lines, encode_lines
 
 
@@ -234,7 +234,7 @@ class Planner:
 
     @staticmethod
     def _remember(state: MemberState, plan: PurchasePlan) -> None:
-        state.history.append(History(plan.occurred_at, plan.day, plan.eligible_cents, plan.points))
+        state.remember(plan.occurred_at, plan.day, plan.eligible_cents, plan.points)
         if state.last_purchase_on is None or plan.day > state.last_purchase_on:
             state.last_purchase_on = plan.day
         state.changed = True

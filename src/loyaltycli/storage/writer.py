@@ -432,7 +432,7 @@ class PurchaseWriter:
                     updates.append((count, s.pk, card))
                 else:
                     inserts.append((s.pk, card, count))
-                    s.stamp_rows.add(card)
+                    s.stamp_rows |= {card}
         execute_many(self.conn, "UPDATE stamp_count SET stamps = {} WHERE member_pk = {} AND card_id = {}", updates)
         Inserter(self.conn, table_of(StampCount), ("member_pk", "card_id", "stamps")).run(inserts)
         for s in changed:
