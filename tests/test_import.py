@@ -330,3 +330,25 @@ def test_a_write_between_two_batches_is_seen_by_the_next_batch(shop: Cli, tmp_pa
     assert summary["imported"] == 4 and summary["rejected"] == 2, summary  # Ben's R1b and R2b: blocked
     assert "blocked" in result.stderr
     assert points(shop, "anna@example.com") == 35
+
+
+def test_the_cycles_a_batch_leaves_are_collected_not_kept_for_the_run() -> None:
+    """The import freezes what survives a garbage collection; a batch's cyclic garbage (a session and its
+    statements) must be collected first, or it stays for the whole run (memory grew with every batch)."""
+    import gc
+    import weakref
+
+    from loyaltycli.services.imports import COLLECT_EVERY, _collect_between_batches
+
+    class Node:
+        other: Any = None
+
+    with _collect_between_batches() as collect:
+        node = Node()
+        node.other = node  # a cycle: only the cyclic collector can free it
+        gone = weakref.ref(node)
+        del node
+        for _batch in range(COLLECT_EVERY):
+            collect()
+        assert gone() is None
+    assert gc.get_freeze_count() == 0
