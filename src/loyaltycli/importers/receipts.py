@@ -106,6 +106,9 @@ class ReceiptReader:
         self._sku = at.get("sku")
         self._refund_of = at.get("refund_of")
         self._date = at.get("date")
+        self._member, self._name = at.get("member"), at.get("name")
+        self._channel, self._store = at.get("channel"), at.get("store")
+        self._timezone, self._time = at.get("timezone"), at.get("time")
         self._seen: set[str] = set()
 
     def batches(self, size: int) -> Iterator[list[Draft]]:
@@ -198,8 +201,10 @@ class ReceiptReader:
         elif date and date != draft.date_text:
             self._when(values, date)  # a later row of the receipt with another date: it must at least be a date
         if not draft.member_ref:
-            draft.member_ref, draft.name = get(values, "member") or "", get(values, "name") or ""
-            draft.channel, draft.store = get(values, "channel") or None, get(values, "store") or None
+            draft.member_ref = (values[self._member] if self._member is not None else None) or ""
+            draft.name = (values[self._name] if self._name is not None else None) or ""
+            draft.channel = (values[self._channel] if self._channel is not None else None) or None
+            draft.store = (values[self._store] if self._store is not None else None) or None
         amount_text = values[self._amount] if self._amount is not None else None
         unit_price = get(values, "unit_price") if amount_text is None else None
         if unit_price is not None:  # quantity x unit price (ERP and web-shop exports)
@@ -232,5 +237,7 @@ class ReceiptReader:
             raise ValueProblem(_("date {date!r}: {why}").format(date=date, why=why))
 
     def _when(self, values: tuple[str | None, ...], date: str) -> dt.datetime:
-        zone = zone_for(self._get(values, "timezone") or "", self.settings.zone)
-        return parse_when(date, zone, self._get(values, "time") or None, self.settings.date_order)
+        zone_name = values[self._timezone] if self._timezone is not None else None
+        zone = zone_for(zone_name, self.settings.zone) if zone_name else self.settings.zone
+        time = values[self._time] if self._time is not None else None
+        return parse_when(date, zone, time or None, self.settings.date_order)

@@ -158,6 +158,8 @@ def parse_when(text: str, zone: ZoneInfo, time_text: str | None = None, order: s
     if not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time(12, 0))
     value = value.replace(tzinfo=zone) if value.tzinfo is None else value
+    if 1 < value.year < 9999:  # far from the ends of the calendar: converting it cannot overflow
+        return value
     try:
         value.astimezone(dt.UTC).astimezone(zone)
     except (OverflowError, ValueError):
