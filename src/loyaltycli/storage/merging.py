@@ -38,12 +38,19 @@ def transfer_lots(session: Session, other: Member, keep: Member, booking: Bookin
     out_pk = next(entry_pks)
     transfer = replace(booking, receipt_pk=None, voucher_pk=None, ref=ref, note=None, key=None)
     entries = [writer.entry_row(out_pk, _pk(other), "merge", -total, transfer)]
-    new_lots, uses = [], []
+    new_lots, uses, paid = [], [], []
+    debt = keep.debt
     for lot in lots:
         entry_pk, lot_pk, points = next(entry_pks), next(lot_pks), int(lot.remaining)
+        payoff = debt_payoff(debt, points)  # new points pay KEEP's refund debt first, as every credit does
+        debt -= payoff
         entries.append(writer.entry_row(entry_pk, _pk(keep), "merge", points, transfer))
-        new_lots.append(writer.lot_row(lot_pk, _pk(keep), entry_pk, points, lot.available_on, lot.expires_on, points))
+        new_lots.append(
+            writer.lot_row(lot_pk, _pk(keep), entry_pk, points, lot.available_on, lot.expires_on, points - payoff)
+        )
         uses.append((lot.pk, out_pk, points))
+        if payoff:
+            paid.append((lot_pk, payoff))
     writer.write(entries, new_lots, uses)
     session.execute(
         update(PointLot)
@@ -51,23 +58,12 @@ def transfer_lots(session: Session, other: Member, keep: Member, booking: Bookin
         .values(remaining=0)
         .execution_options(synchronize_session=False)
     )
-    _pay_debt(session, writer, keep, [(row[0], row[-1]) for row in new_lots])
-    session.expire_all()
-    return total
-
-
-def _pay_debt(session: Session, writer: LedgerWriter, keep: Member, lots: list[tuple[int, int]]) -> None:
-    """New points pay an outstanding refund debt first, as every credit does."""
-    debt = keep.debt
-    for lot_pk, remaining in lots:
-        if debt <= 0:
-            break
-        payoff = debt_payoff(debt, remaining)
-        session.execute(update(PointLot).where(col(PointLot.pk) == lot_pk).values(remaining=remaining - payoff))
+    for lot_pk, payoff in paid:
         writer.pay_debt(_pk(keep), lot_pk, payoff)
-        debt -= payoff
     if debt != keep.debt:
         session.execute(update(Member).where(col(Member.pk) == keep.pk).values(debt=debt))
+    session.expire_all()
+    return total
 
 
 def copy_history(session: Session, other: Member, keep: Member, created_at: dt.datetime) -> int:
