@@ -73,22 +73,29 @@ def app_for(args: list[str], group: typer.Typer = app) -> typer.Typer:
     """The root with only the command that `args` run: Typer turns every command's signature into click
     parameters before it runs one (45 ms for all 44, most of it evaluating annotations), so a command
     at the till starts with its own only. Help, and an unknown command, get the whole group."""
-    name = command_named(args)
+    at = _command_at(args)
+    name = args[at] if at is not None else None
     commands = [c for c in group.registered_commands if c.name == name]
     groups = [g for g in group.registered_groups if g.name == name]
-    if name is None or not (commands or groups):
+    if at is None or not (commands or groups):
         return group
     only = copy.copy(group)
     only.registered_commands = commands
     only.registered_groups = [copy.copy(g) for g in groups]
     for info in only.registered_groups:
         assert info.typer_instance is not None
-        info.typer_instance = app_for(args[args.index(name) + 1 :], info.typer_instance)
+        info.typer_instance = app_for(args[at + 1 :], info.typer_instance)
     return only
 
 
 def command_named(args: list[str]) -> str | None:
     """The sub-command of `args` (global options already in front), or None before it asks for help."""
+    at = _command_at(args)
+    return args[at] if at is not None else None
+
+
+def _command_at(args: list[str]) -> int | None:
+    """Where the sub-command is in `args` (the value of `--db` is skipped), or None."""
     i = 0
     while i < len(args):
         arg = args[i]
@@ -96,7 +103,7 @@ def command_named(args: list[str]) -> str | None:
             i += 2
             continue
         if not arg.startswith("-"):
-            return arg
+            return i
         if arg in ("--help", "--version") or arg not in GLOBAL_FLAGS and "=" not in arg:
             return None
         i += 1
