@@ -121,3 +121,15 @@ def test_loyalty_db_environment_variable(tmp_path, program_file, clock, monkeypa
     result = CliRunner().invoke(app, ["init", "--program", str(program_file())])
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "env.db").exists()
+
+
+def test_show_lists_the_next_expiry_days_and_sums_the_later_ones(cli: Cli) -> None:
+    """At the counter the next ten days matter; the rest is one row (`--json` keeps every day)."""
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    for day in range(1, 13):
+        cli("purchase", "anna@example.com", "10.00", "--date", f"2026-05-{day:02d}")
+    assert len(cli.json("member", "show", "anna@example.com")["expiring"]) == 13
+    shown = cli("member", "show", "anna@example.com").stdout
+    assert "2028-05-10" in shown and "2028-05-11" not in shown
+    summary = next(line for line in shown.splitlines() if "3 later days" in line)
+    assert "70" in summary  # 10 + 10 + the signup's 50

@@ -389,8 +389,20 @@ def render_member(view: MemberView) -> None:
         ],
     )
     if b.expiring:
-        show(table(_("Expiring"), [_("Date"), _("Points")], b.expiring))
+        show(table(_("Expiring"), [_("Date"), _("Points")], _next_expiries(b.expiring)))
     open_vouchers_table(view.vouchers)
+
+
+EXPIRIES_SHOWN = 10  # `member show` lists the next expiry days; `--json` and `statement` give every one
+
+
+def _next_expiries(expiring: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
+    """The next EXPIRIES_SHOWN days with points expiring, then one row for all later days together."""
+    if len(expiring) <= EXPIRIES_SHOWN + 1:
+        return expiring
+    later = expiring[EXPIRIES_SHOWN:]
+    summary = _("{count} later days").format(count=i18n.number(len(later)))
+    return [*expiring[:EXPIRIES_SHOWN], (summary, sum(points for _day, points in later))]
 
 
 ROW_COLUMNS = [
