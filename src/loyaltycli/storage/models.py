@@ -11,13 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from pydantic import ConfigDict
 from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, case, event, text
 from sqlmodel import Field, SQLModel, col
 
 from loyaltycli.domain.search import search_key
 
+# The tables are never validated as pydantic models (storage reads and writes rows), so pydantic's validators
+# are not built when they are declared: a few milliseconds of every command's start.
+LAZY = ConfigDict(defer_build=True)
+
 
 class ProgramVersion(SQLModel, table=True):
+    model_config = LAZY  # type: ignore[assignment]
     __tablename__ = "program_version"
 
     version: int = Field(primary_key=True)
@@ -29,6 +35,7 @@ class ProgramVersion(SQLModel, table=True):
 
 
 class Member(SQLModel, table=True):
+    model_config = LAZY  # type: ignore[assignment]
     __tablename__ = "member"
 
     pk: int | None = Field(default=None, primary_key=True)
@@ -59,6 +66,7 @@ DEBT_KINDS = ("refund", "merge")
 
 
 class Receipt(SQLModel, table=True):
+    model_config = LAZY  # type: ignore[assignment]
     __tablename__ = "receipt"
     __table_args__ = (Index("ix_receipt_member_date", "member_pk", "local_date"),)
 
@@ -88,6 +96,7 @@ class Receipt(SQLModel, table=True):
 
 
 class LedgerEntry(SQLModel, table=True):
+    model_config = LAZY  # type: ignore[assignment]
     __tablename__ = "ledger_entry"
     __table_args__ = (Index("ix_ledger_member_date", "member_pk", "business_date"),)
 
@@ -107,6 +116,7 @@ class LedgerEntry(SQLModel, table=True):
 
 
 class PointLot(SQLModel, table=True):
+    model_config = LAZY  # type: ignore[assignment]
     __tablename__ = "point_lot"
     __table_args__ = (Index("ix_lot_balance", "member_pk", "remaining", "available_on", "expires_on"),)
 
@@ -120,6 +130,7 @@ class PointLot(SQLModel, table=True):
 
 
 class LotUse(SQLModel, table=True):
+    model_config = LAZY  # type: ignore[assignment]
     __tablename__ = "lot_use"
 
     pk: int | None = Field(default=None, primary_key=True)
@@ -129,6 +140,7 @@ class LotUse(SQLModel, table=True):
 
 
 class Voucher(SQLModel, table=True):
+    model_config = LAZY  # type: ignore[assignment]
     __tablename__ = "voucher"
 
     pk: int | None = Field(default=None, primary_key=True)
@@ -150,6 +162,7 @@ class Voucher(SQLModel, table=True):
 class VoucherUse(SQLModel, table=True):
     """A voucher's use; at most one per voucher (a unique index), so a second use fails in the database."""
 
+    model_config = LAZY  # type: ignore[assignment]
     __tablename__ = "voucher_use"
     __table_args__ = (Index("ux_voucher_use_voucher", "voucher_pk", unique=True),)
 
@@ -160,6 +173,7 @@ class VoucherUse(SQLModel, table=True):
 
 
 class StampCount(SQLModel, table=True):
+    model_config = LAZY  # type: ignore[assignment]
     __tablename__ = "stamp_count"
     __table_args__ = (UniqueConstraint("member_pk", "card_id"),)
 
