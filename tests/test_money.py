@@ -31,3 +31,11 @@ def test_no_float_artefacts_in_sums() -> None:
 def test_cents_round_trip(cents: int) -> None:
     assert to_cents(parse_money(format_cents(cents))) == cents
     assert Decimal(format_cents(cents)) * 100 == cents
+
+
+@pytest.mark.parametrize(
+    ("amount", "cents"),
+    [("12.50", 1250), ("-4.00", -400), ("0.005", 1), ("-0.005", -1), ("1.234", 123), ("7", 700), ("0.1", 10)],
+)
+def test_to_cents_rounds_half_a_cent_away_from_zero(amount: str, cents: int) -> None:
+    assert to_cents(Decimal(amount)) == cents

@@ -230,8 +230,9 @@ def test_the_receipt_total_is_the_sum_of_its_lines_breakdown(cents: list[tuple[i
     breakdown = earning.lines
     assert sum((p.points for p in breakdown), Decimal(0)) * earning.tier_multiplier == earning.exact
     assert earning.eligible_spend == sum((p.amount for p in breakdown if p.eligible), Decimal(0))
-    assert [p.campaign for p in breakdown] == [campaign for _eligible, campaign in earning.stored_lines()]
+    assert [p.campaign for p in breakdown] == [campaign for campaign, _multiplier in earning.picks]
     assert set(earning.campaigns) == {p.campaign for p in breakdown if p.campaign} | set(earning.campaign_bonus)
+    assert earning.first_campaign == (earning.campaigns or (None,))[0]
 
 
 @pytest.mark.parametrize(

@@ -53,9 +53,14 @@ def parse_money(text: str | int | Decimal, what: str = "amount") -> Decimal:
     return value.quantize(CENT)
 
 
+HUNDRED = Decimal(100)
+
+
 def to_cents(amount: Decimal) -> int:
-    """Decimal money to integer minor units (cents)."""
-    return int((amount * 100).to_integral_value(rounding=ROUND_HALF_UP))
+    """Decimal money to integer minor units (cents), half a cent rounded up."""
+    cents = amount * HUNDRED
+    whole = int(cents)
+    return whole if whole == cents else int(cents.to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def from_cents(cents: int) -> Decimal:

@@ -76,9 +76,13 @@ class Earning(NamedTuple):
             for line, cls, pick in zip(self.receipt_lines, self.classes, self.picks, strict=True)
         )
 
-    def stored_lines(self) -> list[tuple[bool, str | None]]:
-        """Per line: whether it earns, and the campaign it earns under (what is stored with the receipt)."""
-        return [(why is None, pick[0]) for (_key, why, _rate), pick in zip(self.classes, self.picks, strict=True)]
+    @property
+    def first_campaign(self) -> str | None:
+        """The first of `campaigns` (what a receipt stores), without building them all."""
+        for campaign, _multiplier in self.picks:
+            if campaign:
+                return campaign
+        return next(iter(self.campaign_bonus), None)
 
 
 class _Rules:

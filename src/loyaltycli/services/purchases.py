@@ -141,14 +141,23 @@ class Planner:
             eligible_cents=to_cents(earning.eligible_spend),
             points=points if state else 0,
             bonus_points=sum(earning.campaign_bonus.values()) if state else 0,
-            campaign_id=(earning.campaigns or (None,))[0],
+            campaign_id=earning.first_campaign,
             campaign_points=earning.campaign_extra if state else 0,
             tier=earning.tier,
             stamps=sum(earning.stamps.values()) if state else 0,
             lines=encode_lines(
                 [
-                    (line.sku, line.category or None, _milli(line.quantity), to_cents(line.amount), eligible, campaign)
-                    for line, (eligible, campaign) in zip(receipt.lines, earning.stored_lines(), strict=True)
+                    (
+                        line.sku,
+                        line.category or None,
+                        _milli(line.quantity),
+                        to_cents(line.amount),
+                        why is None,
+                        pick[0],
+                    )
+                    for line, (_key, why, _rate), pick in zip(
+                        receipt.lines, earning.classes, earning.picks, strict=True
+                    )
                 ]
             ),
         )
