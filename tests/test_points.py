@@ -196,7 +196,7 @@ def test_refund_share_is_rounded_down_and_capped() -> None:
     assert refund_share(100, Decimal("1"), Decimal("0"), 100) == 0
 
 
-RATES_AND_CAMPAIGNS = program(
+RATES_AND_CAMPAIGNS_TEXT = (
     '[earn]\npoints_per_unit = 1\nexclude_categories = ["tobacco"]\n'
     "[earn.category_rates]\nbooks = 2\nwine = 1.5\n"
     '[[campaigns]]\nid = "double-books"\nstarts = 2026-12-01\nends = 2026-12-31\nmultiplier = 2\n'
@@ -207,6 +207,7 @@ RATES_AND_CAMPAIGNS = program(
     '[[tiers.levels]]\nname = "Bronze"\nthreshold = "0"\nmultiplier = 1\n'
     '[[tiers.levels]]\nname = "Gold"\nthreshold = "500"\nmultiplier = 1.5\n'
 )
+RATES_AND_CAMPAIGNS = program(RATES_AND_CAMPAIGNS_TEXT)
 
 
 @given(
@@ -233,6 +234,35 @@ def test_the_receipt_total_is_the_sum_of_its_lines_breakdown(cents: list[tuple[i
     assert [p.campaign for p in breakdown] == [campaign for campaign, _multiplier in earning.picks]
     assert set(earning.campaigns) == {p.campaign for p in breakdown if p.campaign} | set(earning.campaign_bonus)
     assert earning.first_campaign == (earning.campaigns or (None,))[0]
+
+
+# The same programme with a SKU exclusion no generated line has: its lines are classified per category and SKU
+# instead of per category alone, which must not change what any receipt earns.
+WITH_SKU_RULE = program(
+    RATES_AND_CAMPAIGNS_TEXT.replace(
+        'exclude_categories = ["tobacco"]', 'exclude_categories = ["tobacco"]\nexclude_skus = ["NEVER"]'
+    )
+)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=-500, max_value=50_000),
+            st.sampled_from(["", "books", "Wine", " BOOKS ", "tobacco", "food"]),
+            st.sampled_from([None, "A1", "B2"]),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from([dt.date(2026, 11, 30), DAY]),
+)
+def test_lines_classified_by_category_alone_earn_what_they_earn_by_category_and_sku(
+    cents: list[tuple[int, str, str | None]], day: dt.date
+) -> None:
+    assert list(WITH_SKU_RULE.earn.exclude_skus) == ["NEVER"] and not RATES_AND_CAMPAIGNS.earn.exclude_skus
+    receipt = ReceiptInput(tuple(Line(Decimal(c) / 100, category, sku) for c, category, sku in cents), day)
+    assert compute_earning(RATES_AND_CAMPAIGNS, receipt, None) == compute_earning(WITH_SKU_RULE, receipt, None)
 
 
 @pytest.mark.parametrize(

@@ -101,6 +101,8 @@ class _Rules:
         self.campaigns = program.campaigns
         self.cards = [(card, frozenset(card.categories), frozenset(card.skus)) for card in program.stamp_cards]
         self.classes: dict[tuple[str, str | None], tuple[str, str | None, Decimal]] = {}
+        # Without SKU exclusions a line's class depends on its category alone: looked up by the category.
+        self.by_category: dict[str, tuple[str, str | None, Decimal]] | None = None if self.skus else {}
         self._picks: dict[tuple[str, tuple[int, ...]], tuple[str | None, Decimal]] = {}
 
     def classify(self, category: str, sku: str | None) -> tuple[str, str | None, Decimal]:
@@ -112,6 +114,22 @@ class _Rules:
             key = normalise_category(category)
             known = self.classes[(category, sku)] = (key, self.eligibility(key, sku), self.rates.get(key, self.base))
         return known
+
+    def classify_all(self, lines: tuple[Line, ...]) -> tuple[tuple[str, str | None, Decimal], ...]:
+        """`classify` of every line."""
+        by_category = self.by_category
+        if by_category is None:
+            known, classify = self.classes.get, self.classify
+            return tuple([known((line.category, line.sku)) or classify(line.category, line.sku) for line in lines])
+        classes = []
+        for line in lines:
+            found = by_category.get(line.category)
+            if found is None:
+                if len(by_category) > 100_000:
+                    by_category.clear()
+                found = by_category[line.category] = self.classify(line.category, None)
+            classes.append(found)
+        return tuple(classes)
 
     def eligibility(self, category: str, sku: str | None) -> str | None:
         """Why a line earns nothing, or None when it is eligible."""
@@ -164,27 +182,27 @@ def compute_earning(program: Program, receipt: ReceiptInput, tier: TierLevel | N
     multiplied: the same exact Decimal as line by line, with a few multiplications per receipt."""
     rules = _rules(program)
     lines = receipt.lines
-    known, classify = rules.classes.get, rules.classify
-    classes = tuple([known((line.category, line.sku)) or classify(line.category, line.sku) for line in lines])
+    classes = rules.classify_all(lines)
     eligible_spend = ZERO
-    for line, (_key, why, _rate) in zip(lines, classes, strict=True):
+    by_rate: dict[tuple[Decimal, Decimal], Decimal] = {}  # what the lines earn at each rate, before campaigns
+    for line, (_key, why, rate) in zip(lines, classes, strict=True):
         if why is None:
             eligible_spend += line.amount
+            by_rate[rate, ONE] = by_rate.get((rate, ONE), ZERO) + line.amount
     below = eligible_spend < rules.min_spend or eligible_spend <= 0
-    running = rules.active(receipt.day, normalise_category(receipt.channel))
+    running = rules.active(receipt.day, normalise_category(receipt.channel)) if rules.campaigns else ()
     active = tuple(c for c in running if eligible_spend >= c.min_spend and c.runs_at(receipt.clock)) if running else ()
-    picks = (
-        tuple([rules.pick(key, active) if why is None else NO_CAMPAIGN for key, why, _rate in classes])
-        if active
-        else (NO_CAMPAIGN,) * len(lines)
-    )
-    by_rate: dict[tuple[Decimal, Decimal], Decimal] = {}
-    if not below:
+    picks = (NO_CAMPAIGN,) * len(lines)
+    if below:
+        by_rate = {}
+    elif active:
+        picks = tuple([rules.pick(key, active) if why is None else NO_CAMPAIGN for key, why, _rate in classes])
+        by_rate = {}
         for line, (_key, why, rate), (_campaign, multiplier) in zip(lines, classes, picks, strict=True):
             if why is None:
                 by_rate[rate, multiplier] = by_rate.get((rate, multiplier), ZERO) + line.amount
     multiplier = multiplier_of(tier)
-    exact = sum((amount * rate * m for (rate, m), amount in by_rate.items()), ZERO) * multiplier
+    exact = sum([amount * rate * m for (rate, m), amount in by_rate.items()], ZERO) * multiplier
     rounded = max(0, int(exact.to_integral_value(rounding=rules.rounding)))
     bonus = {} if below or not active else _campaign_bonuses(active, classes)
     extra = 0
