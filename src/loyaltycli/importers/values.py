@@ -26,6 +26,8 @@ class ValueProblem(ValueError):
 
 
 _SIMPLE = re.compile(r"-?[0-9]+(\.[0-9]{1,2})?")
+# Plain amounts read before (`12.50` -> Decimal): a shop's file repeats its prices thousands of times.
+_PLAIN_AMOUNTS: dict[str, Decimal] = {}
 
 
 def parse_amount(text: str, decimal_comma: bool | None, places: int = 2, what: str = N_("amount")) -> Decimal:
@@ -34,10 +36,16 @@ def parse_amount(text: str, decimal_comma: bool | None, places: int = 2, what: s
     `decimal_comma`: True reads `1.234,56`; None decides per value (the last of
     `.` and `,` is the decimal mark; a lone `,` with 1-2 digits after it too).
     """
+    known = _PLAIN_AMOUNTS.get(text)
+    if known is not None and places == 2:
+        return known
     if places == 2 and _SIMPLE.fullmatch(text):  # the common case: 12.50
         value = Decimal(text)
         if len(text) > 11 and amount_limit_problem(value):
             raise ValueProblem(f"{_(what)} {amount_limit_problem(value)}")
+        if len(_PLAIN_AMOUNTS) >= 100_000:
+            _PLAIN_AMOUNTS.clear()
+        _PLAIN_AMOUNTS[text] = value
         return value
     raw = text.strip()
     if not raw:
