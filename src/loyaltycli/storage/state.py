@@ -55,10 +55,11 @@ class MemberState:
     def qualifying(self, basis: str, since: dt.date, before: dt.datetime) -> int:
         """Eligible cents or points of receipts from `since` that happened before `before`."""
         h = self.history
-        values = h[2::_WIDTH] if basis == "spend" else h[3::_WIDTH]
+        if not h:
+            return 0
+        value = 2 if basis == "spend" else 3
         first, limit = since.toordinal(), _micros(before)
-        receipts = zip(h[0::_WIDTH], h[1::_WIDTH], values, strict=True)
-        return sum(v for at, day, v in receipts if day >= first and at < limit)
+        return sum([h[i + value] for i in range(0, len(h), _WIDTH) if h[i + 1] >= first and h[i] < limit])
 
 
 def load_state(session: Session, member: Member, since: dt.date) -> MemberState:

@@ -225,7 +225,7 @@ class VoucherPlan:
     valid_until: dt.date
 
 
-@dataclass
+@dataclass(slots=True)
 class PurchasePlan:
     receipt_id: str
     member_pk: int | None
