@@ -134,8 +134,8 @@ def build(
         credit(1, "action", 10, start + dt.timedelta(days=n % 600), None)
     con.executemany(
         "INSERT INTO receipt (pk, receipt_id, kind, member_pk, occurred_at, local_date, program_version, "
-        "total_cents, eligible_cents, points, bonus_points, campaign_points, stamps, source, fingerprint, created_at)"
-        " VALUES (?, ?, 'purchase', ?, ?, ?, 1, ?, ?, ?, 0, 0, 0, 'bench', '', ?)",
+        "total_cents, eligible_cents, points, bonus_points, campaign_points, stamps, source, created_at)"
+        " VALUES (?, ?, 'purchase', ?, ?, ?, 1, ?, ?, ?, 0, 0, 0, 'bench', ?)",
         receipt_rows,
     )
     con.executemany(
@@ -152,7 +152,7 @@ def build(
     con.executemany(
         "INSERT INTO receipt (pk, receipt_id, kind, member_pk, refund_of_pk, occurred_at, local_date, "
         "program_version, total_cents, eligible_cents, points, bonus_points, campaign_points, stamps, source, "
-        "fingerprint, created_at) VALUES (?, ?, 'refund', ?, ?, ?, ?, 1, ?, ?, ?, 0, 0, 0, 'bench', '', ?)",
+        "created_at) VALUES (?, ?, 'refund', ?, ?, ?, ?, 1, ?, ?, ?, 0, 0, 0, 'bench', ?)",
         (
             (receipts + n + 1, f"RF{r[0]:07d}", r[2], r[0], r[3], r[4], r[5], r[6], r[7], now)
             for n, r in enumerate(receipt_rows[::30])

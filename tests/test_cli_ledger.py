@@ -126,6 +126,23 @@ def test_the_same_sale_after_a_network_retry_earns_once(shop: Cli) -> None:
     shop("purchase", "anna@example.com", "43.00", "--receipt", "POS-7", expect=1)
 
 
+def test_a_sale_imported_from_the_tills_file_is_the_same_sale_when_the_till_sends_it_again(
+    shop: Cli, tmp_path: Any
+) -> None:
+    """A file writes `12.5` and ` Food`, the till `12.50` and `food`: the same receipt, booked once. (A hash of the
+    lines as written told them apart, so the till's retry was refused.)"""
+    sales = tmp_path / "sales.csv"
+    sales.write_text("receipt,date,member,amount,category\nT-1,2026-06-14 09:30,anna@example.com,12.5, Food\n")
+    shop("import", str(sales))
+    before = available(shop)
+    again = shop.json(
+        "purchase", "anna@example.com", "12.50", "--category", "food", "--receipt", "T-1", "--date", "2026-06-14"
+    )
+    assert again["repeated"] is True and available(shop) == before
+    shop("purchase", "anna@example.com", "12.51", "--category", "food", "--receipt", "T-1", expect=1)
+    shop("purchase", "ben@example.com", "12.50", "--category", "food", "--receipt", "T-1", expect=1)
+
+
 def test_a_retried_purchase_returns_the_original_breakdown(shop: Cli) -> None:
     """Issue 13: the retry's result is the original's, every line with its rate, reason, multiplier and points."""
     args = (

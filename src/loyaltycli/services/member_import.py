@@ -247,7 +247,6 @@ def _opening(
                 channel=None,
                 store=None,
                 source="import",
-                fingerprint="opening",
                 total_cents=0,
                 eligible_cents=to_cents(c.spend),
                 points=0,

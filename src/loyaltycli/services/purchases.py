@@ -8,8 +8,6 @@ with `PurchaseWriter`.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -19,7 +17,7 @@ from loyaltycli.domain.dates import local_clock, local_date, utc_naive
 from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
 from loyaltycli.domain.money import amount_limit_problem, format_cents, from_cents, to_cents
 from loyaltycli.domain.points import Earning, LinePoints, compute_earning, debt_payoff, fill_cards, pending_until
-from loyaltycli.domain.program import Program
+from loyaltycli.domain.program import Program, normalise_category
 from loyaltycli.domain.receipts import Line, ReceiptInput
 from loyaltycli.domain.tiers import tier_for, window_start
 from loyaltycli.errors import BadInputError, BlockedError, DuplicateError
@@ -88,17 +86,17 @@ def window_since(program: Program, day: dt.date) -> dt.date:
     return window_start(program.tiers, day) if program.tiers else day
 
 
-def fingerprint(member_pk: int | None, lines: tuple[Line, ...]) -> str:
-    """What makes a repeated receipt "the same": member and lines (the date is compared apart)."""
-    text = f"{member_pk}|" + "|".join(
-        [f"{sku or ''}:{_category_text(category)}:{quantity}:{amount}" for amount, category, sku, quantity in lines]
+def same_lines(stored: str, lines: tuple[Line, ...]) -> bool:
+    """Whether a stored receipt's lines (`Receipt.lines`) are `lines`: what makes a repeated receipt "the same",
+    with its member (and its date, compared apart). Amounts compare in cents, so `12.5` is `12.50`."""
+    rows = decode_lines(stored)
+    return len(rows) == len(lines) and all(
+        (row.sku or None) == (line.sku or None)
+        and normalise_category(row.category) == normalise_category(line.category)
+        and row.quantity_milli == _milli(line.quantity)
+        and row.amount_cents == to_cents(line.amount)
+        for row, line in zip(rows, lines, strict=True)
     )
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-@functools.lru_cache(maxsize=4096)
-def _category_text(category: str | None) -> str:
-    return (category or "").strip().lower()
 
 
 class Planner:
@@ -136,7 +134,6 @@ class Planner:
             channel=receipt.channel,
             store=store,
             source=self.source,
-            fingerprint=fingerprint(state.pk if state else None, receipt.lines),
             total_cents=to_cents(receipt.total if total is None else total),
             eligible_cents=to_cents(earning.eligible_spend),
             points=points if state else 0,
@@ -363,7 +360,7 @@ def _repeat(
     same = (
         existing.kind == "purchase"
         and existing.member_pk == member.pk
-        and existing.fingerprint == fingerprint(member.pk, request.lines)
+        and same_lines(existing.lines, request.lines)
         and (request.when is None or existing.local_date == day)
     )
     if not same:

@@ -117,7 +117,6 @@ def refund_in(session: Session, ctx: Today, request: RefundRequest, now: dt.date
             else 0,
             points=points,
             source="import" if command == "import" else "cli",
-            fingerprint=f"refund:{original.receipt_id}:{amount_cents}",
             created_at=utc_naive(now),
         )
     except ReceiptIdTaken:

@@ -22,7 +22,7 @@ from loyaltycli.i18n import _
 from loyaltycli.services.codes import receipt_id as new_receipt_id
 from loyaltycli.services.context import Today, today_in
 from loyaltycli.services.members import current_tier, lapse_day
-from loyaltycli.services.purchases import fingerprint
+from loyaltycli.services.purchases import same_lines
 from loyaltycli.storage import ledger
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
@@ -72,10 +72,13 @@ def return_in(
     day = ctx.written_day(local_date(when, ctx.program.zone), "--date")
     receipt_id = (request.receipt_id or "").strip() or new_receipt_id("RT")
     member_pk = member.pk if member is not None else None
-    prints = fingerprint(member_pk, request.lines)
     existing = receipt_with_id(session, receipt_id)
     if existing is not None:
-        if existing.kind != "return" or existing.member_pk != member_pk or existing.fingerprint != prints:
+        if (
+            existing.kind != "return"
+            or existing.member_pk != member_pk
+            or not same_lines(existing.lines, request.lines)
+        ):
             raise DuplicateError(
                 _("Receipt {receipt_id} is already recorded with other data; use another --receipt id.").format(
                     receipt_id=receipt_id
@@ -104,7 +107,6 @@ def return_in(
             points=points,
             tier=tier,
             source="import" if command == "import" else "cli",
-            fingerprint=prints,
             created_at=utc_naive(now),
             lines=encode_lines([_line_row(line) for line in request.lines]),
         )

@@ -102,7 +102,6 @@ def copy_history(session: Session, other: Member, keep: Member, created_at: dt.d
             0,
             0,
             "merge",
-            "merged",
             codec.instant(created_at),
             "[]",
         )
@@ -126,7 +125,6 @@ def copy_history(session: Session, other: Member, keep: Member, created_at: dt.d
             "campaign_points",
             "stamps",
             "source",
-            "fingerprint",
             "created_at",
             "lines",
         ),

@@ -89,7 +89,6 @@ class Receipt(SQLModel, table=True):
     tier: str | None = None
     stamps: int = 0
     source: str = Field(default="cli", max_length=16)
-    fingerprint: str = ""
     created_at: dt.datetime = Field(sa_type=DateTime)
     # The receipt's lines as compact JSON (storage.writer encodes them, storage.receipts decodes them).
     lines: str = Field(default="[]", sa_type=Text, sa_column_kwargs={"server_default": "[]"})

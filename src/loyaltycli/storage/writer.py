@@ -235,7 +235,6 @@ class PurchasePlan:
     channel: str | None
     store: str | None
     source: str
-    fingerprint: str
     total_cents: int
     eligible_cents: int
     points: int
@@ -281,7 +280,6 @@ class PurchaseWriter:
         "tier",
         "stamps",
         "source",
-        "fingerprint",
         "created_at",
         "lines",
     )
@@ -385,7 +383,6 @@ class PurchaseWriter:
                     p.tier,
                     p.stamps,
                     p.source,
-                    p.fingerprint,
                     self.created_at,
                     p.lines,
                 )
