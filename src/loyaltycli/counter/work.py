@@ -9,17 +9,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loyaltycli.domain.money import parse_money
 from loyaltycli.errors import BadInputError
 from loyaltycli.i18n import _
 from loyaltycli.services.counter import CounterMember, categories, counter_member, search
-from loyaltycli.services.members import EnrollRequest, MemberRow, MemberView, enroll
+from loyaltycli.services.members import EnrollRequest, MemberView, enroll
 from loyaltycli.services.purchases import PurchaseRequest, PurchaseResult, one_line, purchase
 from loyaltycli.services.redemptions import RedeemResult, VoucherView, redeem_points, redeem_reward, show_voucher
 from loyaltycli.services.redemptions import use_voucher as use
 from loyaltycli.services.refunds import RefundRequest, RefundResult, refund
+
+if TYPE_CHECKING:
+    from loyaltycli.services.members import MemberRow
 
 
 @dataclass

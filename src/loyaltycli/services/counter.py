@@ -7,16 +7,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from loyaltycli.domain.money import format_cents
 from loyaltycli.domain.program import Program
 from loyaltycli.domain.tiers import window_start
 from loyaltycli.services.context import today_in
-from loyaltycli.services.members import ListFilter, MemberRow, MemberView, list_members, member_view
+from loyaltycli.services.members import ListFilter, MemberView, list_members, member_view
 from loyaltycli.storage import history
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.records import Session
+
+if TYPE_CHECKING:
+    from loyaltycli.storage.listing import MemberRow
 
 SEARCH_LIMIT = 10  # what fits the list at 80x24 (two lines each); more would cost time, not help
 RECENT = 5  # receipts shown in the member pane

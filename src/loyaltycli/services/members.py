@@ -17,13 +17,10 @@ from loyaltycli.errors import BadInputError, BlockedError, DuplicateError, Refus
 from loyaltycli.i18n import _
 from loyaltycli.services.context import Today, today_in
 from loyaltycli.services.voucher_rows import VoucherRow, open_vouchers
-from loyaltycli.storage import ledger
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import Balances, member_balances
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.history import stamps_on_cards
-from loyaltycli.storage.listing import Criteria, member_rows
-from loyaltycli.storage.listing import MemberRow as MemberRow
 from loyaltycli.storage.records import Member, Session
 
 ERASED_NAME = "(erased)"
@@ -31,6 +28,8 @@ ERASED_NAME = "(erased)"
 
 if TYPE_CHECKING:
     from loyaltycli.services.exporting import MemberExport
+    from loyaltycli.storage.listing import Criteria
+    from loyaltycli.storage.listing import MemberRow as MemberRow
 
 
 @dataclass(frozen=True)
@@ -99,6 +98,8 @@ def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView
             member.id = f"M{member.pk:06d}"
         signup = program.program.bonuses.signup
         if signup:
+            from loyaltycli.storage import ledger  # here: showing and listing members need no ledger writer
+
             booking = ledger.Booking(program.version, "enroll", day, utc_naive(now), ref="signup")
             expires = lot_expiry(program.program.expiry, day)
             ledger.credit(session, member, "signup", signup, booking, day, expires)
@@ -215,6 +216,8 @@ def list_members(db: Database, filters: ListFilter, now: dt.datetime) -> list[Me
                     tier=filters.tier, known=known
                 )
             )
+        from loyaltycli.storage.listing import member_rows  # here: `member show` and `enroll` list nothing
+
         rows = member_rows(session, _criteria(filters, ctx.today), ctx.program, ctx.today, filters.expiring_days)
     if filters.tier is not None:
         rows = [row for row in rows if row.tier == filters.tier]
@@ -222,6 +225,8 @@ def list_members(db: Database, filters: ListFilter, now: dt.datetime) -> list[Me
 
 
 def _criteria(filters: ListFilter, today: dt.date) -> Criteria:
+    from loyaltycli.storage.listing import Criteria
+
     lapsed, expiring = filters.lapsed_days, filters.expiring_days
     return Criteria(
         text=filters.text,

@@ -9,8 +9,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from loyaltycli.storage.ledger import CREDIT_KINDS, REDEEM_KINDS
-from loyaltycli.storage.models import LedgerEntry, Member, PointLot
+from loyaltycli.storage.models import CREDIT_KINDS, REDEEM_KINDS, LedgerEntry, Member, PointLot
 
 
 @dataclass(frozen=True)

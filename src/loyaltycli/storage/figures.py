@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from loyaltycli.storage.counts import count_of
-from loyaltycli.storage.ledger import CREDIT_KINDS, REDEEM_KINDS
-from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt
+from loyaltycli.storage.models import CREDIT_KINDS, REDEEM_KINDS, LedgerEntry, Member, PointLot, Receipt
 
 
 def _in_period(column: Any, since: dt.date | None, until: dt.date | None) -> list[Any]:

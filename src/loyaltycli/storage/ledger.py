@@ -21,10 +21,6 @@ from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot
 from loyaltycli.storage.writer import Booking as Booking  # where services find it, with credit and debit
 from loyaltycli.storage.writer import LedgerWriter
 
-CREDIT_KINDS = ("earn", "signup", "birthday", "referral", "action", "adjust", "opening")
-# A redemption, and the points a cancelled voucher gave back: "redeemed" is their net (-points summed).
-REDEEM_KINDS = ("redeem", "cancel")
-
 
 def credit(
     session: Session,

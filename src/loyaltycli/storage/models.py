@@ -60,6 +60,10 @@ class Member(SQLModel, table=True):
 
 # Receipts that subtract from a member's qualifying spend and points: refunds and returns without a receipt.
 SUBTRACTING_KINDS = ("refund", "return")
+# Ledger entries that credit points (a member's lifetime earnings count them).
+CREDIT_KINDS = ("earn", "signup", "birthday", "referral", "action", "adjust", "opening")
+# A redemption, and the points a cancelled voucher gave back: "redeemed" is their net (-points summed).
+REDEEM_KINDS = ("redeem", "cancel")
 # Ledger entries that can leave a debt (what their debit could not find in lots): refunds and returns, and a
 # merged member's debt taken over by the member it was merged into.
 DEBT_KINDS = ("refund", "merge")
