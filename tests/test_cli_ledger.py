@@ -393,6 +393,25 @@ def test_inactivity_expiry(make_db: Any, program_file: Any) -> None:
         verified(cli)
 
 
+def test_an_import_lets_points_lapse_as_purchases_do(make_db: Any, program_file: Any, tmp_path: Any) -> None:
+    """The import checks inactivity only when a programme version expires points that way; then its receipts
+    lapse the points exactly as `purchase` does above."""
+    text = PROGRAM.replace('policy = "fixed"\nmonths = 12', 'policy = "inactivity"\nmonths = 6')
+    sales = tmp_path / "sales.csv"
+    sales.write_text(
+        "receipt,date,member,amount\nA1,2026-01-10 12:00,anna@example.com,40.00\n"
+        "A2,2026-07-11 12:00,anna@example.com,5.00\n"
+    )
+    with time_machine.travel("2026-07-12T12:00:00+02:00", tick=False):
+        cli = Cli(make_db("il"))
+        cli("init", "--program", str(program_file(text, "il.toml")))
+        cli("enroll", "Anna", "--email", "anna@example.com", "--date", "2026-01-01")
+        cli("import", str(sales))
+        shown = cli.json("member", "show", "anna@example.com")
+        assert shown["points"]["available"] == 5 and shown["points"]["expired"] == 40
+        verified(cli)
+
+
 def test_campaign_days_are_local_days_across_a_dst_change(make_db: Any, program_file: Any, clock: Any) -> None:
     """Summer time ends in Berlin on 2026-10-25: the campaign's first and last day are still whole local days."""
     text = PROGRAM + '\n[[campaigns]]\nid = "dst"\nstarts = 2026-10-25\nends = 2026-10-25\nmultiplier = 2\n'

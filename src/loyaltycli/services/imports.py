@@ -119,6 +119,7 @@ class Importer:
         self.rejects_writer: Any = None
         self.committed = (0, 0)  # receipts and members committed by finished batches
         self.marker: object = None  # what `change_marker` said when the last batch began
+        self.lapses = False  # whether a programme version lets points lapse with inactivity
         # Seconds spent on each part of the run (for benchmarks/import_bench.py).
         self.phases = dict.fromkeys(("parsing", "members", "planning", "writing"), 0.0)
 
@@ -137,6 +138,8 @@ class Importer:
         columns = column_map(self.options.format, sales.header, overrides, self.options.path)
         with self.db.read() as session:
             self.ctx = today_in(session, self.now)
+        # Points lapse with inactivity only under that expiry policy: without it no receipt needs the check.
+        self.lapses = any(v.program.expiry.policy == "inactivity" for v in self.ctx.versions)
         settings = ReadSettings(
             self.ctx.program.zone, self.ctx.today, self.options.date_order, self.options.decimal_comma
         )
@@ -395,7 +398,7 @@ class Importer:
         if total < 0:
             self._return(session, writer, draft, state)
             return
-        if state is not None and not self.options.dry_run:
+        if self.lapses and state is not None and not self.options.dry_run:
             self._lapse(session, writer, state, day)
         plan, _earning = self.planner.plan(state, receipt, draft.when, draft.receipt_id, draft.store, total)
         writer.add(plan)
