@@ -4,7 +4,8 @@ Each batch of whole receipts is one transaction, so an interrupted import
 leaves only whole receipts and a re-run skips them as duplicates.  Receipts
 go through the same `Planner` and `PurchaseWriter` as `purchase`; speed comes
 from batching (bulk look-ups, bulk inserts, member state cached for the run),
-not from a second copy of the rules.
+not from a second copy of the rules.  Who a receipt's reference names, and the
+customers `--enroll-unknown` enrols, is `services/import_members.py`.
 """
 
 from __future__ import annotations
@@ -23,11 +24,8 @@ from typing import IO, Any
 
 from loyaltycli import i18n
 from loyaltycli.domain.cells import neutralise
-from loyaltycli.domain.contacts import email_problem
-from loyaltycli.domain.dates import local_date, utc_naive
-from loyaltycli.domain.expiry import lot_expiry
+from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.money import amount_limit_problem
-from loyaltycli.domain.phones import parse_phone, phone_problem
 from loyaltycli.domain.receipts import ReceiptInput
 from loyaltycli.errors import LoyaltyError, RefusedError
 from loyaltycli.i18n import _
@@ -36,19 +34,18 @@ from loyaltycli.importers.files import open_rejects
 from loyaltycli.importers.formats import column_map, parse_overrides
 from loyaltycli.importers.receipts import Draft, ReadSettings, ReceiptReader
 from loyaltycli.services.context import today_in
-from loyaltycli.services.purchases import Planner, expire_if_lapsed, window_since
+from loyaltycli.services.import_members import ImportMembers
+from loyaltycli.services.purchases import Planner, expire_if_lapsed
 from loyaltycli.services.refunds import RefundRequest, refund_in
 from loyaltycli.services.returns import ReturnRequest, return_in
 from loyaltycli.storage import members as lookup
-from loyaltycli.storage.database import Database, change_marker
-from loyaltycli.storage.members import NewMember, NewMembers
+from loyaltycli.storage.database import Database
 from loyaltycli.storage.receipts import member_of_receipt, stored_among
 from loyaltycli.storage.records import Session
-from loyaltycli.storage.state import MemberState, load_states, locked_member_rows, new_state
-from loyaltycli.storage.writer import CreditPlan, PurchaseWriter, StandaloneCredit
+from loyaltycli.storage.state import MemberState
+from loyaltycli.storage.writer import PurchaseWriter
 
 BATCH_RECEIPTS = 5000
-KEPT_STATES = 25_000  # members whose state is kept from one batch to the next
 COLLECT_EVERY = 3  # batches between two runs of the cyclic garbage collector
 
 
@@ -113,12 +110,9 @@ class Importer:
         self.on_reject = on_reject
         self.on_progress = on_progress
         self.summary = ImportSummary(dry_run=options.dry_run)
-        self.refs: dict[str, int | str] = {}  # reference -> member pk, or why it is refused
-        self.states: dict[int, MemberState] = {}
         self.rejects_file: IO[str] | None = None
         self.rejects_writer: Any = None
         self.committed = (0, 0)  # receipts and members committed by finished batches
-        self.marker: object = None  # what `change_marker` said when the last batch began
         self.lapses = False  # whether a programme version lets points lapse with inactivity
         # Seconds spent on each part of the run (for benchmarks/import_bench.py).
         self.phases = dict.fromkeys(("parsing", "members", "planning", "writing"), 0.0)
@@ -138,6 +132,7 @@ class Importer:
         columns = column_map(self.options.format, sales.header, overrides, self.options.path)
         with self.db.read() as session:
             self.ctx = today_in(session, self.now)
+        self.members = ImportMembers(self.ctx, self.now, self.options.enroll_unknown)
         # Points lapse with inactivity only under that expiry policy: without it no receipt needs the check.
         self.lapses = any(v.program.expiry.policy == "inactivity" for v in self.ctx.versions)
         settings = ReadSettings(
@@ -224,29 +219,20 @@ class Importer:
 
     def _forget_batch(self) -> None:
         """Repeats of earlier batches' receipts are asked of the database; the members' look-ups and state
-        are kept for the next batch unless there are too many to keep (memory stays flat)."""
-        if len(self.states) > KEPT_STATES:
-            self.states, self.refs = {}, {}
+        are kept for the next batch unless there are too many to keep."""
+        self.members.forget_if_many()
 
     def _count_rows(self) -> None:
         self.summary.rows, self.summary.skipped = self.reader.counts.rows, self.reader.counts.skipped
 
-    def _forget_if_changed(self, session: Session) -> None:
-        """Another program (a till, the counter) may have written between two batches: then every member's
-        look-up and state is read afresh."""
-        marker = change_marker(session)
-        if marker is None or marker != self.marker:
-            self.states, self.refs = {}, {}
-        self.marker = marker
-
     def _book(self, session: Session, batch: list[Draft]) -> None:
         started = time.perf_counter()
-        self._forget_if_changed(session)
+        self.members.forget_if_changed(session)
         self._count_rows()
         fresh = self._not_yet_stored(session, batch)
         writer = PurchaseWriter(session.connection(), self.now, "import")
         self.planner = Planner(session, self.ctx, "import")
-        self._resolve_members(session, writer, fresh)
+        self.summary.enrolled += self.members.resolve(session, writer, fresh)
         self.phases["members"] += time.perf_counter() - started
         for draft in fresh:
             if draft.problem:
@@ -261,7 +247,7 @@ class Importer:
     def _flush(self, session: Session, writer: PurchaseWriter) -> None:
         if len(writer):
             started = time.perf_counter()
-            writer.flush(list(self.states.values()))
+            writer.flush(list(self.members.states.values()))
             session.expire_all()
             self.phases["writing"] += time.perf_counter() - started
 
@@ -287,105 +273,18 @@ class Importer:
                 fresh.append(draft)
         return fresh
 
-    # ------------------------------------------------------------------ members
-
-    def _resolve_members(self, session: Session, writer: PurchaseWriter, drafts: list[Draft]) -> None:
-        """Who each receipt belongs to; the members' state is read afresh (and, on PostgreSQL, their rows
-        locked) for every batch, since a till may have written between two batches."""
-        wanted = {d.member_ref for d in drafts if d.member_ref and not d.problem and d.kind == "purchase"}
-        unknown = wanted - set(self.refs)
-        if unknown:
-            for ref, members in lookup.find_many(session, unknown, self.ctx.program.region).items():
-                if len(members) > 1:
-                    self.refs[ref] = f"member {ref!r} is ambiguous (it names {len(members)} members)"
-                elif members:
-                    member = members[0]
-                    if member.status == "merged" and member.merged_into_pk is not None:
-                        self.refs[ref] = member.merged_into_pk  # the member it was merged into (checked below)
-                    else:
-                        self.refs[ref] = (
-                            (member.pk or 0) if member.status == "active" else f"member {ref} is {member.status}"
-                        )
-                elif not self.options.enroll_unknown:
-                    self.refs[ref] = _("unknown member {ref} (add --enroll-unknown to enrol new customers)").format(
-                        ref=ref
-                    )
-        pks = sorted({pk for ref in wanted if isinstance(pk := self.refs.get(ref), int) and pk not in self.states})
-        if pks:
-            rows = locked_member_rows(session, pks)
-            for member in rows:
-                if member.status != "active":
-                    self.refs = {
-                        r: p if p != member.pk else f"member {r} is {member.status}" for r, p in self.refs.items()
-                    }
-            days = [d.when for d in drafts if d.when is not None]
-            first_day = local_date(min(days), self.ctx.program.zone) if days else self.ctx.today
-            active = [m for m in rows if m.status == "active"]
-            self.states.update(load_states(session, active, window_since(self.ctx.program, first_day)))
-        if self.options.enroll_unknown:
-            self._enroll(
-                session,
-                writer,
-                [
-                    d
-                    for d in drafts
-                    if d.member_ref and d.member_ref not in self.refs and not d.problem and d.kind == "purchase"
-                ],
-            )
-
-    def _enroll(self, session: Session, writer: PurchaseWriter, drafts: list[Draft]) -> None:
-        """Enrol the batch's unknown customers in bulk, each with the signup bonus of their first sale's day."""
-        firsts: dict[str, Draft] = {}
-        for draft in drafts:
-            firsts.setdefault(draft.member_ref, draft)
-        for ref in list(firsts):
-            problem = email_problem(ref.strip()) if "@" in ref else phone_problem(ref, self.ctx.program.region)
-            if problem is not None:  # the same validation as `enroll --email` and `--phone`
-                self.refs[ref] = f"member {problem}"
-                del firsts[ref]
-        if not firsts:
-            return
-        enrolment = NewMembers(session)
-        rows = []
-        region = self.ctx.program.region
-        for pk, (ref, draft) in zip(enrolment.pks(len(firsts)), firsts.items(), strict=True):
-            when = draft.when or self.now
-            day = local_date(when, self.ctx.program.zone)
-            email = ref.strip() if "@" in ref else None
-            phone = None if email else parse_phone(ref, region)
-            member_id = f"M{pk:06d}" if email or phone else ref.strip()
-            name = draft.name or ref.strip()
-            email_key = email.lower() if email else None
-            rows.append(NewMember(pk, member_id, name, email, email_key, phone, None, False, utc_naive(when), day))
-            self.refs[ref] = pk
-            self.states[pk] = new_state(pk, member_id, day)
-            version = self.ctx.version_on(day)
-            signup = version.program.bonuses.signup
-            if signup:
-                expires = lot_expiry(version.program.expiry, day)
-                writer.add(
-                    StandaloneCredit(CreditPlan(pk, "signup", signup, day, expires, "signup"), day, version.version)
-                )
-        enrolment.insert(rows)
-        self.summary.enrolled += len(rows)
-
     # ------------------------------------------------------------------ receipts
 
     def _purchase(self, session: Session, writer: PurchaseWriter, draft: Draft) -> None:
         assert draft.when is not None
         state = None
         if draft.member_ref:
-            target = self.refs.get(draft.member_ref)
-            if isinstance(target, str) or target is None:
-                draft.reject(target or _("unknown member {ref}").format(ref=draft.member_ref))
+            found = self.members.state_of(session, draft.member_ref, draft.when.date())
+            if isinstance(found, str):
+                draft.reject(found)
                 self._reject(draft)
                 return
-            state = self.states.get(target)
-            if state is None:
-                member = lookup.by_pk(session, target)
-                assert member is not None
-                state = load_states(session, [member], window_since(self.ctx.program, draft.when.date()))[target]
-                self.states[target] = state
+            state = found
         local = draft.when.astimezone(self.ctx.program.zone)  # the receipt's day and wall clock, converted once
         day = local.date()
         receipt = ReceiptInput(tuple(draft.lines), day, draft.channel, local.time())
@@ -425,7 +324,7 @@ class Importer:
         self.summary.returns += 1
         self.summary.points_reversed += result.points_reversed
         if state is not None:
-            self.states.pop(state.pk, None)  # the return changed its debt and history: read afresh
+            self.members.forget(state.pk)  # the return changed its debt and history: read afresh
 
     def _lapse(self, session: Session, writer: PurchaseWriter, state: MemberState, day: dt.date) -> None:
         if self.ctx.version_on(day).program.expiry.policy != "inactivity":
@@ -446,9 +345,7 @@ class Importer:
         self.summary.points_reversed += result.points_reversed
         member = member_of_receipt(session, original)
         if member is not None:
-            # The refund wrote the member's points and debt itself: their state is read afresh at their next
-            # receipt. Who a reference names has not changed, so the batch's look-ups stay.
-            self.states.pop(member, None)
+            self.members.forget(member)
 
     def _reject(self, draft: Draft) -> None:
         assert draft.problem is not None
