@@ -93,7 +93,7 @@ def same_lines(stored: str, lines: tuple[Line, ...]) -> bool:
     return len(rows) == len(lines) and all(
         (row.sku or None) == (line.sku or None)
         and normalise_category(row.category) == normalise_category(line.category)
-        and row.quantity_milli == _milli(line.quantity)
+        and row.quantity_milli == quantity_milli(line.quantity)
         and row.amount_cents == to_cents(line.amount)
         for row, line in zip(rows, lines, strict=True)
     )
@@ -147,7 +147,7 @@ class Planner:
                     (
                         line.sku,
                         line.category or None,
-                        _milli(line.quantity),
+                        quantity_milli(line.quantity),
                         to_cents(line.amount),
                         why is None,
                         pick[0],
@@ -246,7 +246,8 @@ class Planner:
         state.changed = True
 
 
-def _milli(quantity: Decimal) -> int:
+def quantity_milli(quantity: Decimal) -> int:
+    """A line's quantity as stored with its receipt, in thousandths (`same_lines` compares it so)."""
     return 1000 if quantity == 1 else int(quantity * 1000)
 
 

@@ -22,7 +22,7 @@ from loyaltycli.i18n import _
 from loyaltycli.services.codes import receipt_id as new_receipt_id
 from loyaltycli.services.context import Today, today_in
 from loyaltycli.services.members import current_tier, lapse_day
-from loyaltycli.services.purchases import same_lines
+from loyaltycli.services.purchases import quantity_milli, same_lines
 from loyaltycli.storage import ledger
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
@@ -124,7 +124,7 @@ def return_in(
 
 
 def _line_row(line: Line) -> LineRow:
-    return LineRow(line.sku, line.category or None, int(line.quantity * 1000), to_cents(line.amount), True, None)
+    return LineRow(line.sku, line.category or None, quantity_milli(line.quantity), to_cents(line.amount), True, None)
 
 
 def _result(
