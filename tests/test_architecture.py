@@ -301,3 +301,15 @@ def test_the_tier_window_is_worked_out_in_one_place() -> None:
         if ".window_months" in text and not path.startswith(("cli/", "domain/program.py", "services/reports.py"))
     }
     assert readers == {"domain/tiers.py"}
+
+
+def test_no_module_imports_sqlmodel() -> None:
+    """The tables are SQLAlchemy's declarative classes: importing SQLModel (and building a Pydantic model over
+    every table) cost each command ~100 ms of its start, for validation no row ever went through."""
+    users = sorted(
+        f"{path}:{node.lineno}"
+        for path, text in package_sources().items()
+        for node in ast.walk(ast.parse(text))
+        if any(n == "sqlmodel" or n.startswith("sqlmodel.") for n in names_imported(node))
+    )
+    assert users == []

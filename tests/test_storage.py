@@ -11,7 +11,6 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
-from sqlmodel import SQLModel, col
 
 from loyaltycli.storage import models  # noqa: F401
 from loyaltycli.storage.bulk import one_of
@@ -36,7 +35,7 @@ def test_migrations_create_exactly_the_models(tmp_path: Path) -> None:
         context = MigrationContext.configure(conn, opts={"compare_type": False})
         diffs = [
             d
-            for d in compare_metadata(context, SQLModel.metadata)
+            for d in compare_metadata(context, models.Base.metadata)
             if d[0] != "remove_table" or d[1].name != "alembic_version"
         ]
     db.dispose()
@@ -141,13 +140,13 @@ def test_one_of_matches_a_large_batch_of_awkward_values_on_both_backends(cli: Cl
         with db.read() as session:
             dialect = session.get_bind().dialect.name
             wanted = [*names, *(f"nobody-{n}" for n in range(5000))]
-            found = session.scalars(select(col(Member.id)).where(one_of(col(Member.id), wanted, dialect))).all()
+            found = session.scalars(select(Member.id).where(one_of(Member.id, wanted, dialect))).all()
             assert sorted(found) == sorted(names)
-            pks = session.scalars(select(col(Member.pk))).all()
-            assert sorted(
-                session.scalars(select(col(Member.pk)).where(one_of(col(Member.pk), pks, dialect))).all()
-            ) == sorted(pks)
-            assert session.scalars(select(col(Member.pk)).where(one_of(col(Member.pk), [], dialect))).all() == []
+            pks = session.scalars(select(Member.pk)).all()
+            assert sorted(session.scalars(select(Member.pk).where(one_of(Member.pk, pks, dialect))).all()) == sorted(
+                pks
+            )
+            assert session.scalars(select(Member.pk).where(one_of(Member.pk, [], dialect))).all() == []
     finally:
         db.engine.dispose()
 

@@ -1,4 +1,4 @@
-"""Storage: SQLModel tables, the engine (SQLite or PostgreSQL) and Alembic migrations.
+"""Storage: the tables (SQLAlchemy declarative), the engine (SQLite or PostgreSQL) and Alembic migrations.
 
 Only standard SQL through SQLAlchemy lives here; the one SQLite-specific part
 is the connection setup in `database.py` (WAL, busy timeout, foreign keys,

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
-from sqlmodel import col
 
 from loyaltycli.domain.abuse import Person
 from loyaltycli.storage.models import Member, Receipt
@@ -23,12 +22,12 @@ def receipts_per_day(
 ) -> list[tuple[str, dt.date, int]]:
     """(member id, day, receipts) for every member and day with more purchases than `more_than`."""
     rows = session.execute(
-        select(col(Member.id), col(Receipt.local_date), func.count())
-        .join(Member, col(Member.pk) == col(Receipt.member_pk))
-        .where(col(Receipt.kind) == "purchase", *_period(col(Receipt.local_date), since, until))
-        .group_by(col(Member.id), col(Receipt.local_date))
+        select(Member.id, Receipt.local_date, func.count())
+        .join(Member, Member.pk == Receipt.member_pk)
+        .where(Receipt.kind == "purchase", *_period(Receipt.local_date, since, until))
+        .group_by(Member.id, Receipt.local_date)
         .having(func.count() > more_than)
-        .order_by(col(Receipt.local_date), col(Member.id))
+        .order_by(Receipt.local_date, Member.id)
     ).all()
     return [(str(m), d, int(n)) for m, d, n in rows]
 
@@ -42,24 +41,24 @@ def full_refund_dates(session: Session, since: dt.date | None, until: dt.date | 
     start = since - dt.timedelta(days=29) if since else None
     refunded = (
         select(
-            col(refund.refund_of_pk).label("of_pk"),
-            func.sum(col(refund.total_cents)).label("cents"),
-            func.max(col(refund.local_date)).label("day"),
+            refund.refund_of_pk.label("of_pk"),
+            func.sum(refund.total_cents).label("cents"),
+            func.max(refund.local_date).label("day"),
         )
-        .where(col(refund.kind) == "refund")
-        .group_by(col(refund.refund_of_pk))
+        .where(refund.kind == "refund")
+        .group_by(refund.refund_of_pk)
         .subquery()
     )
     rows = session.execute(
-        select(col(Member.id), refunded.c.day)
-        .join(Receipt, col(Receipt.pk) == refunded.c.of_pk)
-        .join(Member, col(Member.pk) == col(Receipt.member_pk))
-        .where(refunded.c.cents >= col(Receipt.total_cents), *_period(refunded.c.day, start, until))
+        select(Member.id, refunded.c.day)
+        .join(Receipt, Receipt.pk == refunded.c.of_pk)
+        .join(Member, Member.pk == Receipt.member_pk)
+        .where(refunded.c.cents >= Receipt.total_cents, *_period(refunded.c.day, start, until))
     ).all()
     returns = session.execute(
-        select(col(Member.id), col(Receipt.local_date))
-        .join(Member, col(Member.pk) == col(Receipt.member_pk))
-        .where(col(Receipt.kind) == "return", *_period(col(Receipt.local_date), start, until))
+        select(Member.id, Receipt.local_date)
+        .join(Member, Member.pk == Receipt.member_pk)
+        .where(Receipt.kind == "return", *_period(Receipt.local_date, start, until))
     ).all()
     dates: dict[str, list[dt.date]] = defaultdict(list)
     for member, day in [*rows, *returns]:
@@ -72,19 +71,19 @@ def referrals(session: Session, since: dt.date | None, until: dt.date | None) ->
     referrer = aliased(Member)
     rows = session.execute(
         select(
-            col(referrer.id),
-            col(referrer.name),
-            col(referrer.email),
-            col(referrer.phone),
-            col(referrer.birthday),
-            col(Member.id),
-            col(Member.name),
-            col(Member.email),
-            col(Member.phone),
-            col(Member.birthday),
-            col(Member.enrolled_on),
+            referrer.id,
+            referrer.name,
+            referrer.email,
+            referrer.phone,
+            referrer.birthday,
+            Member.id,
+            Member.name,
+            Member.email,
+            Member.phone,
+            Member.birthday,
+            Member.enrolled_on,
         )
-        .join(referrer, col(referrer.pk) == col(Member.referred_by_pk))
-        .where(*_period(col(Member.enrolled_on), since, until))
+        .join(referrer, referrer.pk == Member.referred_by_pk)
+        .where(*_period(Member.enrolled_on, since, until))
     ).all()
     return [(Person(str(r[0]), r[1], r[2], r[3], r[4]), Person(str(r[5]), r[6], r[7], r[8], r[9]), r[10]) for r in rows]

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
 from loyaltycli.storage.models import CREDIT_KINDS, REDEEM_KINDS, LedgerEntry, Member, PointLot
 
@@ -32,8 +31,8 @@ def member_balances(session: Session, member: Member, today: dt.date, lapse_on: 
     """Balances on `today`.  `lapse_on`: the day all points lapse (inactivity policy), if any."""
     lapsed = lapse_on is not None and lapse_on <= today
     lots = session.execute(
-        select(col(PointLot.available_on), col(PointLot.expires_on), col(PointLot.remaining)).where(
-            col(PointLot.member_pk) == member.pk, col(PointLot.remaining) > 0
+        select(PointLot.available_on, PointLot.expires_on, PointLot.remaining).where(
+            PointLot.member_pk == member.pk, PointLot.remaining > 0
         )
     ).all()
     available = pending = past = 0
@@ -55,19 +54,17 @@ def member_balances(session: Session, member: Member, today: dt.date, lapse_on: 
                 func.sum(
                     case(
                         (
-                            col(LedgerEntry.kind).in_(CREDIT_KINDS) & (col(LedgerEntry.points) > 0),
-                            col(LedgerEntry.points),
+                            LedgerEntry.kind.in_(CREDIT_KINDS) & (LedgerEntry.points > 0),
+                            LedgerEntry.points,
                         ),
                         else_=0,
                     )
                 ),
                 0,
             ),
-            func.coalesce(
-                func.sum(case((col(LedgerEntry.kind).in_(REDEEM_KINDS), -col(LedgerEntry.points)), else_=0)), 0
-            ),
-            func.coalesce(func.sum(case((col(LedgerEntry.kind) == "expire", -col(LedgerEntry.points)), else_=0)), 0),
-        ).where(col(LedgerEntry.member_pk).in_(_with_merged(session, member.pk)))
+            func.coalesce(func.sum(case((LedgerEntry.kind.in_(REDEEM_KINDS), -LedgerEntry.points), else_=0)), 0),
+            func.coalesce(func.sum(case((LedgerEntry.kind == "expire", -LedgerEntry.points), else_=0)), 0),
+        ).where(LedgerEntry.member_pk.in_(_with_merged(session, member.pk)))
     ).one()
     # Lifetime figures include the members merged into this one: their points moved here, and the
     # customer earned, redeemed and lost what they did under both records.
@@ -87,7 +84,7 @@ def _with_merged(session: Session, pk: int | None) -> list[int]:
     found: list[int] = [pk] if pk is not None else []
     frontier = list(found)
     while frontier:
-        rows = session.scalars(select(col(Member.pk)).where(col(Member.merged_into_pk).in_(frontier))).all()
+        rows = session.scalars(select(Member.pk).where(Member.merged_into_pk.in_(frontier))).all()
         frontier = [p for p in rows if p is not None and p not in found]
         found += frontier
     return found

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Table, func, select
 
 
 def table_of(model: object) -> Table:
-    """The Table behind a SQLModel class."""
+    """The Table behind a mapped class."""
     table = model.__table__  # type: ignore[attr-defined]
     assert isinstance(table, Table)
     return table

@@ -81,8 +81,6 @@ def _copy_table(reader: Connection, writer: Connection, ledger: LedgerWriter, ta
 
 def _destination_table(name: str) -> Any:
     """The table as the product defines it (types as the destination dialect reads and writes them)."""
-    from sqlmodel import SQLModel
+    from loyaltycli.storage.models import Base
 
-    from loyaltycli.storage import models  # noqa: F401 - registers the tables
-
-    return SQLModel.metadata.tables[name]
+    return Base.metadata.tables[name]

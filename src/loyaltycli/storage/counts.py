@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
 from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt, Voucher
 
@@ -29,4 +28,4 @@ def row_counts(session: Session) -> dict[str, int]:
 
 def points_held(session: Session) -> int:
     """The points left in all lots (what replacing the database would lose)."""
-    return int(session.scalar(select(func.coalesce(func.sum(col(PointLot.remaining)), 0))) or 0)
+    return int(session.scalar(select(func.coalesce(func.sum(PointLot.remaining), 0))) or 0)

@@ -12,7 +12,6 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, bindparam, extract, func, select, update
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
 from loyaltycli.storage.bulk import table_of
 from loyaltycli.storage.models import LedgerEntry, Member, PointLot
@@ -40,38 +39,35 @@ def lock_due_members(session: Session, day: dt.date, inactivity: bool) -> set[in
     BEGIN IMMEDIATE already serialises writers; there this is a no-op (None: everything is locked)."""
     if session.get_bind().dialect.name != "postgresql":
         return None
-    due = select(col(PointLot.member_pk)).where(
-        col(PointLot.remaining) > 0, col(PointLot.expires_on).is_not(None), col(PointLot.expires_on) <= day
+    due = select(PointLot.member_pk).where(
+        PointLot.remaining > 0, PointLot.expires_on.is_not(None), PointLot.expires_on <= day
     )
     if inactivity:
-        lapsed = select(col(PointLot.member_pk)).where(col(PointLot.remaining) > 0, col(PointLot.expires_on).is_(None))
+        lapsed = select(PointLot.member_pk).where(PointLot.remaining > 0, PointLot.expires_on.is_(None))
         due = due.union(lapsed)  # type: ignore[assignment]
     locked = session.scalars(
-        select(col(Member.pk))
-        .where(col(Member.pk).in_(due.scalar_subquery()))
-        .order_by(col(Member.pk))
-        .with_for_update()
+        select(Member.pk).where(Member.pk.in_(due.scalar_subquery())).order_by(Member.pk).with_for_update()
     ).all()
     return {pk for pk in locked if pk is not None}
 
 
 def lots_due(session: Session, day: dt.date, member_pk: int | None = None) -> list[DueLot]:
     """Lots with points left whose expiry date is on or before `day` (of one member, when given)."""
-    query = select(col(PointLot.pk), col(PointLot.member_pk), col(PointLot.remaining)).where(
-        col(PointLot.remaining) > 0, col(PointLot.expires_on).is_not(None), col(PointLot.expires_on) <= day
+    query = select(PointLot.pk, PointLot.member_pk, PointLot.remaining).where(
+        PointLot.remaining > 0, PointLot.expires_on.is_not(None), PointLot.expires_on <= day
     )
     if member_pk is not None:
-        query = query.where(col(PointLot.member_pk) == member_pk)
-    rows = session.execute(query.order_by(col(PointLot.member_pk), col(PointLot.pk))).all()
+        query = query.where(PointLot.member_pk == member_pk)
+    rows = session.execute(query.order_by(PointLot.member_pk, PointLot.pk)).all()
     return [DueLot(int(a or 0), int(b), int(c)) for a, b, c in rows]
 
 
 def lots_held(session: Session, member_pk: int) -> list[DueLot]:
     """Every lot of a member with points left (what an inactivity lapse empties)."""
     rows = session.execute(
-        select(col(PointLot.pk), col(PointLot.member_pk), col(PointLot.remaining))
-        .where(col(PointLot.member_pk) == member_pk, col(PointLot.remaining) > 0)
-        .order_by(col(PointLot.pk))
+        select(PointLot.pk, PointLot.member_pk, PointLot.remaining)
+        .where(PointLot.member_pk == member_pk, PointLot.remaining > 0)
+        .order_by(PointLot.pk)
     ).all()
     return [DueLot(int(a or 0), int(b), int(c)) for a, b, c in rows]
 
@@ -79,12 +75,12 @@ def lots_held(session: Session, member_pk: int) -> list[DueLot]:
 def lapse_candidates(session: Session, inactive_since: dt.date) -> list[LapseCandidate]:
     """Lots without an expiry date of members last active (a purchase, else enrolment) on or before
     `inactive_since`; the exact lapse day is the caller's to check."""
-    last = func.coalesce(col(Member.last_purchase_on), col(Member.enrolled_on))
+    last = func.coalesce(Member.last_purchase_on, Member.enrolled_on)
     rows = session.execute(
-        select(col(PointLot.pk), col(PointLot.member_pk), col(PointLot.remaining), last)
-        .join(Member, col(Member.pk) == col(PointLot.member_pk))
-        .where(col(PointLot.remaining) > 0, col(PointLot.expires_on).is_(None), last <= inactive_since)
-        .order_by(col(PointLot.member_pk), col(PointLot.pk))
+        select(PointLot.pk, PointLot.member_pk, PointLot.remaining, last)
+        .join(Member, Member.pk == PointLot.member_pk)
+        .where(PointLot.remaining > 0, PointLot.expires_on.is_(None), last <= inactive_since)
+        .order_by(PointLot.member_pk, PointLot.pk)
     ).all()
     return [LapseCandidate(int(a or 0), int(b), int(c), d) for a, b, c, d in rows]
 
@@ -112,11 +108,11 @@ def book_expiry(
 
 def birthday_members(session: Session, day: dt.date, ref: str, lock: bool) -> list[Member]:
     """Active members born in `day`'s month, enrolled by `day`, not yet paid the birthday entry `ref`."""
-    paid = select(col(LedgerEntry.member_pk)).where(col(LedgerEntry.kind) == "birthday", col(LedgerEntry.ref) == ref)
+    paid = select(LedgerEntry.member_pk).where(LedgerEntry.kind == "birthday", LedgerEntry.ref == ref)
     query = (
         select(Member)
-        .where(col(Member.status) == "active", extract("month", col(Member.birthday)) == day.month)
-        .where(col(Member.enrolled_on) <= day, col(Member.pk).not_in(paid))
-        .order_by(col(Member.pk))
+        .where(Member.status == "active", extract("month", Member.birthday) == day.month)
+        .where(Member.enrolled_on <= day, Member.pk.not_in(paid))
+        .order_by(Member.pk)
     )
     return list(session.scalars(query.with_for_update() if lock else query).all())

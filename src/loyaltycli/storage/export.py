@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlmodel import SQLModel, col
 
 from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt, StampCount, Voucher
 from loyaltycli.storage.writer import decode_lines
@@ -25,16 +24,16 @@ class MemberRows:
     stamp_cards: list[Row]
 
 
-def _row(obj: SQLModel, drop: tuple[str, ...] = ()) -> Row:
+def _row(obj: Any, drop: tuple[str, ...] = ()) -> Row:
     """A row's columns in the table's order (always the same order, whatever was loaded first)."""
-    columns = obj.__table__.columns  # type: ignore[attr-defined]
+    columns = obj.__table__.columns
     return {c.name: getattr(obj, c.name) for c in columns if c.name not in drop}
 
 
 def member_rows(session: Session, member: Member) -> MemberRows:
     """The member's own row and its receipts (with their lines), entries, lots, vouchers and stamp cards,
     each in the order they were written; the member's key (`pk`) is left out of every row."""
-    receipts = session.scalars(select(Receipt).where(col(Receipt.member_pk) == member.pk).order_by(col(Receipt.pk)))
+    receipts = session.scalars(select(Receipt).where(Receipt.member_pk == member.pk).order_by(Receipt.pk))
     return MemberRows(
         member=_row(member, ("pk", "email_key", "referred_by_pk")),
         receipts=[
@@ -46,10 +45,10 @@ def member_rows(session: Session, member: Member) -> MemberRows:
         vouchers=[_row(v, ("member_pk",)) for v in _of(session, Voucher, member)],
         stamp_cards=[
             _row(s, ("pk", "member_pk"))
-            for s in session.scalars(select(StampCount).where(col(StampCount.member_pk) == member.pk))
+            for s in session.scalars(select(StampCount).where(StampCount.member_pk == member.pk))
         ],
     )
 
 
 def _of(session: Session, model: Any, member: Member) -> list[Any]:
-    return list(session.scalars(select(model).where(col(model.member_pk) == member.pk).order_by(col(model.pk))))
+    return list(session.scalars(select(model).where(model.member_pk == member.pk).order_by(model.pk)))

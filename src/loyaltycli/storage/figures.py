@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import case, distinct, extract, func, or_, select
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
 from loyaltycli.storage.counts import count_of
 from loyaltycli.storage.models import CREDIT_KINDS, REDEEM_KINDS, LedgerEntry, Member, PointLot, Receipt
@@ -27,7 +26,7 @@ def _in_period(column: Any, since: dt.date | None, until: dt.date | None) -> lis
 
 
 def points_in(session: Session, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
-    kind, points = col(LedgerEntry.kind), col(LedgerEntry.points)
+    kind, points = LedgerEntry.kind, LedgerEntry.points
 
     def total(condition: Any, sign: int = 1) -> Any:
         return func.coalesce(func.sum(case((condition, sign * points), else_=0)), 0)
@@ -39,7 +38,7 @@ def points_in(session: Session, since: dt.date | None, until: dt.date | None) ->
             total(kind == "expire", -1),
             total(kind == "refund", -1),
             total((kind == "adjust") & (points < 0), -1),
-        ).where(*_in_period(col(LedgerEntry.business_date), since, until))
+        ).where(*_in_period(LedgerEntry.business_date, since, until))
     ).one()
     return {
         "issued": int(row[0]),
@@ -52,17 +51,17 @@ def points_in(session: Session, since: dt.date | None, until: dt.date | None) ->
 
 def outstanding(session: Session, today: dt.date) -> int:
     lots = session.scalar(
-        select(func.coalesce(func.sum(col(PointLot.remaining)), 0)).where(
-            col(PointLot.remaining) > 0, or_(col(PointLot.expires_on).is_(None), col(PointLot.expires_on) > today)
+        select(func.coalesce(func.sum(PointLot.remaining), 0)).where(
+            PointLot.remaining > 0, or_(PointLot.expires_on.is_(None), PointLot.expires_on > today)
         )
     )
     return int(lots or 0) - total_debt(session)
 
 
 def sales_in(session: Session, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
-    anonymous = col(Receipt.member_pk).is_(None)
-    purchase = col(Receipt.kind) == "purchase"
-    signed = case((purchase, col(Receipt.total_cents)), else_=-col(Receipt.total_cents))
+    anonymous = Receipt.member_pk.is_(None)
+    purchase = Receipt.kind == "purchase"
+    signed = case((purchase, Receipt.total_cents), else_=-Receipt.total_cents)
 
     def total(condition: Any, value: Any) -> Any:
         return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
@@ -71,11 +70,11 @@ def sales_in(session: Session, since: dt.date | None, until: dt.date | None) -> 
         select(
             total(~anonymous, signed),
             total(anonymous, signed),
-            total(~anonymous & purchase, col(Receipt.total_cents)),
-            total(anonymous & purchase, col(Receipt.total_cents)),
+            total(~anonymous & purchase, Receipt.total_cents),
+            total(anonymous & purchase, Receipt.total_cents),
             total(~anonymous & purchase, 1),
             total(anonymous & purchase, 1),
-        ).where(*_in_period(col(Receipt.local_date), since, until))
+        ).where(*_in_period(Receipt.local_date, since, until))
     ).one()
     keys = ("members", "anonymous", "members_gross", "anonymous_gross", "members_n", "anonymous_n")
     return {k: int(v) for k, v in zip(keys, row, strict=True)}
@@ -84,16 +83,14 @@ def sales_in(session: Session, since: dt.date | None, until: dt.date | None) -> 
 def members_in(session: Session, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
     total = member_count(session)
     new = (
-        session.scalar(
-            select(func.count()).select_from(Member).where(*_in_period(col(Member.enrolled_on), since, until))
-        )
+        session.scalar(select(func.count()).select_from(Member).where(*_in_period(Member.enrolled_on, since, until)))
         or 0
     )
     per_member = (
-        select(col(Receipt.member_pk), func.count().label("n"))
-        .where(col(Receipt.kind) == "purchase", col(Receipt.member_pk).is_not(None))
-        .where(*_in_period(col(Receipt.local_date), since, until))
-        .group_by(col(Receipt.member_pk))
+        select(Receipt.member_pk, func.count().label("n"))
+        .where(Receipt.kind == "purchase", Receipt.member_pk.is_not(None))
+        .where(*_in_period(Receipt.local_date, since, until))
+        .group_by(Receipt.member_pk)
         .subquery()
     )
     buying, repeat = session.execute(
@@ -114,17 +111,17 @@ def member_count(session: Session) -> int:
 
 
 def total_debt(session: Session) -> int:
-    return int(session.scalar(select(func.coalesce(func.sum(col(Member.debt)), 0))) or 0)
+    return int(session.scalar(select(func.coalesce(func.sum(Member.debt), 0))) or 0)
 
 
 def unexpired_lots(session: Session, today: dt.date) -> list[tuple[dt.date | None, dt.date, int]]:
     """(expires on, available on, points) of the points left in lots not expired by `today`, one row per
     pair of days (the index on expires_on serves it; months are worked out from the few distinct days)."""
     rows = session.execute(
-        select(col(PointLot.expires_on), col(PointLot.available_on), func.sum(col(PointLot.remaining)))
-        .where(col(PointLot.remaining) > 0)
-        .where(or_(col(PointLot.expires_on).is_(None), col(PointLot.expires_on) > today))
-        .group_by(col(PointLot.expires_on), col(PointLot.available_on))
+        select(PointLot.expires_on, PointLot.available_on, func.sum(PointLot.remaining))
+        .where(PointLot.remaining > 0)
+        .where(or_(PointLot.expires_on.is_(None), PointLot.expires_on > today))
+        .group_by(PointLot.expires_on, PointLot.available_on)
     ).all()
     return [(e, a, int(p)) for e, a, p in rows]
 
@@ -133,34 +130,32 @@ def campaign_figures(session: Session, since: dt.date | None, until: dt.date | N
     """(campaign, receipts, revenue cents, extra points) per campaign, net of refunds: a fully refunded receipt
     no longer counts, a partly refunded one keeps the unrefunded share of its revenue and extra points."""
     refunds = (
-        select(col(Receipt.refund_of_pk).label("of_pk"), func.sum(col(Receipt.total_cents)).label("cents"))
-        .where(col(Receipt.kind) == "refund")
-        .group_by(col(Receipt.refund_of_pk))
+        select(Receipt.refund_of_pk.label("of_pk"), func.sum(Receipt.total_cents).label("cents"))
+        .where(Receipt.kind == "refund")
+        .group_by(Receipt.refund_of_pk)
         .subquery()
     )
-    total, refunded = col(Receipt.total_cents), func.coalesce(refunds.c.cents, 0)
+    total, refunded = Receipt.total_cents, func.coalesce(refunds.c.cents, 0)
     kept = refunded < total
     rows = session.execute(
         select(
-            col(Receipt.campaign_id),
+            Receipt.campaign_id,
             func.coalesce(func.sum(case((kept, 1), else_=0)), 0),
             func.coalesce(func.sum(case((kept, total - refunded), else_=0)), 0),
-            func.coalesce(
-                func.sum(case((kept, col(Receipt.campaign_points) * (total - refunded) / total), else_=0)), 0
-            ),
+            func.coalesce(func.sum(case((kept, Receipt.campaign_points * (total - refunded) / total), else_=0)), 0),
         )
-        .outerjoin(refunds, refunds.c.of_pk == col(Receipt.pk))
-        .where(col(Receipt.kind) == "purchase", col(Receipt.campaign_id).is_not(None), total > 0)
-        .where(*_in_period(col(Receipt.local_date), since, until))
-        .group_by(col(Receipt.campaign_id))
+        .outerjoin(refunds, refunds.c.of_pk == Receipt.pk)
+        .where(Receipt.kind == "purchase", Receipt.campaign_id.is_not(None), total > 0)
+        .where(*_in_period(Receipt.local_date, since, until))
+        .group_by(Receipt.campaign_id)
     ).all()
     return [(str(cid), int(n), int(cents or 0), int(extra or 0)) for cid, n, cents, extra in rows]
 
 
 def monthly_points(session: Session, since: dt.date | None, until: dt.date | None) -> list[tuple[str, int, int, int]]:
     """(YYYY-MM, issued, redeemed, expired) per month with entries."""
-    kind, points = col(LedgerEntry.kind), col(LedgerEntry.points)
-    year, month = month_of(col(LedgerEntry.business_date))
+    kind, points = LedgerEntry.kind, LedgerEntry.points
+    year, month = month_of(LedgerEntry.business_date)
     rows = session.execute(
         select(
             year,
@@ -169,7 +164,7 @@ def monthly_points(session: Session, since: dt.date | None, until: dt.date | Non
             func.coalesce(func.sum(case((kind.in_(REDEEM_KINDS), -points), else_=0)), 0),
             func.coalesce(func.sum(case((kind == "expire", -points), else_=0)), 0),
         )
-        .where(*_in_period(col(LedgerEntry.business_date), since, until))
+        .where(*_in_period(LedgerEntry.business_date, since, until))
         .group_by(year, month)
     ).all()
     return [(f"{int(y):04d}-{int(m):02d}", int(i), int(r), int(e)) for y, m, i, r, e in rows]
@@ -177,17 +172,17 @@ def monthly_points(session: Session, since: dt.date | None, until: dt.date | Non
 
 def monthly_revenue(session: Session, since: dt.date | None, until: dt.date | None) -> list[tuple[str, int]]:
     """(YYYY-MM, revenue cents net of refunds and returns) per month with receipts."""
-    year, month = month_of(col(Receipt.local_date))
+    year, month = month_of(Receipt.local_date)
     rows = session.execute(
         select(year, month, func.sum(_signed_total()))
-        .where(*_in_period(col(Receipt.local_date), since, until))
+        .where(*_in_period(Receipt.local_date, since, until))
         .group_by(year, month)
     ).all()
     return [(f"{int(y):04d}-{int(m):02d}", int(cents or 0)) for y, m, cents in rows]
 
 
 def _signed_total() -> Any:
-    return case((col(Receipt.kind) == "purchase", col(Receipt.total_cents)), else_=-col(Receipt.total_cents))
+    return case((Receipt.kind == "purchase", Receipt.total_cents), else_=-Receipt.total_cents)
 
 
 def top_spenders(
@@ -196,11 +191,11 @@ def top_spenders(
     """(id, name, revenue cents, receipts) of the members who spent most."""
     signed = _signed_total()
     rows = session.execute(
-        select(col(Member.id), col(Member.name), func.sum(signed).label("cents"), func.count())
-        .join(Receipt, col(Receipt.member_pk) == col(Member.pk))
-        .where(*_in_period(col(Receipt.local_date), since, until))
-        .group_by(col(Member.pk), col(Member.id), col(Member.name))
-        .order_by(func.sum(signed).desc(), col(Member.pk))
+        select(Member.id, Member.name, func.sum(signed).label("cents"), func.count())
+        .join(Receipt, Receipt.member_pk == Member.pk)
+        .where(*_in_period(Receipt.local_date, since, until))
+        .group_by(Member.pk, Member.id, Member.name)
+        .order_by(func.sum(signed).desc(), Member.pk)
         .limit(top)
     ).all()
     return [(i, n, int(c), int(k)) for i, n, c, k in rows]
@@ -211,12 +206,12 @@ def top_earners(
 ) -> list[tuple[str | None, str, int]]:
     """(id, name, points) of the members who earned most."""
     rows = session.execute(
-        select(col(Member.id), col(Member.name), func.sum(col(LedgerEntry.points)))
-        .join(LedgerEntry, col(LedgerEntry.member_pk) == col(Member.pk))
-        .where(col(LedgerEntry.kind).in_(CREDIT_KINDS), col(LedgerEntry.points) > 0)
-        .where(*_in_period(col(LedgerEntry.business_date), since, until))
-        .group_by(col(Member.pk), col(Member.id), col(Member.name))
-        .order_by(func.sum(col(LedgerEntry.points)).desc(), col(Member.pk))
+        select(Member.id, Member.name, func.sum(LedgerEntry.points))
+        .join(LedgerEntry, LedgerEntry.member_pk == Member.pk)
+        .where(LedgerEntry.kind.in_(CREDIT_KINDS), LedgerEntry.points > 0)
+        .where(*_in_period(LedgerEntry.business_date, since, until))
+        .group_by(Member.pk, Member.id, Member.name)
+        .order_by(func.sum(LedgerEntry.points).desc(), Member.pk)
         .limit(top)
     ).all()
     return [(i, n, int(p)) for i, n, p in rows]
@@ -227,15 +222,15 @@ def top_senders(
 ) -> list[tuple[str | None, str, int]]:
     """(id, name, members referred) of the members who brought most new members."""
     referred = (
-        select(col(Member.referred_by_pk).label("by"), func.count().label("n"))
-        .where(col(Member.referred_by_pk).is_not(None), *_in_period(col(Member.enrolled_on), since, until))
-        .group_by(col(Member.referred_by_pk))
+        select(Member.referred_by_pk.label("by"), func.count().label("n"))
+        .where(Member.referred_by_pk.is_not(None), *_in_period(Member.enrolled_on, since, until))
+        .group_by(Member.referred_by_pk)
         .subquery()
     )
     rows = session.execute(
-        select(col(Member.id), col(Member.name), referred.c.n)
-        .join(referred, referred.c.by == col(Member.pk))
-        .order_by(referred.c.n.desc(), col(Member.pk))
+        select(Member.id, Member.name, referred.c.n)
+        .join(referred, referred.c.by == Member.pk)
+        .order_by(referred.c.n.desc(), Member.pk)
         .limit(top)
     ).all()
     return [(i, n, int(k)) for i, n, k in rows]

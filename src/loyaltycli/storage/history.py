@@ -8,7 +8,6 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
 from loyaltycli.storage.models import LedgerEntry, Receipt, StampCount, Voucher
 
@@ -26,8 +25,8 @@ class EntryRow(NamedTuple):
 def points_before(session: Session, member_pk: int, day: dt.date) -> int:
     """The sum of the member's entries dated before `day`."""
     total = session.scalar(
-        select(func.coalesce(func.sum(col(LedgerEntry.points)), 0)).where(
-            col(LedgerEntry.member_pk) == member_pk, col(LedgerEntry.business_date) < day
+        select(func.coalesce(func.sum(LedgerEntry.points), 0)).where(
+            LedgerEntry.member_pk == member_pk, LedgerEntry.business_date < day
         )
     )
     return int(total or 0)
@@ -37,31 +36,29 @@ def entries_between(session: Session, member_pk: int, since: dt.date | None, unt
     """The member's entries from `since` to `until` (either open), by date and then as written."""
     query: Any = (
         select(
-            col(LedgerEntry.business_date),
-            col(LedgerEntry.kind),
-            col(LedgerEntry.points),
-            col(Receipt.receipt_id),
-            col(Voucher.code),
-            col(LedgerEntry.ref),
-            col(LedgerEntry.note),
+            LedgerEntry.business_date,
+            LedgerEntry.kind,
+            LedgerEntry.points,
+            Receipt.receipt_id,
+            Voucher.code,
+            LedgerEntry.ref,
+            LedgerEntry.note,
         )
-        .outerjoin(Receipt, col(Receipt.pk) == col(LedgerEntry.receipt_pk))
-        .outerjoin(Voucher, col(Voucher.pk) == col(LedgerEntry.voucher_pk))
-        .where(col(LedgerEntry.member_pk) == member_pk)
+        .outerjoin(Receipt, Receipt.pk == LedgerEntry.receipt_pk)
+        .outerjoin(Voucher, Voucher.pk == LedgerEntry.voucher_pk)
+        .where(LedgerEntry.member_pk == member_pk)
     )
     if since is not None:
-        query = query.where(col(LedgerEntry.business_date) >= since)
+        query = query.where(LedgerEntry.business_date >= since)
     if until is not None:
-        query = query.where(col(LedgerEntry.business_date) <= until)
-    rows = session.execute(query.order_by(col(LedgerEntry.business_date), col(LedgerEntry.pk))).all()
+        query = query.where(LedgerEntry.business_date <= until)
+    rows = session.execute(query.order_by(LedgerEntry.business_date, LedgerEntry.pk)).all()
     return [EntryRow(d, k, int(p), r, v, ref, note) for d, k, p, r, v, ref, note in rows]
 
 
 def stamps_on_cards(session: Session, member_pk: int | None) -> dict[str, int]:
     """Stamps on each of the member's cards (cards without a row have none)."""
-    rows = session.execute(
-        select(col(StampCount.card_id), col(StampCount.stamps)).where(col(StampCount.member_pk) == member_pk)
-    ).all()
+    rows = session.execute(select(StampCount.card_id, StampCount.stamps).where(StampCount.member_pk == member_pk)).all()
     return {card: int(stamps) for card, stamps in rows}
 
 
@@ -70,9 +67,9 @@ def vouchers_open_on(session: Session, member_pk: int, day: dt.date) -> list[Vou
     return list(
         session.scalars(
             select(Voucher)
-            .where(col(Voucher.member_pk) == member_pk, col(Voucher.status) == "issued")
-            .where(col(Voucher.valid_until) >= day)
-            .order_by(col(Voucher.valid_until), col(Voucher.pk))
+            .where(Voucher.member_pk == member_pk, Voucher.status == "issued")
+            .where(Voucher.valid_until >= day)
+            .order_by(Voucher.valid_until, Voucher.pk)
         ).all()
     )
 
@@ -89,14 +86,14 @@ def latest_receipts(session: Session, member_pk: int, count: int) -> list[Receip
     """The member's last `count` receipts, newest first."""
     rows = session.execute(
         select(
-            col(Receipt.receipt_id),
-            col(Receipt.local_date),
-            col(Receipt.total_cents),
-            col(Receipt.points),
-            col(Receipt.kind),
+            Receipt.receipt_id,
+            Receipt.local_date,
+            Receipt.total_cents,
+            Receipt.points,
+            Receipt.kind,
         )
-        .where(col(Receipt.member_pk) == member_pk)
-        .order_by(col(Receipt.occurred_at).desc(), col(Receipt.pk).desc())
+        .where(Receipt.member_pk == member_pk)
+        .order_by(Receipt.occurred_at.desc(), Receipt.pk.desc())
         .limit(count)
     ).all()
     return [ReceiptRow(r, d, int(t), int(p), k) for r, d, t, p, k in rows]
@@ -106,10 +103,10 @@ def refunded_among(session: Session, receipt_ids: list[str]) -> set[str]:
     """Which of these receipts have been refunded (wholly or in part)."""
     if not receipt_ids:
         return set()
-    original = Receipt.__table__.alias("original")  # type: ignore[attr-defined]
+    original = Receipt.__table__.alias("original")
     rows = session.execute(
         select(original.c.receipt_id)
-        .join(Receipt, col(Receipt.refund_of_pk) == original.c.pk)
+        .join(Receipt, Receipt.refund_of_pk == original.c.pk)
         .where(original.c.receipt_id.in_(receipt_ids))
     ).all()
     return {r[0] for r in rows}

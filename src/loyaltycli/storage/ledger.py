@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
 from loyaltycli.domain.points import debt_payoff
 from loyaltycli.i18n import _
@@ -90,12 +89,12 @@ def spendable_lots(session: Session, member_pk: int, today: dt.date) -> list[Poi
         session.scalars(
             select(PointLot)
             .where(
-                col(PointLot.member_pk) == member_pk,
-                col(PointLot.remaining) > 0,
-                col(PointLot.available_on) <= today,
+                PointLot.member_pk == member_pk,
+                PointLot.remaining > 0,
+                PointLot.available_on <= today,
             )
-            .where(or_(col(PointLot.expires_on).is_(None), col(PointLot.expires_on) > today))
-            .order_by(col(PointLot.expires_on).is_(None), col(PointLot.expires_on), col(PointLot.pk))
+            .where(or_(PointLot.expires_on.is_(None), PointLot.expires_on > today))
+            .order_by(PointLot.expires_on.is_(None), PointLot.expires_on, PointLot.pk)
         )
     )
 
@@ -105,12 +104,12 @@ def pending_lots(session: Session, member_pk: int, today: dt.date) -> list[Point
         session.scalars(
             select(PointLot)
             .where(
-                col(PointLot.member_pk) == member_pk,
-                col(PointLot.remaining) > 0,
-                col(PointLot.available_on) > today,
+                PointLot.member_pk == member_pk,
+                PointLot.remaining > 0,
+                PointLot.available_on > today,
             )
-            .where(or_(col(PointLot.expires_on).is_(None), col(PointLot.expires_on) > today))
-            .order_by(col(PointLot.available_on).desc(), col(PointLot.pk).desc())
+            .where(or_(PointLot.expires_on.is_(None), PointLot.expires_on > today))
+            .order_by(PointLot.available_on.desc(), PointLot.pk.desc())
         )
     )
 
@@ -123,31 +122,29 @@ def _pk(value: int | None) -> int:
 
 def entry_with_key(session: Session, key: str) -> LedgerEntry | None:
     """The entry a `--key` was first used for, if any."""
-    return session.scalar(select(LedgerEntry).where(col(LedgerEntry.idempotency_key) == key))
+    return session.scalar(select(LedgerEntry).where(LedgerEntry.idempotency_key == key))
 
 
 def lots_spent_by(session: Session, entry_pk: int) -> list[tuple[PointLot, int]]:
     """The lots a debit consumed and how many points it took from each, in the order it took them."""
     rows = session.execute(
-        select(PointLot, col(LotUse.points))
-        .join(LotUse, col(LotUse.lot_pk) == col(PointLot.pk))
-        .where(col(LotUse.entry_pk) == entry_pk)
-        .order_by(col(LotUse.pk))
+        select(PointLot, LotUse.points)
+        .join(LotUse, LotUse.lot_pk == PointLot.pk)
+        .where(LotUse.entry_pk == entry_pk)
+        .order_by(LotUse.pk)
     ).all()
     return [(lot, int(points)) for lot, points in rows]
 
 
 def redemption_of(session: Session, voucher_pk: int) -> LedgerEntry | None:
     """The redeem entry that issued a voucher."""
-    return session.scalar(
-        select(LedgerEntry).where(col(LedgerEntry.voucher_pk) == voucher_pk, col(LedgerEntry.kind) == "redeem")
-    )
+    return session.scalar(select(LedgerEntry).where(LedgerEntry.voucher_pk == voucher_pk, LedgerEntry.kind == "redeem"))
 
 
 def days_of_entries(session: Session, member_pk: int, kind: str, ref: str) -> list[dt.date]:
     """The business days of a member's entries of `kind` with `ref` (an action's earlier awards)."""
-    query = select(col(LedgerEntry.business_date)).where(
-        col(LedgerEntry.member_pk) == member_pk, col(LedgerEntry.kind) == kind, col(LedgerEntry.ref) == ref
+    query = select(LedgerEntry.business_date).where(
+        LedgerEntry.member_pk == member_pk, LedgerEntry.kind == kind, LedgerEntry.ref == ref
     )
     return list(session.scalars(query))
 
@@ -157,21 +154,19 @@ def lots_of_receipt(session: Session, receipt_pk: int | None, member_pk: int | N
     return list(
         session.scalars(
             select(PointLot)
-            .join(LedgerEntry, col(LedgerEntry.pk) == col(PointLot.entry_pk))
-            .where(col(LedgerEntry.receipt_pk) == receipt_pk, col(LedgerEntry.member_pk) == member_pk)
-            .where(col(PointLot.remaining) > 0)
-            .order_by(col(PointLot.pk))
+            .join(LedgerEntry, LedgerEntry.pk == PointLot.entry_pk)
+            .where(LedgerEntry.receipt_pk == receipt_pk, LedgerEntry.member_pk == member_pk)
+            .where(PointLot.remaining > 0)
+            .order_by(PointLot.pk)
         )
     )
 
 
 def entries_of_receipt(session: Session, receipt_pk: int | None, kind: str) -> list[LedgerEntry]:
     return list(
-        session.scalars(
-            select(LedgerEntry).where(col(LedgerEntry.receipt_pk) == receipt_pk, col(LedgerEntry.kind) == kind)
-        )
+        session.scalars(select(LedgerEntry).where(LedgerEntry.receipt_pk == receipt_pk, LedgerEntry.kind == kind))
     )
 
 
 def lots_of_entry(session: Session, entry_pk: int | None) -> list[PointLot]:
-    return list(session.scalars(select(PointLot).where(col(PointLot.entry_pk) == entry_pk)))
+    return list(session.scalars(select(PointLot).where(PointLot.entry_pk == entry_pk)))

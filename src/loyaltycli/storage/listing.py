@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import String, extract, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
 from loyaltycli.domain.expiry import inactivity_expiry
 from loyaltycli.domain.program import Program, Tiers
@@ -60,33 +59,33 @@ def members_matching(criteria: Criteria, today: dt.date) -> Any:
         # `contains(autoescape=True)`: a `%` or `_` typed by the user is a plain character (SPEC §3).
         text = criteria.text.strip().lower()
         conditions: list[Any] = [
-            col(Member.name_key).contains(search_key(criteria.text), autoescape=True),
-            col(Member.email_key).contains(text, autoescape=True),
+            Member.name_key.contains(search_key(criteria.text), autoescape=True),
+            Member.email_key.contains(text, autoescape=True),
         ]
         digits = "".join(ch for ch in criteria.text if ch.isdigit())
         if len(digits) >= 3:
-            conditions.append(col(Member.phone).contains(digits.lstrip("0"), autoescape=True))
-        conditions.append(col(Member.id) == criteria.text.strip())
+            conditions.append(Member.phone.contains(digits.lstrip("0"), autoescape=True))
+        conditions.append(Member.id == criteria.text.strip())
         query = query.where(or_(*conditions))
     if criteria.status:
-        query = query.where(col(Member.status) == criteria.status)
+        query = query.where(Member.status == criteria.status)
     elif criteria.reachable_only:
-        query = query.where(col(Member.status).not_in(NOT_REACHABLE))
+        query = query.where(Member.status.not_in(NOT_REACHABLE))
     if criteria.marketing:
-        query = query.where(col(Member.marketing).is_(True))
+        query = query.where(Member.marketing.is_(True))
     if criteria.birthday_month is not None:
-        query = query.where(extract("month", col(Member.birthday)) == criteria.birthday_month)
+        query = query.where(extract("month", Member.birthday) == criteria.birthday_month)
     if criteria.inactive_before is not None:
-        last = func.coalesce(col(Member.last_purchase_on), col(Member.enrolled_on))
+        last = func.coalesce(Member.last_purchase_on, Member.enrolled_on)
         query = query.where(last < criteria.inactive_before)
     if criteria.expiring_by is not None:
-        soon = select(col(PointLot.member_pk)).where(
-            col(PointLot.remaining) > 0,
-            col(PointLot.expires_on) > today,
-            col(PointLot.expires_on) <= criteria.expiring_by,
+        soon = select(PointLot.member_pk).where(
+            PointLot.remaining > 0,
+            PointLot.expires_on > today,
+            PointLot.expires_on <= criteria.expiring_by,
         )
-        query = query.where(col(Member.pk).in_(soon))
-    query = query.order_by(col(Member.pk))
+        query = query.where(Member.pk.in_(soon))
+    query = query.order_by(Member.pk)
     return query.limit(criteria.limit) if criteria.limit is not None else query
 
 
@@ -99,18 +98,18 @@ def member_rows(
     query = members_matching(criteria, today)
     members = session.execute(
         query.with_only_columns(
-            col(Member.pk),
-            col(Member.id),
-            col(Member.name),
-            col(Member.email),
-            col(Member.phone),
-            col(Member.status),
-            col(Member.marketing),
-            type_coerce(col(Member.birthday), String).label("birthday"),
-            type_coerce(col(Member.last_purchase_on), String).label("last_purchase_on"),
-            (col(Member.last_purchase_on) if inactivity else literal(None)).label("last_day"),
-            (col(Member.enrolled_on) if inactivity else literal(None)).label("enrolled_on"),
-            col(Member.debt),
+            Member.pk,
+            Member.id,
+            Member.name,
+            Member.email,
+            Member.phone,
+            Member.status,
+            Member.marketing,
+            type_coerce(Member.birthday, String).label("birthday"),
+            type_coerce(Member.last_purchase_on, String).label("last_purchase_on"),
+            (Member.last_purchase_on if inactivity else literal(None)).label("last_day"),
+            (Member.enrolled_on if inactivity else literal(None)).label("enrolled_on"),
+            Member.debt,
         )
     ).all()
     if not members:
@@ -120,18 +119,18 @@ def member_rows(
     chosen: Any = (
         [m.pk for m in members]
         if len(members) <= NAMED_LIMIT
-        else query.with_only_columns(col(Member.pk)).order_by(None).scalar_subquery()
+        else query.with_only_columns(Member.pk).order_by(None).scalar_subquery()
     )
     available = dict(
         session.execute(
-            select(col(PointLot.member_pk), func.sum(col(PointLot.remaining)))
+            select(PointLot.member_pk, func.sum(PointLot.remaining))
             .where(
-                col(PointLot.member_pk).in_(chosen),
-                col(PointLot.remaining) > 0,
-                col(PointLot.available_on) <= today,
+                PointLot.member_pk.in_(chosen),
+                PointLot.remaining > 0,
+                PointLot.available_on <= today,
             )
-            .where(or_(col(PointLot.expires_on).is_(None), col(PointLot.expires_on) > today))
-            .group_by(col(PointLot.member_pk))
+            .where(or_(PointLot.expires_on.is_(None), PointLot.expires_on > today))
+            .group_by(PointLot.member_pk)
         ).all()
     )
     qualifying = _qualifying(session, chosen, program, today)
@@ -139,10 +138,10 @@ def member_rows(
     expiring = {
         pk: (int(points), due)
         for pk, points, due in session.execute(
-            select(col(PointLot.member_pk), func.sum(col(PointLot.remaining)), func.min(col(PointLot.expires_on)))
-            .where(col(PointLot.member_pk).in_(chosen), col(PointLot.remaining) > 0)
-            .where(col(PointLot.expires_on) > today, col(PointLot.expires_on) <= horizon)
-            .group_by(col(PointLot.member_pk))
+            select(PointLot.member_pk, func.sum(PointLot.remaining), func.min(PointLot.expires_on))
+            .where(PointLot.member_pk.in_(chosen), PointLot.remaining > 0)
+            .where(PointLot.expires_on > today, PointLot.expires_on <= horizon)
+            .group_by(PointLot.member_pk)
         ).all()
     }
     tiers = program.tiers
@@ -175,17 +174,17 @@ def _qualifying(session: Session, chosen: Any, program: Program, today: dt.date)
     tiers = program.tiers
     if tiers is None:
         return {}
-    return qualifying_totals(session, tiers, today, col(Receipt.member_pk).in_(chosen))
+    return qualifying_totals(session, tiers, today, Receipt.member_pk.in_(chosen))
 
 
 def qualifying_totals(session: Session, tiers: Tiers, today: dt.date, members: Any = None) -> dict[int, Decimal]:
     """Every member's qualifying spend (money) or points in the window up to `today`, in one aggregate;
     `members` narrows it to a condition on the receipts' member."""
-    value = col(Receipt.eligible_cents) if tiers.basis == "spend" else col(Receipt.points)
+    value = Receipt.eligible_cents if tiers.basis == "spend" else Receipt.points
     query = (
-        select(col(Receipt.member_pk), func.sum(value * tier_sign()))
-        .where(col(Receipt.member_pk).is_not(None), col(Receipt.local_date) >= window_start(tiers, today))
-        .group_by(col(Receipt.member_pk))
+        select(Receipt.member_pk, func.sum(value * tier_sign()))
+        .where(Receipt.member_pk.is_not(None), Receipt.local_date >= window_start(tiers, today))
+        .group_by(Receipt.member_pk)
     )
     if members is not None:
         query = query.where(members)

@@ -9,7 +9,6 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.phones import parse_phone
@@ -90,13 +89,13 @@ class NewMembers:
 def matching(session: Session, ref: str, region: str | None) -> list[Member]:
     """Every member that `ref` names: by id, by e-mail (any case) or by phone in any written form."""
     raw = ref.strip()
-    conditions = [col(Member.id) == raw]
+    conditions = [Member.id == raw]
     if "@" in raw:
-        conditions.append(col(Member.email_key) == raw.lower())
+        conditions.append(Member.email_key == raw.lower())
     phone = parse_phone(raw, region)
     if phone:
-        conditions.append(col(Member.phone) == phone)
-    return list(session.scalars(select(Member).where(or_(*conditions)).order_by(col(Member.pk))))
+        conditions.append(Member.phone == phone)
+    return list(session.scalars(select(Member).where(or_(*conditions)).order_by(Member.pk)))
 
 
 def resolve(session: Session, ref: str, region: str | None, follow: bool = True) -> Member:
@@ -138,12 +137,12 @@ def qualifying_total(
     before: dt.datetime | None = None,
 ) -> Decimal:
     """Eligible spend (money) or points of purchases less refunds from `since` (and before `before`)."""
-    value = col(Receipt.eligible_cents) if basis == "spend" else col(Receipt.points)
+    value = Receipt.eligible_cents if basis == "spend" else Receipt.points
     query = select(func.coalesce(func.sum(value * tier_sign()), 0)).where(
-        col(Receipt.member_pk) == member_pk, col(Receipt.local_date) >= since
+        Receipt.member_pk == member_pk, Receipt.local_date >= since
     )
     if before is not None:
-        query = query.where(col(Receipt.occurred_at) < utc_naive(before))
+        query = query.where(Receipt.occurred_at < utc_naive(before))
     total = int(session.scalar(query) or 0)
     return Decimal(total) / 100 if basis == "spend" else Decimal(total)
 
@@ -173,7 +172,7 @@ def flush_member(session: Session) -> None:
 def holder_of(session: Session, field_name: str, value: str, except_pk: int | None = None) -> Member | None:
     """The member (other than `except_pk`) whose `field_name` (id, email_key or phone) is `value`."""
     column = {"id": Member.id, "email_key": Member.email_key, "phone": Member.phone}[field_name]
-    return session.scalar(select(Member).where(col(column) == value, col(Member.pk) != (except_pk or -1)))
+    return session.scalar(select(Member).where(column == value, Member.pk != (except_pk or -1)))
 
 
 def lock(session: Session, member_pk: int) -> None:
@@ -181,10 +180,7 @@ def lock(session: Session, member_pk: int) -> None:
     SQLite's BEGIN IMMEDIATE already serialises writers), so debt and status are current."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
-            select(Member)
-            .where(col(Member.pk) == member_pk)
-            .with_for_update()
-            .execution_options(populate_existing=True)
+            select(Member).where(Member.pk == member_pk).with_for_update().execution_options(populate_existing=True)
         ).all()
 
 
@@ -197,19 +193,19 @@ def find_many(
     emails = {ref: ref.strip().lower() for ref in refs if "@" in ref}
     ids = {ref.strip() for ref in refs}
     dialect = session.get_bind().dialect.name
-    conditions = [one_of(col(Member.id), ids, dialect)]
+    conditions = [one_of(Member.id, ids, dialect)]
     if emails:
-        conditions.append(one_of(col(Member.email_key), set(emails.values()), dialect))
+        conditions.append(one_of(Member.email_key, set(emails.values()), dialect))
     phone_values = {p for p in phones.values() if p}
     if phone_values:
-        conditions.append(one_of(col(Member.phone), phone_values, dialect))
+        conditions.append(one_of(Member.phone, phone_values, dialect))
     columns = (
-        col(Member.pk),
-        col(Member.id),
-        col(Member.email_key),
-        col(Member.phone),
-        col(Member.status),
-        col(Member.merged_into_pk),
+        Member.pk,
+        Member.id,
+        Member.email_key,
+        Member.phone,
+        Member.status,
+        Member.merged_into_pk,
     )
     found = session.execute(select(*columns).where(or_(*conditions))).all() if refs else []
     by_id = {m.id: m for m in found}
@@ -228,7 +224,7 @@ def member_with_id_like(session: Session, value: str, region: str | None) -> str
     forms = {value, value.lower()}
     if value.startswith("+"):
         forms |= written_forms(value, region)
-    found = session.scalar(select(col(Member.id)).where(func.lower(col(Member.id)).in_({f.lower() for f in forms})))
+    found = session.scalar(select(Member.id).where(func.lower(Member.id).in_({f.lower() for f in forms})))
     return str(found) if found is not None else None
 
 
@@ -254,8 +250,8 @@ def people(session: Session) -> list[Any]:
     from loyaltycli.domain.abuse import Person
 
     rows = session.execute(
-        select(col(Member.id), col(Member.name), col(Member.email), col(Member.phone), col(Member.birthday)).where(
-            col(Member.status).not_in(("erased", "merged"))
+        select(Member.id, Member.name, Member.email, Member.phone, Member.birthday).where(
+            Member.status.not_in(("erased", "merged"))
         )
     ).all()
     return [Person(str(r[0]), r[1], r[2], r[3], r[4]) for r in rows]

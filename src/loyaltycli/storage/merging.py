@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
 from loyaltycli.domain.points import debt_payoff
 from loyaltycli.storage.bulk import Codec, Inserter, reserve_ids, table_of
@@ -24,9 +23,9 @@ from loyaltycli.storage.writer import Booking, LedgerWriter
 def transfer_lots(session: Session, other: Member, keep: Member, booking: Booking) -> int:
     """Move every point OTHER still holds (available, pending, or past expiry and not yet removed) to KEEP."""
     lots = session.execute(
-        select(col(PointLot.pk), col(PointLot.available_on), col(PointLot.expires_on), col(PointLot.remaining))
-        .where(col(PointLot.member_pk) == other.pk, col(PointLot.remaining) > 0)
-        .order_by(col(PointLot.pk))
+        select(PointLot.pk, PointLot.available_on, PointLot.expires_on, PointLot.remaining)
+        .where(PointLot.member_pk == other.pk, PointLot.remaining > 0)
+        .order_by(PointLot.pk)
     ).all()
     if not lots:
         return 0
@@ -54,14 +53,14 @@ def transfer_lots(session: Session, other: Member, keep: Member, booking: Bookin
     writer.write(entries, new_lots, uses)
     session.execute(
         update(PointLot)
-        .where(col(PointLot.member_pk) == other.pk, col(PointLot.remaining) > 0)
+        .where(PointLot.member_pk == other.pk, PointLot.remaining > 0)
         .values(remaining=0)
         .execution_options(synchronize_session=False)
     )
     for lot_pk, payoff in paid:
         writer.pay_debt(_pk(keep), lot_pk, payoff)
     if debt != keep.debt:
-        session.execute(update(Member).where(col(Member.pk) == keep.pk).values(debt=debt))
+        session.execute(update(Member).where(Member.pk == keep.pk).values(debt=debt))
     session.expire_all()
     return total
 
@@ -71,14 +70,14 @@ def copy_history(session: Session, other: Member, keep: Member, created_at: dt.d
     qualifying spend and points, and a total of 0 (no revenue counts twice)."""
     rows = session.execute(
         select(
-            col(Receipt.pk),
-            col(Receipt.kind),
-            col(Receipt.occurred_at),
-            col(Receipt.local_date),
-            col(Receipt.program_version),
-            col(Receipt.eligible_cents),
-            col(Receipt.points),
-        ).where(col(Receipt.member_pk) == other.pk)
+            Receipt.pk,
+            Receipt.kind,
+            Receipt.occurred_at,
+            Receipt.local_date,
+            Receipt.program_version,
+            Receipt.eligible_cents,
+            Receipt.points,
+        ).where(Receipt.member_pk == other.pk)
     ).all()
     if not rows:
         return 0
@@ -137,13 +136,11 @@ def move_stamps(session: Session, other: Member, keep: Member) -> dict[str, int]
     counts = {
         str(card): int(n)
         for card, n in session.execute(
-            select(col(StampCount.card_id), col(StampCount.stamps)).where(
-                col(StampCount.member_pk) == other.pk, col(StampCount.stamps) > 0
-            )
+            select(StampCount.card_id, StampCount.stamps).where(StampCount.member_pk == other.pk, StampCount.stamps > 0)
         ).all()
     }
     if counts:
-        session.execute(update(StampCount).where(col(StampCount.member_pk) == other.pk).values(stamps=0))
+        session.execute(update(StampCount).where(StampCount.member_pk == other.pk).values(stamps=0))
     return counts
 
 
@@ -151,13 +148,13 @@ def move_vouchers_and_referrals(session: Session, other: Member, keep: Member) -
     """Open vouchers and the members OTHER referred now belong to KEEP."""
     moved = session.execute(
         update(Voucher)
-        .where(col(Voucher.member_pk) == other.pk, col(Voucher.status) == "issued")
+        .where(Voucher.member_pk == other.pk, Voucher.status == "issued")
         .values(member_pk=keep.pk)
         .execution_options(synchronize_session=False)
     )
     session.execute(
         update(Member)
-        .where(col(Member.referred_by_pk) == other.pk)
+        .where(Member.referred_by_pk == other.pk)
         .values(referred_by_pk=keep.pk)
         .execution_options(synchronize_session=False)
     )
@@ -166,17 +163,14 @@ def move_vouchers_and_referrals(session: Session, other: Member, keep: Member) -
 
 def merged_holdings(session: Session) -> list[tuple[Any, ...]]:
     """Merged members that still hold points, debt, stamps or open vouchers (verify, SPEC §6 item 6)."""
-    lots = select(col(PointLot.member_pk)).where(col(PointLot.remaining) > 0)
-    stamps = select(col(StampCount.member_pk)).where(col(StampCount.stamps) > 0)
-    vouchers = select(col(Voucher.member_pk)).where(col(Voucher.status) == "issued")
+    lots = select(PointLot.member_pk).where(PointLot.remaining > 0)
+    stamps = select(StampCount.member_pk).where(StampCount.stamps > 0)
+    vouchers = select(Voucher.member_pk).where(Voucher.status == "issued")
     return list(
         session.execute(
-            select(col(Member.id)).where(
-                col(Member.status) == "merged",
-                col(Member.pk).in_(lots)
-                | col(Member.pk).in_(stamps)
-                | col(Member.pk).in_(vouchers)
-                | (col(Member.debt) != 0),
+            select(Member.id).where(
+                Member.status == "merged",
+                Member.pk.in_(lots) | Member.pk.in_(stamps) | Member.pk.in_(vouchers) | (Member.debt != 0),
             )
         ).all()
     )

@@ -4,6 +4,10 @@
 The ledger (`ledger_entry`) is append-only.  `point_lot.remaining` and
 `member.debt` are caches of what `lot_use` and the ledger say; `verify`
 recomputes them from the ledger and compares.
+
+The classes are SQLAlchemy's own declarative mapping.  SQLModel would put a Pydantic model over each table, but
+storage never validates a row as one (it reads and writes rows), and building nine of them, and importing
+SQLModel, cost every command about 100 ms of its start.
 """
 
 from __future__ import annotations
@@ -11,51 +15,57 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import ConfigDict
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, case, event, text
-from sqlmodel import Field, SQLModel, col
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint, case, event, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from loyaltycli.domain.search import search_key
 
-# The tables are never validated as pydantic models (storage reads and writes rows), so pydantic's validators
-# are not built when they are declared: a few milliseconds of every command's start.
-LAZY = ConfigDict(defer_build=True)
+
+class Base(DeclarativeBase):
+    """The base of every table: a row can be made with keyword arguments; a column not given takes its default."""
+
+    def __init__(self, **values: Any) -> None:
+        for column in self.__table__.columns:
+            if column.key not in values and column.default is not None and column.default.is_scalar:
+                values[column.key] = column.default.arg
+        for key, value in values.items():
+            if not hasattr(type(self), key):
+                raise TypeError(f"{key!r} is not a column of {type(self).__name__}")
+            setattr(self, key, value)
 
 
-class ProgramVersion(SQLModel, table=True):
-    model_config = LAZY  # type: ignore[assignment]
+class ProgramVersion(Base):
     __tablename__ = "program_version"
 
-    version: int = Field(primary_key=True)
-    name: str
-    effective: dt.date | None = Field(default=None, description="receipts dated from here use it")
-    applied_at: dt.datetime = Field(sa_type=DateTime)
-    source: str = Field(sa_column=Column(Text, nullable=False))
-    data: str = Field(sa_column=Column(Text, nullable=False))
+    version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String)
+    effective: Mapped[dt.date | None] = mapped_column()  # receipts dated from here use it
+    applied_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    source: Mapped[str] = mapped_column(Text)
+    data: Mapped[str] = mapped_column(Text)
 
 
-class Member(SQLModel, table=True):
-    model_config = LAZY  # type: ignore[assignment]
+class Member(Base):
     __tablename__ = "member"
 
-    pk: int | None = Field(default=None, primary_key=True)
-    id: str | None = Field(default=None, unique=True, max_length=64)
-    name: str
-    email: str | None = None
-    email_key: str | None = Field(default=None, unique=True)
-    phone: str | None = Field(default=None, unique=True)
-    birthday: dt.date | None = None
-    marketing: bool = False
-    status: str = Field(default="active", max_length=16)
-    block_reason: str | None = None
-    referred_by_pk: int | None = Field(default=None, foreign_key="member.pk")
-    enrolled_at: dt.datetime = Field(sa_type=DateTime)
-    enrolled_on: dt.date
-    last_purchase_on: dt.date | None = None
-    erased_at: dt.datetime | None = Field(default=None, sa_type=DateTime)
-    debt: int = 0
-    merged_into_pk: int | None = None  # `member merge`: the member this duplicate now leads to
-    name_key: str = Field(default="", sa_column_kwargs={"server_default": ""})  # domain.search.search_key(name)
+    pk: Mapped[int | None] = mapped_column(primary_key=True, nullable=False)
+    id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String)
+    email: Mapped[str | None] = mapped_column(String)
+    email_key: Mapped[str | None] = mapped_column(String, unique=True)
+    phone: Mapped[str | None] = mapped_column(String, unique=True)
+    birthday: Mapped[dt.date | None]
+    marketing: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    block_reason: Mapped[str | None] = mapped_column(String)
+    referred_by_pk: Mapped[int | None] = mapped_column(ForeignKey("member.pk"))
+    enrolled_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    enrolled_on: Mapped[dt.date]
+    last_purchase_on: Mapped[dt.date | None]
+    erased_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    debt: Mapped[int] = mapped_column(default=0)
+    merged_into_pk: Mapped[int | None]  # `member merge`: the member this duplicate now leads to
+    name_key: Mapped[str] = mapped_column(String, default="", server_default="")  # domain.search.search_key(name)
 
 
 # Receipts that subtract from a member's qualifying spend and points: refunds and returns without a receipt.
@@ -69,127 +79,120 @@ REDEEM_KINDS = ("redeem", "cancel")
 DEBT_KINDS = ("refund", "merge")
 
 
-class Receipt(SQLModel, table=True):
-    model_config = LAZY  # type: ignore[assignment]
+class Receipt(Base):
     __tablename__ = "receipt"
     __table_args__ = (Index("ix_receipt_member_date", "member_pk", "local_date"),)
 
-    pk: int | None = Field(default=None, primary_key=True)
-    receipt_id: str = Field(unique=True, max_length=128)
-    kind: str = Field(default="purchase", max_length=16)
-    member_pk: int | None = Field(default=None, foreign_key="member.pk")
-    refund_of_pk: int | None = Field(default=None, foreign_key="receipt.pk")
-    occurred_at: dt.datetime = Field(sa_type=DateTime)
-    local_date: dt.date = Field(index=True)
-    program_version: int = Field(foreign_key="program_version.version")
-    channel: str | None = None
-    store: str | None = None
-    total_cents: int
-    eligible_cents: int = 0
-    points: int = 0
-    bonus_points: int = 0
-    campaign_id: str | None = None
-    campaign_points: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
-    tier: str | None = None
-    stamps: int = 0
-    source: str = Field(default="cli", max_length=16)
-    created_at: dt.datetime = Field(sa_type=DateTime)
+    pk: Mapped[int | None] = mapped_column(primary_key=True, nullable=False)
+    receipt_id: Mapped[str] = mapped_column(String(128), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="purchase")
+    member_pk: Mapped[int | None] = mapped_column(ForeignKey("member.pk"))
+    refund_of_pk: Mapped[int | None] = mapped_column(ForeignKey("receipt.pk"))
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    local_date: Mapped[dt.date] = mapped_column(index=True)
+    program_version: Mapped[int] = mapped_column(ForeignKey("program_version.version"))
+    channel: Mapped[str | None] = mapped_column(String)
+    store: Mapped[str | None] = mapped_column(String)
+    total_cents: Mapped[int]
+    eligible_cents: Mapped[int] = mapped_column(default=0)
+    points: Mapped[int] = mapped_column(default=0)
+    bonus_points: Mapped[int] = mapped_column(default=0)
+    campaign_id: Mapped[str | None] = mapped_column(String)
+    campaign_points: Mapped[int] = mapped_column(default=0, server_default="0")
+    tier: Mapped[str | None] = mapped_column(String)
+    stamps: Mapped[int] = mapped_column(default=0)
+    source: Mapped[str] = mapped_column(String(16), default="cli")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     # The receipt's lines as compact JSON (storage.writer encodes them, storage.receipts decodes them).
-    lines: str = Field(default="[]", sa_type=Text, sa_column_kwargs={"server_default": "[]"})
+    lines: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
 
-class LedgerEntry(SQLModel, table=True):
-    model_config = LAZY  # type: ignore[assignment]
+class LedgerEntry(Base):
     __tablename__ = "ledger_entry"
     __table_args__ = (Index("ix_ledger_member_date", "member_pk", "business_date"),)
 
-    pk: int | None = Field(default=None, primary_key=True)
-    member_pk: int = Field(foreign_key="member.pk")
-    kind: str = Field(max_length=16)
-    points: int
-    business_date: dt.date
-    created_at: dt.datetime = Field(sa_type=DateTime)
-    program_version: int = Field(foreign_key="program_version.version")
-    command: str = Field(max_length=32)
-    receipt_pk: int | None = Field(default=None, foreign_key="receipt.pk")
-    voucher_pk: int | None = Field(default=None, foreign_key="voucher.pk")
-    ref: str | None = Field(default=None, max_length=128)
-    note: str | None = None
-    idempotency_key: str | None = Field(default=None, max_length=128)
+    pk: Mapped[int | None] = mapped_column(primary_key=True, nullable=False)
+    member_pk: Mapped[int] = mapped_column(ForeignKey("member.pk"))
+    kind: Mapped[str] = mapped_column(String(16))
+    points: Mapped[int]
+    business_date: Mapped[dt.date]
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    program_version: Mapped[int] = mapped_column(ForeignKey("program_version.version"))
+    command: Mapped[str] = mapped_column(String(32))
+    receipt_pk: Mapped[int | None] = mapped_column(ForeignKey("receipt.pk"))
+    voucher_pk: Mapped[int | None] = mapped_column(ForeignKey("voucher.pk"))
+    ref: Mapped[str | None] = mapped_column(String(128))
+    note: Mapped[str | None] = mapped_column(String)
+    idempotency_key: Mapped[str | None] = mapped_column(String(128))
 
 
-class PointLot(SQLModel, table=True):
-    model_config = LAZY  # type: ignore[assignment]
+class PointLot(Base):
     __tablename__ = "point_lot"
     __table_args__ = (Index("ix_lot_balance", "member_pk", "remaining", "available_on", "expires_on"),)
 
-    pk: int | None = Field(default=None, primary_key=True)
-    member_pk: int = Field(foreign_key="member.pk")
-    entry_pk: int = Field(foreign_key="ledger_entry.pk", unique=True)
-    earned: int
-    available_on: dt.date
-    expires_on: dt.date | None = None
-    remaining: int
+    pk: Mapped[int | None] = mapped_column(primary_key=True, nullable=False)
+    member_pk: Mapped[int] = mapped_column(ForeignKey("member.pk"))
+    entry_pk: Mapped[int] = mapped_column(ForeignKey("ledger_entry.pk"), unique=True)
+    earned: Mapped[int]
+    available_on: Mapped[dt.date]
+    expires_on: Mapped[dt.date | None]
+    remaining: Mapped[int]
 
 
-class LotUse(SQLModel, table=True):
-    model_config = LAZY  # type: ignore[assignment]
+class LotUse(Base):
     __tablename__ = "lot_use"
 
-    pk: int | None = Field(default=None, primary_key=True)
-    lot_pk: int = Field(foreign_key="point_lot.pk", index=True)
-    entry_pk: int = Field(foreign_key="ledger_entry.pk", index=True)
-    points: int
+    pk: Mapped[int | None] = mapped_column(primary_key=True, nullable=False)
+    lot_pk: Mapped[int] = mapped_column(ForeignKey("point_lot.pk"), index=True)
+    entry_pk: Mapped[int] = mapped_column(ForeignKey("ledger_entry.pk"), index=True)
+    points: Mapped[int]
 
 
-class Voucher(SQLModel, table=True):
-    model_config = LAZY  # type: ignore[assignment]
+class Voucher(Base):
     __tablename__ = "voucher"
 
-    pk: int | None = Field(default=None, primary_key=True)
-    code: str = Field(unique=True, max_length=32)
-    member_pk: int = Field(foreign_key="member.pk", index=True)
-    reward_id: str
-    kind: str = Field(max_length=32)
-    value: str | None = None
-    source: str = Field(default="redeem", max_length=16)
-    issued_at: dt.datetime = Field(sa_type=DateTime)
-    issued_on: dt.date
-    valid_until: dt.date
-    status: str = Field(default="issued", max_length=16)
-    used_at: dt.datetime | None = Field(default=None, sa_type=DateTime)
-    used_receipt: str | None = None
-    receipt_pk: int | None = Field(default=None, foreign_key="receipt.pk")
+    pk: Mapped[int | None] = mapped_column(primary_key=True, nullable=False)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    member_pk: Mapped[int] = mapped_column(ForeignKey("member.pk"), index=True)
+    reward_id: Mapped[str] = mapped_column(String)
+    kind: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str | None] = mapped_column(String)
+    source: Mapped[str] = mapped_column(String(16), default="redeem")
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    issued_on: Mapped[dt.date]
+    valid_until: Mapped[dt.date]
+    status: Mapped[str] = mapped_column(String(16), default="issued")
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    used_receipt: Mapped[str | None] = mapped_column(String)
+    receipt_pk: Mapped[int | None] = mapped_column(ForeignKey("receipt.pk"))
 
 
-class VoucherUse(SQLModel, table=True):
+class VoucherUse(Base):
     """A voucher's use; at most one per voucher (a unique index), so a second use fails in the database."""
 
-    model_config = LAZY  # type: ignore[assignment]
     __tablename__ = "voucher_use"
     __table_args__ = (Index("ux_voucher_use_voucher", "voucher_pk", unique=True),)
 
-    pk: int | None = Field(default=None, primary_key=True)
-    voucher_pk: int = Field(foreign_key="voucher.pk")
-    used_at: dt.datetime = Field(sa_type=DateTime)
-    receipt: str | None = None
+    pk: Mapped[int | None] = mapped_column(primary_key=True, nullable=False)
+    voucher_pk: Mapped[int] = mapped_column(ForeignKey("voucher.pk"))
+    used_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    receipt: Mapped[str | None] = mapped_column(String)
 
 
-class StampCount(SQLModel, table=True):
-    model_config = LAZY  # type: ignore[assignment]
+class StampCount(Base):
     __tablename__ = "stamp_count"
     __table_args__ = (UniqueConstraint("member_pk", "card_id"),)
 
-    pk: int | None = Field(default=None, primary_key=True)
-    member_pk: int = Field(foreign_key="member.pk")
-    card_id: str = Field(max_length=64)
-    stamps: int = 0
+    pk: Mapped[int | None] = mapped_column(primary_key=True, nullable=False)
+    member_pk: Mapped[int] = mapped_column(ForeignKey("member.pk"))
+    card_id: Mapped[str] = mapped_column(String(64))
+    stamps: Mapped[int] = mapped_column(default=0)
 
 
 def tier_sign() -> Any:
     """+1 or -1: how a receipt's eligible spend and points count toward the tier window (refunds and
     returns subtract). Every qualifying total in SQL multiplies by it."""
-    return case((col(Receipt.kind).in_(SUBTRACTING_KINDS), -1), else_=1)
+    return case((Receipt.kind.in_(SUBTRACTING_KINDS), -1), else_=1)
 
 
 @event.listens_for(Member, "before_insert")
@@ -215,7 +218,7 @@ PARTIAL_INDEXES = (
 def declare_partial_indexes() -> None:
     """Add the partial indexes to the tables' metadata (once)."""
     for name, table_name, column, unique in PARTIAL_INDEXES:
-        table = SQLModel.metadata.tables[table_name]
+        table = Base.metadata.tables[table_name]
         if any(index.name == name for index in table.indexes):
             continue
         where = text(f"{column} IS NOT NULL")

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.program import Program, program_from_data, program_to_json_data
@@ -37,7 +36,7 @@ def _parse(row: ProgramVersion) -> Program:
 
 
 def all_versions(session: Session) -> list[Versioned]:
-    rows = session.scalars(select(ProgramVersion).order_by(col(ProgramVersion.version))).all()
+    rows = session.scalars(select(ProgramVersion).order_by(ProgramVersion.version)).all()
     return [Versioned(row.version, row.effective, _parse(row)) for row in rows]
 
 
@@ -63,7 +62,7 @@ def latest(session: Session) -> Versioned:
 
 
 def store_version(session: Session, program: Program, source: str, effective: dt.date | None, now: dt.datetime) -> int:
-    current = session.scalar(select(func.max(col(ProgramVersion.version)))) or 0
+    current = session.scalar(select(func.max(ProgramVersion.version))) or 0
     version = current + 1
     session.add(
         ProgramVersion(

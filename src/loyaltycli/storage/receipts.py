@@ -9,19 +9,18 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
 from loyaltycli.storage.bulk import one_of
 from loyaltycli.storage.models import LedgerEntry, PointLot, Receipt, Voucher
 
 
 def receipt_with_id(session: Session, receipt_id: str) -> Receipt | None:
-    return session.scalar(select(Receipt).where(col(Receipt.receipt_id) == receipt_id))
+    return session.scalar(select(Receipt).where(Receipt.receipt_id == receipt_id))
 
 
 def member_of_receipt(session: Session, receipt_id: str) -> int | None:
     """The member a receipt was booked for (None: anonymous, or no such receipt)."""
-    return session.scalar(select(col(Receipt.member_pk)).where(col(Receipt.receipt_id) == receipt_id))
+    return session.scalar(select(Receipt.member_pk).where(Receipt.receipt_id == receipt_id))
 
 
 def stored_among(session: Session, receipt_ids: Collection[str]) -> dict[str, dt.datetime]:
@@ -30,9 +29,7 @@ def stored_among(session: Session, receipt_ids: Collection[str]) -> dict[str, dt
         return {}
     dialect = session.get_bind().dialect.name
     rows = session.execute(
-        select(col(Receipt.receipt_id), col(Receipt.created_at)).where(
-            one_of(col(Receipt.receipt_id), receipt_ids, dialect)
-        )
+        select(Receipt.receipt_id, Receipt.created_at).where(one_of(Receipt.receipt_id, receipt_ids, dialect))
     ).all()
     return {str(receipt_id): created_at for receipt_id, created_at in rows}
 
@@ -40,16 +37,14 @@ def stored_among(session: Session, receipt_ids: Collection[str]) -> dict[str, dt
 def earned_available_on(session: Session, receipt_pk: int | None) -> dt.date | None:
     """The day a receipt's earned points became (or become) available."""
     earned = (
-        select(col(LedgerEntry.pk))
-        .where(col(LedgerEntry.receipt_pk) == receipt_pk, col(LedgerEntry.kind) == "earn")
-        .scalar_subquery()
+        select(LedgerEntry.pk).where(LedgerEntry.receipt_pk == receipt_pk, LedgerEntry.kind == "earn").scalar_subquery()
     )
-    return session.scalar(select(col(PointLot.available_on)).where(col(PointLot.entry_pk).in_(earned)))
+    return session.scalar(select(PointLot.available_on).where(PointLot.entry_pk.in_(earned)))
 
 
 def voucher_codes_of(session: Session, receipt_pk: int | None) -> list[str]:
     """The codes of the stamp-card vouchers a receipt issued."""
-    return list(session.scalars(select(col(Voucher.code)).where(col(Voucher.receipt_pk) == receipt_pk)).all())
+    return list(session.scalars(select(Voucher.code).where(Voucher.receipt_pk == receipt_pk)).all())
 
 
 class ReceiptIdTaken(Exception):
@@ -72,8 +67,8 @@ def add_receipt(session: Session, **values: Any) -> Receipt:
 def refunded_so_far(session: Session, receipt_pk: int | None) -> tuple[int, int]:
     """Cents and points the refunds of a receipt have taken back so far."""
     row = session.execute(
-        select(
-            func.coalesce(func.sum(col(Receipt.total_cents)), 0), func.coalesce(func.sum(col(Receipt.points)), 0)
-        ).where(col(Receipt.refund_of_pk) == receipt_pk)
+        select(func.coalesce(func.sum(Receipt.total_cents), 0), func.coalesce(func.sum(Receipt.points), 0)).where(
+            Receipt.refund_of_pk == receipt_pk
+        )
     ).one()
     return int(row[0]), int(row[1])

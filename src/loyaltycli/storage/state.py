@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
 from loyaltycli.storage.bulk import one_of
 from loyaltycli.storage.models import LedgerEntry, Member, Receipt, StampCount, tier_sign
@@ -71,7 +70,7 @@ def load_state(session: Session, member: Member, since: dt.date) -> MemberState:
 def load_history(session: Session, state: MemberState, since: dt.date) -> None:
     """The member's receipts from `since` on (kept for the rolling tier window)."""
     state.history = array("q")
-    for _owner, at, day, cents, points in _history(session, col(Receipt.member_pk) == state.pk, since):
+    for _owner, at, day, cents, points in _history(session, Receipt.member_pk == state.pk, since):
         state.remember(at, day, cents, points)
     state.history_since = since
 
@@ -89,21 +88,21 @@ def load_states(session: Session, members: Sequence[Any], since: dt.date) -> dic
     pks = list(states)
     dialect = session.get_bind().dialect.name
     for member_pk, card, count in session.execute(
-        select(col(StampCount.member_pk), col(StampCount.card_id), col(StampCount.stamps)).where(
-            one_of(col(StampCount.member_pk), pks, dialect)
+        select(StampCount.member_pk, StampCount.card_id, StampCount.stamps).where(
+            one_of(StampCount.member_pk, pks, dialect)
         )
     ).all():
         states[member_pk].stamps[card] = count
         states[member_pk].stamp_rows |= {card}
     for (member_pk,) in session.execute(
-        select(col(LedgerEntry.member_pk))
-        .where(one_of(col(LedgerEntry.member_pk), pks, dialect), col(LedgerEntry.kind) == "referral")
-        .where(col(LedgerEntry.ref) == "referee")
+        select(LedgerEntry.member_pk)
+        .where(one_of(LedgerEntry.member_pk, pks, dialect), LedgerEntry.kind == "referral")
+        .where(LedgerEntry.ref == "referee")
     ).all():
         states[member_pk].referral_paid = True
     for state in states.values():
         state.history_since = since
-    for owner, at, day, cents, points in _history(session, one_of(col(Receipt.member_pk), pks, dialect), since):
+    for owner, at, day, cents, points in _history(session, one_of(Receipt.member_pk, pks, dialect), since):
         states[int(owner or 0)].remember(at, day, int(cents), int(points))
     return states
 
@@ -114,12 +113,12 @@ def _history(session: Session, members: Any, since: dt.date) -> list[tuple[int, 
     sign = tier_sign()
     rows = session.execute(
         select(
-            col(Receipt.member_pk),
-            col(Receipt.occurred_at),
-            col(Receipt.local_date),
-            col(Receipt.eligible_cents) * sign,
-            col(Receipt.points) * sign,
-        ).where(members, col(Receipt.local_date) >= since)
+            Receipt.member_pk,
+            Receipt.occurred_at,
+            Receipt.local_date,
+            Receipt.eligible_cents * sign,
+            Receipt.points * sign,
+        ).where(members, Receipt.local_date >= since)
     ).all()
     return [(int(r[0] or 0), r[1], r[2], int(r[3]), int(r[4])) for r in rows]
 
@@ -129,15 +128,15 @@ def locked_member_rows(session: Session, pks: Sequence[int]) -> list[Any]:
     last_purchase_on, debt), locked until the transaction ends on PostgreSQL, in key order."""
     dialect = session.get_bind().dialect.name
     columns = (
-        col(Member.pk),
-        col(Member.id),
-        col(Member.status),
-        col(Member.referred_by_pk),
-        col(Member.enrolled_on),
-        col(Member.last_purchase_on),
-        col(Member.debt),
+        Member.pk,
+        Member.id,
+        Member.status,
+        Member.referred_by_pk,
+        Member.enrolled_on,
+        Member.last_purchase_on,
+        Member.debt,
     )
-    query = select(*columns).where(one_of(col(Member.pk), pks, dialect)).order_by(col(Member.pk))
+    query = select(*columns).where(one_of(Member.pk, pks, dialect)).order_by(Member.pk)
     return list(session.execute(query.with_for_update()).all())
 
 

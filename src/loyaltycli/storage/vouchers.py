@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
 from loyaltycli.storage.models import Member, StampCount, Voucher, VoucherUse
 
@@ -44,9 +43,7 @@ def issue_voucher(
 
 def set_stamps(session: Session, member_pk: int, card_id: str, stamps: int) -> None:
     """The stamps on a member's card now (the row is made on the first stamp)."""
-    row = session.scalar(
-        select(StampCount).where(col(StampCount.member_pk) == member_pk, col(StampCount.card_id) == card_id)
-    )
+    row = session.scalar(select(StampCount).where(StampCount.member_pk == member_pk, StampCount.card_id == card_id))
     if row is None:
         session.add(StampCount(member_pk=member_pk, card_id=card_id, stamps=stamps))
     else:
@@ -57,7 +54,7 @@ def set_stamps(session: Session, member_pk: int, card_id: str, stamps: int) -> N
 def take_stamps(session: Session, member_pk: int, stamps: int) -> None:
     """Take up to `stamps` off the member's cards, as far as they are still on them."""
     left = stamps
-    for count in session.scalars(select(StampCount).where(col(StampCount.member_pk) == member_pk)).all():
+    for count in session.scalars(select(StampCount).where(StampCount.member_pk == member_pk)).all():
         take = min(count.stamps, left)
         count.stamps -= take
         left -= take
@@ -69,7 +66,7 @@ def voucher_by_pk(session: Session, pk: int) -> Voucher | None:
 
 
 def voucher_with_code(session: Session, code: str) -> Voucher | None:
-    return session.scalar(select(Voucher).where(col(Voucher.code) == code))
+    return session.scalar(select(Voucher).where(Voucher.code == code))
 
 
 def redeemed_count(session: Session, reward_id: str) -> int:
@@ -77,7 +74,7 @@ def redeemed_count(session: Session, reward_id: str) -> int:
     issued = session.scalar(
         select(func.count())
         .select_from(Voucher)
-        .where(col(Voucher.reward_id) == reward_id, col(Voucher.source) == "redeem", col(Voucher.status) != "cancelled")
+        .where(Voucher.reward_id == reward_id, Voucher.source == "redeem", Voucher.status != "cancelled")
     )
     return int(issued or 0)
 
@@ -88,7 +85,7 @@ def change_if_issued(session: Session, voucher: Voucher, **values: Any) -> bool:
     voucher is read afresh. Whether this call changed it."""
     changed = session.execute(
         update(Voucher)
-        .where(col(Voucher.pk) == voucher.pk, col(Voucher.status) == "issued")
+        .where(Voucher.pk == voucher.pk, Voucher.status == "issued")
         .values(**values)
         .execution_options(synchronize_session=False)
     )
@@ -113,14 +110,14 @@ def vouchers_listed(
 ) -> list[tuple[Voucher, str]]:
     """Vouchers with their member's id, newest first; of one member, and of one status (valid, used, expired,
     cancelled: valid and expired are issued vouchers before and after their last day)."""
-    query = select(Voucher, col(Member.id)).join(Member, col(Member.pk) == col(Voucher.member_pk))
+    query = select(Voucher, Member.id).join(Member, Member.pk == Voucher.member_pk)
     if member_pk is not None:
-        query = query.where(col(Voucher.member_pk) == member_pk)
+        query = query.where(Voucher.member_pk == member_pk)
     if status in ("used", "cancelled"):
-        query = query.where(col(Voucher.status) == status)
+        query = query.where(Voucher.status == status)
     elif status == "valid":
-        query = query.where(col(Voucher.status) == "issued", col(Voucher.valid_until) >= today)
+        query = query.where(Voucher.status == "issued", Voucher.valid_until >= today)
     elif status == "expired":
-        query = query.where(col(Voucher.status) == "issued", col(Voucher.valid_until) < today)
-    rows = session.execute(query.order_by(col(Voucher.issued_at).desc(), col(Voucher.pk).desc())).all()
+        query = query.where(Voucher.status == "issued", Voucher.valid_until < today)
+    rows = session.execute(query.order_by(Voucher.issued_at.desc(), Voucher.pk.desc())).all()
     return [(voucher, str(member_id)) for voucher, member_id in rows]

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, func, select
-from sqlmodel import col
 
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.storage.bulk import Codec, Inserter, execute_many, reserve_ids, table_of
@@ -139,15 +138,13 @@ class LedgerWriter:
     def pay_debt(self, member_pk: int, lot_pk: int, points: int) -> None:
         """Record which refunds a new lot's `points` paid off (oldest refund first)."""
         used = (
-            select(func.coalesce(func.sum(col(LotUse.points)), 0))
-            .where(col(LotUse.entry_pk) == col(LedgerEntry.pk))
-            .scalar_subquery()
+            select(func.coalesce(func.sum(LotUse.points), 0)).where(LotUse.entry_pk == LedgerEntry.pk).scalar_subquery()
         )
         open_refunds = self.conn.execute(
-            select(col(LedgerEntry.pk), -col(LedgerEntry.points) - used)
-            .where(col(LedgerEntry.member_pk) == member_pk, col(LedgerEntry.kind).in_(DEBT_KINDS))
-            .where(-col(LedgerEntry.points) > used)
-            .order_by(col(LedgerEntry.pk))
+            select(LedgerEntry.pk, -LedgerEntry.points - used)
+            .where(LedgerEntry.member_pk == member_pk, LedgerEntry.kind.in_(DEBT_KINDS))
+            .where(-LedgerEntry.points > used)
+            .order_by(LedgerEntry.pk)
         ).all()
         uses = []
         for entry_pk, unallocated in open_refunds:
