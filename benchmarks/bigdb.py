@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import phonenumbers
 from _common import env, loyalty
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +69,14 @@ def init(path: Path) -> None:
     )
 
 
+def phone_shown(e164: str) -> str:
+    """What the product keeps beside a phone number (`i18n.phone_forms`): region, national, international form."""
+    number = phonenumbers.parse(e164)
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return f"{phonenumbers.region_code_for_number(number)}|{national}|{international}"
+
+
 def build(
     path: Path, members: int = 100_000, receipts: int = 300_000, entries: int = 1_000_000, heavy: int = 5_000
 ) -> None:
@@ -78,8 +87,8 @@ def build(
     con.execute("PRAGMA synchronous=OFF")
     now = "2026-01-01 10:00:00.000000"
     con.executemany(
-        "INSERT INTO member (pk, id, name, name_key, email, email_key, phone, birthday, marketing, status, "
-        "enrolled_at, enrolled_on, debt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 'active', ?, '2025-01-01', 0)",
+        "INSERT INTO member (pk, id, name, name_key, email, email_key, phone, phone_shown, birthday, marketing, "
+        "status, enrolled_at, enrolled_on, debt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'active', ?, '2025-01-01', 0)",
         (
             (
                 i,
@@ -89,6 +98,7 @@ def build(
                 f"m{i}@example.com",
                 f"m{i}@example.com",
                 f"+4917{i:08d}",
+                phone_shown(f"+4917{i:08d}"),
                 dt.date(1950 + i % 55, 1 + i % 12, 1 + i % 28).isoformat(),
                 now,
             )

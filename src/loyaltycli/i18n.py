@@ -158,15 +158,30 @@ def set_home_region(region: str | None) -> None:
 def phone(e164: str) -> str:
     """A stored phone number (E.164) as people write it: `0170 1234567` in the programme's country,
     `+43 664 1234567` for another."""
+    forms = phone_forms(e164)
+    return shown_phone(forms) if forms else e164
+
+
+def phone_forms(e164: str) -> str | None:
+    """A number's region and how it is written at home and abroad, `DE|0170 1234567|+49 170 1234567`;
+    storage keeps it beside the number (`member.phone_shown`), so showing a member needs no phonenumbers
+    (~35 ms to load). None for a number phonenumbers cannot read."""
     import phonenumbers
 
     try:
         parsed = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
-        return e164
-    home = _home_region is not None and phonenumbers.region_code_for_number(parsed) == _home_region
-    style = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    return str(phonenumbers.format_number(parsed, style))
+        return None
+    region = phonenumbers.region_code_for_number(parsed) or ""
+    national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    international = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return f"{region}|{national}|{international}"
+
+
+def shown_phone(forms: str) -> str:
+    """The form of `phone_forms` to show: national in the programme's country, international elsewhere."""
+    region, national, international = forms.split("|", 2)
+    return national if _home_region is not None and region == _home_region else international
 
 
 def cell(value: object) -> str:

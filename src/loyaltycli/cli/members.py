@@ -367,7 +367,7 @@ def render_member(view: MemberView) -> None:
         f"{view.name} ({view.id})",
         [
             (_("e-mail"), view.email),
-            (_("phone"), view.phone),
+            (_("phone"), view.phone_shown or view.phone),
             (_("birthday"), view.birthday),
             (_("status"), status),
             (_("tier"), view.tier or "-"),

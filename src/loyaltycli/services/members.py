@@ -65,6 +65,7 @@ class MemberView:
     signup_points: int = 0
     stamp_sizes: dict[str, int] = field(default_factory=dict)  # stamps a card needs to fill
     vouchers: list[VoucherRow] = field(default_factory=list)  # open: usable today
+    phone_shown: str | None = None  # the phone as people write it here (`0170 1234567`); `phone` is E.164
 
 
 def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView:
@@ -282,6 +283,7 @@ def member_view(session: Session, member: Member, ctx: Today) -> MemberView:
         stamps=stamps,
         stamp_sizes={card.id: card.stamps for card in program.stamp_cards},
         vouchers=open_vouchers(session, member.pk or 0, str(member.id), ctx),
+        phone_shown=i18n.shown_phone(member.phone_shown) if member.phone_shown else None,
     )
 
 

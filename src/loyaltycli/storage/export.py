@@ -35,7 +35,7 @@ def member_rows(session: Session, member: Member) -> MemberRows:
     each in the order they were written; the member's key (`pk`) is left out of every row."""
     receipts = session.scalars(select(Receipt).where(Receipt.member_pk == member.pk).order_by(Receipt.pk))
     return MemberRows(
-        member=_row(member, ("pk", "email_key", "referred_by_pk")),
+        member=_row(member, ("pk", "email_key", "referred_by_pk", "phone_shown")),
         receipts=[
             _row(r, ("member_pk", "lines")) | {"lines": [line._asdict() for line in decode_lines(r.lines)]}
             for r in receipts

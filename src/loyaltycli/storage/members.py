@@ -14,7 +14,7 @@ from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.phones import parse_phone
 from loyaltycli.domain.search import search_key
 from loyaltycli.errors import AmbiguousError, DuplicateError, NotFoundError
-from loyaltycli.i18n import _
+from loyaltycli.i18n import _, phone_forms
 from loyaltycli.notes import note
 from loyaltycli.storage.bulk import Codec, Inserter, one_of, reserve_ids, table_of
 from loyaltycli.storage.models import Member, Receipt, tier_sign
@@ -47,6 +47,7 @@ class NewMembers:
         "email",
         "email_key",
         "phone",
+        "phone_shown",
         "birthday",
         "marketing",
         "status",
@@ -74,6 +75,7 @@ class NewMembers:
                 m.email,
                 m.email_key,
                 m.phone,
+                phone_forms(m.phone) if m.phone else None,
                 day(m.birthday),
                 flag(m.marketing),
                 "active",

@@ -30,11 +30,13 @@ from sqlalchemy import (
     UniqueConstraint,
     case,
     event,
+    inspect,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase
 
 from loyaltycli.domain.search import search_key
+from loyaltycli.i18n import phone_forms
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Mapped
@@ -97,6 +99,7 @@ _member = Table(
     Column("debt", Integer, nullable=False, default=0),
     Column("merged_into_pk", Integer),  # `member merge`: the member this duplicate now leads to
     Column("name_key", String, nullable=False, default="", server_default=""),  # domain.search.search_key(name)
+    Column("phone_shown", String),  # i18n.phone_forms(phone): how the phone is written, for showing it
 )
 
 
@@ -121,6 +124,7 @@ class Member(Base):
         debt: Mapped[int]
         merged_into_pk: Mapped[int | None]
         name_key: Mapped[str]
+        phone_shown: Mapped[str | None]
 
 
 # Receipts that subtract from a member's qualifying spend and points: refunds and returns without a receipt.
@@ -360,9 +364,12 @@ def tier_sign() -> Any:
 
 @event.listens_for(Member, "before_insert")
 @event.listens_for(Member, "before_update")
-def _keep_name_key(_mapper: object, _connection: object, member: Member) -> None:
-    """Every write of a member through the ORM keeps the search key of the name current (bulk inserts set it)."""
+def _keep_keys(_mapper: object, _connection: object, member: Member) -> None:
+    """Every write of a member through the ORM keeps what is worked out from the name and the phone current:
+    the search key of the name, and the written forms of the phone (bulk inserts set both)."""
     member.name_key = search_key(member.name or "")
+    if inspect(member).attrs.phone.history.has_changes():
+        member.phone_shown = phone_forms(member.phone) if member.phone else None
 
 
 # Indexes of the rows that have a value (`WHERE column IS NOT NULL`): (name, table, column, unique).
