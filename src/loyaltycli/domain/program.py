@@ -12,7 +12,6 @@ import calendar
 import datetime as dt
 import functools
 import re
-import tomllib
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -428,6 +427,8 @@ class Program(_Model):
 
 def parse_program(text: str, path: str) -> Program:
     """Parse and validate programme TOML; every problem names the file, line and field path."""
+    import tomllib  # only a programme file is parsed as TOML; stored programmes are JSON
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -462,7 +463,7 @@ def _without_none(value: Any) -> Any:
     return value
 
 
-def _toml_syntax_message(path: str, source: str, exc: tomllib.TOMLDecodeError) -> str:
+def _toml_syntax_message(path: str, source: str, exc: ValueError) -> str:
     text = str(exc)
     match = re.search(r"\(at line (\d+), column (\d+)\)", text)
     line = getattr(exc, "lineno", None) or (int(match.group(1)) if match else None)
