@@ -26,7 +26,7 @@ from loyaltycli.services.codes import receipt_id as new_receipt_id
 from loyaltycli.services.codes import voucher_code
 from loyaltycli.services.context import Today, today_in
 from loyaltycli.storage import members as lookup
-from loyaltycli.storage.balances import member_balances
+from loyaltycli.storage.balances import available_points
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.history import stamps_on_cards
 from loyaltycli.storage.receipts import earned_available_on, receipt_with_id, voucher_codes_of
@@ -301,7 +301,7 @@ def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> Purcha
             vouchers=[v.code for v in plan.vouchers],
             campaign_bonus=dict(earning.campaign_bonus),
             dry_run=request.dry_run,
-            balance=member_balances(session, member, ctx.today).available,
+            balance=available_points(session, member, ctx.today),
             stamp_sizes={card.id: card.stamps for card in program.stamp_cards},
         )
 
@@ -387,7 +387,7 @@ def _repeat(
         stamps={str(k): int(v) for k, v in stamps.items()},
         vouchers=list(codes),
         repeated=True,
-        balance=member_balances(session, member, ctx.today).available,
+        balance=available_points(session, member, ctx.today),
         stamp_sizes={card.id: card.stamps for card in ctx.program.stamp_cards},
     )
 

@@ -29,25 +29,7 @@ class Balances:
 
 def member_balances(session: Session, member: Member, today: dt.date, lapse_on: dt.date | None = None) -> Balances:
     """Balances on `today`.  `lapse_on`: the day all points lapse (inactivity policy), if any."""
-    lapsed = lapse_on is not None and lapse_on <= today
-    lots = session.execute(
-        select(PointLot.available_on, PointLot.expires_on, PointLot.remaining).where(
-            PointLot.member_pk == member.pk, PointLot.remaining > 0
-        )
-    ).all()
-    available = pending = past = 0
-    expiring: dict[dt.date, int] = {}
-    for available_on, expires_on, remaining in lots:
-        if lapsed or (expires_on is not None and expires_on <= today):
-            past += remaining
-            continue
-        if available_on > today:
-            pending += remaining
-        else:
-            available += remaining
-        due = expires_on or lapse_on
-        if due is not None:
-            expiring[due] = expiring.get(due, 0) + remaining
+    available, pending, past, expiring = _lot_balances(session, member, today, lapse_on)
     totals = session.execute(
         select(
             func.coalesce(
@@ -75,8 +57,40 @@ def member_balances(session: Session, member: Member, today: dt.date, lapse_on: 
         redeemed=int(totals[1]),
         expired=int(totals[2]),
         past_expiry=past,
-        expiring=sorted(expiring.items()),
+        expiring=expiring,
     )
+
+
+def available_points(session: Session, member: Member, today: dt.date) -> int:
+    """`member_balances(...).available` from the lots alone, without the lifetime totals (what `purchase`
+    reports after booking; a purchase starts the inactivity clock again, so nothing has lapsed)."""
+    return _lot_balances(session, member, today, None)[0] - member.debt
+
+
+def _lot_balances(
+    session: Session, member: Member, today: dt.date, lapse_on: dt.date | None
+) -> tuple[int, int, int, list[tuple[dt.date, int]]]:
+    """Available, pending and past-expiry points of the member's open lots, and what falls due on which day."""
+    lapsed = lapse_on is not None and lapse_on <= today
+    lots = session.execute(
+        select(PointLot.available_on, PointLot.expires_on, PointLot.remaining).where(
+            PointLot.member_pk == member.pk, PointLot.remaining > 0
+        )
+    ).all()
+    available = pending = past = 0
+    expiring: dict[dt.date, int] = {}
+    for available_on, expires_on, remaining in lots:
+        if lapsed or (expires_on is not None and expires_on <= today):
+            past += remaining
+            continue
+        if available_on > today:
+            pending += remaining
+        else:
+            available += remaining
+        due = expires_on or lapse_on
+        if due is not None:
+            expiring[due] = expiring.get(due, 0) + remaining
+    return available, pending, past, sorted(expiring.items())
 
 
 def _with_merged(session: Session, pk: int | None) -> list[int]:
