@@ -55,6 +55,16 @@ def test_members_enrolled_by_an_import_have_them(cli: Cli, tmp_path: Path) -> No
     ]
 
 
+def test_a_customer_list_import_works_them_out_from_its_one_parse(cli: Cli, tmp_path: Path) -> None:
+    customers = write(tmp_path / "customers.csv", "name,phone\nAnna,0170 1234567\nBen,+43 664 1234567\nCarl,\n")
+    assert cli.json("member", "import", str(customers))["enrolled"] == 3
+    assert query(cli.db, "SELECT name, phone, phone_shown FROM member ORDER BY name") == [
+        ("Anna", "+491701234567", "DE|0170 1234567|+49 170 1234567"),
+        ("Ben", "+436641234567", "AT|0664 1234567|+43 664 1234567"),
+        ("Carl", None, None),
+    ]
+
+
 def test_the_upgrade_works_them_out_for_the_members_there(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     path.touch()

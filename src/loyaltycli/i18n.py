@@ -18,6 +18,7 @@ import os
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "loyaltycli"
@@ -169,12 +170,18 @@ def phone_forms(e164: str) -> str | None:
     import phonenumbers
 
     try:
-        parsed = phonenumbers.parse(e164, None)
+        return forms_of(phonenumbers.parse(e164, None))
     except phonenumbers.NumberParseException:
         return None
-    region = phonenumbers.region_code_for_number(parsed) or ""
-    national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
-    international = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def forms_of(number: Any) -> str:
+    """`phone_forms` of a number phonenumbers has already parsed (a bulk import parses each number once)."""
+    import phonenumbers
+
+    region = phonenumbers.region_code_for_number(number) or ""
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     return f"{region}|{national}|{international}"
 
 

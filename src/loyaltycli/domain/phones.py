@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from loyaltycli.errors import BadInputError
-from loyaltycli.i18n import _
+from loyaltycli.i18n import _, forms_of
 
 
 def normalise_phone(text: str, region: str | None) -> str:
     """`0170 1234567` in DE -> `+491701234567`; raises BadInputError for a non-number."""
-    number = parse_phone(text, region)
+    return _e164(_valid_number(text, region))
+
+
+def phone_and_forms(text: str, region: str | None) -> tuple[str, str]:
+    """`normalise_phone`, and how the number is written (`i18n.phone_forms`), from one parse of it."""
+    number = _valid_number(text, region)
+    return _e164(number), forms_of(number)
+
+
+def _valid_number(text: str, region: str | None) -> Any:
+    number = _parsed(text, region)
     if number is None:
         raise BadInputError(
             _("phone: {text!r} is not a valid phone number").format(text=text)
@@ -34,6 +46,12 @@ def phone_problem(text: str, region: str | None) -> str | None:
 
 def parse_phone(text: str, region: str | None) -> str | None:
     """The E.164 form of `text`, or None when it is not a valid number of its region (`112` is not)."""
+    number = _parsed(text, region)
+    return None if number is None else _e164(number)
+
+
+def _parsed(text: str, region: str | None) -> Any:
+    """`text` as phonenumbers parses it, or None when it is not a valid number of its region."""
     raw = text.strip()
     if not raw or not any(ch.isdigit() for ch in raw) or any(ch.isalpha() for ch in raw):
         return None
@@ -43,6 +61,10 @@ def parse_phone(text: str, region: str | None) -> str | None:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
-        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def _e164(number: Any) -> str:
+    import phonenumbers
+
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))

@@ -21,7 +21,7 @@ from loyaltycli.domain.contacts import clean_email
 from loyaltycli.domain.dates import NOON, implausible, utc_naive
 from loyaltycli.domain.expiry import lot_expiry
 from loyaltycli.domain.money import to_cents
-from loyaltycli.domain.phones import normalise_phone
+from loyaltycli.domain.phones import phone_and_forms
 from loyaltycli.errors import LoyaltyError
 from loyaltycli.i18n import _
 from loyaltycli.importers.csvfile import UnreadableRow, inspect_file, rows
@@ -73,6 +73,7 @@ class _Checked:
     email: str | None
     email_key: str | None
     phone: str | None
+    phone_shown: str | None  # i18n.phone_forms of the phone, from the same parse
     enrolled: dt.date
     points_date: dt.date
 
@@ -145,7 +146,7 @@ def _book(
 def _check(customer: Customer, ctx: Today) -> _Checked:
     """The same checks as `enroll`: e-mail, phone of the programme's region, dates that can be meant."""
     email, email_key = clean_email(customer.email, "email")
-    phone = normalise_phone(customer.phone, ctx.program.region) if customer.phone else None
+    phone, phone_shown = phone_and_forms(customer.phone, ctx.program.region) if customer.phone else (None, None)
     if customer.birthday is not None and customer.birthday > ctx.today:
         raise ValueProblem(_("birthday {isoformat} is in the future").format(isoformat=customer.birthday.isoformat()))
     enrolled = customer.enrolled or ctx.today
@@ -155,7 +156,7 @@ def _check(customer: Customer, ctx: Today) -> _Checked:
             raise ValueProblem(f"{field} {why}")
     if customer.member_id is not None and len(customer.member_id) > 64:
         raise ValueProblem(_("id is longer than 64 characters"))
-    return _Checked(customer, email, email_key, phone, enrolled, customer.points_date or enrolled)
+    return _Checked(customer, email, email_key, phone, phone_shown, enrolled, customer.points_date or enrolled)
 
 
 def _write(
@@ -211,6 +212,7 @@ def _write(
                 utc_naive(enrolled_at),
                 item.enrolled,
                 referrer,
+                item.phone_shown,
             )
         )
         for key in (member_id, item.email_key, item.phone):

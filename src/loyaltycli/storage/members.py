@@ -34,6 +34,7 @@ class NewMember(NamedTuple):
     enrolled_at: dt.datetime  # UTC, naive
     enrolled_on: dt.date
     referred_by_pk: int | None = None
+    phone_shown: str | None = None  # i18n.phone_forms(phone) when the caller has it already (one parse)
 
 
 class NewMembers:
@@ -75,7 +76,7 @@ class NewMembers:
                 m.email,
                 m.email_key,
                 m.phone,
-                phone_forms(m.phone) if m.phone else None,
+                m.phone_shown or (phone_forms(m.phone) if m.phone else None),
                 day(m.birthday),
                 flag(m.marketing),
                 "active",
