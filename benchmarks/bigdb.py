@@ -12,8 +12,9 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-import phonenumbers
 from _common import env, loyalty
+
+from loyaltycli.i18n import phone_forms  # what the product keeps beside a phone (member.phone_shown)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPIRY_DAY = dt.date(2026, 12, 1)
@@ -69,14 +70,6 @@ def init(path: Path) -> None:
     )
 
 
-def phone_shown(e164: str) -> str:
-    """What the product keeps beside a phone number (`i18n.phone_forms`): region, national, international form."""
-    number = phonenumbers.parse(e164)
-    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return f"{phonenumbers.region_code_for_number(number)}|{national}|{international}"
-
-
 def build(
     path: Path, members: int = 100_000, receipts: int = 300_000, entries: int = 1_000_000, heavy: int = 5_000
 ) -> None:
@@ -98,7 +91,7 @@ def build(
                 f"m{i}@example.com",
                 f"m{i}@example.com",
                 f"+4917{i:08d}",
-                phone_shown(f"+4917{i:08d}"),
+                phone_forms(f"+4917{i:08d}"),
                 dt.date(1950 + i % 55, 1 + i % 12, 1 + i % 28).isoformat(),
                 now,
             )

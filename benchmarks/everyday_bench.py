@@ -12,7 +12,6 @@ Usage: python benchmarks/everyday_bench.py [RUNS] [DATABASE]  (DATABASE: built t
 from __future__ import annotations
 
 import compileall
-import importlib.util
 import statistics
 import subprocess
 import sys
@@ -22,6 +21,8 @@ from pathlib import Path
 
 from _common import env, loyalty, report
 from bigdb import build
+
+import loyaltycli
 
 BASELINE = [sys.executable, "-c", "import sqlmodel, typer, rich.table"]
 
@@ -34,9 +35,7 @@ def wall(cmd: list[str]) -> float:
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
-    spec = importlib.util.find_spec("loyaltycli")
-    for folder in spec.submodule_search_locations or [] if spec else []:
-        compileall.compile_dir(folder, quiet=1)
+    compileall.compile_dir(Path(loyaltycli.__file__).parent, quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         big = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(tmp) / "big.db"
         if not big.exists():
