@@ -198,11 +198,17 @@ def duplicates(json_out: JsonOption = False, csv_out: CsvOption = False) -> None
 
 
 @app.command("show")
-def show_member(member: MemberArgument, json_out: JsonOption = False) -> None:
+def show_member(
+    member: MemberArgument,
+    merged: Annotated[
+        bool, typer.Option("--merged", help="Show a merged duplicate's own record, not the member it joined.")
+    ] = False,
+    json_out: JsonOption = False,
+) -> None:
     """Profile, tier, balances, next expiries and stamps."""
     from loyaltycli.services.members import show_member as service
 
-    view = service(STATE.database(), member, now())
+    view = service(STATE.database(), member, now(), follow=not merged)
     if json_out:
         emit_json(member_document(view))
     else:

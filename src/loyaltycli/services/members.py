@@ -108,10 +108,11 @@ def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView
         return replace(member_view(session, member, ctx), signup_points=signup)
 
 
-def show_member(db: Database, ref: str, now: dt.datetime) -> MemberView:
+def show_member(db: Database, ref: str, now: dt.datetime, follow: bool = True) -> MemberView:
+    """One member; `follow=False` shows a merged record itself instead of the member it was merged into."""
     with db.read() as session:
         ctx = today_in(session, now)
-        return member_view(session, lookup.resolve(session, ref, ctx.program.region), ctx)
+        return member_view(session, lookup.resolve(session, ref, ctx.program.region, follow=follow), ctx)
 
 
 def export_member(db: Database, ref: str, now: dt.datetime) -> MemberExport:
@@ -121,7 +122,7 @@ def export_member(db: Database, ref: str, now: dt.datetime) -> MemberExport:
 
     with db.read() as session:
         ctx = today_in(session, now)
-        member = lookup.resolve(session, ref, ctx.program.region)
+        member = lookup.resolve(session, ref, ctx.program.region, follow=False)  # the person's own record
         return member_export(member_rows(session, member), member_view(session, member, ctx))
 
 
@@ -170,20 +171,30 @@ def set_blocked(db: Database, ref: str, blocked: bool, reason: str | None, now: 
 
 
 def erase_member(db: Database, ref: str, now: dt.datetime) -> str:
-    """Remove the person's data; the ledger stays, anonymous (GDPR erasure)."""
+    """Remove the person's data; the ledger stays, anonymous (GDPR erasure).
+
+    The reference names the record itself, never the member it was merged into: erasing a merged duplicate
+    erases that duplicate and leaves the kept member alone. Erasing a kept member also erases the records
+    merged into it, since a merge said they were the same person."""
     with db.write() as session:
         ctx = today_in(session, now)
-        member = lookup.resolve(session, ref, ctx.program.region)
+        member = lookup.resolve(session, ref, ctx.program.region, follow=False)
         lookup.overwrite_freed_space(session)
-        member.name = ERASED_NAME
-        member.email = member.email_key = member.phone = member.birthday = None
-        member.block_reason = None
-        member.marketing = False
-        member.status = "erased"
-        member.erased_at = utc_naive(now)
+        for record in (member, *lookup.merged_into(session, member)):
+            _erase_personal_data(record, now)
         session.flush()
     db.checkpoint()  # the old values must not live on in SQLite's write-ahead log either
     return str(member.id)
+
+
+def _erase_personal_data(member: Member, now: dt.datetime) -> None:
+    member.name = ERASED_NAME
+    member.email = member.email_key = member.phone = member.phone_shown = member.birthday = None
+    member.block_reason = None
+    member.marketing = False
+    if member.status != "merged":  # a merged record stays merged: its points live on with the kept member
+        member.status = "erased"
+    member.erased_at = utc_naive(now)
 
 
 @dataclass(frozen=True)

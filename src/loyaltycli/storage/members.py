@@ -132,6 +132,20 @@ def followed(session: Session, member: Member) -> Member:
     return member
 
 
+def merged_into(session: Session, member: Member) -> list[Member]:
+    """The records merged into this member, also through a chain of merges (one person, several records)."""
+    found: list[Member] = []
+    seen = {member.pk}
+    frontier = [member.pk]
+    while frontier:
+        rows = session.scalars(select(Member).where(Member.merged_into_pk.in_(frontier)).order_by(Member.pk))
+        fresh = [row for row in rows if row.pk not in seen]
+        seen.update(row.pk for row in fresh)
+        found.extend(fresh)
+        frontier = [row.pk for row in fresh]
+    return found
+
+
 def qualifying_total(
     session: Session,
     member_pk: int,
