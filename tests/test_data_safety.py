@@ -67,3 +67,71 @@ def test_erasing_the_kept_member_erases_the_records_merged_into_it(cli: Cli) -> 
     merged = cli.json("member", "show", "DUP1", "--merged")
     assert merged["name"] == "(erased)" and merged["email"] is None
 
+
+DAY_ONE = "receipt;date;member;amount\n1;01.06.2026 07:00;A;4,00\n"
+DAY_TWO = "receipt;date;member;amount\n1;02.06.2026 07:00;B;9,00\n"
+
+
+def _two_members(cli: Cli) -> None:
+    cli("enroll", "Anna", "--id", "A")
+    cli("enroll", "Bert", "--id", "B")
+
+
+def test_a_receipt_number_used_again_on_another_day_is_rejected_loudly(cli: Cli, tmp_path: Path) -> None:
+    _two_members(cli)
+    (tmp_path / "d1.csv").write_text(DAY_ONE, encoding="utf-8")
+    (tmp_path / "d2.csv").write_text(DAY_TWO, encoding="utf-8")
+    cli("import", str(tmp_path / "d1.csv"))
+    result = cli("import", str(tmp_path / "d2.csv"), "--rejects", str(tmp_path / "rej.csv"), "--json", expect=1)
+    summary = json.loads(result.stdout)
+    assert summary["duplicates"] == 0 and summary["rejected"] == 1, summary
+    rejects = (tmp_path / "rej.csv").read_text(encoding="utf-8")
+    assert "already stored for another day" in rejects and "--receipt-key day" in rejects
+    assert "already stored for another day" in result.stderr
+    again = json.loads(cli("import", str(tmp_path / "d1.csv"), "--json").stdout)
+    assert again["duplicates"] == 1 and again["rejected"] == 0  # the same file again is a true repeat
+
+
+def test_another_amount_or_member_under_a_stored_number_is_rejected(cli: Cli, tmp_path: Path) -> None:
+    _two_members(cli)
+    (tmp_path / "d1.csv").write_text(DAY_ONE, encoding="utf-8")
+    cli("import", str(tmp_path / "d1.csv"))
+    (tmp_path / "amount.csv").write_text(DAY_ONE.replace("4,00", "5,00"), encoding="utf-8")
+    assert "another amount" in cli("import", str(tmp_path / "amount.csv"), expect=1).stderr
+    (tmp_path / "member.csv").write_text(DAY_ONE.replace(";A;", ";B;"), encoding="utf-8")
+    assert "another member (A)" in cli("import", str(tmp_path / "member.csv"), expect=1).stderr
+
+
+def test_receipts_numbered_per_day_are_told_apart_by_the_receipt_key(cli: Cli, tmp_path: Path) -> None:
+    _two_members(cli)
+    (tmp_path / "d1.csv").write_text(DAY_ONE, encoding="utf-8")
+    (tmp_path / "d2.csv").write_text(DAY_TWO, encoding="utf-8")
+    cli("import", str(tmp_path / "d1.csv"), "--receipt-key", "day")
+    assert json.loads(cli("import", str(tmp_path / "d2.csv"), "--receipt-key", "day", "--json").stdout)["imported"] == 1
+    assert cli.json("member", "show", "B")["points"]["available"] == 59  # 50 signup + 9
+    cli("refund", "2026-06-02/1")  # the stored id is the day and the number
+    assert cli.json("member", "show", "B")["points"]["available"] == 50
+    assert (
+        json.loads(cli("import", str(tmp_path / "d2.csv"), "--receipt-key", "day", "--json").stdout)["duplicates"] == 1
+    )
+
+
+def test_receipts_numbered_per_till_and_closing(cli: Cli, tmp_path: Path) -> None:
+    _two_members(cli)
+    text = (
+        "Bon;Datum;Kunde;Betrag;Kasse;Z\n"
+        "1;01.06.2026 07:00;A;4,00;1;10\n"
+        "1;01.06.2026 07:05;B;9,00;2;10\n"
+        "1;02.06.2026 07:00;A;3,00;1;11\n"
+    )
+    (tmp_path / "z.csv").write_text(text, encoding="utf-8")
+    maps = ["--map", "receipt=Bon", "--map", "date=Datum", "--map", "member=Kunde", "--map", "amount=Betrag"]
+    keyed = [*maps, "--map", "till=Kasse", "--map", "closing=Z", "--receipt-key", "till+closing"]
+    summary = json.loads(cli("import", str(tmp_path / "z.csv"), *keyed, "--json").stdout)
+    assert summary["imported"] == 3 and summary["rejected"] == 0, summary
+    cli("refund", "2/10/1")
+    refused = cli("import", str(tmp_path / "z.csv"), *maps, "--receipt-key", "till", expect=2)
+    assert "--map till=COLUMN" in refused.stderr
+    assert "--receipt-key" in cli("import", str(tmp_path / "z.csv"), *maps, "--receipt-key", "weekday", expect=2).stderr
+
+

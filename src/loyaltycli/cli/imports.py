@@ -40,6 +40,14 @@ def import_(
     ] = False,
     rejects: RejectsOption = None,
     date_order: DateOrderOption = "dmy",
+    receipt_key: Annotated[
+        str | None,
+        typer.Option(
+            "--receipt-key",
+            help="When the till numbers receipts per day or per closing: day, store, till, closing, joined by '+' "
+            "(e.g. day, or till+closing with --map till=... --map closing=...).",
+        ),
+    ] = None,
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
@@ -57,6 +65,7 @@ def import_(
         rejects,
         dry_run,
         parse_date_order(date_order),
+        receipt_key,
     )
     printer = RejectPrinter(path, rejects)
 

@@ -30,6 +30,8 @@ FIELDS = (
     "store",
     "refund_of",
     "unit_price",
+    "till",  # the register's number, for --receipt-key till (DSFinV-K's Z_KASSE_ID)
+    "closing",  # the daily closing's number, for --receipt-key closing (DSFinV-K's Z_NR)
 )
 REQUIRED = ("receipt", "date", "amount")  # `amount`, or `unit_price` (with `quantity`)
 
@@ -281,6 +283,36 @@ def column_map(fmt_name: str, header: list[str], overrides: dict[str, str], path
             ).format(path=path, wanted=wanted, name=fmt.name)
         )
     return ColumnMap(fmt, index)
+
+
+RECEIPT_KEY_PARTS = ("day", "store", "till", "closing")
+
+
+def parse_receipt_key(text: str | None) -> tuple[str, ...]:
+    """`--receipt-key day`, `till+closing`, ...: what makes a receipt number unique besides the number itself,
+    for tills that number receipts per day or per closing."""
+    if not text or text.strip().lower() in ("", "id", "receipt"):
+        return ()
+    parts = tuple(part.strip().lower() for part in text.split("+"))
+    unknown = [part for part in parts if part not in RECEIPT_KEY_PARTS]
+    if unknown or len(set(parts)) != len(parts):
+        raise BadInputError(
+            _("--receipt-key: {text!r} is not a '+'-joined choice of {parts}.").format(
+                text=text, parts=", ".join(RECEIPT_KEY_PARTS)
+            )
+        )
+    return parts
+
+
+def check_receipt_key(parts: tuple[str, ...], columns: ColumnMap, path: str) -> None:
+    """Every part of the receipt key but the day needs its column in the file."""
+    for part in parts:
+        if part != "day" and part not in columns.names and part not in columns.index:
+            raise BadInputError(
+                _(
+                    "{path}: --receipt-key {part}: the file has no {part} column; name it with --map {part}=COLUMN."
+                ).format(path=path, part=part)
+            )
 
 
 def parse_overrides(maps: list[str], mapping_file: str | None, fields: tuple[str, ...] = FIELDS) -> dict[str, str]:

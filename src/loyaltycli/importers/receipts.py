@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -77,6 +78,7 @@ class ReadSettings:
     today: dt.date  # the shop's today: a receipt after it is refused
     date_order: str = "dmy"
     decimal_comma: bool | None = None
+    receipt_key: tuple[str, ...] = ()  # parts besides the number that make a receipt's id (`--receipt-key`)
 
 
 @dataclass
@@ -116,6 +118,8 @@ class ReceiptReader:
         self._member, self._name = at.get("member"), at.get("name")
         self._channel, self._store = at.get("channel"), at.get("store")
         self._timezone, self._time = at.get("timezone"), at.get("time")
+        self._key_at = tuple(at[part] for part in settings.receipt_key if part in at)
+        self._by_day = "day" in settings.receipt_key
         self._seen: set[str] = set()
 
     def batches(self, size: int) -> Iterator[list[Draft]]:
@@ -134,6 +138,7 @@ class ReceiptReader:
         pending: list[tuple[tuple[str | None, ...], _Extras]] = []
         counts, receipt_at, refund_at = self.counts, self._receipt, self._refund_of
         pick, width, strip = self.columns.picker(), self.columns.width, str.strip
+        group = self._group if self.settings.receipt_key else None
         for number, cells in rows(self.sales):
             counts.rows += 1
             if pick is not None and len(cells) >= width:  # a generic file's complete row: the quick way
@@ -145,6 +150,8 @@ class ReceiptReader:
                 counts.skipped += 1
                 continue
             receipt_id = values[receipt_at] or ""
+            if group is not None and receipt_id:
+                receipt_id = group(receipt_id, values)
             if current is not None and receipt_id and receipt_id == current.receipt_id:
                 current.records.append(_record((number, cells)))
                 current.kinds.add(kind)
@@ -158,6 +165,30 @@ class ReceiptReader:
         if current is not None:
             self._read(current, pending)
             yield current
+
+    def _group(self, number: str, values: tuple[str | None, ...]) -> str:
+        """Rows belong to one receipt when their number and the receipt key's cells agree (for the day: the
+        date as written, up to its time); `_keyed` then makes the stored id of them."""
+        cells = [values[at] or "" for at in self._key_at]
+        if self._by_day and self._date is not None:
+            cells.append(re.split(r"[ T,]", (values[self._date] or "").strip(), maxsplit=1)[0])
+        return "\x1f".join([number, *cells])
+
+    def _keyed(self, draft: Draft, values: tuple[str | None, ...]) -> str:
+        """The receipt's id under `--receipt-key`: its parts (the local day ISO-written) and the number, joined
+        by '/': `2026-12-01/17`, `2/1093/17` for till 2, closing 1093."""
+        number = draft.receipt_id.split("\x1f", 1)[0]
+        parts: list[str] = []
+        for part in self.settings.receipt_key:
+            if part == "day":
+                assert draft.when is not None
+                parts.append(local_date(draft.when, self.settings.zone).isoformat())
+                continue
+            value = (self._get(values, part) or "").strip()
+            if not value:
+                raise ValueProblem(_("the receipt key needs the {part}, which is empty").format(part=part))
+            parts.append(value)
+        return "/".join([*parts, number])
 
     def _values(self, number: int, cells: list[str]) -> tuple[str, tuple[str | None, ...], _Extras]:
         """(kind, the fields in `names` order, extras) of one record; kind is line, refund, skip or bad."""
@@ -176,12 +207,6 @@ class ReceiptReader:
                 raise ValueProblem(pending[0][1].problem or "unreadable row")
             if not draft.receipt_id:
                 raise ValueProblem(_("the row has no receipt id"))
-            if draft.receipt_id in self._seen:
-                raise ValueProblem(
-                    _("receipt {receipt_id} appeared earlier in the file; its rows must be adjacent").format(
-                        receipt_id=draft.receipt_id
-                    )
-                )
             if len(draft.kinds) > 1:
                 raise ValueProblem(_("a receipt cannot mix sales and refunds"))
             draft.kind = "refund" if draft.kinds == {"refund"} else "purchase"
@@ -191,7 +216,17 @@ class ReceiptReader:
                 except ValueProblem as exc:
                     exc.number = record.number  # type: ignore[attr-defined]
                     raise
+            if self.settings.receipt_key:
+                draft.receipt_id = self._keyed(draft, pending[0][0])
+            if draft.receipt_id in self._seen:
+                raise ValueProblem(
+                    _("receipt {receipt_id} appeared earlier in the file; its rows must be adjacent").format(
+                        receipt_id=draft.receipt_id
+                    )
+                )
         except ValueProblem as exc:
+            if "\x1f" in draft.receipt_id:
+                draft.receipt_id = draft.receipt_id.split("\x1f", 1)[0]
             draft.reject(str(exc), getattr(exc, "number", None))
         self._seen.add(draft.receipt_id)
 

@@ -25,13 +25,14 @@ from typing import IO, Any
 from loyaltycli import i18n
 from loyaltycli.domain.cells import neutralise
 from loyaltycli.domain.dates import utc_naive
-from loyaltycli.domain.money import amount_limit_problem
+from loyaltycli.domain.money import amount_limit_problem, from_cents, to_cents
+from loyaltycli.domain.phones import parse_phone
 from loyaltycli.domain.receipts import ReceiptInput
 from loyaltycli.errors import LoyaltyError, RefusedError
 from loyaltycli.i18n import _
 from loyaltycli.importers.csvfile import SalesFile, inspect_file
 from loyaltycli.importers.files import open_rejects
-from loyaltycli.importers.formats import column_map, parse_overrides
+from loyaltycli.importers.formats import check_receipt_key, column_map, parse_overrides, parse_receipt_key
 from loyaltycli.importers.receipts import Draft, ReadSettings, ReceiptReader
 from loyaltycli.services.context import today_in
 from loyaltycli.services.import_members import ImportMembers
@@ -40,7 +41,7 @@ from loyaltycli.services.refunds import RefundRequest, refund_in
 from loyaltycli.services.returns import ReturnRequest, return_in
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.receipts import member_of_receipt, stored_among
+from loyaltycli.storage.receipts import StoredReceipt, member_of_receipt, stored_among
 from loyaltycli.storage.records import Session
 from loyaltycli.storage.state import MemberState
 from loyaltycli.storage.writer import PurchaseWriter
@@ -65,6 +66,7 @@ class ImportOptions:
     rejects_path: str | None = None
     dry_run: bool = False
     date_order: str = "dmy"  # how dates such as 12/1/10 are read: dmy, mdy or ymd
+    receipt_key: str | None = None  # `--receipt-key`: day, store, till, closing, joined by '+'
 
 
 @dataclass
@@ -135,8 +137,10 @@ class Importer:
         self.members = ImportMembers(self.ctx, self.now, self.options.enroll_unknown)
         # Points lapse with inactivity only under that expiry policy: without it no receipt needs the check.
         self.lapses = any(v.program.expiry.policy == "inactivity" for v in self.ctx.versions)
+        receipt_key = parse_receipt_key(self.options.receipt_key)
+        check_receipt_key(receipt_key, columns, self.options.path)
         settings = ReadSettings(
-            self.ctx.program.zone, self.ctx.today, self.options.date_order, self.options.decimal_comma
+            self.ctx.program.zone, self.ctx.today, self.options.date_order, self.options.decimal_comma, receipt_key
         )
         reader = self.reader = ReceiptReader(sales, columns, settings)
         self._open_rejects(sales)
@@ -259,19 +263,55 @@ class Importer:
         fresh = []
         for draft in batch:
             self.summary.receipts += 1
-            when = stored.get(draft.receipt_id)
-            if when is not None and when == this_run and not draft.problem:
+            earlier = stored.get(draft.receipt_id) if not draft.problem else None
+            if earlier is None:
+                fresh.append(draft)
+            elif earlier.created_at == this_run:
                 draft.reject(
                     _("receipt {receipt_id} appeared earlier in the file; its rows must be adjacent").format(
                         receipt_id=draft.receipt_id
                     ),
                 )
                 fresh.append(draft)
-            elif when is not None:
-                self.summary.duplicates += 1
-            else:
+            elif (difference := self._differs(draft, earlier)) is not None:
+                draft.reject(difference)
                 fresh.append(draft)
+            else:
+                self.summary.duplicates += 1
         return fresh
+
+    def _differs(self, draft: Draft, earlier: StoredReceipt) -> str | None:
+        """Why a receipt id that is stored already names another sale (another day, amount or member), or None
+        for a true repeat. Tills that number receipts per day or closing reuse numbers: that must be said,
+        never skipped as a duplicate."""
+        if draft.kind == "refund" or earlier.kind not in ("purchase", "return") or draft.when is None:
+            return None
+        day = draft.when.astimezone(self.ctx.program.zone).date()
+        cents = to_cents(sum((line.amount for line in draft.lines), Decimal(0)))
+        if day != earlier.local_date:
+            what = _("another day ({day})").format(day=i18n.day(earlier.local_date))
+        elif cents != earlier.total_cents:
+            what = _("another amount ({amount})").format(
+                amount=i18n.money(from_cents(earlier.total_cents), self.ctx.program.program.currency)
+            )
+        elif not self._same_member(draft.member_ref, earlier):
+            what = _("another member ({member})").format(member=earlier.member_id or _("anonymous"))
+        else:
+            return None
+        return _(
+            "receipt {receipt_id} is already stored for {what}; if the till numbers its receipts per day or "
+            "per closing, import with --receipt-key day (or till+closing)"
+        ).format(receipt_id=draft.receipt_id, what=what)
+
+    def _same_member(self, ref: str, earlier: StoredReceipt) -> bool:
+        if earlier.member_id is None:
+            return not ref
+        if not ref or earlier.member_status in ("erased", "merged"):  # its contact data is gone or moved on
+            return earlier.member_status in ("erased", "merged")
+        ref = ref.strip()
+        if ref == earlier.member_id or (earlier.member_email_key and ref.lower() == earlier.member_email_key):
+            return True
+        return earlier.member_phone is not None and parse_phone(ref, self.ctx.program.region) == earlier.member_phone
 
     # ------------------------------------------------------------------ receipts
 

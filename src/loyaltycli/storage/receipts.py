@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from loyaltycli.storage.bulk import one_of
-from loyaltycli.storage.models import LedgerEntry, PointLot, Receipt, Voucher
+from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt, Voucher
 
 
 def receipt_with_id(session: Session, receipt_id: str) -> Receipt | None:
@@ -23,15 +23,40 @@ def member_of_receipt(session: Session, receipt_id: str) -> int | None:
     return session.scalar(select(Receipt.member_pk).where(Receipt.receipt_id == receipt_id))
 
 
-def stored_among(session: Session, receipt_ids: Collection[str]) -> dict[str, dt.datetime]:
-    """Which of a batch's receipt ids are stored already, with when each was stored (one query)."""
+class StoredReceipt(NamedTuple):
+    """What a repeated receipt id is compared with: when it was stored, its day, total and whose it is."""
+
+    created_at: dt.datetime
+    kind: str
+    local_date: dt.date
+    total_cents: int
+    member_id: str | None
+    member_email_key: str | None
+    member_phone: str | None
+    member_status: str | None
+
+
+def stored_among(session: Session, receipt_ids: Collection[str]) -> dict[str, StoredReceipt]:
+    """Which of a batch's receipt ids are stored already, with what they were stored as (one query)."""
     if not receipt_ids:
         return {}
     dialect = session.get_bind().dialect.name
     rows = session.execute(
-        select(Receipt.receipt_id, Receipt.created_at).where(one_of(Receipt.receipt_id, receipt_ids, dialect))
+        select(
+            Receipt.receipt_id,
+            Receipt.created_at,
+            Receipt.kind,
+            Receipt.local_date,
+            Receipt.total_cents,
+            Member.id,
+            Member.email_key,
+            Member.phone,
+            Member.status,
+        )
+        .outerjoin(Member, Member.pk == Receipt.member_pk)
+        .where(one_of(Receipt.receipt_id, receipt_ids, dialect))
     ).all()
-    return {str(receipt_id): created_at for receipt_id, created_at in rows}
+    return {str(row[0]): StoredReceipt(*row[1:]) for row in rows}
 
 
 def earned_available_on(session: Session, receipt_pk: int | None) -> dt.date | None:
