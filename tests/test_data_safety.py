@@ -135,3 +135,29 @@ def test_receipts_numbered_per_till_and_closing(cli: Cli, tmp_path: Path) -> Non
     assert "--receipt-key" in cli("import", str(tmp_path / "z.csv"), *maps, "--receipt-key", "weekday", expect=2).stderr
 
 
+@pytest.mark.parametrize("text", ["100000000", "999999999", "9999999999", "99999999999", "-100000000.5"])
+def test_every_amount_over_the_limit_is_refused_whatever_its_length(text: str) -> None:
+    from loyaltycli.importers.values import ValueProblem, parse_amount
+
+    with pytest.raises(ValueProblem, match="largest amount"):
+        parse_amount(text, None)
+    with pytest.raises(ValueProblem, match="largest amount"):
+        parse_amount(text, None)  # and again, when a cache might know it
+
+
+def test_a_huge_sales_line_under_negative_excluded_lines_books_nothing(cli: Cli, tmp_path: Path) -> None:
+    cli("enroll", "Anna", "--id", "A")
+    (tmp_path / "s.csv").write_text(
+        "receipt,date,member,amount,category\nR1,2026-06-01,A,99999999999,\nR1,2026-06-01,A,-99999999990,tobacco\n",
+        encoding="utf-8",
+    )
+    result = cli("import", str(tmp_path / "s.csv"), "--json", expect=1)
+    assert json.loads(result.stdout)["points"] == 0 and "largest amount" in result.stderr
+    assert cli.json("member", "show", "A")["points"]["available"] == 50
+
+
+def test_a_customer_lists_spend_over_the_limit_is_rejected(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("name,email,spend\nOtto,otto@example.com,100000000\n", encoding="utf-8")
+    result = cli("member", "import", str(tmp_path / "c.csv"), "--json", expect=1)
+    assert json.loads(result.stdout)["rejected"] == 1 and "largest amount" in result.stderr
+

@@ -41,8 +41,9 @@ def parse_amount(text: str, decimal_comma: bool | None, places: int = 2, what: s
         return known
     if places == 2 and _SIMPLE.fullmatch(text):  # the common case: 12.50
         value = Decimal(text)
-        if len(text) > 11 and amount_limit_problem(value):
-            raise ValueProblem(f"{_(what)} {amount_limit_problem(value)}")
+        problem = amount_limit_problem(value)  # the one limit, for every length of text
+        if problem is not None:
+            raise ValueProblem(f"{_(what)} {problem}")
         if len(_PLAIN_AMOUNTS) >= 100_000:
             _PLAIN_AMOUNTS.clear()
         _PLAIN_AMOUNTS[text] = value
