@@ -161,3 +161,54 @@ def test_a_customer_lists_spend_over_the_limit_is_rejected(cli: Cli, tmp_path: P
     result = cli("member", "import", str(tmp_path / "c.csv"), "--json", expect=1)
     assert json.loads(result.stdout)["rejected"] == 1 and "largest amount" in result.stderr
 
+
+def test_three_tills_redeeming_the_last_item_at_once_sell_it_once(
+    make_db: Any, program_file: Any, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each till counts the stock, then waits a moment before it writes (as a slow till would): without a
+    lock on the stock all three count none redeemed and all three get the last item."""
+    import datetime as dt
+    import threading
+    import time
+
+    from loyaltycli.errors import LoyaltyError
+    from loyaltycli.services import redemptions
+    from loyaltycli.storage import vouchers
+    from loyaltycli.storage.database import open_database
+    from loyaltycli.storage.location import resolve
+
+    cli = Cli(make_db("stock"))
+    cli("init", "--program", str(program_file(BASIC_PROGRAM + "stock = 1\n", "stock.toml")))
+    members = ["a@example.com", "b@example.com", "c@example.com"]
+    for member in members:
+        cli("enroll", member[0], "--email", member)
+        cli("purchase", member, "100.00")
+    counted = vouchers.redeemed_count
+
+    def slow_count(session: Any, reward_id: str) -> int:
+        count = counted(session, reward_id)
+        time.sleep(0.4)
+        return count
+
+    monkeypatch.setattr(vouchers, "redeemed_count", slow_count)
+    now = dt.datetime.fromisoformat(NOW)
+    outcomes: list[str] = []
+
+    def till(member: str) -> None:
+        db = open_database(resolve(str(cli.db)))
+        try:
+            redemptions.redeem_reward(db, member, "mug", None, now)
+            outcomes.append("ok")
+        except LoyaltyError as exc:
+            outcomes.append(exc.message)
+        finally:
+            db.dispose()
+
+    threads = [threading.Thread(target=till, args=(member,)) for member in members]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes)[-1] == "ok" and outcomes.count("ok") == 1, outcomes
+    assert sum("out of stock" in outcome for outcome in outcomes) == 2, outcomes
+    assert query(str(cli.db), "SELECT count(*) FROM voucher WHERE reward_id = 'mug'") == [(1,)]

@@ -220,6 +220,7 @@ def _check_tier(session: Session, member: Member, program: Program, reward: Rewa
 def _check_stock(session: Session, reward: Reward) -> None:
     if reward.stock is None:
         return
+    vouchers.lock_stock(session, reward.id)
     if vouchers.redeemed_count(session, reward.id) >= reward.stock:
         raise LimitReachedError(
             _("Reward {id} is out of stock (all {stock} have been redeemed).").format(id=reward.id, stock=reward.stock)

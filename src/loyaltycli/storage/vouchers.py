@@ -69,6 +69,15 @@ def voucher_with_code(session: Session, code: str) -> Voucher | None:
     return session.scalar(select(Voucher).where(Voucher.code == code))
 
 
+def lock_stock(session: Session, reward_id: str) -> None:
+    """Hold a reward's stock until the transaction ends: on PostgreSQL two tills redeeming the last item at
+    once queue here, and the second counts the first's voucher (SQLite's BEGIN IMMEDIATE already serialises
+    writers). The reward lives in the programme, not in a table, so this is a transaction-scoped advisory
+    lock on its id; redeem takes it after the member's row lock, always in that order."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended("reward-stock:" + reward_id, 0))))
+
+
 def redeemed_count(session: Session, reward_id: str) -> int:
     """Vouchers of a reward issued by `redeem` and not cancelled (what its stock counts)."""
     issued = session.scalar(
