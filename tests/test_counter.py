@@ -75,6 +75,8 @@ def text_of(widget: Any) -> str:
     content = widget.content
     if isinstance(content, str):
         return content
+    if hasattr(content, "plain"):  # Textual's Content: the text as it is
+        return str(content.plain)
     import io
 
     console = Console(width=60, record=True, no_color=True, file=io.StringIO())

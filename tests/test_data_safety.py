@@ -212,3 +212,62 @@ def test_three_tills_redeeming_the_last_item_at_once_sell_it_once(
     assert sorted(outcomes)[-1] == "ok" and outcomes.count("ok") == 1, outcomes
     assert sum("out of stock" in outcome for outcome in outcomes) == 2, outcomes
     assert query(str(cli.db), "SELECT count(*) FROM voucher WHERE reward_id = 'mug'") == [(1,)]
+
+
+MARKUP_NAMES = ["[bold red]Evil[/bold red] Mallory", "Zed [/dim] x", "[link=https://evil.example/]Click me[/link]"]
+
+
+def _markup_shop(sqlite_cli: Cli, tmp_path: Path) -> None:
+    rows = "".join(f'"{name}",m{n}@example.com\n' for n, name in enumerate(MARKUP_NAMES))
+    (tmp_path / "c.csv").write_text("name,email\n" + rows, encoding="utf-8")
+    sqlite_cli("member", "import", str(tmp_path / "c.csv"))
+    import sqlite3
+
+    con = sqlite3.connect(sqlite_cli.db)  # as an older version could have stored it
+    con.execute("UPDATE member SET name = ? WHERE email = 'm0@example.com'", ("Eve\x1b[31mRED\x1b[0m\x1b]0;pwned\x07",))
+    con.commit()
+    con.close()
+
+
+def test_names_are_shown_as_plain_text_never_as_markup_or_escape_codes(sqlite_cli: Cli, tmp_path: Path) -> None:
+    _markup_shop(sqlite_cli, tmp_path)
+    for args in (["member", "list"], ["member", "find", "example"], ["member", "show", "m1@example.com"]):
+        result = sqlite_cli(*args)
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout, args
+        assert "\x1b]8;" not in result.stdout  # no terminal hyperlink
+    listed = sqlite_cli("member", "list").stdout
+    assert "Zed [/dim] x" in listed and "[link=https://evil.example/]Click" in listed
+    assert "Eve\\x1b[31mRED" in listed  # the control character written out
+    assert "Zed [/dim] x" in sqlite_cli("member", "show", "m1@example.com").stdout
+    assert "\x1b" not in sqlite_cli("statement", "m0@example.com").stdout
+
+
+def test_control_characters_are_refused_on_the_way_in(cli: Cli, tmp_path: Path) -> None:
+    assert "control character" in cli("enroll", "Eve\x1b[31mRED", expect=2).stderr
+    assert "not an e-mail address" in cli("enroll", "Eve", "--email", "e\x1bve@example.com", expect=2).stderr
+    cli("enroll", "Anna", "--id", "A")
+    assert "control character" in cli("member", "edit", "A", "--name", "A\x1b]0;x\x07", expect=2).stderr
+    assert "control character" in cli("adjust", "A", "5", "--reason", "typo\x1b[2J", expect=2).stderr
+    (tmp_path / "c.csv").write_text("name,email\nEve\x1b[31mRED,eve@example.com\n", encoding="utf-8")
+    result = cli("member", "import", str(tmp_path / "c.csv"), expect=1)
+    assert "control character" in result.stderr and "\x1b" not in result.stderr  # the message writes it out
+
+
+def test_the_counter_lists_markup_names_as_they_are(sqlite_cli: Cli, tmp_path: Path) -> None:
+    from tests.test_counter import run_app, settle
+
+    _markup_shop(sqlite_cli, tmp_path)
+    seen: list[str] = []
+
+    async def script(app: Any, pilot: Any) -> None:
+        from textual.widgets import OptionList
+
+        await pilot.press(*"example")
+        await settle(pilot, app)
+        matches = app.query_one("#matches", OptionList)
+        seen.extend(str(matches.get_option_at_index(i).prompt) for i in range(matches.option_count))
+        await pilot.press("down", "down", "enter")
+        await settle(pilot, app)
+
+    run_app(sqlite_cli, script)
+    assert any("Zed [/dim] x" in text for text in seen), seen

@@ -12,13 +12,14 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from loyaltycli.domain.cells import FORMULA_STARTS, neutralise
+from loyaltycli.domain.cells import FORMULA_STARTS, neutralise, visible
 from loyaltycli.i18n import N_, _
 from loyaltycli.i18n import cell as as_text
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
 
 def _default(value: Any) -> Any:
@@ -49,12 +50,21 @@ def console() -> Console:
 
 
 def message(text: str) -> None:
-    """A note for the person at the terminal (stderr, so stdout stays clean for scripts)."""
-    sys.stderr.write(text.rstrip() + "\n")
+    """A note for the person at the terminal (stderr, so stdout stays clean for scripts); control characters
+    of names or cells it quotes are written out, never obeyed."""
+    sys.stderr.write(visible(text.rstrip()) + "\n")
 
 
 def error(text: str) -> None:
-    sys.stderr.write(_("error: {message}").format(message=text.rstrip()) + "\n")
+    sys.stderr.write(visible(_("error: {message}").format(message=text.rstrip())) + "\n")
+
+
+def plain(text: str) -> Text:
+    """Text for a Rich table or title, shown as it is: `[bold]` in a customer's name is not markup, and
+    control characters are written out."""
+    from rich.text import Text
+
+    return Text(visible(text))
 
 
 def table(
@@ -92,7 +102,7 @@ def _table(title: str | None, columns: Sequence[str], shown: list[str], cells: l
     from rich.table import Table
 
     keep = [columns.index(c) for c in shown]
-    result = Table(title=title, title_justify="left", show_edge=True)
+    result = Table(title=plain(title) if title else None, title_justify="left", show_edge=True)
     wrapping = {_(name) for name in WRAPPING}
     for column, index in zip(shown, keep, strict=True):
         values = [row[index] for row in cells if row[index]]
@@ -101,7 +111,7 @@ def _table(title: str | None, columns: Sequence[str], shown: list[str], cells: l
             column, justify="right" if numeric else "left", overflow="fold", no_wrap=column not in wrapping
         )
     for row in cells:
-        result.add_row(*(row[i] for i in keep))
+        result.add_row(*(plain(row[i]) for i in keep))
     return result
 
 
@@ -112,11 +122,11 @@ def show(renderable: Any) -> None:
 def key_values(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
     from rich.table import Table
 
-    grid = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2))
+    grid = Table(title=plain(title), title_justify="left", show_header=False, box=None, padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
     for key, value in pairs:
-        grid.add_row(key, as_text(value))
+        grid.add_row(plain(key), plain(as_text(value)))
     show(grid)
 
 

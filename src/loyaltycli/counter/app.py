@@ -21,11 +21,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from loyaltycli import i18n
+from loyaltycli.domain.cells import visible
 from loyaltycli.errors import LoyaltyError
 from loyaltycli.i18n import N_, _
 
@@ -140,7 +142,11 @@ class CounterApp(App[None]):
         matches = self.query_one("#matches", OptionList)
         matches.clear_options()
         matches.add_options(
-            Option(f"{row.name}\n[dim]{row.id} · {i18n.points(row.points)}[/]", id=row.id) for row in rows
+            Option(
+                Content.assemble(visible(row.name), "\n", (visible(f"{row.id} · {i18n.points(row.points)}"), "dim")),
+                id=row.id,
+            )
+            for row in rows
         )
         if rows:
             matches.highlighted = 0
@@ -197,7 +203,7 @@ class CounterApp(App[None]):
     def show_member(self, member: Any) -> None:
         self.member, self.member_id = member, member.view.id
         self.query_one("#member", Static).update(render_member(member))
-        self.query_one("#pane").border_title = f"{member.view.name} ({member.view.id})"
+        self.query_one("#pane").border_title = plain(f"{member.view.name} ({member.view.id})")
         self._shown("open")
         self._shown("purchase")
 
@@ -289,14 +295,27 @@ class CounterApp(App[None]):
     def say(self, text: str, error: bool = False) -> None:
         self.no_match_said = False
         status = self.query_one("#status", Static)
-        status.update(text)
+        status.update(plain(text))
         status.set_class(error, "error")
+
+
+class _PlainGrid(Table):
+    """A Rich grid whose text cells are shown as they are, never read as markup (receipt ids and reward names
+    come from files)."""
+
+    def add_row(self, *renderables: Any, **options: Any) -> None:
+        super().add_row(*(Text(visible(r)) if isinstance(r, str) else r for r in renderables), **options)
+
+
+def plain(text: str) -> Content:
+    """Text for the screen as it is: a customer's `[/dim]` is no markup, control characters are written out."""
+    return Content(visible(text))
 
 
 def render_member(member: Any) -> Table:
     """The member pane: balances, tier and progress, stamps, open vouchers, last receipts."""
     view, b = member.view, member.view.balances
-    grid = Table.grid(padding=(0, 2))
+    grid = _PlainGrid.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     grid.add_row(_("available"), Text(i18n.points(b.available), style="bold"))

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from loyaltycli import i18n
+from loyaltycli.counter.app import plain
 from loyaltycli.counter.work import Backend, describe
 from loyaltycli.errors import LoyaltyError
 from loyaltycli.i18n import N_, _
@@ -59,7 +60,7 @@ class Form(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.title_text, classes="title")
+            yield Static(plain(self.title_text), classes="title")
             yield from self.fields()
             yield Static("", classes="preview", id="preview")
             yield Static("", classes="problem", id="problem")
@@ -127,10 +128,10 @@ class Form(ModalScreen[Any]):
         self.problem(text)
 
     def preview(self, text: str) -> None:
-        self.query_one("#preview", Static).update(text)
+        self.query_one("#preview", Static).update(plain(text))
 
     def problem(self, text: str) -> None:
-        self.query_one("#problem", Static).update(text)
+        self.query_one("#problem", Static).update(plain(text))
 
 
 class PurchaseForm(Form):
@@ -211,7 +212,7 @@ class RedeemForm(Form):
                 label += "  " + _("(not yet: needs {what})").format(
                     what=reward.why_not if not reward.why_not.isdigit() else i18n.points(int(reward.why_not))
                 )
-            options.append(Option(label, id=reward.id, disabled=not reward.allowed))
+            options.append(Option(plain(label), id=reward.id, disabled=not reward.allowed))
         yield OptionList(*options, id="rewards")
         yield Input(placeholder=_("...or points to spend as a discount"), id="points")
 

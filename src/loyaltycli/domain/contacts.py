@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+from loyaltycli.domain.cells import has_control
 from loyaltycli.errors import BadInputError
+from loyaltycli.i18n import _
+
+
+def control_problem(text: str | None, what: str) -> str | None:
+    """Why a name, e-mail or note cannot be stored: it holds a control character (an escape sequence would
+    recolour or retitle the terminal of whoever lists it), or None."""
+    if text and has_control(text):
+        return _("{what} holds a control character (such as ESC); write it without one").format(what=what)
+    return None
+
+
+def clean_name(text: str, what: str = "NAME") -> str:
+    """A member's name with its spaces tidied; BadInputError when empty or holding control characters."""
+    problem = control_problem(text, what)
+    if problem is not None:
+        raise BadInputError(problem + ".")
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise BadInputError(_("NAME: a member needs a name."))
+    return cleaned
 
 
 def email_problem(text: str) -> str | None:
     """Why `text` is not an e-mail address (`bob@shop` has no domain), or None when it is one."""
     local, at, domain = text.rpartition("@")
-    if not at or not local or any(ch.isspace() for ch in text):
+    if not at or not local or any(ch.isspace() for ch in text) or has_control(text):
         return f"{text!r} is not an e-mail address"
     labels = domain.split(".")
     if len(labels) < 2 or not all(labels) or not labels[-1].isalpha() or len(labels[-1]) < 2:

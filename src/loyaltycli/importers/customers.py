@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from loyaltycli.domain.contacts import control_problem
 from loyaltycli.errors import BadInputError
 from loyaltycli.i18n import _
 from loyaltycli.importers.values import ValueProblem, parse_amount, parse_when
@@ -124,6 +125,9 @@ def read_customer(
     name = " ".join(get("name").split()) or " ".join(f"{get('first_name')} {get('last_name')}".split())
     if not name:
         raise ValueProblem(_("the name is empty"))
+    problem = control_problem(name, _("the name"))
+    if problem is not None:
+        raise ValueProblem(problem)
     return Customer(
         row=number,
         name=name,

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from loyaltycli.domain.cells import has_control
 from loyaltycli.domain.dates import implausible, local_date
 from loyaltycli.domain.receipts import Line
 from loyaltycli.i18n import _
@@ -245,6 +246,8 @@ class ReceiptReader:
         if not draft.member_ref:
             draft.member_ref = (values[self._member] if self._member is not None else None) or ""
             draft.name = (values[self._name] if self._name is not None else None) or ""
+            if has_control(draft.member_ref) or has_control(draft.name):
+                raise ValueProblem(_("the member or name holds a control character (such as ESC)"))
             draft.channel = (values[self._channel] if self._channel is not None else None) or None
             draft.store = (values[self._store] if self._store is not None else None) or None
         amount_text = values[self._amount] if self._amount is not None else None

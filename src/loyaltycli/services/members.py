@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from loyaltycli import i18n
-from loyaltycli.domain.contacts import clean_email
+from loyaltycli.domain.contacts import clean_email, clean_name, control_problem
 from loyaltycli.domain.dates import local_date, utc_naive
 from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
 from loyaltycli.domain.phones import normalise_phone
@@ -70,7 +70,7 @@ class MemberView:
 
 def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView:
     """A new member with the signup bonus; a duplicate id, e-mail or phone is refused."""
-    name = _clean_name(request.name)
+    name = clean_name(request.name)
     with db.write() as session:
         ctx = today_in(session, now)
         when = request.date or now
@@ -140,7 +140,7 @@ def edit_member(db: Database, ref: str, changes: MemberChanges, now: dt.datetime
         ctx = today_in(session, now)
         member = _changeable(session, ref, ctx)
         if changes.name is not None:
-            member.name = _clean_name(changes.name)
+            member.name = clean_name(changes.name, "--name")
         if changes.email is not None:
             member.email, member.email_key = clean_email(changes.email or None)
             _refuse_duplicates(session, None, member.email_key, None, member.pk)
@@ -164,6 +164,9 @@ def set_blocked(db: Database, ref: str, blocked: bool, reason: str | None, now: 
         member = _changeable(session, ref, ctx)
         if blocked and not (reason or "").strip():
             raise BadInputError(_("--reason: say why the member is blocked."))
+        problem = control_problem(reason, "--reason")
+        if problem is not None:
+            raise BadInputError(problem + ".")
         member.status = "blocked" if blocked else "active"
         member.block_reason = reason.strip() if blocked and reason else None
         session.flush()
@@ -318,13 +321,6 @@ def _changeable(session: Session, ref: str, ctx: Today) -> Member:
     if member.status == "erased":
         raise BlockedError(_("Member {id} was erased; their profile can no longer be changed.").format(id=member.id))
     return member
-
-
-def _clean_name(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise BadInputError(_("NAME: a member needs a name."))
-    return cleaned
 
 
 def _check_birthday(birthday: dt.date | None, today: dt.date) -> None:

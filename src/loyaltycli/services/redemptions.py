@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from loyaltycli import i18n
-from loyaltycli.domain.contacts import names_the_person
+from loyaltycli.domain.contacts import control_problem, names_the_person
 from loyaltycli.domain.dates import local_date, local_minute, utc_naive
 from loyaltycli.domain.expiry import lot_expiry
 from loyaltycli.domain.program import Program, Reward
@@ -195,7 +195,11 @@ def _repeated(
 
 
 def _refuse_personal_note(member: Member, note: str | None, option: str) -> None:
-    """Notes stay in the append-only ledger when a member is erased, so they may not name the person."""
+    """Notes stay in the append-only ledger when a member is erased, so they may not name the person (nor hold
+    control characters, which would reach the terminal of whoever reads the statement)."""
+    problem = control_problem(note, option)
+    if problem is not None:
+        raise BadInputError(problem + ".")
     if note and names_the_person(note, member.name, member.email, member.phone):
         raise BadInputError(
             _(
