@@ -271,3 +271,13 @@ def test_the_counter_lists_markup_names_as_they_are(sqlite_cli: Cli, tmp_path: P
 
     run_app(sqlite_cli, script)
     assert any("Zed [/dim] x" in text for text in seen), seen
+
+
+def test_purchase_reports_the_balance_member_show_gives_after_a_refund_debt(cli: Cli) -> None:
+    cli("enroll", "Anna", "--id", "A")
+    cli("purchase", "A", "20.00", "--receipt", "D1")
+    cli("adjust", "A", "--reason", "x", "-60")
+    cli("refund", "D1")  # takes 20: the 10 that are left, and 10 become a debt
+    assert cli.json("member", "show", "A")["points"]["available"] == -10
+    reported = cli.json("purchase", "A", "30.00")["balance"]
+    assert reported == cli.json("member", "show", "A")["points"]["available"] == 20
