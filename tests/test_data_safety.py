@@ -281,3 +281,20 @@ def test_purchase_reports_the_balance_member_show_gives_after_a_refund_debt(cli:
     assert cli.json("member", "show", "A")["points"]["available"] == -10
     reported = cli.json("purchase", "A", "30.00")["balance"]
     assert reported == cli.json("member", "show", "A")["points"]["available"] == 20
+
+
+def test_opening_points_of_an_old_customer_count_from_the_day_of_the_import(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("Name;Kunde seit;Punkte\nOtto Alt;15.03.2019;500\n", encoding="utf-8")
+    maps = ["--map", "enrolled=Kunde seit", "--map", "points=Punkte"]
+    result = cli("member", "import", str(tmp_path / "c.csv"), *maps, "--json")
+    assert json.loads(result.stdout)["expired_at_once"] == 0
+    shown = cli.json("member", "show", "M000001")
+    assert shown["points"]["available"] == 500 and shown["expiring"][0]["date"] == "2028-06-15"  # today + 24 months
+    assert "past expiry" not in result.stderr
+
+
+def test_opening_points_dated_past_their_expiry_are_named_in_the_summary(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("name,points,points_date\nOtto Alt,500,2019-03-15\nEva Neu,20,\n", encoding="utf-8")
+    result = cli("member", "import", str(tmp_path / "c.csv"), "--json")
+    assert json.loads(result.stdout)["expired_at_once"] == 500
+    assert "500 points of the opening balances are past expiry already" in result.stderr

@@ -135,6 +135,13 @@ def import_members(
             points=i18n.points(summary.points),
         )
     )
+    if summary.expired_at_once:
+        message(
+            _(
+                "{points} of the opening balances are past expiry already (by their points_date or expires, or "
+                "by the enrolment date under the inactivity policy) and go with the next `loyalty expire`."
+            ).format(points=i18n.points(summary.expired_at_once))
+        )
     if summary.rejected:
         raise typer.Exit(1)
 

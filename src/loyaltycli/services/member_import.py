@@ -2,7 +2,8 @@
 
 Rows are read by `importers/customers.py`, checked with the same rules as `enroll` (e-mail, phone,
 ids that collide), and booked in batches: members, their opening points (one ledger entry of kind
-`opening` whose lot expires by the programme's policy from `points_date`, or on `expires`), and the
+`opening` whose lot expires by the programme's policy from `points_date` (default: the day of the import),
+or on `expires`), and the
 qualifying spend they carry into the tier window (a receipt of kind `opening`, dated `points_date`, that
 counts for tiers but not as revenue). A row whose id, e-mail or phone is already a member's changes
 nothing (`existing`), so the same list twice is safe. No signup bonus for existing customers.
@@ -19,7 +20,7 @@ from typing import Any
 from loyaltycli.domain.cells import neutralise
 from loyaltycli.domain.contacts import clean_email
 from loyaltycli.domain.dates import NOON, implausible, utc_naive
-from loyaltycli.domain.expiry import lot_expiry
+from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
 from loyaltycli.domain.money import to_cents
 from loyaltycli.domain.phones import phone_and_forms
 from loyaltycli.errors import LoyaltyError
@@ -58,6 +59,7 @@ class MemberImportSummary:
     existing: int = 0
     rejected: int = 0
     points: int = 0
+    expired_at_once: int = 0  # opening points whose expiry (by their date or `expires`) is today or earlier
     dry_run: bool = False
 
 
@@ -156,7 +158,9 @@ def _check(customer: Customer, ctx: Today) -> _Checked:
             raise ValueProblem(f"{field} {why}")
     if customer.member_id is not None and len(customer.member_id) > 64:
         raise ValueProblem(_("id is longer than 64 characters"))
-    return _Checked(customer, email, email_key, phone, phone_shown, enrolled, customer.points_date or enrolled)
+    # Opening points count as earned on the day of the import unless the list dates them: a customer of
+    # 2019 brings the points they hold now, which an expiry counted from 2019 would take at once.
+    return _Checked(customer, email, email_key, phone, phone_shown, enrolled, customer.points_date or ctx.today)
 
 
 def _write(
@@ -234,9 +238,13 @@ def _opening(
     c, day = item.customer, item.points_date
     version = ctx.version_on(day)
     if c.points:
-        expires = c.expires or lot_expiry(version.program.expiry, day)
+        expiry = version.program.expiry
+        expires = c.expires or lot_expiry(expiry, day)
         writer.add(StandaloneCredit(CreditPlan(pk, "opening", c.points, day, expires, "opening"), day, version.version))
         summary.points += c.points
+        lapses = inactivity_expiry(expiry, item.enrolled)  # no purchase yet: inactivity counts from enrolment
+        if any(due is not None and due <= ctx.today for due in (expires, lapses)):
+            summary.expired_at_once += c.points
     if c.spend:
         at = utc_naive(dt.datetime.combine(day, NOON, tzinfo=ctx.program.zone))
         writer.add(
