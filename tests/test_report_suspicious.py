@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from loyaltycli.domain.abuse import Person, mailbox, shared_identity, too_many_refunds
+from loyaltycli.i18n import set_language
 from tests.conftest import BASIC_PROGRAM, Cli
 
 ABUSE = "\n[abuse]\nmax_receipts_per_day = 2\nmax_refunds_per_30_days = 1\n"
@@ -69,7 +70,7 @@ def test_the_period_and_the_exit_code_for_cron(shop: Cli) -> None:
     assert quiet.exit_code == 0 and "Nothing suspicious" in quiet.stderr
     assert shop("report", "suspicious", "--from", "2026-06-02", "--json").stdout.strip() == "[]"
     csv_rows = shop("report", "suspicious", "--csv", expect=1).stdout.splitlines()
-    assert csv_rows[0] == "member,reason,date,detail" and len(csv_rows) == 5
+    assert csv_rows[0] == "member,name,contact,reason,date,detail" and len(csv_rows) == 5
 
 
 def test_without_limits_only_referrals_are_checked(make_db: Any, program_file: Any, clock: Any) -> None:
@@ -104,3 +105,28 @@ def test_from_yesterday_for_cron(shop: Cli, clock: Any) -> None:
     found = shop.json("report", "suspicious", "--from", "yesterday", expect=1)
     assert [(f["reason"], f["date"]) for f in found] == [("receipts per day", "2026-06-01")]
     assert shop("report", "suspicious", "--from", "today").exit_code == 0
+
+
+def test_findings_name_the_member_and_how_to_reach_them(shop: Cli) -> None:
+    found = {f["member"]: f for f in shop.json("report", "suspicious", expect=1)}
+    assert list(found["M000001"])[:6] == ["member", "name", "contact", "reason", "date", "detail"]
+    assert (found["M000001"]["name"], found["M000001"]["contact"]) == ("Anna", "anna@example.com")
+    shop("member", "erase", "M000001", "--yes")
+    erased = next(f for f in shop.json("report", "suspicious", expect=1) if f["member"] == "M000001")
+    assert erased["name"] == "(erased)" and erased["contact"] == ""
+    assert "anna@example.com" not in shop("report", "suspicious", expect=1).stdout
+
+
+def test_german_cron_mail_at_80_columns_keeps_who_and_when_whole(shop: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    from loyaltycli.cli import output
+
+    monkeypatch.setenv("LOYALTY_LANG", "de")
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(output, "_CONSOLE", None)
+    set_language(None)
+    text = shop("report", "suspicious", expect=1).stdout
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "Belege pro Tag: 3 Belege an einem Tag" in " ".join(text.split())
+    assert "01.06.2026" in text and "anna@example.com" in text and "M000001" in text
+    assert "receipts per day" not in text and "Reason" not in text
+    assert shop("report", "suspicious", "--json", expect=1).stdout.count("receipts per day") == 1  # JSON stays

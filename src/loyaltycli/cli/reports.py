@@ -177,24 +177,37 @@ def campaigns(
         )
 
 
+def _finding_detail(finding: Any) -> str:
+    """A finding's detail in the reader's language: its message from the catalogue, dates and counts written
+    the language's way."""
+    detail = _(finding.template).format(**{key: i18n.cell(value) for key, value in finding.values})
+    return f"{_(finding.reason)}: {detail}"
+
+
 @app.command("suspicious")
 def suspicious(
     since: FromOption = None, until: ToOption = None, json_out: JsonOption = False, csv_out: CsvOption = False
 ) -> None:
     """Members over the [abuse] limits and self-referrals; exit 1 when anything is listed (for cron)."""
-    from dataclasses import asdict
-
     from loyaltycli.services.reports import suspicious as service
 
     result = service(STATE.database(), *_period(since, until), now())
-    columns = ["member", "reason", "date", "detail"]
+    columns = ["member", "name", "contact", "reason", "date", "detail"]
     rows = [[getattr(f, c) for c in columns] for f in result.findings]
     if json_out:
-        emit_json([asdict(f) for f in result.findings])
+        emit_json([dict(zip(columns, row, strict=True)) for row in rows])
     elif csv_out:
         emit_csv(columns, rows)
     elif rows:
-        show(table(_("Suspicious activity: {rows}").format(rows=len(rows)), [c.capitalize() for c in columns], rows))
+        # Who stands in one column (id, name and contact on their own lines), so that the reason can wrap in
+        # what is left of 80 columns, as a cron mail has them.
+        shown = [
+            ("\n".join(part for part in (f.member, f.name, i18n.cell(f.contact)) if part), f.date, _finding_detail(f))
+            for f in result.findings
+        ]
+        show(
+            table(_("Suspicious activity: {rows}").format(rows=len(rows)), [_("Member"), _("Date"), _("Reason")], shown)
+        )
     else:
         message(_("Nothing suspicious."))
     if rows:

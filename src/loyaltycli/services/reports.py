@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from loyaltycli.domain.abuse import Finding, shared_identity, too_many_receipts, too_many_refunds
+from loyaltycli.domain.abuse import Finding, self_referral, too_many_receipts, too_many_refunds
 from loyaltycli.domain.money import format_cents
 from loyaltycli.domain.schedules import describe_schedule
 from loyaltycli.errors import BadInputError
@@ -386,8 +386,10 @@ def suspicious(db: Database, since: dt.date | None, until: dt.date | None, now: 
                 f for f in too_many_refunds(dates, limits.max_refunds_per_30_days) if since is None or f.date >= since
             ]
         for referrer, referee, day in figures.referrals(session, since, until):
-            why = shared_identity(referrer, referee)
-            if why is not None:
-                found.append(Finding(referee.id, "self-referral", day, f"referred by {referrer.id}: {why}"))
+            finding = self_referral(referrer, referee, day)
+            if finding is not None:
+                found.append(finding)
+        people = figures.who(session, {f.member for f in found})
+    found = [replace(f, name=people[f.member][0], contact=people[f.member][1]) for f in found]
     found.sort(key=lambda f: (f.date, f.member, f.reason))
     return Suspicious({"from": since, "to": until}, found)

@@ -87,3 +87,13 @@ def referrals(session: Session, since: dt.date | None, until: dt.date | None) ->
         .where(*_period(Member.enrolled_on, since, until))
     ).all()
     return [(Person(str(r[0]), r[1], r[2], r[3], r[4]), Person(str(r[5]), r[6], r[7], r[8], r[9]), r[10]) for r in rows]
+
+
+def who(session: Session, member_ids: set[str]) -> dict[str, tuple[str, str]]:
+    """Name and contact (e-mail, else phone) of each member id; an erased member shows as erased."""
+    if not member_ids:
+        return {}
+    rows = session.execute(
+        select(Member.id, Member.name, Member.email, Member.phone, Member.status).where(Member.id.in_(member_ids))
+    ).all()
+    return {str(r[0]): (r[1], "" if r[4] == "erased" else (r[2] or r[3] or "")) for r in rows}
