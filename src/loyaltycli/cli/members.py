@@ -244,7 +244,7 @@ def find(
 @app.command("list")
 def list_(
     tier: Annotated[str | None, typer.Option("--tier", help="Only members in this tier.")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="active, blocked or erased.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="active, blocked, erased or merged.")] = None,
     lapsed: Annotated[int | None, typer.Option("--lapsed", help="No purchase for this many days.")] = None,
     expiring: Annotated[int | None, typer.Option("--expiring", help="Points expiring within this many days.")] = None,
     birthday_month: Annotated[int | None, typer.Option("--birthday-month", help="Birthday in month 1-12.")] = None,
@@ -255,10 +255,14 @@ def list_(
     """A filtered list of members (--csv for mailing tools)."""
     from loyaltycli.services.members import ListFilter, list_members
 
-    if status is not None and status not in ("active", "blocked", "erased"):
-        raise typer.BadParameter(
-            _("{status!r} is not one of active, blocked, erased.").format(status=status), param_hint="--status"
-        )
+    statuses = ("active", "blocked", "erased", "merged")
+    if status is not None:
+        if status.strip().lower() not in statuses:
+            raise typer.BadParameter(
+                _("{status!r} is not one of {statuses}.").format(status=status, statuses=", ".join(statuses)),
+                param_hint="--status",
+            )
+        status = status.strip().lower()
     filters = ListFilter(tier, status, lapsed, expiring, birthday_month, marketing)
     rows = list_members(STATE.database(), filters, now())
     render_rows(
@@ -370,6 +374,7 @@ def member_document(view: MemberView) -> dict[str, Any]:
         "points": _points(view),
         "expiring": [{"date": due, "points": points} for due, points in view.balances.expiring],
         "stamps": view.stamps,
+        "vouchers": [{"code": v.code, "reward": v.reward, "valid_until": v.valid_until} for v in view.vouchers],
     }
 
 

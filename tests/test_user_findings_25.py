@@ -1,0 +1,58 @@
+"""What users found at the till, in cron and in German (issue 25): each item failed before its fix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import BASIC_PROGRAM, Cli
+
+CARD = '\n[[stamp_cards]]\nid = "coffee"\ncategories = ["coffee"]\nstamps = 2\nreward = "mug"\n'
+
+
+def test_member_show_json_lists_the_open_vouchers(make_db: Any, program_file: Any, clock: Any) -> None:
+    cli = Cli(make_db("vouchers"))
+    cli("init", "--program", str(program_file(BASIC_PROGRAM + CARD, "card.toml")))
+    cli("enroll", "Anna", "--id", "A")
+    assert cli.json("member", "show", "A")["vouchers"] == []
+    bought = cli.json("purchase", "A", "-", "--line", ":coffee:2:3.00")
+    [code] = bought["vouchers"]
+    assert cli.json("member", "show", "A")["vouchers"] == [
+        {"code": code, "reward": "mug", "valid_until": "2026-09-13"}
+    ]
+    cli("voucher", "use", code)
+    assert cli.json("member", "show", "A")["vouchers"] == []
+
+TIERS = """
+[tiers]
+basis = "spend"
+window_months = 12
+[[tiers.levels]]
+name = "Bronze"
+threshold = "0"
+multiplier = 1
+[[tiers.levels]]
+name = "Gold"
+threshold = "100.00"
+multiplier = 2
+"""
+
+
+def test_names_in_options_match_in_any_case_and_without_accents(cli: Cli, program_file: Any) -> None:
+    cli("program", "apply", str(program_file(BASIC_PROGRAM + TIERS, "tiers.toml")))
+    cli("enroll", "Anna", "--id", "A")
+    cli("purchase", "A", "150.00")
+    assert [m["id"] for m in cli.json("member", "list", "--tier", "gold")] == ["A"]
+    assert [m["id"] for m in cli.json("member", "list", "--tier", "GÖLD")] == ["A"]
+    assert cli.json("member", "list", "--tier", "bronze") == []
+    assert "--tier" in cli("member", "list", "--tier", "silver", expect=2).stderr
+    assert cli.json("redeem", "A", "MUG")["voucher"]
+    assert cli.json("member", "list", "--status", "ACTIVE")[0]["id"] == "A"
+
+
+def test_member_list_offers_merged_members(cli: Cli) -> None:
+    cli("enroll", "Anna", "--id", "A")
+    cli("enroll", "Anna M", "--id", "B")
+    cli("member", "merge", "A", "B", "--yes")
+    assert [m["id"] for m in cli.json("member", "list", "--status", "merged")] == ["B"]
