@@ -12,8 +12,9 @@ import calendar
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -29,6 +30,7 @@ from pydantic import (
 
 from loyaltycli.domain.currencies import ISO_4217
 from loyaltycli.domain.money import MAX_AMOUNT, parse_money
+from loyaltycli.domain.search import search_key
 from loyaltycli.errors import BadInputError, ProgramError
 from loyaltycli.i18n import N_, _
 
@@ -419,10 +421,28 @@ class Program(_Model):
 
     # look-ups used by the rules
     def reward(self, reward_id: str) -> Reward | None:
-        return next((r for r in self.rewards if r.id == reward_id), None)
+        """The reward of this id; a name typed in another case or without accents finds it too."""
+        return _named(self.rewards, reward_id, lambda r: r.id)
 
     def action(self, action_id: str) -> Action | None:
-        return next((a for a in self.actions if a.id == action_id), None)
+        return _named(self.actions, action_id, lambda a: a.id)
+
+    def tier(self, name: str) -> TierLevel | None:
+        """The tier level of this name, in any case and without accents (`gold` is `Gold`)."""
+        return _named(self.tiers.levels, name, lambda t: t.name) if self.tiers else None
+
+
+_T = TypeVar("_T")
+
+
+def _named(items: Sequence[_T], name: str, key: Callable[[_T], str]) -> _T | None:
+    """The item whose name is `name` exactly, else the one it names when case and accents are ignored (as
+    `member find` matches), else None."""
+    exact = next((item for item in items if key(item) == name), None)
+    if exact is not None:
+        return exact
+    wanted = search_key(name)
+    return next((item for item in items if search_key(key(item)) == wanted), None)
 
 
 def parse_program(text: str, path: str) -> Program:

@@ -224,7 +224,8 @@ def list_members(db: Database, filters: ListFilter, now: dt.datetime) -> list[Me
     with db.read() as session:
         ctx = today_in(session, now)
         tiers = ctx.program.tiers
-        if filters.tier is not None and (tiers is None or filters.tier not in {t.name for t in tiers.levels}):
+        level = ctx.program.tier(filters.tier) if filters.tier is not None else None
+        if filters.tier is not None and level is None:
             known = ", ".join(t.name for t in tiers.levels) if tiers else "none"
             raise BadInputError(
                 _("--tier: {tier!r} is not a tier of the programme (tiers: {known}).").format(
@@ -234,8 +235,8 @@ def list_members(db: Database, filters: ListFilter, now: dt.datetime) -> list[Me
         from loyaltycli.storage.listing import member_rows  # here: `member show` and `enroll` list nothing
 
         rows = member_rows(session, _criteria(filters, ctx.today), ctx.program, ctx.today, filters.expiring_days)
-    if filters.tier is not None:
-        rows = [row for row in rows if row.tier == filters.tier]
+    if level is not None:
+        rows = [row for row in rows if row.tier == level.name]
     return rows
 
 
