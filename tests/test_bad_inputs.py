@@ -108,6 +108,12 @@ CASES = [
     ("bad status", lambda t: ["member", "list", "--status", "sleepy"], 2, ["--status"]),
     ("unknown option", lambda t: ["member", "list", "--frobnicate"], 2, ["--frobnicate"]),
     ("unknown command", lambda t: ["frobnicate"], 2, ["frobnicate"]),
+    (
+        "a table declared twice",
+        lambda t: ["program", "apply", bad_program(t, "twice.toml", GOOD + "\n[abuse]\n[abuse]\n")],
+        2,
+        ["twice.toml", "twice"],
+    ),
     ("not an integer", lambda t: ["member", "list", "--lapsed", "soon"], 2, ["--lapsed"]),
 ]
 
@@ -137,6 +143,7 @@ def test_bad_input_is_refused_cleanly(shop: Cli, tmp_path: Path, name: str, args
     for word in words:
         assert word.lower() in err.lower(), f"{name}: {word!r} not in {err!r}"
     assert err.count(". ") <= 3, f"{name}: more than two sentences: {err!r}"
+    assert result.stderr.endswith("\n"), f"{name}: the message runs into the next line: {result.stderr!r}"
 
 
 def test_missing_database_is_not_created(tmp_path: Path) -> None:
@@ -185,3 +192,17 @@ def test_not_a_database(tmp_path: Path) -> None:
 def test_output_or_input_in_a_missing_folder(shop: Cli, args: list[str]) -> None:
     result = shop(*args, expect=2)
     assert "/nonexistent/dir/" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_installed_command_ends_its_error_with_a_newline(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    twice = bad_program(tmp_path, "cafe.toml", GOOD + "\n[abuse]\nmax_receipts_per_day = 1\n[abuse]\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "loyaltycli", "--db", str(tmp_path / "n.db"), "init", "--program", twice],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LOYALTY_LANG": "en"},
+    )
+    assert done.returncode == 2 and "twice" in done.stderr and done.stderr.endswith("\n"), done.stderr
