@@ -56,3 +56,12 @@ def test_member_list_offers_merged_members(cli: Cli) -> None:
     cli("enroll", "Anna M", "--id", "B")
     cli("member", "merge", "A", "B", "--yes")
     assert [m["id"] for m in cli.json("member", "list", "--status", "merged")] == ["B"]
+
+
+def test_enroll_says_nothing_of_a_signup_bonus_the_programme_has_not(
+    make_db: Any, program_file: Any, clock: Any
+) -> None:
+    cli = Cli(make_db("nobonus"))
+    cli("init", "--program", str(program_file(BASIC_PROGRAM.replace("signup = 50", "signup = 0"), "nb.toml")))
+    said = cli("enroll", "Anna", "--id", "A").stderr
+    assert said.strip() == "Enrolled Anna as A." and "bonus" not in said

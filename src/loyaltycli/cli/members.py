@@ -76,12 +76,14 @@ def enroll(
     view = enroll(STATE.database(), request, now())
     if json_out:
         emit_json(member_document(view) | {"points": view.signup_points, "balance": _points(view)})
-    else:
+    elif view.signup_points:
         message(
             _("Enrolled {name} as {id}; signup bonus: {signup_points}.").format(
                 name=view.name, id=view.id, signup_points=i18n.points(view.signup_points)
             )
         )
+    else:  # a programme without a signup bonus: say nothing of one
+        message(_("Enrolled {name} as {id}.").format(name=view.name, id=view.id))
 
 
 @app.command("import")
