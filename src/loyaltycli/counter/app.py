@@ -31,15 +31,16 @@ from loyaltycli.domain.cells import visible
 from loyaltycli.errors import LoyaltyError
 from loyaltycli.i18n import N_, _
 
+# (keys, action, description, shown in the footer, the key as printed on the keyboard)
 KEYS = (
-    ("f2", "purchase", N_("Purchase"), True),
-    ("f3", "redeem", N_("Redeem"), True),
-    ("f4", "voucher", N_("Voucher"), True),
-    ("f5", "enrol", N_("New member"), True),
-    ("f6", "undo", N_("Undo sale"), True),
-    ("f1,question_mark", "help", N_("Help"), True),
-    ("escape", "leave", N_("Back"), False),
-    ("ctrl+q", "quit", N_("Quit"), True),
+    ("f2", "purchase", N_("Purchase"), True, "F2"),
+    ("f3", "redeem", N_("Redeem"), True, "F3"),
+    ("f4", "voucher", N_("Voucher"), True, "F4"),
+    ("f5", "enrol", N_("New member"), True, "F5"),
+    ("f6", "undo", N_("Undo sale"), True, "F6"),
+    ("f1,question_mark", "help", N_("Help"), True, "F1"),
+    ("escape", "leave", N_("Back"), False, "Esc"),
+    ("ctrl+q", "quit", N_("Quit"), True, N_("Ctrl+Q")),
 )
 
 
@@ -67,8 +68,8 @@ class CounterApp(App[None]):
         self.failure: LoyaltyError | None = None  # the database could not be opened: the screen ends with it
         if backend is not None:
             self.ready.set()
-        for keys, action, description, show in KEYS:  # bound here: the descriptions in today's language
-            self._bindings.bind(keys, action, _(description), show=show)
+        for keys, action, description, show, key in KEYS:  # bound here: the descriptions in today's language
+            self._bindings.bind(keys, action, _(description), show=show, key_display=_(key))
         self.backend = backend
         self.member_id: str | None = None
         self.member: Any = None

@@ -39,7 +39,7 @@ Form Input, Form Select { margin: 0; }
 Form OptionList { height: auto; max-height: 8; }
 """
 
-FORM_KEYS = (("escape", "cancel", N_("Cancel"), True),)
+FORM_KEYS = (("escape", "cancel", N_("Cancel"), True, "Esc"),)
 
 
 class Form(ModalScreen[Any]):
@@ -55,8 +55,8 @@ class Form(ModalScreen[Any]):
         self.title_text = title
         self.busy = False
         self.wait_timer: Timer | None = None
-        for keys, action, description, show in FORM_KEYS:
-            self._bindings.bind(keys, action, description=_(description), show=show)
+        for keys, action, description, show, key in FORM_KEYS:
+            self._bindings.bind(keys, action, description=_(description), show=show, key_display=key)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -351,7 +351,7 @@ HELP_KEYS = (
     ("↓ ↑", N_("Move from the search field into the list of matches")),
     ("Esc", N_("Back: close a form without writing, or clear the search")),
     ("F1 ?", N_("This help")),
-    ("Ctrl+Q", N_("Quit")),
+    (N_("Ctrl+Q"), N_("Quit")),
 )
 
 
@@ -363,7 +363,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,question_mark,enter", "close", show=False)]
 
     def compose(self) -> ComposeResult:
-        lines = [_("Keys at the counter"), ""] + [f"{key:<7} {_(text)}" for key, text in HELP_KEYS]
+        lines = [_("Keys at the counter"), ""] + [f"{_(key):<7} {_(text)}" for key, text in HELP_KEYS]
         lines += ["", _("Nothing is written until you confirm. Esc closes this help.")]
         yield Static("\n".join(lines))
 
