@@ -65,3 +65,18 @@ def test_enroll_says_nothing_of_a_signup_bonus_the_programme_has_not(
     cli("init", "--program", str(program_file(BASIC_PROGRAM.replace("signup = 50", "signup = 0"), "nb.toml")))
     said = cli("enroll", "Anna", "--id", "A").stderr
     assert said.strip() == "Enrolled Anna as A." and "bonus" not in said
+
+
+def test_a_lapsed_member_with_debt_shows_the_same_balance_in_show_and_list(
+    make_db: Any, program_file: Any, clock: Any
+) -> None:
+    inactivity = BASIC_PROGRAM.replace('policy = "fixed"\nmonths = 24', 'policy = "inactivity"\nmonths = 1')
+    cli = Cli(make_db("lapsed"))
+    cli("init", "--program", str(program_file(inactivity, "lapse.toml")))
+    cli("enroll", "Anna", "--id", "A", "--date", "2026-03-01")
+    cli("purchase", "A", "40.00", "--receipt", "R1", "--date", "2026-03-02")  # 50 + 40
+    cli("redeem", "A", "mug", "--date", "2026-03-03")  # 10 left
+    cli("refund", "R1", "--date", "2026-03-04")  # takes 40: the 10, and 30 become a debt
+    shown = cli.json("member", "show", "A")["points"]["available"]
+    listed = cli.json("member", "list")[0]["points"]
+    assert shown == listed == -30, (shown, listed)  # lapsed since April: no points, the debt still owed

@@ -149,7 +149,8 @@ def member_rows(
     for member in members:
         level = tier_for(tiers, qualifying.get(member.pk, Decimal(0))) if tiers else None
         lapse = inactivity_expiry(program.expiry, member.last_day or member.enrolled_on) if inactivity else None
-        points = 0 if lapse is not None and lapse <= today else int(available.get(member.pk, 0)) - member.debt
+        # As `member show` counts it (storage/balances): lapsed points are gone, a debt is still owed.
+        points = (0 if lapse is not None and lapse <= today else int(available.get(member.pk, 0))) - member.debt
         soon, due = expiring.get(member.pk, (0, None))
         rows.append(
             MemberRow(
