@@ -18,11 +18,10 @@ def test_member_show_json_lists_the_open_vouchers(make_db: Any, program_file: An
     assert cli.json("member", "show", "A")["vouchers"] == []
     bought = cli.json("purchase", "A", "-", "--line", ":coffee:2:3.00")
     [code] = bought["vouchers"]
-    assert cli.json("member", "show", "A")["vouchers"] == [
-        {"code": code, "reward": "mug", "valid_until": "2026-09-13"}
-    ]
+    assert cli.json("member", "show", "A")["vouchers"] == [{"code": code, "reward": "mug", "valid_until": "2026-09-13"}]
     cli("voucher", "use", code)
     assert cli.json("member", "show", "A")["vouchers"] == []
+
 
 TIERS = """
 [tiers]
@@ -80,3 +79,52 @@ def test_a_lapsed_member_with_debt_shows_the_same_balance_in_show_and_list(
     shown = cli.json("member", "show", "A")["points"]["available"]
     listed = cli.json("member", "list")[0]["points"]
     assert shown == listed == -30, (shown, listed)  # lapsed since April: no points, the debt still owed
+
+
+def test_the_counter_and_redeem_share_one_rule_for_a_reward_out_of_stock(
+    make_db: Any, program_file: Any, clock: Any
+) -> None:
+    import datetime as dt
+
+    from loyaltycli.services.counter import counter_member
+    from loyaltycli.storage.database import open_database
+    from loyaltycli.storage.location import resolve
+    from tests.conftest import NOW
+
+    cli = Cli(make_db("stock"))
+    cli("init", "--program", str(program_file(BASIC_PROGRAM + "stock = 1\n", "stock.toml")))
+    for member in ("A", "B"):
+        cli("enroll", member, "--id", member)
+        cli("purchase", member, "100.00")
+    cli("redeem", "A", "mug")
+    assert "out of stock" in cli("redeem", "B", "mug", expect=1).stderr
+    db = open_database(resolve(str(cli.db)))
+    try:
+        [mug] = counter_member(db, "B", dt.datetime.fromisoformat(NOW)).rewards
+    finally:
+        db.dispose()
+    assert not mug.allowed and mug.refusal is not None and mug.refusal.kind == "stock"
+
+
+@pytest.mark.parametrize(
+    ("tier", "available", "redeemed", "expected"),
+    [
+        ("Gold", 200, 0, None),
+        ("Bronze", 200, 0, ("tier", 0)),  # the tier comes first
+        (None, 200, 0, ("tier", 0)),
+        ("Gold", 200, 3, ("stock", 0)),
+        ("Gold", 120, 0, ("points", 30)),  # the minimum balance of 150 counts, not the price of 80
+        ("Gold", -5, 2, ("points", 155)),
+    ],
+)
+def test_reward_refusal_worked_examples(
+    tier: str | None, available: int, redeemed: int, expected: tuple[str, int] | None
+) -> None:
+    from loyaltycli.domain.program import parse_program
+    from loyaltycli.domain.rewards import reward_refusal
+
+    text = BASIC_PROGRAM.replace("min_balance = 50", "min_balance = 150") + 'min_tier = "Gold"\nstock = 3\n' + TIERS
+    program = parse_program(text, "p.toml")
+    [mug] = program.rewards
+    refusal = reward_refusal(program, mug, tier, available, redeemed)
+    assert (None if refusal is None else (refusal.kind, refusal.missing)) == expected

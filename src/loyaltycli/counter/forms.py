@@ -191,6 +191,15 @@ class PurchaseForm(Form):
         return text
 
 
+def _why_not(refusal: Any) -> str:
+    """What a member still needs for a reward: the tier, more points (how many), or it is out of stock."""
+    if refusal.kind == "stock":
+        return _("(out of stock)")
+    if refusal.kind == "tier":
+        return _("(not yet: needs {what})").format(what=_("tier {tier}").format(tier=refusal.tier))
+    return _("(not yet: needs {what})").format(what=_("{points} more").format(points=i18n.points(refusal.missing)))
+
+
 class RedeemForm(Form):
     """The rewards the member can take (others are shown greyed with the reason), or points as a discount."""
 
@@ -208,10 +217,8 @@ class RedeemForm(Form):
         options = []
         for reward in self.member.rewards:
             label = f"{reward.title}  ·  {i18n.points(reward.points)}"
-            if not reward.allowed:
-                label += "  " + _("(not yet: needs {what})").format(
-                    what=reward.why_not if not reward.why_not.isdigit() else i18n.points(int(reward.why_not))
-                )
+            if reward.refusal is not None:
+                label += "  " + _why_not(reward.refusal)
             options.append(Option(plain(label), id=reward.id, disabled=not reward.allowed))
         yield OptionList(*options, id="rewards")
         yield Input(placeholder=_("...or points to spend as a discount"), id="points")

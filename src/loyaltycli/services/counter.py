@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from loyaltycli.domain.money import format_cents
 from loyaltycli.domain.program import Program
+from loyaltycli.domain.rewards import Refusal, reward_refusal
 from loyaltycli.domain.tiers import window_start
 from loyaltycli.services.context import today_in
 from loyaltycli.services.members import ListFilter, MemberView, list_members, member_view
@@ -40,8 +41,11 @@ class RewardChoice:
     id: str
     title: str
     points: int
-    allowed: bool  # affordable (with the minimum balance), tier reached, in stock
-    why_not: str = ""
+    refusal: Refusal | None = None  # None: affordable (with the minimum balance), tier reached, in stock
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,7 @@ def counter_member(db: Database, ref: str, now: dt.datetime) -> CounterMember:
             next_tier=next_tier,
             to_next_tier=missing,
             tier_basis=program.tiers.basis if program.tiers else None,
-            rewards=_rewards(program, view),
+            rewards=_rewards(session, program, view),
             last_purchase=last,
             currency=program.program.currency,
         )
@@ -117,16 +121,22 @@ def _next_tier(
     return level.name, missing
 
 
-def _rewards(program: Program, view: MemberView) -> list[RewardChoice]:
-    available = view.balances.available
-    tiers = [level.name for level in program.tiers.levels] if program.tiers else []
-    held = tiers.index(view.tier) if view.tier in tiers else -1
-    choices = []
-    for reward in program.rewards:
-        why = ""
-        if reward.min_tier and (reward.min_tier not in tiers or held < tiers.index(reward.min_tier)):
-            why = reward.min_tier
-        elif available < reward.points or available < program.redeem.min_balance:
-            why = str(max(reward.points, program.redeem.min_balance))
-        choices.append(RewardChoice(reward.id, reward.title, reward.points, not why, why))
-    return choices
+def _rewards(session: Session, program: Program, view: MemberView) -> list[RewardChoice]:
+    """Every reward with why it cannot be taken now, by the rule `redeem` enforces (domain/rewards.py)."""
+    from loyaltycli.storage.vouchers import redeemed_count
+
+    return [
+        RewardChoice(
+            reward.id,
+            reward.title,
+            reward.points,
+            reward_refusal(
+                program,
+                reward,
+                view.tier,
+                view.balances.available,
+                redeemed_count(session, reward.id) if reward.stock is not None else 0,
+            ),
+        )
+        for reward in program.rewards
+    ]

@@ -11,6 +11,7 @@ from loyaltycli.domain.contacts import control_problem, names_the_person
 from loyaltycli.domain.dates import local_date, local_minute, utc_naive
 from loyaltycli.domain.expiry import lot_expiry
 from loyaltycli.domain.program import Program, Reward
+from loyaltycli.domain.rewards import reward_refusal
 from loyaltycli.errors import (
     BadInputError,
     BlockedError,
@@ -66,20 +67,47 @@ def _spend(session: Session, ctx: Today, member: Member, points: int, day: dt.da
     """Check the balance and the programme's minimum, then return what is available."""
     program = ctx.version_on(day).program
     available = _available(session, member, program, day)
-    needed = max(points, program.redeem.min_balance)
-    if available < needed:
-        raise InsufficientPointsError(
-            _("Member {id} has {available} available points; {what} needs {points}").format(
-                id=member.id, available=available, what=what, points=points
-            )
-            + (
-                _(" and at least {min_balance} available").format(min_balance=program.redeem.min_balance)
-                if program.redeem.min_balance > points
-                else ""
-            )
-            + "."
-        )
+    if available < max(points, program.redeem.min_balance):
+        raise _too_few(member, available, program, points, what)
     return available
+
+
+def _too_few(member: Member, available: int, program: Program, points: int, what: str) -> InsufficientPointsError:
+    return InsufficientPointsError(
+        _("Member {id} has {available} available points; {what} needs {points}").format(
+            id=member.id, available=available, what=what, points=points
+        )
+        + (
+            _(" and at least {min_balance} available").format(min_balance=program.redeem.min_balance)
+            if program.redeem.min_balance > points
+            else ""
+        )
+        + "."
+    )
+
+
+def _check_reward(session: Session, ctx: Today, member: Member, reward: Reward, day: dt.date) -> int:
+    """The one eligibility rule (domain/rewards.py) under the member's lock and the stock's; what is available."""
+    program = ctx.version_on(day).program
+    if reward.stock is not None:
+        vouchers.lock_stock(session, reward.id)
+    held = current_tier(session, member, program, day) if reward.min_tier and program.tiers else None
+    available = _available(session, member, program, day)
+    redeemed = vouchers.redeemed_count(session, reward.id) if reward.stock is not None else 0
+    refusal = reward_refusal(program, reward, held, available, redeemed)
+    if refusal is None:
+        return available
+    if refusal.kind == "tier":
+        raise RefusedError(
+            _("Reward {id} is for tier {min_tier} and up; member {id2} is in {value}.").format(
+                id=reward.id, min_tier=reward.min_tier, id2=member.id, value=held or "no tier"
+            )
+        )
+    if refusal.kind == "stock":
+        raise LimitReachedError(
+            _("Reward {id} is out of stock (all {stock} have been redeemed).").format(id=reward.id, stock=reward.stock)
+        )
+    raise _too_few(member, available, program, reward.points, f"reward {reward.id}")
 
 
 def redeem_reward(
@@ -103,9 +131,7 @@ def redeem_reward(
         repeated = _repeated(session, ctx, member, key, reward.id, reward.points, day)
         if repeated is not None:
             return repeated
-        _check_tier(session, member, program, reward, day)
-        _check_stock(session, reward)
-        available = _spend(session, ctx, member, reward.points, day, f"reward {reward.id}")
+        available = _check_reward(session, ctx, member, reward, day)
         code = voucher_code()
         value = str(reward.value) if reward.value is not None else None
         valid_until = day + dt.timedelta(days=program.redeem.voucher_days)
@@ -205,29 +231,6 @@ def _refuse_personal_note(member: Member, note: str | None, option: str) -> None
             _(
                 "{option}: the note repeats the member's name, e-mail or phone; notes stay in the ledger even after an erasure, so write it without them (the entry already names the member)."
             ).format(option=option)
-        )
-
-
-def _check_tier(session: Session, member: Member, program: Program, reward: Reward, day: dt.date) -> None:
-    if reward.min_tier is None or program.tiers is None:
-        return
-    names = [level.name for level in program.tiers.levels]
-    held = current_tier(session, member, program, day)
-    if held is None or names.index(held) < names.index(reward.min_tier):
-        raise RefusedError(
-            _("Reward {id} is for tier {min_tier} and up; member {id2} is in {value}.").format(
-                id=reward.id, min_tier=reward.min_tier, id2=member.id, value=held or "no tier"
-            )
-        )
-
-
-def _check_stock(session: Session, reward: Reward) -> None:
-    if reward.stock is None:
-        return
-    vouchers.lock_stock(session, reward.id)
-    if vouchers.redeemed_count(session, reward.id) >= reward.stock:
-        raise LimitReachedError(
-            _("Reward {id} is out of stock (all {stock} have been redeemed).").format(id=reward.id, stock=reward.stock)
         )
 
 

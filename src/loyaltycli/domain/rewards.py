@@ -1,0 +1,39 @@
+"""Whether a member can take a reward: the one rule that `redeem` enforces and the counter screen shows.
+
+Pure: the caller hands in the member's tier, available points and how many of the reward are redeemed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from loyaltycli.domain.program import Program, Reward
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a reward cannot be taken now: the tier it needs, no stock left, or points still missing."""
+
+    kind: Literal["tier", "stock", "points"]
+    tier: str | None = None  # "tier": the tier it needs
+    needed: int = 0  # "points": what must be available (the reward's points, or the minimum balance)
+    missing: int = 0  # "points": how many more the member needs
+
+
+def reward_refusal(
+    program: Program, reward: Reward, tier_held: str | None, available: int, redeemed: int
+) -> Refusal | None:
+    """Why `reward` cannot be redeemed (the tier first, then the stock, then the points), or None when it can.
+
+    `redeemed`: vouchers of this reward issued by redemptions and not cancelled (what its stock counts)."""
+    if reward.min_tier is not None and program.tiers is not None:
+        names = [level.name for level in program.tiers.levels]
+        if tier_held not in names or names.index(tier_held) < names.index(reward.min_tier):
+            return Refusal("tier", tier=reward.min_tier)
+    if reward.stock is not None and redeemed >= reward.stock:
+        return Refusal("stock")
+    needed = max(reward.points, program.redeem.min_balance)
+    if available < needed:
+        return Refusal("points", needed=needed, missing=needed - available)
+    return None
