@@ -372,3 +372,52 @@ def test_loyalty_counter_starts_in_a_terminal_finds_and_quits(counter_shop: Cli)
         ["--db", str(counter_shop.db), "counter"], [(b"Search", b"anna"), (b"Anna Berg", b"\x11")]
     )
     assert code == 0
+
+
+def burst(app: Any, keys: list[str]) -> None:
+    """Keys as a scanner sends them: all posted at once, as the terminal driver posts what it reads, with no
+    wait for the screen in between (the pilot's `press` waits after each key)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for key in keys:
+        character = key if len(key) == 1 else None
+        app.post_message(events.Key(_character_to_key(key) if character else key, character))
+
+
+def test_a_scanner_types_the_number_and_enter_with_no_pause(tmp_path: Path, clock: Any) -> None:
+    """Search, Enter, F2 and the amount arrive within milliseconds: Enter picks for the search as typed, and the
+    purchase form opens for that member, not the search field (issue 25)."""
+    screen = shop(tmp_path, "scan.db")
+
+    async def script(app: Any, pilot: Any) -> None:
+        await settle(pilot, app)
+        burst(app, [*"0170 123", "enter", "f2", *"12,50"])
+        await settle(pilot, app)
+        assert app.member is not None and app.member.view.id == "M000001"
+        assert app.query_one("#search").value == "0170 123"  # the amount went into the form, not the search
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "12 points for M000001" in status(app)
+
+    run_app(screen, script)
+    assert query(screen.db, "SELECT count(*) FROM receipt")[0][0] == 8
+
+
+def test_the_pane_and_the_keys_follow_the_search(counter_shop: Cli) -> None:
+    """Pick Anna, then search for Jürgen: the pane no longer shows Anna and F2 acts on nobody (issue 27)."""
+
+    async def script(app: Any, pilot: Any) -> None:
+        await find(pilot, app, "anna")
+        assert app.member.view.id == "M000001"
+        await pilot.press("escape", *"0171 987")
+        await settle(pilot, app)
+        assert app.member is None and "Anna" not in pane(app)
+        await pilot.press("f2")
+        await settle(pilot, app)
+        assert "Choose a member first" in status(app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.member.view.id == "M000002" and "Jürgen" in app.query_one("#pane")._border_title.plain
+
+    run_app(counter_shop, script)

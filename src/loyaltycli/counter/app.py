@@ -9,6 +9,7 @@ confirmed, and then calls the same service as the command would.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import gc
 import threading
@@ -19,6 +20,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -31,16 +33,18 @@ from loyaltycli.domain.cells import visible
 from loyaltycli.errors import LoyaltyError
 from loyaltycli.i18n import N_, _
 
-# (keys, action, description, shown in the footer, the key as printed on the keyboard)
+# (keys, action, description, shown in the footer, the key as printed on the keyboard, priority)
+# The actions' keys are priority bindings: the screen handles them in the order the keys came, before the keys
+# that follow reach a field (a scanner or a quick cashier sends "0170 123", Enter, F2, "12,50" at once).
 KEYS = (
-    ("f2", "purchase", N_("Purchase"), True, "F2"),
-    ("f3", "redeem", N_("Redeem"), True, "F3"),
-    ("f4", "voucher", N_("Voucher"), True, "F4"),
-    ("f5", "enrol", N_("New member"), True, "F5"),
-    ("f6", "undo", N_("Undo sale"), True, "F6"),
-    ("f1,question_mark", "help", N_("Help"), True, "F1"),
-    ("escape", "leave", N_("Back"), False, "Esc"),
-    ("ctrl+q", "quit", N_("Quit"), True, N_("Ctrl+Q")),
+    ("f2", "purchase", N_("Purchase"), True, "F2", True),
+    ("f3", "redeem", N_("Redeem"), True, "F3", True),
+    ("f4", "voucher", N_("Voucher"), True, "F4", True),
+    ("f5", "enrol", N_("New member"), True, "F5", True),
+    ("f6", "undo", N_("Undo sale"), True, "F6", True),
+    ("f1,question_mark", "help", N_("Help"), True, "F1", False),
+    ("escape", "leave", N_("Back"), False, "Esc", False),
+    ("ctrl+q", "quit", N_("Quit"), True, N_("Ctrl+Q"), False),
 )
 
 
@@ -68,12 +72,17 @@ class CounterApp(App[None]):
         self.failure: LoyaltyError | None = None  # the database could not be opened: the screen ends with it
         if backend is not None:
             self.ready.set()
-        for keys, action, description, show, key in KEYS:  # bound here: the descriptions in today's language
-            self._bindings.bind(keys, action, _(description), show=show, key_display=_(key))
+        for keys, action, description, show, key, priority in KEYS:  # bound here: descriptions in today's language
+            self._bindings.bind(keys, action, _(description), show=show, key_display=_(key), priority=priority)
+        self._bindings.bind("enter", "pick", show=False, priority=True)
         self.backend = backend
         self.member_id: str | None = None
         self.member: Any = None
         self.no_match_said = False
+        self.generation = 0  # changes of the search so far: a member read for an older search is not shown
+        self.listed_for: str | None = None  # the search text the list of matches stands for
+        self.searched = ""  # the search text the screen has last followed
+        self.picked_for: str | None = None  # the search text the member on show was picked for
         # Benchmarks set this: seconds from a key (or a confirm) until the screen shows the answer.
         self.latencies: dict[str, list[float]] | None = None
         self._started: dict[str, float] = {}
@@ -126,6 +135,14 @@ class CounterApp(App[None]):
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
         self._start("keystroke")
+        # Changes can reach the screen after an Enter that already picked for the whole text (a scanner's burst):
+        # what counts is the field's text now, not the text of this (maybe older) change.
+        now_typed = self.query_one("#search", Input).value
+        if now_typed != self.searched:
+            self.searched = now_typed
+            self.generation += 1  # a member asked for before this change is no longer wanted
+            if self.member is not None and now_typed != self.picked_for:
+                self.forget_member()  # the pane and the keys follow the search, never a member it no longer lists
         self.search(event.value)
 
     @work(exclusive=True, thread=True, group="search")
@@ -140,6 +157,7 @@ class CounterApp(App[None]):
     def show_matches(self, text: str, rows: list[Any]) -> None:
         if text != self.query_one("#search", Input).value:
             return  # an older query's answer: the person has typed on
+        self.listed_for = text
         matches = self.query_one("#matches", OptionList)
         matches.clear_options()
         matches.add_options(
@@ -158,13 +176,47 @@ class CounterApp(App[None]):
             self.say("")
         self._shown("keystroke")
 
-    @on(Input.Submitted, "#search")
-    def search_submitted(self) -> None:
+    async def action_pick(self) -> None:
+        """Enter in the search field picks a member for the search as typed, also when it comes before the list
+        has caught up (a scanner types the number and Enter within milliseconds).
+
+        Enter is a priority binding, so it is handled here, in the order the keys came, before the keys after
+        it: the search field is asked for its text once it has taken the keys before Enter, the member is looked
+        up off the UI thread, and only then do F2 and the amount that follow get their turn."""
+        search = self.query_one("#search", Input)
+        if self.screen is not self.screen_stack[0] or self.focused is not search:  # a form's Enter, or the list's
+            raise SkipAction()
         self._start("open")
+        typed: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        search.call_later(lambda: typed.set_result(search.value))  # after the keys already on their way to it
+        text = await typed
         matches = self.query_one("#matches", OptionList)
-        if matches.option_count:
-            option = matches.get_option_at_index(matches.highlighted or 0)
-            self.open_member(str(option.id))
+        if self.listed_for == text and matches.option_count:
+            member_id: str | None = str(matches.get_option_at_index(matches.highlighted or 0).id)
+        else:
+            member_id = await asyncio.to_thread(self._first_match, text)
+        if member_id is None:
+            if text.strip():
+                self.say(_("No member matches {text!r}.").format(text=text), True)
+            return
+        try:
+            member = await asyncio.to_thread(self.backend.member, member_id)
+        except LoyaltyError as exc:
+            self.say(exc.message, True)
+            return
+        self.show_member(member)
+
+    def _first_match(self, text: str) -> str | None:
+        self.ready.wait()
+        if self.failure is not None or not text.strip():
+            return None
+        rows = self.backend.search(text)
+        return str(rows[0].id) if rows else None
+
+    def forget_member(self) -> None:
+        self.member, self.member_id = None, None
+        self.query_one("#member", Static).update(_("Enter picks the first match; ↓ chooses another."))
+        self.query_one("#pane").border_title = _("Member")
 
     @on(OptionList.OptionSelected, "#matches")
     def match_selected(self, event: OptionList.OptionSelected) -> None:
@@ -194,15 +246,19 @@ class CounterApp(App[None]):
         self.ready.wait()
         if self.failure is not None:
             return
+        generation = self.generation
         try:
             member = self.backend.member(member_id)
         except LoyaltyError as exc:
             self.call_from_thread(self.say, exc.message, True)
             return
-        self.call_from_thread(self.show_member, member)
+        self.call_from_thread(self.show_member, member, generation)
 
-    def show_member(self, member: Any) -> None:
+    def show_member(self, member: Any, generation: int | None = None) -> None:
+        if generation is not None and generation != self.generation:
+            return  # the search changed while the member was read: the list no longer stands for them
         self.member, self.member_id = member, member.view.id
+        self.picked_for = self.query_one("#search", Input).value
         self.query_one("#member", Static).update(render_member(member))
         self.query_one("#pane").border_title = plain(f"{member.view.name} ({member.view.id})")
         self._shown("open")
@@ -214,7 +270,13 @@ class CounterApp(App[None]):
 
     # ------------------------------------------------------------------ actions
 
+    def _on_main_screen(self) -> None:
+        """The actions' keys do nothing while a form or the help is open (the key goes on to it)."""
+        if self.screen is not self.screen_stack[0]:
+            raise SkipAction()
+
     def _need_member(self) -> bool:
+        self._on_main_screen()
         if self.member is None:
             self.say(_("Choose a member first (type to search, Enter to pick)."), True)
             return False
@@ -228,31 +290,33 @@ class CounterApp(App[None]):
             return False
         return True
 
-    def action_purchase(self) -> None:
+    async def action_purchase(self) -> None:
         from loyaltycli.counter.forms import PurchaseForm
 
         if self._need_member():
-            self.push_screen(PurchaseForm(self.backend, self.member), self.done)
+            await self.push_screen(PurchaseForm(self.backend, self.member), self.done)
 
-    def action_redeem(self) -> None:
+    async def action_redeem(self) -> None:
         from loyaltycli.counter.forms import RedeemForm
 
         if self._need_member():
-            self.push_screen(RedeemForm(self.backend, self.member), self.done)
+            await self.push_screen(RedeemForm(self.backend, self.member), self.done)
 
-    def action_voucher(self) -> None:
+    async def action_voucher(self) -> None:
         from loyaltycli.counter.forms import VoucherForm
 
+        self._on_main_screen()
         if self.ready.is_set() and self.failure is None:
-            self.push_screen(VoucherForm(self.backend), self.done)
+            await self.push_screen(VoucherForm(self.backend), self.done)
 
-    def action_enrol(self) -> None:
+    async def action_enrol(self) -> None:
         from loyaltycli.counter.forms import EnrolForm
 
+        self._on_main_screen()
         if self.ready.is_set() and self.failure is None:
-            self.push_screen(EnrolForm(self.backend), self.enrolled)
+            await self.push_screen(EnrolForm(self.backend), self.enrolled)
 
-    def action_undo(self) -> None:
+    async def action_undo(self) -> None:
         if not self._need_member():
             return
         if self.member.last_purchase is None:
@@ -260,7 +324,7 @@ class CounterApp(App[None]):
             return
         from loyaltycli.counter.forms import UndoForm
 
-        self.push_screen(UndoForm(self.backend, self.member), self.done)
+        await self.push_screen(UndoForm(self.backend, self.member), self.done)
 
     def action_help(self) -> None:
         from loyaltycli.counter.forms import HelpScreen
