@@ -65,12 +65,22 @@ def test_a_bad_cell_rejects_its_receipt_naming_the_row(tmp_path: Path) -> None:
     assert problems[""] == (6, "the row has no receipt id")
 
 
-def test_rows_of_a_receipt_must_be_adjacent_within_a_batch(tmp_path: Path) -> None:
-    text = "receipt,date,amount\nR1,2025-03-01,1.00\nR2,2025-03-01,1.00\nR1,2025-03-01,1.00\n"
+def test_rows_of_a_receipt_are_grouped_wherever_they_stand_nearby(tmp_path: Path) -> None:
+    """Receipt T-1009: coffee in row 2, pretzel in row 4 (issue 27): one receipt with both lines."""
+    text = "receipt,date,amount\nR1,2025-03-01,1.00\nR2,2025-03-01,2.00\nR1,2025-03-01,3.00\n"
     drafts = only(read(tmp_path, text))
-    assert drafts[2].problem is not None and "appeared earlier" in drafts[2].problem[1]
-    # Across batches the database recognises the id (the reader keeps no memory of earlier batches).
-    assert all(d.problem is None for d in only(read(tmp_path, text, size=1)))
+    assert [(d.receipt_id, [line.amount for line in d.lines]) for d in drafts] == [
+        ("R1", [Decimal("1.00"), Decimal("3.00")]),
+        ("R2", [Decimal("2.00")]),
+    ]
+    assert all(d.problem is None for d in drafts)
+    # Also across a batch boundary: the batch before is held back until the next one is read.
+    batches = list(read(tmp_path, text, size=1))
+    assert [[d.receipt_id for d in batch] for batch in batches] == [["R1"], ["R2"]]
+    assert [line.amount for line in batches[0][0].lines] == [Decimal("1.00"), Decimal("3.00")]
+    # Further away than that, the database recognises the id booked by this run (services/imports.py).
+    far = "receipt,date,amount\nR1,2025-03-01,1.00\nR2,2025-03-01,2.00\nR3,2025-03-01,2.00\nR1,2025-03-01,3.00\n"
+    assert [[d.receipt_id for d in batch] for batch in read(tmp_path, far, size=1)] == [["R1"], ["R2"], ["R3"], ["R1"]]
 
 
 def test_refunds_and_sales_do_not_mix(tmp_path: Path) -> None:

@@ -97,10 +97,12 @@ class _Extras(NamedTuple):
 
 
 _PLAIN = _Extras(None, None, None)
+# A receipt being read: its draft and its rows' fields, read into lines when its batch is complete.
+_Open = tuple[Draft, list[tuple[tuple[str | None, ...], _Extras]]]
 
 
 class ReceiptReader:
-    """Streams a sales file as batches of receipts; a receipt's rows must be adjacent in the file."""
+    """Streams a sales file as batches of receipts, a receipt's rows grouped wherever they stand nearby."""
 
     def __init__(self, sales: SalesFile, columns: ColumnMap, settings: ReadSettings) -> None:
         self.sales = sales
@@ -124,19 +126,50 @@ class ReceiptReader:
         self._seen: set[str] = set()
 
     def batches(self, size: int) -> Iterator[list[Draft]]:
-        """Receipts in batches of `size`; ids seen in earlier batches are the database's to recognise."""
-        batch: list[Draft] = []
-        for draft in self._drafts():
-            batch.append(draft)
-            if len(batch) >= size:
-                yield batch
-                batch, self._seen = [], set()
-        if batch:
-            yield batch
+        """Receipts in batches of `size`, in the order their first rows stand in the file.
 
-    def _drafts(self) -> Iterator[Draft]:
-        current: Draft | None = None
-        pending: list[tuple[tuple[str | None, ...], _Extras]] = []
+        A receipt's rows need not be adjacent: a row joins its receipt while that receipt is in the batch being
+        read or in the one before it, which is held back until the next one is full. Memory holds two batches,
+        whatever the file's length; a receipt id that comes back later still is the database's to recognise
+        (booked by this run: those rows are rejected)."""
+        held: dict[str, _Open] | None = None
+        current: dict[str, _Open] = {}
+        last_id, last = "", None
+        for receipt_id, number, cells, kind, values, extras in self._rows():
+            if receipt_id and receipt_id == last_id:  # the common case: the next row of the same receipt
+                found: _Open | None = last
+            elif receipt_id:
+                found = current.get(receipt_id) or (held.get(receipt_id) if held is not None else None)
+            else:
+                found = None
+            if found is None:
+                if len(current) >= size:
+                    if held is not None:
+                        yield self._finish(held)
+                    held, current = current, {}
+                found = (Draft(receipt_id, [], set()), [])
+                current[receipt_id or f"\x00{number}"] = found  # a row without an id is a receipt of its own
+            draft, pending = found
+            draft.records.append(_record((number, cells)))
+            draft.kinds.add(kind)
+            pending.append((values, extras))
+            last_id, last = receipt_id, found
+        if held is not None:
+            yield self._finish(held)
+        if current:
+            yield self._finish(current)
+
+    def _finish(self, group: dict[str, _Open]) -> list[Draft]:
+        self._seen = set()
+        drafts = []
+        for draft, pending in group.values():
+            self._read(draft, pending)
+            drafts.append(draft)
+        return drafts
+
+    def _rows(self) -> Iterator[tuple[str, int, list[str], str, tuple[str | None, ...], _Extras]]:
+        """Every row but the skipped ones: (receipt id, or its grouping key under `--receipt-key`), row number,
+        cells, kind, fields in `names` order, and what a preset's adapter said."""
         counts, receipt_at, refund_at = self.counts, self._receipt, self._refund_of
         pick, width, strip = self.columns.picker(), self.columns.width, str.strip
         group = self._group if self.settings.receipt_key else None
@@ -153,19 +186,7 @@ class ReceiptReader:
             receipt_id = values[receipt_at] or ""
             if group is not None and receipt_id:
                 receipt_id = group(receipt_id, values)
-            if current is not None and receipt_id and receipt_id == current.receipt_id:
-                current.records.append(_record((number, cells)))
-                current.kinds.add(kind)
-                pending.append((values, extras))
-                continue
-            if current is not None:
-                self._read(current, pending)
-                yield current
-            current = Draft(receipt_id, [_record((number, cells))], {kind})
-            pending = [(values, extras)]
-        if current is not None:
-            self._read(current, pending)
-            yield current
+            yield receipt_id, number, cells, kind, values, extras
 
     def _group(self, number: str, values: tuple[str | None, ...]) -> str:
         """Rows belong to one receipt when their number and the receipt key's cells agree (for the day: the
@@ -221,7 +242,7 @@ class ReceiptReader:
                 draft.receipt_id = self._keyed(draft, pending[0][0])
             if draft.receipt_id in self._seen:
                 raise ValueProblem(
-                    _("receipt {receipt_id} appeared earlier in the file; its rows must be adjacent").format(
+                    _("receipt {receipt_id} appears twice in the file, written two ways").format(
                         receipt_id=draft.receipt_id
                     )
                 )

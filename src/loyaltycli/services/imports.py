@@ -268,9 +268,10 @@ class Importer:
                 fresh.append(draft)
             elif earlier.created_at == this_run:
                 draft.reject(
-                    _("receipt {receipt_id} appeared earlier in the file; its rows must be adjacent").format(
-                        receipt_id=draft.receipt_id
-                    ),
+                    _(
+                        "receipt {receipt_id} has rows more than {receipts} receipts apart in the file; its first rows "
+                        "are booked already, these are not (put a receipt's rows near each other)"
+                    ).format(receipt_id=draft.receipt_id, receipts=i18n.number(BATCH_RECEIPTS)),
                 )
                 fresh.append(draft)
             elif (difference := self._differs(draft, earlier)) is not None:

@@ -1,0 +1,34 @@
+"""A German bakery's first week (issue 27): what stood in the way, each with a test that failed first."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import BASIC_PROGRAM, Cli
+
+
+def test_a_receipt_whose_rows_are_apart_is_booked_whole(cli: Cli, tmp_path: Path) -> None:
+    cli("enroll", "Anna", "--id", "A")
+    rows = [f"T-{1000 + n};2026-06-01 08:{n:02d};A;1,00;bread" for n in range(1, 12)]
+    rows.insert(10, "T-1009;2026-06-01 08:09;A;2,50;coffee")  # the pretzel of T-1009 stands two rows further down
+    (tmp_path / "day.csv").write_text("receipt;date;member;amount;category\n" + "\n".join(rows) + "\n", "utf-8")
+    summary = json.loads(cli("import", str(tmp_path / "day.csv"), "--json").stdout)
+    assert summary["rejected"] == 0 and summary["imported"] == 11, summary
+    assert cli.json("member", "show", "A")["points"]["available"] == 50 + 11 + 2  # T-1009 earned 3.50 -> 3
+
+
+def test_rows_of_a_receipt_further_apart_than_the_window_reject_only_the_late_rows(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from loyaltycli.services import imports
+
+    monkeypatch.setattr(imports, "BATCH_RECEIPTS", 1)
+    cli("enroll", "Anna", "--id", "A")
+    text = "receipt,date,member,amount\nR1,2026-06-01,A,1.00\nR2,2026-06-01,A,1.00\nR3,2026-06-01,A,1.00\nR1,2026-06-01,A,5.00\n"
+    (tmp_path / "far.csv").write_text(text, "utf-8")
+    result = cli("import", str(tmp_path / "far.csv"), expect=1)
+    assert "rows more than 1 receipts apart" in result.stderr
