@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import BASIC_PROGRAM, Cli
+from tests.conftest import Cli
 
 
 def test_a_receipt_whose_rows_are_apart_is_booked_whole(cli: Cli, tmp_path: Path) -> None:
@@ -32,3 +31,17 @@ def test_rows_of_a_receipt_further_apart_than_the_window_reject_only_the_late_ro
     (tmp_path / "far.csv").write_text(text, "utf-8")
     result = cli("import", str(tmp_path / "far.csv"), expect=1)
     assert "rows more than 1 receipts apart" in result.stderr
+
+
+def test_shopify_takes_the_phone_when_the_email_of_that_row_is_empty(cli: Cli, tmp_path: Path) -> None:
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    cli("enroll", "Bert", "--phone", "0170 5551234")
+    header = "Name,Email,Financial Status,Created at,Lineitem quantity,Lineitem price,Lineitem sku,Phone,Billing Phone\n"
+    rows = (
+        "#2004,anna@example.com,paid,2026-06-01 10:00:00 +0200,1,10.00,A,,\n"
+        "#2005,,paid,2026-06-01 11:00:00 +0200,1,20.00,B,+49 170 5551234,\n"
+    )
+    (tmp_path / "orders.csv").write_text(header + rows, encoding="utf-8")
+    summary = json.loads(cli("import", str(tmp_path / "orders.csv"), "--format", "shopify", "--json").stdout)
+    assert summary["imported"] == 2 and summary["anonymous"] == 0, summary
+    assert cli.json("member", "show", "0170 5551234")["points"]["available"] == 70

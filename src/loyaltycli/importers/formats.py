@@ -82,6 +82,8 @@ def _shopify(row: Row) -> None:
     if row.get("cancelled_at"):
         row.kind, row.skip_reason = "skip", "the order was cancelled"
         return
+    if not row.get("member"):  # Email is there but empty in this row: the phone names the customer (per row)
+        row.fields["member"] = row.get("order_phone") or row.get("billing_phone")
     price, qty = row.get("price"), row.get("quantity") or "1"
     if price:
         row.fields["amount"] = _times(price, qty, row.get("line_discount"))
@@ -166,6 +168,8 @@ SHOPIFY = Format(
         "financial_status": ("Financial Status",),
         "refunded_amount": ("Refunded Amount",),
         "cancelled_at": ("Cancelled at",),
+        "order_phone": ("Phone",),
+        "billing_phone": ("Billing Phone",),
     },
 )
 
