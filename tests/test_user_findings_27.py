@@ -36,7 +36,9 @@ def test_rows_of_a_receipt_further_apart_than_the_window_reject_only_the_late_ro
 def test_shopify_takes_the_phone_when_the_email_of_that_row_is_empty(cli: Cli, tmp_path: Path) -> None:
     cli("enroll", "Anna", "--email", "anna@example.com")
     cli("enroll", "Bert", "--phone", "0170 5551234")
-    header = "Name,Email,Financial Status,Created at,Lineitem quantity,Lineitem price,Lineitem sku,Phone,Billing Phone\n"
+    header = (
+        "Name,Email,Financial Status,Created at,Lineitem quantity,Lineitem price,Lineitem sku,Phone,Billing Phone\n"
+    )
     rows = (
         "#2004,anna@example.com,paid,2026-06-01 10:00:00 +0200,1,10.00,A,,\n"
         "#2005,,paid,2026-06-01 11:00:00 +0200,1,20.00,B,+49 170 5551234,\n"
@@ -45,3 +47,19 @@ def test_shopify_takes_the_phone_when_the_email_of_that_row_is_empty(cli: Cli, t
     summary = json.loads(cli("import", str(tmp_path / "orders.csv"), "--format", "shopify", "--json").stdout)
     assert summary["imported"] == 2 and summary["anonymous"] == 0, summary
     assert cli.json("member", "show", "0170 5551234")["points"]["available"] == 70
+
+
+def test_every_customer_row_not_enrolled_says_which_member_it_is(cli: Cli, tmp_path: Path) -> None:
+    cli("enroll", "Erika Muster", "--email", "erika@example.com", "--phone", "0170 1111111")
+    text = (
+        "name,email,phone\nErika Muster,erika@example.com,0170 1111111\nSandra Keller,sandra@example.com,0170 1111111\n"
+    )
+    (tmp_path / "c.csv").write_text(text, encoding="utf-8")
+    result = cli("member", "import", str(tmp_path / "c.csv"), "--json")
+    summary = json.loads(result.stdout)
+    assert summary["existing"] == 2 and summary["enrolled"] == 0
+    rows = {r["row"]: r for r in summary["existing_rows"]}
+    assert rows[2]["member"] == "M000001" and rows[2]["by"] == ["email", "phone"] and not rows[2]["partly"]
+    assert rows[3]["by"] == ["phone"] and rows[3]["partly"] and "M000001" in rows[3]["reason"]
+    assert "row 3: already a member: M000001 (same phone)" in result.stderr
+    assert "row 2" not in result.stderr  # the same person again: counted, not repeated

@@ -123,6 +123,13 @@ def import_members(
 
     summary = service(STATE.database(), options, now(), on_reject)
     printer.finish()
+    partly = [row for row in summary.existing_rows if row.partly]  # all are in --json; these also here
+    for row in partly[: RejectPrinter.LIMIT]:
+        message(f"{path}: " + _("row {row}").format(row=row.row) + f": {row.reason}")
+    if len(partly) > RejectPrinter.LIMIT:
+        message(
+            _("... and {value} more rows that name a member in part").format(value=len(partly) - RejectPrinter.LIMIT)
+        )
     if json_out:
         emit_json(asdict(summary))
     message(

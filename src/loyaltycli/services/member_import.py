@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from loyaltycli.domain.cells import neutralise
@@ -61,6 +61,18 @@ class MemberImportSummary:
     points: int = 0
     expired_at_once: int = 0  # opening points whose expiry (by their date or `expires`) is today or earlier
     dry_run: bool = False
+    existing_rows: list[ExistingRow] = field(default_factory=list)  # every row not enrolled as existing, and why
+
+
+@dataclass(frozen=True)
+class ExistingRow:
+    """A row that changed nothing because its id, e-mail or phone is a member's already."""
+
+    row: int
+    member: str | None  # the member it names (None: a row earlier in the same list)
+    by: list[str]  # which of its values matched: id, email, phone
+    reason: str
+    partly: bool  # some of its values are not that member's (another person with the same phone, say)
 
 
 @dataclass(frozen=True)
@@ -185,6 +197,7 @@ def _write(
         keys = [k for k in _keys(item) if k]
         if any(found.get(k) for k in keys) or any(k.lower() in seen for k in keys):
             summary.existing += 1
+            summary.existing_rows.append(_existing(item, found))
             continue
         seen.update(k.lower() for k in keys)
         fresh.append((item, cells))
@@ -226,6 +239,23 @@ def _write(
     enrolment.insert(members)
     writer.flush([])
     summary.enrolled += len(members)
+
+
+def _existing(item: _Checked, found: dict[str, list[Any]]) -> ExistingRow:
+    """Which member a row names already, and by which of its values (a row whose phone is another
+    member's, say, would otherwise vanish in a count)."""
+    by = {label: found.get(key or "") or [] for label, key in zip(("id", "email", "phone"), _keys(item), strict=True)}
+    named = sorted({str(m.id) for hits in by.values() for m in hits})
+    matched = [label for label, hits in by.items() if hits]
+    if not named:
+        reason = _("its id, e-mail or phone is also in an earlier row of the list")
+    else:
+        reason = _("already a member: {members} (same {values})").format(
+            members=", ".join(named), values=", ".join(matched)
+        )
+    given = [label for label, key in zip(("id", "email", "phone"), _keys(item), strict=True) if key]
+    partly = len(named) != 1 or matched != given
+    return ExistingRow(item.customer.row, named[0] if len(named) == 1 else None, matched, reason, partly)
 
 
 def _keys(item: _Checked) -> tuple[str | None, ...]:
