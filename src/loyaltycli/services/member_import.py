@@ -164,10 +164,10 @@ def _check(customer: Customer, ctx: Today) -> _Checked:
     if customer.birthday is not None and customer.birthday > ctx.today:
         raise ValueProblem(_("birthday {isoformat} is in the future").format(isoformat=customer.birthday.isoformat()))
     enrolled = customer.enrolled or ctx.today
-    for field, day in (("enrolled", enrolled), ("points_date", customer.points_date)):
+    for name, day in (("enrolled", enrolled), ("points_date", customer.points_date)):
         why = implausible(day, ctx.today) if day is not None else None
         if why is not None:
-            raise ValueProblem(f"{field} {why}")
+            raise ValueProblem(f"{name} {why}")
     if customer.member_id is not None and len(customer.member_id) > 64:
         raise ValueProblem(_("id is longer than 64 characters"))
     # Opening points count as earned on the day of the import unless the list dates them: a customer of
