@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import BASIC_PROGRAM, Cli
 
 
 def test_a_receipt_whose_rows_are_apart_is_booked_whole(cli: Cli, tmp_path: Path) -> None:
@@ -63,3 +64,15 @@ def test_every_customer_row_not_enrolled_says_which_member_it_is(cli: Cli, tmp_p
     assert rows[3]["by"] == ["phone"] and rows[3]["partly"] and "M000001" in rows[3]["reason"]
     assert "row 3: already a member: M000001 (same phone)" in result.stderr
     assert "row 2" not in result.stderr  # the same person again: counted, not repeated
+
+
+def test_birthdays_for_an_earlier_date_change_nothing(make_db: Any, program_file: Any, clock: Any) -> None:
+    cli = Cli(make_db("birthdays"))
+    cli("init", "--program", str(program_file(BASIC_PROGRAM.replace("signup = 50", "signup = 0\nbirthday = 100"))))
+    cli("enroll", "Anna", "--id", "A", "--birthday", "1990-06-03", "--date", "2025-01-10")
+    cli("enroll", "Bert", "--id", "B", "--birthday", "1985-05-20", "--date", "2025-01-10")
+    assert cli.json("birthdays")["members"] == 1  # June 2026: Anna
+    assert cli.json("birthdays")["members"] == 0  # the same day again
+    assert cli.json("birthdays", "--as-of", "2025-06-01")["points"] == 0  # last year's June: not again
+    assert cli.json("birthdays", "--as-of", "2026-05-31")["points"] == 0  # an earlier month, after June's run
+    assert [cli.json("member", "show", m)["points"]["available"] for m in "AB"] == [100, 0]

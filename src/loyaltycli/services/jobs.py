@@ -78,7 +78,8 @@ def expire_member(
 
 
 def birthdays(db: Database, as_of: dt.date | None, dry_run: bool, now: dt.datetime) -> JobResult:
-    """The birthday bonus for active members born in the as-of month, once per calendar year."""
+    """The birthday bonus for active members born in the as-of month, once per calendar year. A run for a day
+    before the latest run's pays nothing: last year's December must not pay this year's members again."""
     with db.read() if dry_run else db.write() as session:
         ctx = today_in(session, now)
         day = as_of or ctx.today
@@ -87,6 +88,9 @@ def birthdays(db: Database, as_of: dt.date | None, dry_run: bool, now: dt.dateti
         version = ctx.version_on(day)
         points = version.program.bonuses.birthday
         if not points:
+            return JobResult(day, 0, 0, dry_run)
+        latest = stored.latest_birthday_run(session)
+        if latest is not None and day < latest:  # a run for an earlier date changes nothing (README, In cron)
             return JobResult(day, 0, 0, dry_run)
         ref = f"birthday:{day.year}"
         members = stored.birthday_members(session, day, ref, lock=not dry_run)

@@ -106,6 +106,11 @@ def book_expiry(
     conn.execute(update(table).where(table.c.pk == bindparam("b_pk")).values(remaining=0), lots)
 
 
+def latest_birthday_run(session: Session) -> dt.date | None:
+    """The as-of day of the latest birthday run that paid anyone."""
+    return session.scalar(select(func.max(LedgerEntry.business_date)).where(LedgerEntry.kind == "birthday"))
+
+
 def birthday_members(session: Session, day: dt.date, ref: str, lock: bool) -> list[Member]:
     """Active members born in `day`'s month, enrolled by `day`, not yet paid the birthday entry `ref`."""
     paid = select(LedgerEntry.member_pk).where(LedgerEntry.kind == "birthday", LedgerEntry.ref == ref)
