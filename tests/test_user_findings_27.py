@@ -76,3 +76,13 @@ def test_birthdays_for_an_earlier_date_change_nothing(make_db: Any, program_file
     assert cli.json("birthdays", "--as-of", "2025-06-01")["points"] == 0  # last year's June: not again
     assert cli.json("birthdays", "--as-of", "2026-05-31")["points"] == 0  # an earlier month, after June's run
     assert [cli.json("member", "show", m)["points"]["available"] for m in "AB"] == [100, 0]
+
+
+def test_a_postgresql_url_without_the_driver_says_which_extra_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if `pip install loyaltycli` left the extra out
+    result = Cli("postgresql://shop@127.0.0.1:5432/test")("member", "list", expect=2)
+    assert "pip install 'loyaltycli[postgres]'" in result.stderr and "Traceback" not in result.stderr

@@ -171,7 +171,17 @@ def _engine(location: Location) -> Engine:
             raise BadInputError(
                 _("--db {shown}: not a valid PostgreSQL URL ({exc}).").format(shown=location.shown, exc=exc)
             ) from None
-        return create_engine(url, pool_pre_ping=False)
+        try:
+            return create_engine(url, pool_pre_ping=False)
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("psycopg", "psycopg_binary"):
+                raise
+            raise BadInputError(
+                _(
+                    "--db {shown}: PostgreSQL needs the psycopg driver, which is not installed; install it with "
+                    "`pip install 'loyaltycli[postgres]'`."
+                ).format(shown=location.shown)
+            ) from None
     path = os.path.abspath(location.target)
     read_only = os.path.exists(path) and not _writable(path)
     engine = create_engine(
