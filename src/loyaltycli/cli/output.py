@@ -45,7 +45,14 @@ def console() -> Console:
     if _CONSOLE is None:
         from rich.console import Console
 
-        _CONSOLE = Console(highlight=False, soft_wrap=False)
+        class PipedConsole(Console):
+            def on_broken_pipe(self) -> None:
+                """The reader went away (`| head -1`): Rich would exit 1; the command ends quietly with 0
+                (SPEC §1), as every other write into a closed pipe does (cli/errors.py)."""
+                self.quiet = True
+                raise BrokenPipeError()
+
+        _CONSOLE = PipedConsole(highlight=False, soft_wrap=False)
     return _CONSOLE
 
 
