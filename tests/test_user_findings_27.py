@@ -86,3 +86,14 @@ def test_a_postgresql_url_without_the_driver_says_which_extra_to_install(
     monkeypatch.setitem(sys.modules, "psycopg", None)  # as if `pip install loyaltycli` left the extra out
     result = Cli("postgresql://shop@127.0.0.1:5432/test")("member", "list", expect=2)
     assert "pip install 'loyaltycli[postgres]'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_member_find_reads_ue_oe_ae_as_umlauts(cli: Cli) -> None:
+    cli("enroll", "Jürgen Müller", "--id", "J")
+    cli("enroll", "Hans Mueller", "--id", "H")
+    cli("enroll", "Samuel Schön", "--id", "S")
+    assert {m["id"] for m in cli.json("member", "find", "mueller")} == {"J", "H"}
+    assert {m["id"] for m in cli.json("member", "find", "müller")} == {"J", "H"}
+    assert {m["id"] for m in cli.json("member", "find", "muller")} == {"J"}
+    assert {m["id"] for m in cli.json("member", "find", "schoen")} == {"S"}
+    assert {m["id"] for m in cli.json("member", "find", "samuel")} == {"S"}

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from loyaltycli.domain.expiry import inactivity_expiry
 from loyaltycli.domain.program import Program, Tiers
-from loyaltycli.domain.search import search_key
+from loyaltycli.domain.search import german_folded, search_key
 from loyaltycli.domain.tiers import tier_for, window_start
 from loyaltycli.storage.models import Member, PointLot, Receipt, tier_sign
 
@@ -58,10 +58,17 @@ def members_matching(criteria: Criteria, today: dt.date) -> Any:
     if criteria.text:
         # `contains(autoescape=True)`: a `%` or `_` typed by the user is a plain character (SPEC §3).
         text = criteria.text.strip().lower()
+        key = search_key(criteria.text)
         conditions: list[Any] = [
-            Member.name_key.contains(search_key(criteria.text), autoescape=True),
+            Member.name_key.contains(key, autoescape=True),
             Member.email_key.contains(text, autoescape=True),
         ]
+        # German spells ü, ö, ä also ue, oe, ae: `mueller` finds Müller, and `müller` finds Mueller.
+        if german_folded(key) != key:
+            conditions.append(Member.name_key.contains(german_folded(key), autoescape=True))
+        if any(ch in text for ch in "äöü"):
+            folded = func.replace(func.replace(func.replace(Member.name_key, "ae", "a"), "oe", "o"), "ue", "u")
+            conditions.append(folded.contains(key, autoescape=True))
         digits = "".join(ch for ch in criteria.text if ch.isdigit())
         if len(digits) >= 3:
             conditions.append(Member.phone.contains(digits.lstrip("0"), autoescape=True))
