@@ -97,3 +97,13 @@ def test_member_find_reads_ue_oe_ae_as_umlauts(cli: Cli) -> None:
     assert {m["id"] for m in cli.json("member", "find", "muller")} == {"J"}
     assert {m["id"] for m in cli.json("member", "find", "schoen")} == {"S"}
     assert {m["id"] for m in cli.json("member", "find", "samuel")} == {"S"}
+
+
+def test_a_purchase_later_today_is_refused(cli: Cli) -> None:
+    cli("enroll", "Anna", "--id", "A")  # the clock stands at 10:00 on 15 June 2026
+    refused = cli("purchase", "A", "5.00", "--date", "2026-06-15T23:59", expect=2)
+    assert "later than now" in refused.stderr
+    cli("purchase", "A", "5.00", "--date", "2026-06-15T09:58")
+    cli("purchase", "A", "5.00", "--date", "2026-06-15")  # a bare date of today stays allowed
+    cli("purchase", "A", "5.00", "--date", "2026-06-15T23:59", "--dry-run")  # a dry run may look ahead
+    assert "later than now" in cli("refund", "--date", "2026-06-15T12:00", "R-x", expect=2).stderr

@@ -72,7 +72,7 @@ def purchase(
                 )
             )
         lines = one_line(value, category, sku)
-    request = PurchaseRequest(member, lines, instant(date), receipt, channel, store, dry_run)
+    request = PurchaseRequest(member, lines, instant(date, dry_run), receipt, channel, store, dry_run)
     result = service(STATE.database(), request, now())
     if json_out:
         emit_json(asdict(result))

@@ -55,14 +55,28 @@ def period(since: str | None, until: str | None) -> tuple[dt.date | None, dt.dat
     return first, last
 
 
-def instant(text: str | None) -> dt.datetime | None:
-    """A `--date` value, read in the programme's time zone (which is in the database)."""
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)  # two tills' clocks may differ a little
+
+
+def instant(text: str | None, dry_run: bool = False) -> dt.datetime | None:
+    """A `--date` value, read in the programme's time zone (which is in the database). A time of day later than
+    now is refused (SPEC §1: a write dated after now cannot be meant); a bare date is 12:00 and is checked by
+    its day, and `--dry-run` may look ahead."""
     if text is None:
         return None
-    from loyaltycli.cli.state import STATE
+    from loyaltycli.cli.state import STATE, now
     from loyaltycli.services.programs import parse_when
 
-    return parse_when(STATE.database(), text, "--date")
+    value = parse_when(STATE.database(), text, "--date")
+    if not dry_run and len(text.strip()) > 10 and value > now() + FUTURE_TOLERANCE:
+        from loyaltycli.errors import BadInputError
+
+        raise BadInputError(
+            _("--date {text}: that is later than now; nothing can be recorded before it happens.").format(
+                text=text.strip()
+            )
+        )
+    return value
 
 
 # Options of the file imports (`import`, `member import`).
