@@ -107,3 +107,32 @@ def test_a_purchase_later_today_is_refused(cli: Cli) -> None:
     cli("purchase", "A", "5.00", "--date", "2026-06-15")  # a bare date of today stays allowed
     cli("purchase", "A", "5.00", "--date", "2026-06-15T23:59", "--dry-run")  # a dry run may look ahead
     assert "later than now" in cli("refund", "--date", "2026-06-15T12:00", "R-x", expect=2).stderr
+
+
+def test_a_stopped_imports_json_counts_what_was_committed_in_english(
+    sqlite_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from loyaltycli.i18n import set_language
+    from loyaltycli.services import imports
+
+    rows = "".join(f"R{n},2026-06-01,,5.00\n" for n in range(7000))
+    (tmp_path / "s.csv").write_text("receipt,date,member,amount\n" + rows, encoding="utf-8")
+    book = imports.Importer._book
+    calls = []
+
+    def failing_after_booking(self: Any, session: Any, batch: Any) -> None:
+        calls.append(1)
+        book(self, session, batch)
+        if len(calls) == 2:  # the second batch is counted, then its transaction fails and rolls back
+            raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(imports.Importer, "_book", failing_after_booking)
+    monkeypatch.setenv("LOYALTY_LANG", "de")
+    set_language(None)
+    result = sqlite_cli("import", str(tmp_path / "s.csv"), "--json", expect=1)
+    doc = json.loads(result.stdout)
+    assert doc["imported"] == doc["committed_receipts"] == 5000, doc
+    assert "5000 receipts" in doc["error"] and "run the same command again" in doc["error"], doc["error"]
+    assert "5.000 Belege" in result.stderr  # the person at the terminal reads German

@@ -80,7 +80,7 @@ def import_(
     except (LoyaltyError, KeyboardInterrupt) as exc:
         if json_out and hasattr(exc, "summary"):  # a script gets its document also when the import stops
             receipts, members = getattr(exc, "committed", (0, 0))
-            error_text = exc.message if isinstance(exc, LoyaltyError) else f"interrupted: {kept_note(exc)}"
+            error_text = _in_english(exc)
             emit_json(
                 {
                     **asdict(exc.summary),
@@ -98,6 +98,20 @@ def import_(
     message(import_summary(summary, dry_run))
     if summary.rejected:
         raise typer.Exit(1)
+
+
+def _in_english(exc: BaseException) -> str:
+    """The error of a stopped import as `--json` gives it: in English and with plain numbers, whatever the
+    language of the terminal (what machines read never changes with the language)."""
+    describe = getattr(exc, "describe", None)
+    if describe is None:
+        return exc.message if isinstance(exc, LoyaltyError) else f"interrupted: {kept_note(exc)}"
+    spoken = i18n.language()
+    i18n.set_language("en")
+    try:
+        return str(describe())
+    finally:
+        i18n.set_language(spoken)
 
 
 def import_summary(summary: Any, dry_run: bool) -> str:

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import IO, Any
 
@@ -115,6 +115,7 @@ class Importer:
         self.rejects_file: IO[str] | None = None
         self.rejects_writer: Any = None
         self.committed = (0, 0)  # receipts and members committed by finished batches
+        self.committed_summary = ImportSummary(dry_run=options.dry_run)  # the counts as of the last commit
         self.lapses = False  # whether a programme version lets points lapse with inactivity
         # Seconds spent on each part of the run (for benchmarks/import_bench.py).
         self.phases = dict.fromkeys(("parsing", "members", "planning", "writing"), 0.0)
@@ -158,6 +159,7 @@ class Importer:
                                 self.summary.imported + self.summary.refunds + self.summary.returns,
                                 self.summary.enrolled,
                             )
+                            self.committed_summary = replace(self.summary)
                     finally:
                         _release_signals()
                     del batch
@@ -167,16 +169,22 @@ class Importer:
                 self._count_rows()
         except KeyboardInterrupt as exc:
             exc.kept = self._kept()  # type: ignore[attr-defined]
+            exc.describe = lambda: _("interrupted: {kept}").format(kept=self._kept())  # type: ignore[attr-defined]
             raise
         except Exception as exc:
             if self.committed == (0, 0) or isinstance(exc, LoyaltyError):
                 raise
             reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ImportHaltedError(
-                _("The import stopped at row {rows} ({reason}); {kept}.").format(
-                    rows=self.summary.rows, reason=reason, kept=self._kept()
+            rows = self.summary.rows
+
+            def describe() -> str:
+                return _("The import stopped at row {rows} ({reason}); {kept}.").format(
+                    rows=i18n.number(rows), reason=reason, kept=self._kept()
                 )
-            ) from exc
+
+            halted = ImportHaltedError(describe())
+            halted.describe = describe  # type: ignore[attr-defined]
+            raise halted from exc
         finally:
             if self.rejects_file is not None:
                 self.rejects_file.close()
@@ -467,7 +475,8 @@ def import_sales(
     try:
         return importer.run()
     except (LoyaltyError, KeyboardInterrupt) as exc:
-        exc.summary = importer.summary  # type: ignore[union-attr]
+        # What a script is told: the counts of what was committed, not of the batch that was rolled back.
+        exc.summary = importer.summary if options.dry_run else importer.committed_summary  # type: ignore[union-attr]
         exc.committed = importer.committed  # type: ignore[union-attr]
         raise
     finally:
