@@ -270,11 +270,11 @@ def test_map_option_names_columns(shop: Cli, tmp_path: Path) -> None:
     shop("import", path, "--map", "receipt=Nope", expect=2)
 
 
-def test_a_receipt_named_again_further_down_is_refused(shop: Cli, tmp_path: Path) -> None:
+def test_a_receipt_named_again_further_down_is_grouped_or_refused(shop: Cli, tmp_path: Path) -> None:
     from loyaltycli.services import imports
 
     original = imports.BATCH_RECEIPTS
-    for size, (a, b) in ((1, ("A", "B")), (1000, ("C", "D"))):  # across batches (the database tells) and within
+    for size, (a, b) in ((1, ("A", "B")), (1000, ("C", "D"))):  # across a batch boundary and within a batch
         rows = [
             "receipt,date,member,amount",
             f"{a},2026-05-01,anna@example.com,10.00",
@@ -284,12 +284,19 @@ def test_a_receipt_named_again_further_down_is_refused(shop: Cli, tmp_path: Path
         path = write(tmp_path, f"s{size}.csv", "\n".join(rows) + "\n")
         imports.BATCH_RECEIPTS = size
         try:
-            result = shop("import", path, "--json", expect=1)
+            result = shop("import", path, "--json")
         finally:
             imports.BATCH_RECEIPTS = original
-        assert "appeared earlier" in result.stderr
-        assert json.loads(result.stdout)["imported"] == 2
-    assert points(shop, "anna@example.com") == 22
+        assert json.loads(result.stdout)["imported"] == 2  # A with both its lines, and B
+    assert points(shop, "anna@example.com") == 32
+    rows = ["receipt,date,member,amount", "E,2026-05-01,anna@example.com,10.00"]
+    rows += [f"F{n},2026-05-01,anna@example.com,1.00" for n in range(3)] + ["E,2026-05-01,anna@example.com,5.00"]
+    imports.BATCH_RECEIPTS = 1
+    try:
+        result = shop("import", write(tmp_path, "far.csv", "\n".join(rows) + "\n"), "--json", expect=1)
+    finally:
+        imports.BATCH_RECEIPTS = original
+    assert "rows more than 1 receipts apart" in result.stderr  # further apart than two batches: said, not booked
 
 
 def test_a_write_between_two_batches_is_seen_by_the_next_batch(shop: Cli, tmp_path: Path, monkeypatch: Any) -> None:
