@@ -136,3 +136,15 @@ def test_a_stopped_imports_json_counts_what_was_committed_in_english(
     assert doc["imported"] == doc["committed_receipts"] == 5000, doc
     assert "5000 receipts" in doc["error"] and "run the same command again" in doc["error"], doc["error"]
     assert "5.000 Belege" in result.stderr  # the person at the terminal reads German
+
+
+def test_the_rejects_file_is_written_as_the_input_was(cli: Cli, tmp_path: Path) -> None:
+    cli("enroll", "Anna", "--id", "A")
+    text = "Bon;Datum;Kunde;Betrag\r\n1;01.06.2026 08:00;A;4,50\r\n2;01.06.2026 08:05;Zoë Ü;5,00\r\n"
+    (tmp_path / "k.csv").write_bytes(text.encode("cp1252"))
+    maps = ["--map", "receipt=Bon", "--map", "date=Datum", "--map", "member=Kunde", "--map", "amount=Betrag"]
+    cli("import", str(tmp_path / "k.csv"), *maps, "--rejects", str(tmp_path / "r.csv"), expect=1)
+    raw = (tmp_path / "r.csv").read_bytes()
+    written = raw.decode("cp1252")  # Excel's encoding, as the till wrote it
+    assert written.startswith("Bon;Datum;Kunde;Betrag;reason\r\n"), written
+    assert "2;01.06.2026 08:05;Zoë Ü;5,00;" in written and written.endswith("\r\n")

@@ -24,6 +24,8 @@ class SalesFile:
     encoding: str
     delimiter: str
     header: list[str]
+    line_end: str = "\n"  # what the file's lines end with (a rejects file is written the same way)
+    bom: bool = False  # a UTF-8 file that starts with a byte order mark
 
 
 def inspect_file(path: str, delimiter: str | None = None) -> SalesFile:
@@ -36,7 +38,10 @@ def inspect_file(path: str, delimiter: str | None = None) -> SalesFile:
         raise BadInputError(_("{path}: the file is empty; a sales CSV needs a header row and rows.").format(path=path))
     chosen = _delimiter(first, delimiter, path)
     header = next(csv.reader(io.StringIO(first), delimiter=chosen))
-    return SalesFile(path, encoding, chosen, [h.strip() for h in header])
+    with open(path, "rb") as fh:
+        bom = fh.read(3) == codecs.BOM_UTF8
+    line_end = "\r\n" if "\r\n" in sample else "\n"
+    return SalesFile(path, encoding, chosen, [h.strip() for h in header], line_end, bom)
 
 
 def _encoding(path: str) -> str:

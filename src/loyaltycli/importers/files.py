@@ -7,6 +7,7 @@ from typing import IO, Any
 
 from loyaltycli.errors import BadInputError
 from loyaltycli.i18n import _
+from loyaltycli.importers.csvfile import SalesFile
 
 
 def read_text(path: str, what: str = "file") -> str:
@@ -25,14 +26,17 @@ def read_text(path: str, what: str = "file") -> str:
         ) from None
 
 
-def open_rejects(path: str, header: list[str]) -> tuple[IO[str], Any]:
-    """The `--rejects` file of an import: the file's own columns plus `reason` (closed by the caller)."""
+def open_rejects(path: str, source: SalesFile) -> tuple[IO[str], Any]:
+    """The `--rejects` file of an import: the file's own columns plus `reason` (closed by the caller), written
+    as the file was (encoding, delimiter, line ends), so that the program that made it, Excel say, opens it."""
+    encoding = "utf-8-sig" if source.bom else "utf-8" if source.encoding == "utf-8-sig" else source.encoding
     try:
-        handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - the caller closes it
+        # A reason in a character the file's encoding lacks is written as `?` rather than lost with the row.
+        handle = open(path, "w", encoding=encoding, errors="replace", newline="")  # noqa: SIM115 - the caller closes
     except OSError as exc:
         raise BadInputError(
             _("--rejects {path}: cannot be written ({strerror}).").format(path=path, strerror=exc.strerror)
         ) from None
-    writer = csv.writer(handle)
-    writer.writerow([*header, "reason"])
+    writer = csv.writer(handle, delimiter=source.delimiter, lineterminator=source.line_end)
+    writer.writerow([*source.header, "reason"])
     return handle, writer

@@ -223,7 +223,7 @@ class Importer:
 
     def _open_rejects(self, sales: SalesFile) -> None:
         if self.options.rejects_path:
-            self.rejects_file, self.rejects_writer = open_rejects(self.options.rejects_path, sales.header)
+            self.rejects_file, self.rejects_writer = open_rejects(self.options.rejects_path, sales)
 
     # ------------------------------------------------------------------ reading
 

@@ -102,7 +102,7 @@ def import_members(
     summary = MemberImportSummary(dry_run=options.dry_run)
     with db.read() as session:
         ctx = today_in(session, now)
-    rejects = open_rejects(options.rejects_path, listing.header) if options.rejects_path else None
+    rejects = open_rejects(options.rejects_path, listing) if options.rejects_path else None
 
     def reject(number: int, cells: list[str], reason: str) -> None:
         summary.rejected += 1
