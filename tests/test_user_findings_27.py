@@ -148,3 +148,18 @@ def test_the_rejects_file_is_written_as_the_input_was(cli: Cli, tmp_path: Path) 
     written = raw.decode("cp1252")  # Excel's encoding, as the till wrote it
     assert written.startswith("Bon;Datum;Kunde;Betrag;reason\r\n"), written
     assert "2;01.06.2026 08:05;Zoë Ü;5,00;" in written and written.endswith("\r\n")
+
+
+def test_a_bakerys_customer_card_box_is_read_and_what_is_not_read_is_said(cli: Cli, tmp_path: Path) -> None:
+    text = (
+        "Kundennr.;Name;Straße;PLZ;Ort;Telefon;Geworben von\r\n"
+        "K1001;Erika Muster;Hauptstr. 1;12345;Berlin;0170 1111111;\r\n"
+        "K1002;Sandra Keller;Nebenweg 2;12345;Berlin;0171 2222222;K1001\r\n"
+    )
+    (tmp_path / "kunden.csv").write_bytes(text.encode("cp1252"))
+    result = cli("member", "import", str(tmp_path / "kunden.csv"), "--json")
+    summary = json.loads(result.stdout)
+    assert summary["enrolled"] == 2 and summary["rejected"] == 0, (summary, result.stderr)
+    assert summary["unread_columns"] == ["Straße", "PLZ", "Ort"]
+    assert "Not read (no field of a customer list): Straße, PLZ, Ort" in result.stderr
+    assert cli.json("member", "show", "K1002")["referred_by"] == "K1001"

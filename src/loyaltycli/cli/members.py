@@ -144,6 +144,12 @@ def import_members(
             points=i18n.points(summary.points),
         )
     )
+    if summary.unread_columns:
+        message(
+            _(
+                "Not read (no field of a customer list): {columns}; name one with --map FIELD=COLUMN if it matters."
+            ).format(columns=", ".join(summary.unread_columns))
+        )
     if summary.expired_at_once:
         message(
             _(

@@ -40,9 +40,19 @@ GENERIC = {
     "name": ("name", "Name", "Kunde", "Kundenname", "Full Name"),
     "first_name": ("first_name", "First Name", "Vorname"),
     "last_name": ("last_name", "Last Name", "Nachname", "Familienname"),
-    "id": ("id", "Kundennummer", "Customer ID", "Kunden-Nr.", "Kundennr"),
+    "id": ("id", "Kundennummer", "Customer ID", "Kunden-Nr.", "Kundennr", "Kd-Nr", "Kundenkarte", "Member ID"),
     "email": ("email", "E-Mail", "Email", "E-Mail-Adresse", "Mail"),
-    "phone": ("phone", "Telefon", "Handy", "Mobil", "Telefonnummer", "Phone Number"),
+    "phone": (
+        "phone",
+        "Telefon",
+        "Tel",
+        "Handy",
+        "Mobil",
+        "Telefonnummer",
+        "Handynummer",
+        "Mobilnummer",
+        "Phone Number",
+    ),
     "birthday": ("birthday", "Geburtstag", "Geburtsdatum", "Birth Date", "Date of Birth"),
     "marketing": ("marketing", "Newsletter", "Werbung", "Accepts Marketing", "Accepts Email Marketing"),
     "enrolled": ("enrolled", "Kunde seit", "Mitglied seit", "Customer Since", "Created At"),
@@ -72,9 +82,10 @@ def customer_columns(fmt: str, header: list[str], overrides: dict[str, str], pat
     if preset is None:
         raise BadInputError(_("--format: {fmt!r} is not one of {presets}.").format(fmt=fmt, presets=", ".join(PRESETS)))
     positions = {h.strip().lower(): i for i, h in reversed(list(enumerate(header)))}
+    loose = {header_key(h): i for i, h in reversed(list(enumerate(header)))}
     index = {}
     for name, candidates in preset.items():
-        found = next((positions[c.lower()] for c in candidates if c.lower() in positions), None)
+        found = next((loose[header_key(c)] for c in candidates if header_key(c) in loose), None)
         if found is not None:
             index[name] = found
     for name, column in overrides.items():
@@ -92,6 +103,18 @@ def customer_columns(fmt: str, header: list[str], overrides: dict[str, str], pat
             ).format(path=path)
         )
     return index
+
+
+def header_key(name: str) -> str:
+    """A column name as it is matched: case, spaces and punctuation ignored (`Kundennr.`, `Kunden-Nr.` and
+    `kundennr` are one name; `E-Mail` is `email`)."""
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def unread_columns(header: list[str], index: dict[str, int]) -> list[str]:
+    """The columns of the file that no field reads (`Straße`, `PLZ`, `Ort`): said, never dropped silently."""
+    used = set(index.values())
+    return [h.strip() for i, h in enumerate(header) if i not in used and h.strip()]
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,13 @@ from loyaltycli.domain.phones import phone_and_forms
 from loyaltycli.errors import LoyaltyError
 from loyaltycli.i18n import _
 from loyaltycli.importers.csvfile import UnreadableRow, inspect_file, rows
-from loyaltycli.importers.customers import CUSTOMER_FIELDS, Customer, customer_columns, read_customer
+from loyaltycli.importers.customers import (
+    CUSTOMER_FIELDS,
+    Customer,
+    customer_columns,
+    read_customer,
+    unread_columns,
+)
 from loyaltycli.importers.files import open_rejects
 from loyaltycli.importers.formats import parse_overrides
 from loyaltycli.importers.values import ValueProblem
@@ -62,6 +68,7 @@ class MemberImportSummary:
     expired_at_once: int = 0  # opening points whose expiry (by their date or `expires`) is today or earlier
     dry_run: bool = False
     existing_rows: list[ExistingRow] = field(default_factory=list)  # every row not enrolled as existing, and why
+    unread_columns: list[str] = field(default_factory=list)  # columns of the file that no field reads
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,7 @@ def import_members(
     overrides = parse_overrides(list(options.maps), options.mapping_file, CUSTOMER_FIELDS)
     listing = inspect_file(options.path, options.delimiter)
     index = customer_columns(options.format, listing.header, overrides, options.path)
-    summary = MemberImportSummary(dry_run=options.dry_run)
+    summary = MemberImportSummary(dry_run=options.dry_run, unread_columns=unread_columns(listing.header, index))
     with db.read() as session:
         ctx = today_in(session, now)
     rejects = open_rejects(options.rejects_path, listing) if options.rejects_path else None
