@@ -163,3 +163,30 @@ def test_a_bakerys_customer_card_box_is_read_and_what_is_not_read_is_said(cli: C
     assert summary["unread_columns"] == ["Straße", "PLZ", "Ort"]
     assert "Not read (no field of a customer list): Straße, PLZ, Ort" in result.stderr
     assert cli.json("member", "show", "K1002")["referred_by"] == "K1001"
+
+
+def test_an_erased_members_points_leave_the_liability(cli: Cli) -> None:
+    cli("enroll", "Anna", "--id", "A")
+    cli("enroll", "Bert", "--id", "B")
+    cli("purchase", "A", "30.00")
+    cli("purchase", "B", "20.00", "--receipt", "B1")
+    before = cli.json("report")["points"]["outstanding"]
+    cli("member", "erase", "A", "--yes")
+    after = cli.json("report")["points"]["outstanding"]
+    assert before - after == 80  # Anna's 50 + 30, written off
+    statement = cli.json("statement", "A")
+    assert statement["entries"][-1]["kind"] == "erase" and statement["balance"]["available"] == 0
+    assert cli.json("verify")["ok"] is True
+
+
+def test_an_erased_members_debt_is_written_off_too(cli: Cli) -> None:
+    cli("enroll", "Anna", "--id", "A")
+    cli("purchase", "A", "40.00", "--receipt", "R1")
+    cli("redeem", "A", "mug")  # 90 - 80 = 10 left
+    cli("refund", "R1")  # takes 40: 10, and 30 become a debt
+    assert cli.json("member", "show", "A")["points"]["available"] == -30
+    before = cli.json("report")["points"]["outstanding"]
+    cli("member", "erase", "A", "--yes")
+    assert cli.json("report")["points"]["outstanding"] == before + 30
+    assert cli.json("member", "show", "A")["points"]["available"] == 0
+    assert cli.json("verify")["ok"] is True

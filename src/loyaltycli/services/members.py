@@ -186,8 +186,27 @@ def erase_member(db: Database, ref: str, now: dt.datetime) -> str:
         for record in (member, *lookup.merged_into(session, member)):
             _erase_personal_data(record, now)
         session.flush()
+        member_id = str(member.id)
+        _write_off(session, ctx, member, now)
     db.checkpoint()  # the old values must not live on in SQLite's write-ahead log either
-    return str(member.id)
+    return member_id
+
+
+def _write_off(session: Session, ctx: Today, member: Member, now: dt.datetime) -> None:
+    """Nobody can redeem an erased member's points, so they leave the liability: one `erase` entry consumes
+    the lots (as an expiry would), and a debt is written off by an `erase` credit that pays it."""
+    from loyaltycli.storage import ledger
+    from loyaltycli.storage.expiry import book_expiry, lots_held
+
+    held = lots_held(session, member.pk or 0)
+    if held:
+        book_expiry(
+            session.connection(), ctx.current.version, {member.pk or 0: held}, ctx.today, utc_naive(now), "erase"
+        )
+    if member.debt > 0:
+        booking = ledger.Booking(ctx.current.version, "erase", ctx.today, utc_naive(now), ref="erase")
+        ledger.credit(session, member, "erase", member.debt, booking, ctx.today, None)
+    session.expire_all()
 
 
 def _erase_personal_data(member: Member, now: dt.datetime) -> None:

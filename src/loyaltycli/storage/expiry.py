@@ -91,13 +91,16 @@ def book_expiry(
     by_member: dict[int, list[DueLot]],
     day: dt.date,
     created_at: dt.datetime,
+    kind: str = "expire",
 ) -> None:
-    """One `expire` entry per member consuming its due lots, written in bulk."""
+    """One `expire` entry per member consuming its due lots, written in bulk (`kind` "erase": an erasure
+    writes off what an erased member held, which nobody can redeem any more)."""
     writer = LedgerWriter(conn)
-    booking = Booking(version, "expire", day, created_at, ref=f"as-of:{day.isoformat()}")
+    ref = f"as-of:{day.isoformat()}" if kind == "expire" else kind
+    booking = Booking(version, kind, day, created_at, ref=ref)
     entries, uses, lots = [], [], []
     for entry_pk, (member_pk, due) in zip(writer.entry_pks(len(by_member)), by_member.items(), strict=True):
-        entries.append(writer.entry_row(entry_pk, member_pk, "expire", -sum(lot.remaining for lot in due), booking))
+        entries.append(writer.entry_row(entry_pk, member_pk, kind, -sum(lot.remaining for lot in due), booking))
         for lot in due:
             uses.append((lot.lot_pk, entry_pk, lot.remaining))
             lots.append({"b_pk": lot.lot_pk})
