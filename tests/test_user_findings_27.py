@@ -190,3 +190,26 @@ def test_an_erased_members_debt_is_written_off_too(cli: Cli) -> None:
     assert cli.json("report")["points"]["outstanding"] == before + 30
     assert cli.json("member", "show", "A")["points"]["available"] == 0
     assert cli.json("verify")["ok"] is True
+
+
+def test_a_merge_carries_contact_data_the_kept_member_lacks(cli: Cli) -> None:
+    cli("enroll", "Erika Muster", "--id", "K1001")
+    cli("enroll", "Erika M.", "--email", "erika@example.com", "--phone", "0170 1111111")
+    said = cli("member", "merge", "K1001", "M000002", "--yes").stderr
+    assert "took over the e-mail and the phone" in said
+    kept = cli.json("member", "show", "erika@example.com")
+    assert (kept["id"], kept["email"], kept["phone"]) == ("K1001", "erika@example.com", "+491701111111")
+    merged = cli.json("member", "show", "M000002", "--merged")
+    assert merged["email"] is None and merged["phone"] is None
+
+
+def test_the_kept_member_can_take_a_contact_its_merged_record_holds(cli: Cli) -> None:
+    cli("enroll", "Erika Muster", "--id", "K1001", "--email", "erika@work.example")
+    cli("enroll", "Erika M.", "--email", "erika@example.com")
+    cli("member", "merge", "K1001", "M000002", "--yes")
+    assert cli.json("member", "show", "erika@example.com")["id"] == "K1001"  # still leads to KEEP
+    cli("member", "edit", "K1001", "--email", "erika@example.com")
+    assert cli.json("member", "show", "K1001")["email"] == "erika@example.com"
+    assert cli.json("member", "show", "M000002", "--merged")["email"] is None
+    cli("enroll", "Else", "--email", "else@example.com")
+    assert "already has" in cli("member", "edit", "K1001", "--email", "else@example.com", expect=1).stderr

@@ -191,6 +191,14 @@ def merge(
     )
     for code in result.new_vouchers:
         message(_("Stamp card full: voucher {code}.").format(code=code))
+    if result.carried:
+        message(
+            _("{member} took over {what} of {merged}, who had them.").format(
+                member=result.member,
+                merged=result.merged,
+                what=_(" and ").join(_("the e-mail") if c == "email" else _("the phone") for c in result.carried),
+            )
+        )
 
 
 @app.command("duplicates")

@@ -141,14 +141,16 @@ def edit_member(db: Database, ref: str, changes: MemberChanges, now: dt.datetime
         member = _changeable(session, ref, ctx)
         if changes.name is not None:
             member.name = clean_name(changes.name, "--name")
-        if changes.email is not None:
-            member.email, member.email_key = clean_email(changes.email or None)
-            _refuse_duplicates(session, None, member.email_key, None, member.pk)
-            _refuse_colliding_references(session, None, member.email_key, None, ctx.program.region)
+        if changes.email is not None:  # checked (and taken from a merged record) before it is set
+            email, email_key = clean_email(changes.email or None)
+            _refuse_duplicates(session, None, email_key, None, member.pk)
+            _refuse_colliding_references(session, None, email_key, None, ctx.program.region)
+            member.email, member.email_key = email, email_key
         if changes.phone is not None:
-            member.phone = normalise_phone(changes.phone, ctx.program.region) if changes.phone else None
-            _refuse_duplicates(session, None, None, member.phone, member.pk)
-            _refuse_colliding_references(session, None, None, member.phone, ctx.program.region)
+            phone = normalise_phone(changes.phone, ctx.program.region) if changes.phone else None
+            _refuse_duplicates(session, None, None, phone, member.pk)
+            _refuse_colliding_references(session, None, None, phone, ctx.program.region)
+            member.phone = phone
         if changes.birthday is not None:
             _check_birthday(changes.birthday, ctx.today)
             member.birthday = changes.birthday
@@ -366,12 +368,37 @@ def _refuse_duplicates(
         if label == "id" and not value:
             raise BadInputError(_("--id: a member id cannot be empty."))
         other = lookup.holder_of(session, field_name, value, own_pk)
+        if other is not None and own_pk is not None and _merged_into(session, other, own_pk):
+            release(session, other, field_name)  # a record merged into this member gives it up
+            continue
         if other is not None:
             raise DuplicateError(
                 _("Another member ({id}) already has the {label} {value}.").format(
                     id=other.id, label=label, value=value
                 )
             )
+
+
+def _merged_into(session: Session, record: Member, member_pk: int) -> bool:
+    """Whether `record` was merged into the member `member_pk` (also through a chain of merges)."""
+    return record.status == "merged" and any(
+        m.pk == record.pk for m in lookup.merged_into(session, _by_pk(session, member_pk))
+    )
+
+
+def _by_pk(session: Session, pk: int) -> Member:
+    member = lookup.by_pk(session, pk)
+    assert member is not None
+    return member
+
+
+def release(session: Session, record: Member, field_name: str) -> None:
+    """A merged record lets go of its e-mail or phone, so the member it joined can have it."""
+    if field_name == "email_key":
+        record.email = record.email_key = None
+    elif field_name == "phone":
+        record.phone = record.phone_shown = None
+    session.flush()
 
 
 def _refuse_colliding_references(

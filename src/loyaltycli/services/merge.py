@@ -5,7 +5,7 @@ new lots with the same dates; OTHER becomes `merged` and its id, e-mail and phon
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from loyaltycli import i18n
 from loyaltycli.domain.dates import utc_naive
@@ -34,6 +34,7 @@ class MergeResult:
     vouchers: int
     new_vouchers: list[str]
     balance: int
+    carried: list[str] = field(default_factory=list)  # OTHER's contact data KEEP took over: email, phone
 
 
 def merge_members(db: Database, keep_ref: str, other_ref: str, now: dt.datetime) -> MergeResult:
@@ -74,9 +75,27 @@ def merge_members(db: Database, keep_ref: str, other_ref: str, now: dt.datetime)
         other.status = "merged"
         other.merged_into_pk = keep.pk
         other.marketing = False
+        carried = _carry_contacts(session, other, keep)
         session.flush()
         balance = member_balances(session, keep, ctx.today, lapse_day(keep, ctx.program)).available
-        return MergeResult(str(keep.id), str(other.id), points, debt, stamps, vouchers, new_vouchers, balance)
+        return MergeResult(str(keep.id), str(other.id), points, debt, stamps, vouchers, new_vouchers, balance, carried)
+
+
+def _carry_contacts(session: Session, other: Member, keep: Member) -> list[str]:
+    """OTHER's e-mail or phone moves to KEEP where KEEP has none (a merged record then holds nothing that
+    KEEP could not be given); where KEEP has its own, OTHER keeps its, so that it still leads to KEEP."""
+    email = (other.email, other.email_key) if keep.email is None and other.email is not None else None
+    phone = other.phone if keep.phone is None and other.phone is not None else None
+    if email is not None:
+        other.email = other.email_key = None
+    if phone is not None:
+        other.phone = other.phone_shown = None
+    session.flush()  # OTHER lets go before KEEP takes them: the unique indexes see one holder at a time
+    if email is not None:
+        keep.email, keep.email_key = email
+    if phone is not None:
+        keep.phone = phone
+    return [name for name, value in (("email", email), ("phone", phone)) if value is not None]
 
 
 def _take_over_debt(session: Session, ctx: Today, other: Member, keep: Member, booking: ledger.Booking) -> int:
