@@ -213,3 +213,27 @@ def test_the_kept_member_can_take_a_contact_its_merged_record_holds(cli: Cli) ->
     assert cli.json("member", "show", "M000002", "--merged")["email"] is None
     cli("enroll", "Else", "--email", "else@example.com")
     assert "already has" in cli("member", "edit", "K1001", "--email", "else@example.com", expect=1).stderr
+
+
+def test_openings_merges_and_refunds_are_not_counted_as_receipts(cli: Cli, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from loyaltycli.services.counter import counter_member
+    from loyaltycli.storage.database import open_database
+    from loyaltycli.storage.location import resolve
+    from tests.conftest import NOW
+
+    (tmp_path / "c.csv").write_text("id,name,spend\nK1,Otto,100.00\nK2,Otto O.,50.00\n", encoding="utf-8")
+    cli("member", "import", str(tmp_path / "c.csv"))
+    cli("purchase", "K1", "10.00", "--receipt", "P1")
+    cli("purchase", "K1", "5.00", "--receipt", "P2")
+    cli("refund", "P2")
+    cli("member", "merge", "K1", "K2", "--yes")
+    [spender] = [r for r in cli.json("report", "members")["spenders"] if r["id"] == "K1"]
+    assert spender["receipts"] == 2, spender  # P1 and P2; not OPENING-, MERGED- nor the refund
+    db = open_database(resolve(str(cli.db)))
+    try:
+        recent = counter_member(db, "K1", dt.datetime.fromisoformat(NOW)).recent
+    finally:
+        db.dispose()
+    assert [(r.receipt, r.refunded) for r in recent] == [("P2", True), ("P1", False)]

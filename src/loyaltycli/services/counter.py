@@ -33,7 +33,8 @@ class RecentReceipt:
     day: dt.date
     total: str
     points: int
-    kind: str  # purchase, refund, return, ...
+    kind: str  # purchase or return
+    refunded: bool = False  # a refund took back all or part of it
 
 
 @dataclass(frozen=True)
@@ -73,13 +74,14 @@ def counter_member(db: Database, ref: str, now: dt.datetime) -> CounterMember:
         program = ctx.program
         member = lookup.resolve(session, ref, program.region)
         view = member_view(session, member, ctx)
+        latest = history.latest_receipts(session, member.pk or 0, RECENT)
+        refunded = history.refunded_among(session, [r.receipt for r in latest])
         recent = [
-            RecentReceipt(r.receipt, r.day, format_cents(r.total_cents), r.points, r.kind)
-            for r in history.latest_receipts(session, member.pk or 0, RECENT)
+            RecentReceipt(r.receipt, r.day, format_cents(r.total_cents), r.points, r.kind, r.receipt in refunded)
+            for r in latest
         ]
         next_tier, missing = _next_tier(session, member.pk or 0, program, ctx.today, view.tier)
-        refunded = history.refunded_among(session, [r.receipt for r in recent])
-        last = next((r for r in recent if r.kind == "purchase" and r.receipt not in refunded), None)
+        last = next((r for r in recent if r.kind == "purchase" and not r.refunded), None)
         return CounterMember(
             view=view,
             recent=recent,

@@ -188,10 +188,12 @@ def _signed_total() -> Any:
 def top_spenders(
     session: Session, since: dt.date | None, until: dt.date | None, top: int
 ) -> list[tuple[str | None, str, int, int]]:
-    """(id, name, revenue cents, receipts) of the members who spent most."""
+    """(id, name, revenue cents, purchases) of the members who spent most (revenue net of refunds and returns;
+    opening and merge records, which carry no money, do not count as receipts)."""
     signed = _signed_total()
+    purchases = func.sum(case((Receipt.kind == "purchase", 1), else_=0))  # not refunds, openings or merge copies
     rows = session.execute(
-        select(Member.id, Member.name, func.sum(signed).label("cents"), func.count())
+        select(Member.id, Member.name, func.sum(signed).label("cents"), purchases)
         .join(Receipt, Receipt.member_pk == Member.pk)
         .where(*_in_period(Receipt.local_date, since, until))
         .group_by(Member.pk, Member.id, Member.name)

@@ -83,7 +83,8 @@ class ReceiptRow(NamedTuple):
 
 
 def latest_receipts(session: Session, member_pk: int, count: int) -> list[ReceiptRow]:
-    """The member's last `count` receipts, newest first."""
+    """The member's last `count` purchases and returns, newest first (refunds show on the receipt they refund;
+    opening and merge records are no sales)."""
     rows = session.execute(
         select(
             Receipt.receipt_id,
@@ -92,7 +93,7 @@ def latest_receipts(session: Session, member_pk: int, count: int) -> list[Receip
             Receipt.points,
             Receipt.kind,
         )
-        .where(Receipt.member_pk == member_pk)
+        .where(Receipt.member_pk == member_pk, Receipt.kind.in_(("purchase", "return")))
         .order_by(Receipt.occurred_at.desc(), Receipt.pk.desc())
         .limit(count)
     ).all()
