@@ -237,3 +237,16 @@ def test_openings_merges_and_refunds_are_not_counted_as_receipts(cli: Cli, tmp_p
     finally:
         db.dispose()
     assert [(r.receipt, r.refunded) for r in recent] == [("P2", True), ("P1", False)]
+
+
+def test_the_command_line_takes_the_german_forms_imports_take(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    from loyaltycli.i18n import set_language
+
+    monkeypatch.setenv("LOYALTY_LANG", "de")
+    set_language(None)
+    cli("enroll", "Anna", "--id", "A", "--birthday", "03.04.1985")
+    assert cli.json("member", "show", "A")["birthday"] == "1985-04-03"
+    doc = cli.json("purchase", "A", "1.234,56", "--date", "01.06.2026")
+    assert (doc["total"], doc["points"]) == ("1234.56", 1234)
+    cli("purchase", "A", "5,00", "--date", "01.06.2026 09:30", "--receipt", "R2")
+    assert "1.234" in cli("purchase", "A", "1.234", expect=2).stderr  # a lone dot with three digits: refused

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import re
 from zoneinfo import ZoneInfo
 
 from loyaltycli.errors import BadInputError
@@ -33,21 +34,35 @@ def refuse_implausible(day: dt.date, today: dt.date, what: str) -> dt.date:
     return day
 
 
+# A date written the German way, day first: `01.11.2026`, `3.4.1985` (the dots make it unambiguous).
+_DOTTED = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$")
+
+
 def parse_date(text: str, what: str = "date") -> dt.date:
-    """A calendar date written as ISO 8601 (`2026-03-01`)."""
+    """A calendar date written as ISO 8601 (`2026-03-01`) or the German way (`01.03.2026`)."""
+    raw = text.strip()
     try:
-        return dt.date.fromisoformat(text.strip())
+        dotted = _DOTTED.match(raw)
+        if dotted is not None:
+            day, month, year = (int(part) for part in dotted.groups())
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(raw)
     except ValueError:
         raise BadInputError(
-            _("{what}: {text!r} is not a valid date (write it as YYYY-MM-DD).").format(what=what, text=text)
+            _("{what}: {text!r} is not a valid date (write it as YYYY-MM-DD or DD.MM.YYYY).").format(
+                what=what, text=text
+            )
         ) from None
 
 
 def parse_instant(text: str, tz: ZoneInfo, what: str = "--date") -> dt.datetime:
     """An ISO 8601 date or date-time; no offset means the programme's zone, a bare date 12:00 there."""
     raw = text.strip()
-    if len(raw) == 10:
+    if len(raw) == 10 or _DOTTED.match(raw):
         return dt.datetime.combine(parse_date(raw, what), NOON, tzinfo=tz)
+    date_part, _sep, clock = raw.partition(" ")
+    if _DOTTED.match(date_part) and clock:  # `01.11.2026 14:05`
+        raw = f"{parse_date(date_part, what).isoformat()}T{clock.strip()}"
     try:
         value = dt.datetime.fromisoformat(raw)
     except ValueError:

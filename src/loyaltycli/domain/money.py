@@ -37,7 +37,7 @@ def parse_money(text: str | int | Decimal, what: str = "amount") -> Decimal:
     if isinstance(text, int | Decimal):
         value = Decimal(text)
     else:
-        raw = str(text).strip()
+        raw = _without_thousands(str(text).strip())
         if not _PLAIN.match(raw):
             raise BadInputError(
                 _("{what}: {raw!r} is not an amount of money (write it like 12.50).").format(what=what, raw=raw)
@@ -51,6 +51,22 @@ def parse_money(text: str | int | Decimal, what: str = "amount") -> Decimal:
     if problem is not None:
         raise BadInputError(f"{what}: {problem}.")
     return value.quantize(CENT)
+
+
+# `1.234,56` (German) and `1,234.56` (English): thousands in groups of three, then the other mark and the cents.
+_GROUPED = re.compile(
+    r"^([+-]?[0-9]{1,3})((?:\.[0-9]{3})+),([0-9]{1,2})$|^([+-]?[0-9]{1,3})((?:,[0-9]{3})+)\.([0-9]{1,2})$"
+)
+
+
+def _without_thousands(raw: str) -> str:
+    """An amount written with thousands separators as people write it, as plain digits (`1234.56`); only when
+    both marks are there, so that it cannot be misread (`1.234` alone stays three decimals, and is refused)."""
+    match = _GROUPED.match(raw)
+    if match is None:
+        return raw
+    head, groups, cents = match.group(1, 2, 3) if match.group(1) else match.group(4, 5, 6)
+    return f"{head}{groups.replace('.', '').replace(',', '')}.{cents}"
 
 
 HUNDRED = Decimal(100)
