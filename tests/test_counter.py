@@ -421,3 +421,26 @@ def test_the_pane_and_the_keys_follow_the_search(counter_shop: Cli) -> None:
         assert app.member.view.id == "M000002" and "Jürgen" in app.query_one("#pane")._border_title.plain
 
     run_app(counter_shop, script)
+
+
+def test_a_purchase_of_lines_with_quantities(tmp_path: Path, clock: Any) -> None:
+    """Two coffees and a cake at the counter: two lines, two stamps, as `purchase --line` books them (issue 27)."""
+    screen, commands = shop(tmp_path, "lines.db"), shop(tmp_path, "lines-commands.db")
+
+    async def script(app: Any, pilot: Any) -> None:
+        await find(pilot, app, "anna")
+        await pilot.press("f2")
+        await settle(pilot, app)
+        app.screen.query_one("#quantity").value = "2"
+        app.screen.query_one("#category").value = "coffee"
+        await pilot.press(*"3,20", "ctrl+n", *"3,90")
+        await settle(pilot, app)
+        assert "2 x 3,20  coffee" in text_of(app.screen.query_one("#lines"))
+        assert "Preview" in form_line(app, "preview")
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "for M000001" in status(app) and "Stamp card full" in status(app)
+
+    run_app(screen, script)
+    commands("purchase", "anna@example.com", "-", "--line", ":coffee:2:3.20", "--line", "::1:3.90")
+    assert ledger(screen) == ledger(commands)

@@ -414,7 +414,7 @@ def render_member(member: Any) -> Table:
             i18n.day(receipt.day),
             f"{receipt.receipt}  {i18n.amount(receipt.total)}  {i18n.points(receipt.points)}"
             + ("" if receipt.kind == "purchase" else f"  ({i18n.entry_kind(receipt.kind)})")
-            + (f"  ({_('refunded')})" if receipt.refunded else ""),
+            + ("  (" + _("refunded") + ")" if receipt.refunded else ""),
         )
     return grid
 

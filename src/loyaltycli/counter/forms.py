@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -37,6 +38,10 @@ Form Horizontal { height: auto; align-horizontal: right; }
 Form Button { margin: 0 0 0 1; min-width: 12; }
 Form Input, Form Select { margin: 0; }
 Form OptionList { height: auto; max-height: 8; }
+Form Horizontal.line { align-horizontal: left; }
+Form #quantity { width: 12; }
+Form #amount { width: 1fr; }
+Form #lines { height: auto; }
 """
 
 FORM_KEYS = (("escape", "cancel", N_("Cancel"), True, "Esc"),)
@@ -46,8 +51,14 @@ class Form(ModalScreen[Any]):
     """A modal form with a title, fields, a preview line, a problem line, and Confirm / Cancel."""
 
     DEFAULT_CSS = FORM_CSS
-    # Enter confirms wherever the focused field does not use it itself (a list, a drop-down, a button).
-    BINDINGS = [Binding("enter", "submit", show=False)]
+    # Enter confirms wherever the focused field does not use it itself (a list, an open drop-down, a button).
+    # Enter and Tab are priority bindings: handled in the order the keys came, so that the keys after a Tab
+    # typed in one burst land in the next field, not the one before (a scanner, a quick cashier).
+    BINDINGS = [
+        Binding("enter", "submit", show=False, priority=True),
+        Binding("tab", "next_field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", show=False, priority=True),
+    ]
 
     def __init__(self, backend: Backend, title: str) -> None:
         super().__init__()
@@ -99,7 +110,15 @@ class Form(ModalScreen[Any]):
         self.write()
 
     def action_submit(self) -> None:
+        if isinstance(self.focused, OptionList | Button):  # a list (also an open drop-down) or a button: its Enter
+            raise SkipAction()
         self.confirm()
+
+    def action_next_field(self) -> None:
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.focus_previous()
 
     def waiting(self) -> None:
         if self.busy:
@@ -135,15 +154,24 @@ class Form(ModalScreen[Any]):
 
 
 class PurchaseForm(Form):
-    """Amount and category; a preview of the points (the rules, as `purchase --dry-run`) before confirming."""
+    """Lines of quantity, price and category (as `purchase --line`), with a preview of the points (the rules,
+    as `purchase --dry-run`) before confirming. Ctrl+N keeps the line and starts another: two coffees and a
+    cake are two lines, and the coffees earn two stamps."""
+
+    BINDINGS = [Binding("ctrl+n", "next_line", N_("Another line"), key_display="Ctrl+N")]
+    AUTO_FOCUS = "#amount"  # focused as the form opens, before the keys typed after F2 arrive
 
     def __init__(self, backend: Backend, member: Any) -> None:
         view = member.view
         super().__init__(backend, _("Purchase for {name} ({id})").format(name=view.name, id=view.id))
         self.member_id = view.id
+        self.lines: list[tuple[str, str, str | None]] = []  # lines kept with Ctrl+N: quantity, price, category
 
     def fields(self) -> ComposeResult:
-        yield Input(placeholder=_("Amount, e.g. 12,50"), id="amount")
+        yield Static(_("Quantity and price each; Ctrl+N keeps this line and adds another."), id="lines")
+        with Horizontal(classes="line"):
+            yield Input("1", placeholder=_("Qty"), id="quantity")
+            yield Input(placeholder=_("Amount, e.g. 12,50"), id="amount")
         options = [(category, category) for category in self.backend.categories()]
         yield Select(options, prompt=_("Category (none)"), id="category", allow_blank=True)
 
@@ -154,19 +182,44 @@ class PurchaseForm(Form):
         value = self.query_one("#category", Select).value
         return value if isinstance(value, str) else None
 
+    def current(self) -> tuple[str, str, str | None] | None:
+        """The line being typed (quantity, price each, category), or None while it has no price."""
+        amount = self.query_one("#amount", Input).value
+        if not amount.strip():
+            return None
+        return self.query_one("#quantity", Input).value.strip() or "1", amount, self.category()
+
+    def all_lines(self) -> list[tuple[str, str, str | None]]:
+        line = self.current()
+        return [*self.lines, *([line] if line else [])]
+
+    def action_next_line(self) -> None:
+        line = self.current()
+        if line is None:
+            return
+        self.lines.append(line)
+        self.query_one("#lines", Static).update(
+            plain("\n".join(f"{q} x {a}  {c or ''}".rstrip() for q, a, c in self.lines))
+        )
+        self.query_one("#quantity", Input).value = "1"
+        self.query_one("#amount", Input).value = ""
+        self.query_one("#category", Select).clear()
+        self.query_one("#amount", Input).focus()
+
     @on(Input.Changed, "#amount")
+    @on(Input.Changed, "#quantity")
     @on(Select.Changed, "#category")
     def changed(self) -> None:
         self.problem("")
-        self.show_preview(self.query_one("#amount", Input).value, self.category())
+        self.show_preview(self.all_lines())
 
     @work(thread=True, exclusive=True, group="preview")
-    def show_preview(self, amount: str, category: str | None) -> None:
-        if not amount.strip():
+    def show_preview(self, lines: list[tuple[str, str, str | None]]) -> None:
+        if not lines:
             self.app.call_from_thread(self.preview, "")
             return
         try:
-            result = self.backend.purchase(self.member_id, amount, category, dry_run=True)
+            result = self.backend.purchase_lines(self.member_id, lines, dry_run=True)
         except LoyaltyError as exc:
             text = exc.message
         else:
@@ -182,7 +235,7 @@ class PurchaseForm(Form):
             self.app.call_from_thread(self.preview, text)
 
     def perform(self) -> Any:
-        return self.backend.purchase(self.member_id, self.query_one("#amount", Input).value, self.category())
+        return self.backend.purchase_lines(self.member_id, self.all_lines())
 
     def outcome(self, result: Any) -> Any:
         text = describe(result)
@@ -250,6 +303,8 @@ class RedeemForm(Form):
 class VoucherForm(Form):
     """A typed or scanned code; Enter shows the voucher, a second Enter uses it."""
 
+    AUTO_FOCUS = "#code"
+
     def __init__(self, backend: Backend) -> None:
         super().__init__(backend, _("Use a voucher"))
         self.checked: str | None = None
@@ -304,6 +359,8 @@ class ConsentBox(Checkbox, inherit_bindings=False):
 
 class EnrolForm(Form):
     """A new customer: name, e-mail, phone and consent to marketing (`enroll`)."""
+
+    AUTO_FOCUS = "#name"
 
     def __init__(self, backend: Backend) -> None:
         super().__init__(backend, _("New member"))

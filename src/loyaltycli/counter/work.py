@@ -16,7 +16,7 @@ from loyaltycli.errors import BadInputError
 from loyaltycli.i18n import _
 from loyaltycli.services.counter import CounterMember, categories, counter_member, search
 from loyaltycli.services.members import EnrollRequest, MemberView, enroll
-from loyaltycli.services.purchases import PurchaseRequest, PurchaseResult, one_line, purchase
+from loyaltycli.services.purchases import PurchaseRequest, PurchaseResult, one_line, parse_line, purchase
 from loyaltycli.services.redemptions import RedeemResult, VoucherView, redeem_points, redeem_reward, show_voucher
 from loyaltycli.services.redemptions import use_voucher as use
 from loyaltycli.services.refunds import RefundRequest, RefundResult, refund
@@ -53,6 +53,16 @@ class Backend:
         value = parse_money(amount, _("amount"))  # a negative amount is refused by `purchase`, as for the command
         request = PurchaseRequest(member_id, one_line(value, category or None, None), dry_run=dry_run)
         return purchase(self.db, request, self.clock())
+
+    def purchase_lines(
+        self, member_id: str, lines: list[tuple[str, str, str | None]], dry_run: bool = False
+    ) -> PurchaseResult:
+        """`loyalty purchase MEMBER - --line :CATEGORY:QTY:PRICE ...`; one line of quantity 1 is the plain
+        `loyalty purchase MEMBER AMOUNT [--category C]`."""
+        if len(lines) == 1 and lines[0][0].strip() in ("", "1"):
+            return self.purchase(member_id, lines[0][1], lines[0][2], dry_run)
+        parsed = tuple(parse_line(f":{category or ''}:{quantity}:{price}") for quantity, price, category in lines)
+        return purchase(self.db, PurchaseRequest(member_id, parsed, dry_run=dry_run), self.clock())
 
     def redeem_reward(self, member_id: str, reward_id: str) -> RedeemResult:
         """`loyalty redeem MEMBER REWARD`."""
