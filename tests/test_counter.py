@@ -444,3 +444,30 @@ def test_a_purchase_of_lines_with_quantities(tmp_path: Path, clock: Any) -> None
     run_app(screen, script)
     commands("purchase", "anna@example.com", "-", "--line", ":coffee:2:3.20", "--line", "::1:3.90")
     assert ledger(screen) == ledger(commands)
+
+
+def test_keys_in_one_burst_after_tab_land_in_the_next_field(counter_shop: Cli) -> None:
+    """The new member form typed in one go (issue 27: the e-mail and phone landed in the name)."""
+
+    async def script(app: Any, pilot: Any) -> None:
+        await settle(pilot, app)
+        burst(app, ["f5", *"Hans Wurst", "tab", *"hans@wurst.de", "tab", *"0171 9998887", "enter"])
+        await settle(pilot, app)
+        assert "Enrolled" in status(app), status(app)
+
+    run_app(counter_shop, script)
+    shown = counter_shop.json("member", "show", "hans@wurst.de")
+    assert (shown["name"], shown["phone"]) == ("Hans Wurst", "+491719998887")
+
+
+def test_enter_on_the_category_field_books_the_purchase(counter_shop: Cli) -> None:
+    async def script(app: Any, pilot: Any) -> None:
+        await find(pilot, app, "anna")
+        await pilot.press("f2", *"3,20", "tab")
+        await settle(pilot, app)
+        assert app.focused.id == "category"
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "points for M000001" in status(app)
+
+    run_app(counter_shop, script)
