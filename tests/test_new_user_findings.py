@@ -49,7 +49,8 @@ def test_a_dry_run_may_look_ahead_and_today_is_allowed(cli: Cli) -> None:
     cli("enroll", "Anna", "--email", "anna@example.com")
     assert cli.json("expire", "--as-of", "2062-12-01", "--dry-run")["points"] == 50
     cli("purchase", "anna@example.com", "10.00", "--date", "2026-07-01", "--dry-run")
-    cli("purchase", "anna@example.com", "10.00", "--date", "2026-06-15T23:59")
+    cli("purchase", "anna@example.com", "10.00", "--date", "2026-06-15T09:30")  # earlier today (it is 10:00)
+    cli("purchase", "anna@example.com", "10.00", "--date", "2026-06-15T23:59", expect=2)  # later today: issue 27
     assert cli.json("expire", "--as-of", "2026-06-15")["points"] == 0
 
 
