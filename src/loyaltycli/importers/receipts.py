@@ -67,6 +67,7 @@ class Draft:
     refund_of: str = ""
     refund_amount: Decimal | None = None
     problem: tuple[int, str] | None = None  # the row number that rejects the receipt, and why
+    key_values: tuple[str | None, ...] | None = None  # its first row's fields, while `--receipt-key` needs them
 
     def reject(self, reason: str, number: int | None = None) -> None:
         """Reject the receipt because of row `number` (its first row when not given)."""
@@ -97,8 +98,6 @@ class _Extras(NamedTuple):
 
 
 _PLAIN = _Extras(None, None, None)
-# A receipt being read: its draft and its rows' fields, read into lines when its batch is complete.
-_Open = tuple[Draft, list[tuple[tuple[str | None, ...], _Extras]]]
 
 
 class ReceiptReader:
@@ -132,40 +131,58 @@ class ReceiptReader:
         read or in the one before it, which is held back until the next one is full. Memory holds two batches,
         whatever the file's length; a receipt id that comes back later still is the database's to recognise
         (booked by this run: those rows are rejected)."""
-        held: dict[str, _Open] | None = None
-        current: dict[str, _Open] = {}
+        held: dict[str, Draft] | None = None
+        current: dict[str, Draft] = {}
         last_id, last = "", None
         for receipt_id, number, cells, kind, values, extras in self._rows():
             if receipt_id and receipt_id == last_id:  # the common case: the next row of the same receipt
-                found: _Open | None = last
+                draft: Draft | None = last
             elif receipt_id:
-                found = current.get(receipt_id) or (held.get(receipt_id) if held is not None else None)
+                draft = current.get(receipt_id) or (held.get(receipt_id) if held is not None else None)
             else:
-                found = None
-            if found is None:
+                draft = None
+            if draft is None:
                 if len(current) >= size:
                     if held is not None:
                         yield self._finish(held)
                     held, current = current, {}
-                found = (Draft(receipt_id, [], set()), [])
-                current[receipt_id or f"\x00{number}"] = found  # a row without an id is a receipt of its own
-            draft, pending = found
+                draft = Draft(receipt_id, [], set())
+                current[receipt_id or f"\x00{number}"] = draft  # a row without an id is a receipt of its own
             draft.records.append(_record((number, cells)))
-            draft.kinds.add(kind)
-            pending.append((values, extras))
-            last_id, last = receipt_id, found
+            self._take(draft, number, kind, values, extras)
+            last_id, last = receipt_id, draft
         if held is not None:
             yield self._finish(held)
         if current:
             yield self._finish(current)
 
-    def _finish(self, group: dict[str, _Open]) -> list[Draft]:
+    def _take(self, draft: Draft, number: int, kind: str, values: tuple[str | None, ...], extras: _Extras) -> None:
+        """Read one row into its receipt as it comes (nothing of it is kept but the line); the first row that
+        cannot be read rejects the whole receipt."""
+        if draft.problem is not None:
+            return
+        first = not draft.kinds
+        draft.kinds.add(kind)
+        try:
+            if kind == "bad":
+                raise ValueProblem(extras.problem or "unreadable row")
+            if first:
+                draft.kind = "refund" if kind == "refund" else "purchase"
+                if self.settings.receipt_key:
+                    draft.key_values = values
+            elif (kind == "refund") != (draft.kind == "refund"):
+                draft.reject(_("a receipt cannot mix sales and refunds"))  # said at its first row
+                return
+            self._read_row(draft, values, extras)
+        except ValueProblem as exc:
+            draft.reject(str(exc), number)
+
+    def _finish(self, group: dict[str, Draft]) -> list[Draft]:
+        """A batch's receipts, complete: their ids checked (and made under `--receipt-key`)."""
         self._seen = set()
-        drafts = []
-        for draft, pending in group.values():
-            self._read(draft, pending)
-            drafts.append(draft)
-        return drafts
+        for draft in group.values():
+            self._close(draft)
+        return list(group.values())
 
     def _rows(self) -> Iterator[tuple[str, int, list[str], str, tuple[str | None, ...], _Extras]]:
         """Every row but the skipped ones: (receipt id, or its grouping key under `--receipt-key`), row number,
@@ -222,24 +239,15 @@ class ReceiptReader:
             return "bad", ("",) * len(self.columns.names), _Extras(None, None, str(exc))
         return row.kind, self.columns.named(row), _Extras(row.discount, row.refund_amount, row.skip_reason)
 
-    def _read(self, draft: Draft, pending: list[tuple[tuple[str | None, ...], _Extras]]) -> None:
-        """Read every row of a receipt; the first bad row rejects the whole receipt."""
+    def _close(self, draft: Draft) -> None:
+        """The checks that need the whole receipt: an id, and the id it is stored under."""
         try:
-            if "bad" in draft.kinds:
-                raise ValueProblem(pending[0][1].problem or "unreadable row")
             if not draft.receipt_id:
                 raise ValueProblem(_("the row has no receipt id"))
-            if len(draft.kinds) > 1:
-                raise ValueProblem(_("a receipt cannot mix sales and refunds"))
-            draft.kind = "refund" if draft.kinds == {"refund"} else "purchase"
-            for record, (values, extras) in zip(draft.records, pending, strict=True):
-                try:
-                    self._read_row(draft, values, extras)
-                except ValueProblem as exc:
-                    exc.number = record.number  # type: ignore[attr-defined]
-                    raise
-            if self.settings.receipt_key:
-                draft.receipt_id = self._keyed(draft, pending[0][0])
+            if draft.problem is not None:
+                return
+            if self.settings.receipt_key and draft.key_values is not None:
+                draft.receipt_id = self._keyed(draft, draft.key_values)
             if draft.receipt_id in self._seen:
                 raise ValueProblem(
                     _("receipt {receipt_id} appears twice in the file, written two ways").format(
@@ -247,10 +255,12 @@ class ReceiptReader:
                     )
                 )
         except ValueProblem as exc:
+            draft.reject(str(exc))
+        finally:
             if "\x1f" in draft.receipt_id:
                 draft.receipt_id = draft.receipt_id.split("\x1f", 1)[0]
-            draft.reject(str(exc), getattr(exc, "number", None))
-        self._seen.add(draft.receipt_id)
+            draft.key_values = None
+            self._seen.add(draft.receipt_id)
 
     def _get(self, values: tuple[str | None, ...], name: str) -> str | None:
         """A field's text, or None when the file has no such column."""

@@ -47,7 +47,8 @@ from loyaltycli.storage.state import MemberState
 from loyaltycli.storage.writer import PurchaseWriter
 
 BATCH_RECEIPTS = 5000
-COLLECT_EVERY = 3  # batches between two runs of the cyclic garbage collector
+ZERO = Decimal(0)
+COLLECT_EVERY = 8  # batches between two runs of the cyclic garbage collector (each walks the batch held back)
 
 
 class ImportHaltedError(RefusedError):
@@ -135,6 +136,7 @@ class Importer:
         columns = column_map(self.options.format, sales.header, overrides, self.options.path)
         with self.db.read() as session:
             self.ctx = today_in(session, self.now)
+        self.zone = self.ctx.program.zone
         self.members = ImportMembers(self.ctx, self.now, self.options.enroll_unknown)
         # Points lapse with inactivity only under that expiry policy: without it no receipt needs the check.
         self.lapses = any(v.program.expiry.policy == "inactivity" for v in self.ctx.versions)
@@ -264,8 +266,9 @@ class Importer:
             self.phases["writing"] += time.perf_counter() - started
 
     def _not_yet_stored(self, session: Session, batch: list[Draft]) -> list[Draft]:
-        """Drop receipts stored before this run (duplicates); one stored by this very run means the
-        file named it again further down, which is refused (the database remembers, not memory)."""
+        """Drop receipts stored before this run (duplicates: the same day, total and member); one stored by
+        this very run means the file named it again far further down, which is refused, and one stored with
+        other data is another sale under a reused number, which is refused with that reason."""
         stored = stored_among(session, [d.receipt_id for d in batch if d.receipt_id and not d.problem])
         this_run = utc_naive(self.now)
         fresh = []
@@ -295,11 +298,9 @@ class Importer:
         never skipped as a duplicate."""
         if draft.kind == "refund" or earlier.kind not in ("purchase", "return") or draft.when is None:
             return None
-        day = draft.when.astimezone(self.ctx.program.zone).date()
-        cents = to_cents(sum((line.amount for line in draft.lines), Decimal(0)))
-        if day != earlier.local_date:
-            what = _("another day ({day})").format(day=i18n.day(earlier.local_date))
-        elif cents != earlier.total_cents:
+        if draft.when.astimezone(self.zone).date().isoformat() != earlier.local_day:
+            what = _("another day ({day})").format(day=i18n.day(dt.date.fromisoformat(earlier.local_day)))
+        elif to_cents(sum((line.amount for line in draft.lines), ZERO)) != earlier.total_cents:
             what = _("another amount ({amount})").format(
                 amount=i18n.money(from_cents(earlier.total_cents), self.ctx.program.program.currency)
             )
@@ -315,10 +316,14 @@ class Importer:
     def _same_member(self, ref: str, earlier: StoredReceipt) -> bool:
         if earlier.member_id is None:
             return not ref
-        if not ref or earlier.member_status in ("erased", "merged"):  # its contact data is gone or moved on
-            return earlier.member_status in ("erased", "merged")
+        if earlier.member_status in ("erased", "merged"):  # its contact data is gone or moved on: no telling
+            return True
+        if not ref:
+            return False
         ref = ref.strip()
-        if ref == earlier.member_id or (earlier.member_email_key and ref.lower() == earlier.member_email_key):
+        if ref == earlier.member_id or (
+            earlier.member_email_key is not None and ref.lower() == earlier.member_email_key
+        ):
             return True
         return earlier.member_phone is not None and parse_phone(ref, self.ctx.program.region) == earlier.member_phone
 
