@@ -250,3 +250,34 @@ def test_the_command_line_takes_the_german_forms_imports_take(cli: Cli, monkeypa
     assert (doc["total"], doc["points"]) == ("1234.56", 1234)
     cli("purchase", "A", "5,00", "--date", "01.06.2026 09:30", "--receipt", "R2")
     assert "1.234" in cli("purchase", "A", "1.234", expect=2).stderr  # a lone dot with three digits: refused
+
+
+TIERED = (
+    BASIC_PROGRAM.replace("signup = 50", "signup = 0\nreferral_referrer = 20\nreferral_referee = 10").replace(
+        'policy = "fixed"\nmonths = 24', 'policy = "fixed"\nmonths = 12\nat_period_end = "year"'
+    )
+    + '\n[tiers]\nbasis = "spend"\nwindow_months = 12\n[[tiers.levels]]\nname = "Bronze"\nthreshold = "0"\n'
+    'multiplier = 1\n[[tiers.levels]]\nname = "Silber"\nthreshold = "10.00"\nmultiplier = 1.25\n'
+)
+
+
+def test_a_purchase_says_how_its_points_add_up(make_db: Any, program_file: Any, clock: Any) -> None:
+    cli = Cli(make_db("tiered"))
+    cli("init", "--program", str(program_file(TIERED, "tiered.toml")))
+    cli("enroll", "Anna", "--id", "A")
+    cli("enroll", "Bert", "--id", "B", "--referred-by", "A")
+    first = cli("purchase", "B", "20.00", "--date", "2026-06-10").stderr
+    assert "Referral bonus for this first purchase: 10 points." in first
+    assert "Referral bonus for the member who referred B: 20 points." in first
+    second = cli("purchase", "B", "13.30").stderr
+    assert "x 1.25 for tier Silber = 16.625, rounded down: 16 points." in second
+
+
+def test_expiry_is_shown_as_the_last_valid_day(make_db: Any, program_file: Any, clock: Any) -> None:
+    cli = Cli(make_db("valid"))
+    cli("init", "--program", str(program_file(TIERED, "tiered.toml")))
+    cli("enroll", "Anna", "--id", "A")
+    cli("purchase", "A", "20.00")  # 15 June 2026 + 12 months, to the year's end: usable through 31.12.2027
+    assert cli.json("member", "show", "A")["expiring"] == [{"date": "2028-01-01", "points": 20}]  # JSON: SPEC's date
+    shown = cli("member", "show", "A").stdout
+    assert "Valid until" in shown and "2027-12-31" in shown and "2028-01-01" not in shown

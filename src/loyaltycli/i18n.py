@@ -229,6 +229,14 @@ def status(value: str) -> str:
     return _(_STATUSES.get(value, value))
 
 
+_ROUNDINGS = {"floor": N_("rounded down"), "round": N_("rounded half up"), "ceil": N_("rounded up")}
+
+
+def rounding(name: str) -> str:
+    """The programme's `earn.rounding` in words."""
+    return _(_ROUNDINGS.get(name, name))
+
+
 def decimal(value: object) -> str:
     """A decimal number given as text or Decimal (`12.5`), with the language's decimal mark (`12,5`)."""
     if value is None or value == "":

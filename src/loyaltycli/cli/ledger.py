@@ -24,6 +24,7 @@ from loyaltycli.cli.output import (
 )
 from loyaltycli.cli.parsing import NumberFriendlyCommand
 from loyaltycli.cli.state import STATE, now
+from loyaltycli.domain.dates import last_valid_day
 from loyaltycli.i18n import _
 
 MemberArgument = Annotated[str, typer.Argument(help="Member id, e-mail or phone number.")]
@@ -94,6 +95,8 @@ def purchase(
             ],
         )
     )
+    for said in _how_it_adds_up(result):
+        message(said)
     if result.pending_until and result.day and result.pending_until > result.day:
         message(_("Usable from {pending_until}.").format(pending_until=i18n.day(result.pending_until)))
     if result.balance is not None and not result.dry_run:
@@ -105,6 +108,34 @@ def purchase(
             message(stamp_progress(card, stamps, result.stamp_sizes[card]) + ".")
     for code in result.vouchers:
         message(_("Stamp card full: voucher {code}.").format(code=code))
+
+
+def _how_it_adds_up(result: Any) -> list[str]:
+    """What the table's lines do not show: the tier multiplier and the one rounding, campaign bonuses, and the
+    referral bonuses this purchase paid."""
+    said = []
+    if result.tier_multiplier != "1":
+        said.append(
+            _("The lines' points x {multiplier} for tier {tier} = {exact}, {rounding}: {points}.").format(
+                multiplier=i18n.decimal(result.tier_multiplier),
+                tier=result.tier,
+                exact=i18n.decimal(result.exact),
+                rounding=i18n.rounding(result.rounding),
+                points=i18n.points(result.points - sum(result.campaign_bonus.values())),
+            )
+        )
+    for campaign, points in result.campaign_bonus.items():
+        said.append(_("Campaign {campaign}: bonus of {points}.").format(campaign=campaign, points=i18n.points(points)))
+    for ref, points in result.bonuses.items():
+        if ref == "referee":
+            said.append(_("Referral bonus for this first purchase: {points}.").format(points=i18n.points(points)))
+        else:
+            said.append(
+                _("Referral bonus for the member who referred {member}: {points}.").format(
+                    member=result.member, points=i18n.points(points)
+                )
+            )
+    return said
 
 
 def refund(
@@ -392,7 +423,7 @@ def statement(
                 available=i18n.number(b.available), pending=i18n.number(b.pending)
             )
             + "".join(
-                _("; {points} expire on {day}").format(points=i18n.points(p), day=i18n.day(d))
+                _("; {points} valid until {day}").format(points=i18n.points(p), day=i18n.day(last_valid_day(d)))
                 for d, p in result.expiring
             )
         )

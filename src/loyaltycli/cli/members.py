@@ -36,6 +36,7 @@ from loyaltycli.cli.output import (
     table,
 )
 from loyaltycli.cli.state import STATE, now
+from loyaltycli.domain.dates import last_valid_day
 from loyaltycli.i18n import _
 
 if TYPE_CHECKING:
@@ -430,7 +431,8 @@ def render_member(view: MemberView) -> None:
         ],
     )
     if b.expiring:
-        show(table(_("Expiring"), [_("Date"), _("Points")], _next_expiries(b.expiring)))
+        valid = [(last_valid_day(due), points) for due, points in b.expiring]
+        show(table(_("Expiring"), [_("Valid until"), _("Points")], _next_expiries(valid)))
     open_vouchers_table(view.vouchers)
 
 

@@ -30,6 +30,7 @@ from textual.worker import get_current_worker
 
 from loyaltycli import i18n
 from loyaltycli.domain.cells import visible
+from loyaltycli.domain.dates import last_valid_day
 from loyaltycli.errors import LoyaltyError
 from loyaltycli.i18n import N_, _
 
@@ -387,7 +388,10 @@ def render_member(member: Any) -> Table:
     grid.add_row(_("pending"), i18n.points(b.pending))
     if b.expiring:
         due, points = b.expiring[0]
-        grid.add_row(_("expiring"), _("{points} on {day}").format(points=i18n.points(points), day=i18n.day(due)))
+        grid.add_row(
+            _("expiring"),
+            _("{points}, valid until {day}").format(points=i18n.points(points), day=i18n.day(last_valid_day(due))),
+        )
     tier = view.tier or "-"
     if member.next_tier:
         tier += "  " + _("({missing} to {tier})").format(

@@ -115,6 +115,12 @@ def birthday_in(year: int, birthday: dt.date) -> dt.date:
     return dt.date(year, birthday.month, min(birthday.day, calendar.monthrange(year, birthday.month)[1]))
 
 
+def last_valid_day(expires_on: dt.date) -> dt.date:
+    """The last day points can be used: what people are told (`gültig bis 31.12.2027`), where a lot stores the
+    first day without them (2028-01-01)."""
+    return expires_on - dt.timedelta(days=1)
+
+
 def local_minute(stored: dt.datetime | None, tz: ZoneInfo) -> str | None:
     """A stored instant (naive UTC) as people read it: the programme's wall clock, to the minute."""
     if stored is None:

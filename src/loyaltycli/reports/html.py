@@ -12,6 +12,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from loyaltycli import i18n
+from loyaltycli.domain.dates import last_valid_day
 from loyaltycli.domain.money import percent
 from loyaltycli.i18n import N_, _
 
@@ -247,7 +248,7 @@ def statement_page(statement: Any, program: str, next_rewards: Sequence[tuple[st
             ]
         ),
         "<h2>" + escape(_("Expiring soon")) + "</h2>",
-        table([_("Date"), _("Points")], statement.expiring, (1,))
+        table([_("Valid until"), _("Points")], [(last_valid_day(d), p) for d, p in statement.expiring], (1,))
         if statement.expiring
         else "<p>" + escape(_("No points expire in the next {days} days.").format(days=statement.warn_days)) + "</p>",
         *_stamps_and_vouchers(statement),

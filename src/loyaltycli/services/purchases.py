@@ -79,6 +79,10 @@ class PurchaseResult:
     day: dt.date | None = None  # the receipt's local day
     balance: int | None = None  # points available after the purchase
     stamp_sizes: dict[str, int] = field(default_factory=dict)  # stamps each card needs to fill
+    tier_multiplier: str = "1"  # the lines' points are multiplied by this, then rounded once
+    exact: str = "0"  # the lines' points times the tier multiplier, before rounding
+    rounding: str = "floor"
+    bonuses: dict[str, int] = field(default_factory=dict)  # other credits this purchase earned: referee ...
 
 
 def window_since(program: Program, day: dt.date) -> dt.date:
@@ -303,6 +307,10 @@ def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> Purcha
             dry_run=request.dry_run,
             balance=available_points(session, member, ctx.today),
             stamp_sizes={card.id: card.stamps for card in program.stamp_cards},
+            tier_multiplier=plain(earning.tier_multiplier),
+            exact=plain(earning.exact),
+            rounding=program.earn.rounding,
+            bonuses={credit.ref or credit.kind: credit.points for credit in plan.credits if credit.kind == "referral"},
         )
 
 
