@@ -130,6 +130,6 @@ def test_show_lists_the_next_expiry_days_and_sums_the_later_ones(cli: Cli) -> No
         cli("purchase", "anna@example.com", "10.00", "--date", f"2026-05-{day:02d}")
     assert len(cli.json("member", "show", "anna@example.com")["expiring"]) == 13
     shown = cli("member", "show", "anna@example.com").stdout
-    assert "2028-05-10" in shown and "2028-05-11" not in shown
+    assert "2028-05-09" in shown and "2028-05-10" not in shown  # shown as the last valid day (issue 27)
     summary = next(line for line in shown.splitlines() if "3 later days" in line)
     assert "70" in summary  # 10 + 10 + the signup's 50

@@ -138,6 +138,18 @@ def receipts(count: int) -> str:
     return ngettext("{count} receipt", "{count} receipts", count).format(count=number(count))
 
 
+def checked(kind: str, count: int) -> str:
+    """What `verify` looked at, counted in words (`2 members`, `5 Einträge`)."""
+    forms = {
+        "members": lambda: ngettext("{count} member", "{count} members", count),
+        "entries": lambda: ngettext("{count} entry", "{count} entries", count),
+        "lots": lambda: ngettext("{count} lot", "{count} lots", count),
+        "receipts": lambda: ngettext("{count} receipt", "{count} receipts", count),
+        "vouchers": lambda: ngettext("{count} voucher", "{count} vouchers", count),
+    }.get(kind)
+    return forms().format(count=number(count)) if forms else f"{number(count)} {kind}"
+
+
 def rows(count: int) -> str:
     return ngettext("{count} row", "{count} rows", count).format(count=number(count))
 
@@ -314,6 +326,19 @@ def threshold(value: object, tier_basis: str | None, currency: str | None) -> st
     if tier_basis == "spend" and currency:
         return money(Decimal(str(value)), currency)
     return number(int(Decimal(str(value))))
+
+
+_REWARD_KINDS = {
+    "free_item": N_("free item"),
+    "discount_amount": N_("discount"),
+    "discount_percent": N_("percent off"),
+    "experience": N_("experience"),
+}
+
+
+def reward_kind(kind: str) -> str:
+    """A reward's kind in words (`free_item` is a free item, `Gratisartikel`)."""
+    return _(_REWARD_KINDS.get(kind, kind))
 
 
 def reward_value(kind: str, value: object, currency: str) -> str:

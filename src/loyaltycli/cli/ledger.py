@@ -491,7 +491,7 @@ def verify(json_out: JsonOption = False) -> None:
     if json_out:
         emit_json(asdict(result))
     elif result.ok:
-        counts = ", ".join(f"{n} {k}" for k, n in result.checked.items())
+        counts = ", ".join(i18n.checked(k, n) for k, n in result.checked.items())
         message(_("All invariants hold ({counts}).").format(counts=counts))
     for problem in result.problems:
         error(problem)

@@ -312,7 +312,7 @@ def edit(
     from loyaltycli.services.members import MemberChanges, edit_member
 
     changes = MemberChanges(name, email, phone, day(birthday, "--birthday"), marketing)
-    _done(edit_member(STATE.database(), member, changes, now()), json_out, "Updated")
+    _done(edit_member(STATE.database(), member, changes, now()), json_out, _("Updated {name} ({id})."))
 
 
 @app.command("block")
@@ -324,7 +324,7 @@ def block(
     """Block a member: no earning, no redeeming."""
     from loyaltycli.services.members import set_blocked
 
-    _done(set_blocked(STATE.database(), member, True, reason, now()), json_out, "Blocked")
+    _done(set_blocked(STATE.database(), member, True, reason, now()), json_out, _("Blocked {name} ({id})."))
 
 
 @app.command("unblock")
@@ -332,7 +332,7 @@ def unblock(member: MemberArgument, json_out: JsonOption = False) -> None:
     """Unblock a member."""
     from loyaltycli.services.members import set_blocked
 
-    _done(set_blocked(STATE.database(), member, False, None, now()), json_out, "Unblocked")
+    _done(set_blocked(STATE.database(), member, False, None, now()), json_out, _("Unblocked {name} ({id})."))
 
 
 @app.command("export")
@@ -353,7 +353,7 @@ def erase(
     from loyaltycli.services.members import erase_member
 
     if not yes:
-        raise typer.BadParameter("erasing cannot be undone; add --yes to confirm.", param_hint="--yes")
+        raise typer.BadParameter(_("erasing cannot be undone; add --yes to confirm."), param_hint="--yes")
     member_id = erase_member(STATE.database(), member, now())
     if json_out:
         emit_json({"id": member_id, "status": "erased"})
@@ -484,8 +484,9 @@ def render_rows(rows: list[MemberRow], json_out: bool, csv_out: bool, title: str
         )
 
 
-def _done(view: MemberView, json_out: bool, verb: str) -> None:
+def _done(view: MemberView, json_out: bool, said: str) -> None:
+    """The member as it is now (`--json`), or `said` (a message with `{name}` and `{id}`) on stderr."""
     if json_out:
         emit_json(member_document(view))
     else:
-        message(f"{verb} {view.name} ({view.id}).")
+        message(said.format(name=view.name, id=view.id))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from loyaltycli import i18n
 from loyaltycli.cli.output import key_values, show, table
 from loyaltycli.domain.schedules import describe_schedule
-from loyaltycli.i18n import _
+from loyaltycli.i18n import N_, _
 
 if TYPE_CHECKING:
     from loyaltycli.services.programs import ProgramView
@@ -29,8 +29,8 @@ def program_summary(view: ProgramView) -> None:
         (_("currency / time zone"), f"{currency} / {p.program.timezone}"),
         (
             _("earning"),
-            _("{points} per 1 {currency}, rounding {rounding}").format(
-                points=i18n.points_rate(earn.points_per_unit), currency=currency, rounding=earn.rounding
+            _("{points} per 1 {currency}, {rounding}").format(
+                points=i18n.points_rate(earn.points_per_unit), currency=currency, rounding=i18n.rounding(earn.rounding)
             ),
         ),
         (_("minimum spend"), i18n.money(earn.min_spend, currency)),
@@ -41,7 +41,7 @@ def program_summary(view: ProgramView) -> None:
             ", ".join(f"{k} {i18n.decimal(v)}" for k, v in earn.category_rates.items()) or "-",
         ),
         (_("expiry"), _expiry(view)),
-        (_("bonuses"), ", ".join(f"{k} {v}" for k, v in p.bonuses.model_dump().items() if v) or "-"),
+        (_("bonuses"), _bonuses(p, currency)),
         (
             _("redeem"),
             _("min balance {min_balance}, point value {point_value}, vouchers valid {days} days").format(
@@ -79,7 +79,15 @@ def program_summary(view: ProgramView) -> None:
                 _("Rewards"),
                 [_("Id"), _("Name"), _("Points"), _("Kind"), _("Value"), _("Min tier"), _("Stock")],
                 [
-                    (r.id, r.title, r.points, r.kind, i18n.reward_value(r.kind, r.value, currency), r.min_tier, r.stock)
+                    (
+                        r.id,
+                        r.title,
+                        r.points,
+                        i18n.reward_kind(r.kind),
+                        i18n.reward_value(r.kind, r.value, currency),
+                        r.min_tier,
+                        r.stock,
+                    )
                     for r in p.rewards
                 ],
             )
@@ -89,11 +97,20 @@ def program_summary(view: ProgramView) -> None:
             table(
                 _("Stamp cards"),
                 [_("Id"), _("Categories"), _("Stamps"), _("Reward")],
-                [(s.id, ", ".join([*s.categories, *s.skus]), s.stamps, s.reward) for s in p.stamp_cards],
+                [
+                    (s.id, ", ".join([*s.categories, *s.skus]), s.stamps, _reward_title(p, s.reward))
+                    for s in p.stamp_cards
+                ],
             )
         )
     if p.actions:
-        show(table(_("Actions"), [_("Id"), _("Points"), _("Limit")], [(a.id, a.points, a.limit) for a in p.actions]))
+        show(
+            table(
+                _("Actions"),
+                [_("Id"), _("Points"), _("Limit")],
+                [(a.id, a.points, _(_LIMITS.get(a.limit, a.limit))) for a in p.actions],
+            )
+        )
     later = [v for v in view.versions if v.effective and v.effective > view.today]
     if later:
         show(
@@ -105,11 +122,42 @@ def program_summary(view: ProgramView) -> None:
         )
 
 
+_BONUSES = {
+    "signup": N_("signup {value}"),
+    "birthday": N_("birthday {value}"),
+    "referral_referrer": N_("referrer {value}"),
+    "referral_referee": N_("referred member {value}"),
+    "referral_min_spend": N_("referrals from {value}"),
+}
+_POLICIES = {"fixed": N_("fixed"), "inactivity": N_("after inactivity")}
+_PERIODS = {"month": N_("month"), "year": N_("year")}
+
+
+_LIMITS = {"once": N_("once"), "daily": N_("daily"), "monthly": N_("monthly"), "unlimited": N_("unlimited")}
+
+
+def _reward_title(p: Any, reward_id: str) -> str:
+    reward = p.reward(reward_id)
+    return reward.title if reward is not None else reward_id
+
+
+def _bonuses(p: Any, currency: str) -> str:
+    """The programme's bonuses in words: points as points, the referral minimum as money."""
+    said = []
+    for key, value in p.bonuses.model_dump().items():
+        if not value:
+            continue
+        shown = i18n.money(value, currency) if key == "referral_min_spend" else i18n.points(int(value))
+        said.append(_(_BONUSES.get(key, key + " {value}")).format(value=shown))
+    return ", ".join(said) or "-"
+
+
 def _expiry(view: ProgramView) -> str:
     e = view.active.program.expiry
     if e.policy == "none":
         return _("never")
-    end = "" if e.at_period_end == "none" else _(", to the end of the {period}").format(period=e.at_period_end)
+    period = _(_PERIODS.get(e.at_period_end, e.at_period_end))
+    end = "" if e.at_period_end == "none" else _(", to the end of the {period}").format(period=period)
     return _("{policy}, {months} months{end}; warn {days} days ahead").format(
-        policy=e.policy, months=e.months, end=end, days=e.warn_days
+        policy=_(_POLICIES.get(e.policy, e.policy)), months=e.months, end=end, days=e.warn_days
     )

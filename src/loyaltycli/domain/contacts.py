@@ -30,10 +30,12 @@ def email_problem(text: str) -> str | None:
     """Why `text` is not an e-mail address (`bob@shop` has no domain), or None when it is one."""
     local, at, domain = text.rpartition("@")
     if not at or not local or any(ch.isspace() for ch in text) or has_control(text):
-        return f"{text!r} is not an e-mail address"
+        return _("{text!r} is not an e-mail address").format(text=text)
     labels = domain.split(".")
     if len(labels) < 2 or not all(labels) or not labels[-1].isalpha() or len(labels[-1]) < 2:
-        return f"{text!r} is not an e-mail address (the part after @ needs a domain such as example.com)"
+        return _("{text!r} is not an e-mail address (the part after @ needs a domain such as example.com)").format(
+            text=text
+        )
     return None
 
 
