@@ -107,6 +107,13 @@ def day(value: dt.date | None) -> str:
     return f"{value.day:02d}.{value.month:02d}.{value.year}"
 
 
+def month(label: str) -> str:
+    """A `YYYY-MM` month label for people: `11.2026` in German; English keeps `2026-11`."""
+    if language() == "en" or len(label) != 7 or label[4] != "-":
+        return label
+    return f"{label[5:]}.{label[:4]}"
+
+
 def long_day(value: dt.date) -> str:
     """A day in a heading: `1 Nov 2026`, `01.11.2026`."""
     from babel.dates import format_date

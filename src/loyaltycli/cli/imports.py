@@ -117,15 +117,19 @@ def _in_english(exc: BaseException) -> str:
 def import_summary(summary: Any, dry_run: bool) -> str:
     """What an import did, in one or two sentences; skipped rows and receipts without a member are named."""
     text = (_("Dry run: ") if dry_run else "") + _(
-        "{rows}, {receipts}: {imported} imported, {duplicates} already there, {refunds} refunds, {returns} returns, "
+        "{rows}, {receipts}: {imported} imported, {duplicates} already there, {refunds}, {returns}, "
         "{rejected} rejected, {enrolled} enrolled, {points}."
     ).format(
         rows=i18n.rows(summary.rows),
         receipts=i18n.receipts(summary.receipts),
         imported=i18n.number(summary.imported),
         duplicates=i18n.number(summary.duplicates),
-        refunds=i18n.number(summary.refunds),
-        returns=i18n.number(summary.returns),
+        refunds=i18n.ngettext("{count} refund", "{count} refunds", summary.refunds).format(
+            count=i18n.number(summary.refunds)
+        ),
+        returns=i18n.ngettext("{count} return", "{count} returns", summary.returns).format(
+            count=i18n.number(summary.returns)
+        ),
         rejected=i18n.rows(summary.rejected),
         enrolled=i18n.number(summary.enrolled),
         points=i18n.points(summary.points),

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from loyaltycli import i18n
 from loyaltycli.i18n import _
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
@@ -49,7 +50,7 @@ def period(since: str | None, until: str | None) -> tuple[dt.date | None, dt.dat
 
         raise BadInputError(
             _("--to {isoformat} is before --from {isoformat2}; give the earlier day first.").format(
-                isoformat=last.isoformat(), isoformat2=first.isoformat()
+                isoformat=i18n.day(last), isoformat2=i18n.day(first)
             )
         )
     return first, last

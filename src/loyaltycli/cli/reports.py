@@ -115,7 +115,8 @@ def liability(json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
             (_("points that never expire"), figures.never_expire),
         ],
     )
-    show(table(_("Falling due"), [_("Month"), _("Points"), _("Value ({cur})").format(cur=cur)], rows))
+    shown = [(i18n.month(m), points, i18n.amount(value) if value else value) for m, points, value in rows]
+    show(table(_("Falling due"), [_("Month"), _("Points"), _("Value ({cur})").format(cur=cur)], shown))
 
 
 @app.command("tiers")
@@ -172,7 +173,7 @@ def campaigns(
                     _("Revenue ({currency})").format(currency=figures.currency),
                     _("Extra points"),
                 ],
-                [(c.id, c.name, c.when, c.receipts, c.revenue, c.extra_points) for c in figures.campaigns],
+                [(c.id, c.name, c.when, c.receipts, i18n.amount(c.revenue), c.extra_points) for c in figures.campaigns],
             )
         )
 
@@ -258,7 +259,7 @@ def members(
         table(
             _("Spenders"),
             [_("Id"), _("Name"), _("Revenue"), _("Receipts")],
-            [(r.id, r.name, r.revenue, r.receipts) for r in figures.spenders],
+            [(r.id, r.name, i18n.amount(r.revenue), r.receipts) for r in figures.spenders],
         )
     )
     show(
@@ -353,7 +354,7 @@ def render_monthly(figures: MonthlyReport) -> None:
 
     for m in months:
         chart.add_row(
-            m.month,
+            i18n.month(m.month),
             bar(m.issued, top, "green"),
             bar(m.redeemed, top, "blue"),
             bar(m.expired, top, "red"),

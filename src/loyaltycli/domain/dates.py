@@ -19,11 +19,18 @@ def implausible(day: dt.date, today: dt.date) -> str | None:
     """Why a write dated `day` cannot be meant (SPEC §1): after today, or before 1970; else None."""
     if day > today:
         return _("{day} is after today ({today}); nothing can be recorded in the future").format(
-            day=day.isoformat(), today=today.isoformat()
+            day=written_day(day), today=written_day(today)
         )
     if day < EARLIEST:
-        return _("{day} is before 1970").format(day=day.isoformat())
+        return _("{day} is before 1970").format(day=written_day(day))
     return None
+
+
+def written_day(day: dt.date) -> str:
+    """A day in a sentence as the reader's language writes it (`24.12.2026` in German, ISO in English)."""
+    from loyaltycli.i18n import day as in_words
+
+    return in_words(day)
 
 
 def refuse_implausible(day: dt.date, today: dt.date, what: str) -> dt.date:

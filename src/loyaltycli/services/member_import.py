@@ -19,7 +19,7 @@ from typing import Any
 
 from loyaltycli.domain.cells import neutralise
 from loyaltycli.domain.contacts import clean_email
-from loyaltycli.domain.dates import NOON, implausible, utc_naive
+from loyaltycli.domain.dates import NOON, implausible, utc_naive, written_day
 from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
 from loyaltycli.domain.money import to_cents
 from loyaltycli.domain.phones import phone_and_forms
@@ -169,7 +169,7 @@ def _check(customer: Customer, ctx: Today) -> _Checked:
     email, email_key = clean_email(customer.email, "email")
     phone, phone_shown = phone_and_forms(customer.phone, ctx.program.region) if customer.phone else (None, None)
     if customer.birthday is not None and customer.birthday > ctx.today:
-        raise ValueProblem(_("birthday {isoformat} is in the future").format(isoformat=customer.birthday.isoformat()))
+        raise ValueProblem(_("birthday {isoformat} is in the future").format(isoformat=written_day(customer.birthday)))
     enrolled = customer.enrolled or ctx.today
     for name, day in (("enrolled", enrolled), ("points_date", customer.points_date)):
         why = implausible(day, ctx.today) if day is not None else None

@@ -347,7 +347,7 @@ def _changeable(session: Session, ref: str, ctx: Today) -> Member:
 
 def _check_birthday(birthday: dt.date | None, today: dt.date) -> None:
     if birthday is not None and birthday > today:
-        raise BadInputError(_("--birthday: {birthday} is in the future.").format(birthday=birthday))
+        raise BadInputError(_("--birthday: {birthday} is in the future.").format(birthday=i18n.day(birthday)))
 
 
 def _refuse_duplicates(
