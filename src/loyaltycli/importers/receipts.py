@@ -242,10 +242,10 @@ class ReceiptReader:
     def _close(self, draft: Draft) -> None:
         """The checks that need the whole receipt: an id, and the id it is stored under."""
         try:
+            if draft.problem is not None:  # its own reason first (a row that cannot be read has no id either)
+                return
             if not draft.receipt_id:
                 raise ValueProblem(_("the row has no receipt id"))
-            if draft.problem is not None:
-                return
             if self.settings.receipt_key and draft.key_values is not None:
                 draft.receipt_id = self._keyed(draft, draft.key_values)
             if draft.receipt_id in self._seen:
