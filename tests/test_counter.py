@@ -186,7 +186,7 @@ def test_redeem_use_voucher_enrol_and_undo_match_the_commands(tmp_path: Path, cl
         await settle(pilot, app)
         await pilot.press("enter")
         await settle(pilot, app)
-        assert "Voucher" in status(app) and "free-coffee" in status(app)
+        assert "Voucher" in status(app) and "Free coffee of your choice" in status(app)
         await pilot.press("f4", *code, "enter")  # voucher: Enter shows it ...
         await settle(pilot, app)
         assert "Enter again to use it" in form_line(app, "preview")

@@ -281,3 +281,29 @@ def test_expiry_is_shown_as_the_last_valid_day(make_db: Any, program_file: Any, 
     assert cli.json("member", "show", "A")["expiring"] == [{"date": "2028-01-01", "points": 20}]  # JSON: SPEC's date
     shown = cli("member", "show", "A").stdout
     assert "Valid until" in shown and "2027-12-31" in shown and "2028-01-01" not in shown
+
+
+CARD = '\n[[stamp_cards]]\nid = "coffee-card"\ncategories = ["coffee"]\nstamps = 2\nreward = "mug"\n'
+
+
+def test_people_read_names_and_money_not_ids_and_raw_values(make_db: Any, program_file: Any, clock: Any) -> None:
+    program = BASIC_PROGRAM.replace("voucher_days = 90", 'voucher_days = 90\npoint_value = "0.02"') + CARD
+    cli = Cli(make_db("raw"))
+    cli("init", "--program", str(program_file(program, "raw.toml")))
+    cli("enroll", "Anna", "--id", "A", "--marketing")
+    cli("purchase", "A", "200.00")
+    code = cli.json("redeem", "A", "mug")["voucher"]
+    assert "€1.00" in cli("redeem", "A", "--points", "50").stderr  # Discount €1.00, not 1.00
+    assert "Mug" in cli("voucher", "list").stdout and "mug" not in cli("voucher", "list").stdout
+    shown = cli("voucher", "show", code).stdout
+    assert "€8.00" in shown and "free item" in shown and "free_item" not in shown
+    assert "Mug" in cli("member", "show", "A").stdout
+    assert cli("member", "list", "--csv").stdout.splitlines()[1].endswith(",yes")
+    dry = cli("purchase", "A", "5.00", "--dry-run").stdout
+    assert "Receipt" not in dry and "5 points for A" in dry
+
+
+def test_member_list_expiring_shows_what_and_until_when(cli: Cli) -> None:
+    cli("enroll", "Anna", "--id", "A", "--date", "2024-07-01")  # the signup's 50 points expire on 2026-07-01
+    listed = cli("member", "list", "--expiring", "30").stdout
+    assert "Expiring" in listed and "Valid until" in listed and "2026-06-30" in listed and "50" in listed

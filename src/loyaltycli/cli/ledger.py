@@ -84,8 +84,12 @@ def purchase(
         message(_("Receipt {receipt} was already recorded; nothing changed.").format(receipt=result.receipt))
     show(
         table(
-            _("Receipt {receipt}: {points} for {member}").format(
-                receipt=result.receipt, points=i18n.points(result.points), member=result.member
+            (
+                _("Receipt {receipt}: {points} for {member}").format(
+                    receipt=result.receipt, points=i18n.points(result.points), member=result.member
+                )
+                if result.receipt
+                else _("{points} for {member}").format(points=i18n.points(result.points), member=result.member)
             )
             + (_(" (tier {tier})").format(tier=result.tier) if result.tier else ""),
             [_("Line"), _("Category"), _("Amount"), _("Eligible"), _("Campaign"), _("Points")],
@@ -241,7 +245,9 @@ def redeem(
     elif result.voucher:
         message(
             _("Voucher {voucher} for {reward}, valid until {valid_until}").format(
-                voucher=result.voucher, reward=result.reward, valid_until=i18n.day(result.valid_until)
+                voucher=result.voucher,
+                reward=result.reward_name or result.reward,
+                valid_until=i18n.day(result.valid_until),
             )
             + (_(" at {partner}").format(partner=result.partner) if result.partner else "")
             + _("; {balance} left.").format(balance=i18n.points(result.balance))
@@ -249,7 +255,9 @@ def redeem(
     else:
         message(
             _("Discount {discount} for {points}; {balance} left.").format(
-                discount=result.discount, points=i18n.points(result.points), balance=i18n.points(result.balance)
+                discount=i18n.money(result.discount or "0", result.currency) if result.currency else result.discount,
+                points=i18n.points(result.points),
+                balance=i18n.points(result.balance),
             )
         )
 
@@ -318,12 +326,11 @@ def voucher_list(
     elif not rows:
         message(_("No voucher matches.") if member or status else _("No vouchers yet."))
     else:
-        shown = ["code", "member", "reward", "status", "valid_until"]
         show(
             table(
                 _("Vouchers: {rows}").format(rows=len(rows)),
-                [c.replace("_", " ").capitalize() for c in shown],
-                [[getattr(r, c) for c in shown] for r in rows],
+                [_("Code"), _("Member"), _("Reward"), _("Status"), _("Valid until")],
+                [(r.code, r.member, r.reward_name or r.reward, i18n.status(r.status), r.valid_until) for r in rows],
             )
         )
 
@@ -332,9 +339,19 @@ def _voucher(view: Any, json_out: bool) -> None:
     if json_out:
         emit_json(asdict(view))
     else:
+        shown = {
+            "status": i18n.status(view.status),
+            "reward": view.reward_name or view.reward,
+            "kind": i18n.reward_kind(view.kind),
+            "value": i18n.reward_value(view.kind, view.value, view.currency) if view.currency else view.value,
+        }
         key_values(
             _("Voucher {code}").format(code=view.code),
-            [(i18n.field(k), i18n.status(v) if k == "status" else v) for k, v in asdict(view).items() if k != "code"],
+            [
+                (i18n.field(k), shown.get(k, v))
+                for k, v in asdict(view).items()
+                if k not in ("code", "reward_name", "currency")
+            ],
         )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import operator
+import datetime as dt
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -295,6 +295,7 @@ def list_(
         csv_out,
         _("Members"),
         _("No member matches these filters.") if filters != ListFilter() else _("No members yet."),
+        expiring=expiring is not None,
     )
 
 
@@ -464,24 +465,57 @@ ROW_COLUMNS = [
 ]
 
 
-def render_rows(rows: list[MemberRow], json_out: bool, csv_out: bool, title: str, empty: str) -> None:
+def render_rows(
+    rows: list[MemberRow], json_out: bool, csv_out: bool, title: str, empty: str, expiring: bool = False
+) -> None:
+    """A list of members; `expiring` (member list --expiring) shows what expires and its last valid day too."""
     from dataclasses import asdict
 
     if json_out:
         emit_json([asdict(row) for row in rows])
     elif csv_out:
-        emit_csv(ROW_COLUMNS, map(operator.attrgetter(*ROW_COLUMNS), rows))
+        emit_csv(ROW_COLUMNS, (_csv_row(row) for row in rows))
     elif not rows:
         message(empty)
     else:
+        soon = [_("Expiring"), _("Valid until")] if expiring else []
         show(
             table(
                 f"{title}: {i18n.number(len(rows))}",
-                [_("Id"), _("Name"), _("E-mail"), _("Phone"), _("Status"), _("Tier"), _("Points")],
-                [(r.id, r.name, r.email, r.phone, i18n.status(r.status), r.tier, r.points) for r in rows],
-                optional=[_("Phone"), _("Status"), _("Tier")],
+                [_("Id"), _("Name"), _("E-mail"), _("Phone"), _("Status"), _("Tier"), _("Points"), *soon],
+                [
+                    (
+                        r.id,
+                        r.name,
+                        r.email,
+                        r.phone,
+                        i18n.status(r.status),
+                        r.tier,
+                        r.points,
+                        *(
+                            [r.expiring_points, last_valid_day(_as_day(r.expiring_on)) if r.expiring_on else None]
+                            if expiring
+                            else []
+                        ),
+                    )
+                    for r in rows
+                ],
+                optional=[_("E-mail"), _("Phone"), _("Status"), _("Tier")]
+                if expiring
+                else [_("Phone"), _("Status"), _("Tier")],
             )
         )
+
+
+def _as_day(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _csv_row(row: MemberRow) -> list[Any]:
+    """A member as mailing tools read it: `marketing` as yes or no, not Python's True and False."""
+    values = [getattr(row, column) for column in ROW_COLUMNS]
+    values[ROW_COLUMNS.index("marketing")] = "yes" if row.marketing else "no"
+    return values
 
 
 def _done(view: MemberView, json_out: bool, said: str) -> None:

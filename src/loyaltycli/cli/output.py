@@ -151,7 +151,7 @@ def open_vouchers_table(vouchers: Sequence[Any]) -> None:
         table(
             _("Open vouchers"),
             [_("Code"), _("Reward"), _("Valid until"), *([_("Partner")] if partners else [])],
-            [(v.code, v.reward, v.valid_until, *([v.partner] if partners else [])) for v in vouchers],
+            [(v.code, v.reward_name or v.reward, v.valid_until, *([v.partner] if partners else [])) for v in vouchers],
         )
     )
 

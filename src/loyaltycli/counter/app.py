@@ -408,7 +408,7 @@ def render_member(member: Any) -> Table:
         grid.add_row(
             _("voucher"),
             _("{code} {reward}, valid until {day}").format(
-                code=voucher.code, reward=voucher.reward, day=i18n.day(voucher.valid_until)
+                code=voucher.code, reward=voucher.reward_name or voucher.reward, day=i18n.day(voucher.valid_until)
             ),
         )
     if view.status != "active":

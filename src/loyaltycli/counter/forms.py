@@ -338,7 +338,10 @@ class VoucherForm(Form):
             partner = f" · {voucher.partner}" if voucher.partner else ""
             self.preview(
                 _("{reward} for {member}, valid until {day}{partner}. Enter again to use it.").format(
-                    reward=voucher.reward, member=voucher.member, day=i18n.day(voucher.valid_until), partner=partner
+                    reward=voucher.reward_name or voucher.reward,
+                    member=voucher.member,
+                    day=i18n.day(voucher.valid_until),
+                    partner=partner,
                 )
             )
             if voucher.status != "valid":

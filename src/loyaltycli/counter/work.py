@@ -108,10 +108,14 @@ def describe(result: Any) -> str:
     if isinstance(result, RedeemResult):
         if result.voucher:
             return _("Voucher {voucher} for {reward}, valid until {valid_until}").format(
-                voucher=result.voucher, reward=result.reward, valid_until=i18n.day(result.valid_until)
+                voucher=result.voucher,
+                reward=result.reward_name or result.reward,
+                valid_until=i18n.day(result.valid_until),
             ) + _("; {balance} left.").format(balance=i18n.points(result.balance))
         return _("Discount {discount} for {points}; {balance} left.").format(
-            discount=result.discount, points=i18n.points(result.points), balance=i18n.points(result.balance)
+            discount=i18n.money(result.discount or "0", result.currency) if result.currency else result.discount,
+            points=i18n.points(result.points),
+            balance=i18n.points(result.balance),
         )
     if isinstance(result, RefundResult):
         return _("Refund {refund} of {amount} on receipt {receipt}: {points_reversed} reversed.").format(

@@ -267,7 +267,8 @@ def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> Purcha
         day = local_date(when, ctx.program.zone)
         if not request.dry_run:
             ctx.written_day(day, "--date")
-        receipt_id = (request.receipt_id or "").strip() or new_receipt_id()
+        # A dry run without --receipt gets no id: one would be printed that is never stored.
+        receipt_id = (request.receipt_id or "").strip() or ("" if request.dry_run else new_receipt_id())
         existing = receipt_with_id(session, receipt_id)
         if existing is not None:
             return _repeat(session, ctx, existing, member, request, day)

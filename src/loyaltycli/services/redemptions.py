@@ -44,6 +44,8 @@ class RedeemResult:
     balance: int
     partner: str | None = None
     repeated: bool = False
+    reward_name: str | None = None  # the reward's name in the programme (for people; `reward` is its id)
+    currency: str = ""  # of `discount`
 
 
 def _active_member(session: Session, ctx: Today, ref: str) -> Member:
@@ -107,7 +109,7 @@ def _check_reward(session: Session, ctx: Today, member: Member, reward: Reward, 
         raise LimitReachedError(
             _("Reward {id} is out of stock (all {stock} have been redeemed).").format(id=reward.id, stock=reward.stock)
         )
-    raise _too_few(member, available, program, reward.points, f"reward {reward.id}")
+    raise _too_few(member, available, program, reward.points, _("reward {id}").format(id=reward.id))
 
 
 def redeem_reward(
@@ -153,6 +155,8 @@ def redeem_reward(
             discount,
             available - reward.points,
             reward.partner,
+            reward_name=reward.title,
+            currency=program.program.currency,
         )
 
 
@@ -173,11 +177,22 @@ def redeem_points(
         repeated = _repeated(session, ctx, member, key, "points", points, day)
         if repeated is not None:
             return repeated
-        available = _spend(session, ctx, member, points, day, f"a discount of {points} points")
+        available = _spend(
+            session, ctx, member, points, day, _("a discount of {points}").format(points=i18n.points(points))
+        )
         booking = ledger.Booking(version.version, "redeem", day, utc_naive(now), ref="points", key=_key(key))
         ledger.debit(session, member, "redeem", points, booking, ledger.spendable_lots(session, member.pk or 0, day))
         discount = (Decimal(points) * value).quantize(Decimal("0.01"))
-        return RedeemResult(str(member.id), None, points, None, None, f"{discount:.2f}", available - points)
+        return RedeemResult(
+            str(member.id),
+            None,
+            points,
+            None,
+            None,
+            f"{discount:.2f}",
+            available - points,
+            currency=version.program.program.currency,
+        )
 
 
 def _key(key: str | None) -> str | None:
@@ -202,7 +217,8 @@ def _repeated(
     if voucher is None:
         value = ctx.version_on(entry.business_date).program.redeem.point_value or Decimal(0)
         amount = f"{(Decimal(points) * value).quantize(Decimal('0.01')):.2f}"
-        return RedeemResult(str(member.id), None, points, None, None, amount, balance, repeated=True)
+        currency = ctx.program.program.currency
+        return RedeemResult(str(member.id), None, points, None, None, amount, balance, repeated=True, currency=currency)
     reward = ctx.version_on(entry.business_date).program.reward(voucher.reward_id)
     discount = (
         f"{Decimal(voucher.value):.2f}" if voucher.kind in ("discount_amount", "free_item") and voucher.value else None
@@ -217,6 +233,8 @@ def _repeated(
         balance,
         reward.partner if reward else None,
         repeated=True,
+        reward_name=reward.title if reward else voucher.reward_id,
+        currency=ctx.program.program.currency,
     )
 
 
@@ -247,6 +265,8 @@ class VoucherView:
     used_at: str | None  # local wall-clock time in the programme's zone, to the minute
     used_receipt: str | None
     partner: str | None = None  # who honours it, where the reward names a partner
+    reward_name: str = ""  # what people call the reward
+    currency: str = ""  # of `value`, for a discount or free item
 
 
 def _find_voucher(session: Session, code: str) -> Voucher:
@@ -262,6 +282,7 @@ def _view(session: Session, voucher: Voucher, ctx: Today) -> VoucherView:
     status = voucher.status
     if status == "issued":
         status = "expired" if today > voucher.valid_until else "valid"
+    reward = next((r for v in reversed(ctx.versions) for r in v.program.rewards if r.id == voucher.reward_id), None)
     return VoucherView(
         voucher.code,
         status,
@@ -273,7 +294,9 @@ def _view(session: Session, voucher: Voucher, ctx: Today) -> VoucherView:
         voucher.valid_until,
         local_minute(voucher.used_at, ctx.program.zone),
         voucher.used_receipt,
-        next((r.partner for v in reversed(ctx.versions) for r in v.program.rewards if r.id == voucher.reward_id), None),
+        reward.partner if reward else None,
+        reward.title if reward else voucher.reward_id,
+        ctx.program.program.currency,
     )
 
 

@@ -35,6 +35,7 @@ class VoucherRow:
     valid_until: dt.date
     used_at: str | None
     partner: str | None
+    reward_name: str = ""  # what people call the reward (its name in the programme; the id if it has none)
 
 
 def open_vouchers(session: Session, member_pk: int, member_id: str, ctx: Today) -> list[VoucherRow]:
@@ -57,4 +58,5 @@ def voucher_row(voucher: StoredVoucher, member_id: str, ctx: Today) -> VoucherRo
         voucher.valid_until,
         local_minute(voucher.used_at, ctx.program.zone),
         reward.partner if reward else None,
+        reward.title if reward else voucher.reward_id,
     )
