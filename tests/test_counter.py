@@ -471,3 +471,19 @@ def test_enter_on_the_category_field_books_the_purchase(counter_shop: Cli) -> No
         assert "points for M000001" in status(app)
 
     run_app(counter_shop, script)
+
+
+def test_the_consent_box_looks_different_ticked_without_colours(counter_shop: Cli) -> None:
+    seen: list[str] = []
+
+    async def script(app: Any, pilot: Any) -> None:
+        await pilot.press("f5")
+        await settle(pilot, app)
+        box = app.screen.query_one("#marketing")
+        seen.append(box.render().plain)
+        box.value = True
+        await settle(pilot, app)
+        seen.append(box.render().plain)
+
+    run_app(counter_shop, script)
+    assert seen[0] != seen[1] and "X" in seen[1] and "X" not in seen[0], seen

@@ -355,9 +355,15 @@ class VoucherForm(Form):
 
 
 class ConsentBox(Checkbox, inherit_bindings=False):
-    """A checkbox that Space ticks; Enter is left to the form (confirm)."""
+    """A checkbox that Space ticks; Enter is left to the form (confirm). Ticked it shows an X, unticked a blank:
+    without colours (NO_COLOR, a plain terminal) the two must still look different."""
 
     BINDINGS = [Binding("space", "toggle_button", show=False)]
+
+    @property
+    def _button(self) -> Any:
+        self.BUTTON_INNER = "X" if self.value else " "
+        return super()._button
 
 
 class EnrolForm(Form):
