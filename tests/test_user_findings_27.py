@@ -307,3 +307,18 @@ def test_member_list_expiring_shows_what_and_until_when(cli: Cli) -> None:
     cli("enroll", "Anna", "--id", "A", "--date", "2024-07-01")  # the signup's 50 points expire on 2026-07-01
     listed = cli("member", "list", "--expiring", "30").stdout
     assert "Expiring" in listed and "Valid until" in listed and "2026-06-30" in listed and "50" in listed
+
+
+def test_at_80_columns_the_statement_keeps_vouchers_and_notes(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    from loyaltycli.cli import output
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(output, "_CONSOLE", None)
+    cli("enroll", "Anna", "--id", "A")
+    cli("purchase", "A", "100.00", "--receipt", "P-1")
+    code = cli.json("redeem", "A", "mug")["voucher"]
+    cli("adjust", "A", "5", "--reason", "goodwill after a long wait at the counter")
+    text = cli("statement", "A").stdout
+    lines = [line.rstrip() for line in text.splitlines() if line[:1] in "┏┃┡│└"]
+    assert max(len(line) for line in lines) <= 80 and all(line.endswith(("┃", "│", "┓", "┩", "┘")) for line in lines)
+    assert code in text and "P-1" in text and "goodwill" in text and "counter" in text

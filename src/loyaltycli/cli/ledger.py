@@ -429,9 +429,13 @@ def statement(
         show(
             table(
                 _("Statement of {name} ({member})").format(name=result.name, member=result.member),
-                [_("Date"), _("Kind"), _("Points"), _("Balance"), _("Receipt"), _("Voucher"), _("Ref"), _("Note")],
-                [[i18n.entry_kind(e.kind) if c == "kind" else getattr(e, c) for c in columns] for e in result.entries],
-                optional=[_("Receipt"), _("Voucher"), _("Ref"), _("Note")],
+                # The receipt or voucher an entry belongs to share a column (an entry has one of them), and the
+                # note wraps, so that 80 columns show them all; --csv and --json keep every field apart.
+                [_("Date"), _("Kind"), _("Points"), _("Balance"), _("Receipt / voucher"), _("Note")],
+                [
+                    (e.date, i18n.entry_kind(e.kind), e.points, e.balance, e.receipt or e.voucher, e.note)
+                    for e in result.entries
+                ],
             )
         )
         b = result.balances

@@ -88,7 +88,33 @@ def table(
             break
         shown.remove(column)
         result = _table(title, columns, shown, cells)
-    return result
+    # Measuring the layout costs as much as drawing it: a list of thousands keeps Rich's own layout.
+    if len(cells) <= 1000 and _fits(columns, shown, cells) and _rendered_width(result) <= console().width:
+        return result
+    return _table(title, columns, shown, cells, room_for_words=False)
+
+
+def _rendered_width(table: Table) -> int:
+    """How wide Rich lays the table out at the terminal's width: more than the terminal when the columns'
+    minimum widths push it out, and then Rich crops it (Rich has no public call for this)."""
+    widths = table._calculate_column_widths(console(), console().options)
+    return sum(widths) + table._extra_width
+
+
+def _fits(columns: Sequence[str], shown: list[str], cells: list[list[str]]) -> bool:
+    """Whether every value keeps its whole width and free text its room for a word (borders and padding
+    included): only then are the wrapping columns given that room, else Rich would crop the table."""
+    wrapping = {_(name) for name in WRAPPING}
+    need = 1
+    for column in shown:
+        index = columns.index(column)
+        values = [row[index] for row in cells]
+        if column in wrapping:
+            width = max(len(column), min(max((len(w) for v in values for w in v.split()), default=0), 14))
+        else:
+            width = max([len(column), *(len(line) for v in values for line in v.splitlines())])
+        need += width + 3
+    return need <= console().width
 
 
 def _natural_width(renderable: Any) -> int:
@@ -105,7 +131,9 @@ _NUMBER = re.compile(r"^[-+]?\d[\d.,]*(?:[\s\xa0]?(?:%|€|[A-Z]{3}))?$|^-?[€$
 _DATE = re.compile(r"^\d{2}\.\d{2}\.\d{4}")
 
 
-def _table(title: str | None, columns: Sequence[str], shown: list[str], cells: list[list[str]]) -> Table:
+def _table(
+    title: str | None, columns: Sequence[str], shown: list[str], cells: list[list[str]], room_for_words: bool = True
+) -> Table:
     from rich.table import Table
 
     keep = [columns.index(c) for c in shown]
@@ -114,8 +142,15 @@ def _table(title: str | None, columns: Sequence[str], shown: list[str], cells: l
     for column, index in zip(shown, keep, strict=True):
         values = [row[index] for row in cells if row[index]]
         numeric = bool(values) and all(_NUMBER.match(v) and not _DATE.match(v) for v in values)  # either language
+        wraps = column in wrapping
+        # Free text wraps but keeps room for a word; every other value keeps its whole width.
+        longest = max((len(word) for v in values for word in v.split()), default=0)
         result.add_column(
-            column, justify="right" if numeric else "left", overflow="fold", no_wrap=column not in wrapping
+            column,
+            justify="right" if numeric else "left",
+            overflow="fold",
+            no_wrap=not wraps,
+            min_width=min(longest, 14) if wraps and room_for_words else None,
         )
     for row in cells:
         result.add_row(*(plain(row[i]) for i in keep))

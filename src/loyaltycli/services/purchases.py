@@ -398,6 +398,9 @@ def _repeat(
         repeated=True,
         balance=available_points(session, member, ctx.today),
         stamp_sizes={card.id: card.stamps for card in ctx.program.stamp_cards},
+        tier_multiplier=plain(earning.tier_multiplier),
+        exact=plain(earning.exact),
+        rounding=ctx.version_on(existing.local_date).program.earn.rounding,
     )
 
 
