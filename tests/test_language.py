@@ -232,3 +232,10 @@ def test_german_words_of_the_owners_screens(cli: Any, monkeypatch: pytest.Monkey
     shown = cli("program", "show").stdout
     assert "Anmeldung 50 Punkte" in shown and "fest, 24 Monate" in shown and "abgerundet" in shown
     assert "Gratisartikel" in shown and "floor" not in shown and "free_item" not in shown
+
+
+def test_a_mistyped_command_is_answered_in_german(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOYALTY_LANG", "de")
+    set_language(None)
+    said = cli("membr", "list", expect=2).stderr
+    assert "Unbekannter Befehl 'membr'. Meinten Sie 'member'?" in said and "Did you mean" not in said

@@ -32,10 +32,6 @@ _CLICK_MESSAGES = (
         re.compile(r"Got unexpected extra arguments? \((?P<arguments>.*)\)"),
         N_("Unexpected extra arguments: {arguments}"),
     ),
-    (
-        re.compile(r"No such command '(?P<command>[^']+)'\. Did you mean '(?P<suggestion>[^']+)'\?"),
-        N_("No such command '{command}'. Did you mean '{suggestion}'?"),
-    ),
     (re.compile(r"No such command '(?P<command>[^']+)'\.?"), N_("No such command '{command}'.")),
     (re.compile(r"Option '(?P<option>[^']+)' requires an argument\.?"), N_("Option '{option}' needs a value.")),
     (
@@ -53,8 +49,15 @@ _CLICK_MESSAGES = (
 )
 
 
+_SUGGESTION = re.compile(r"(?P<message>.*?)\.?\s+Did you mean (?P<suggestions>.+)\?", re.S)
+
+
 def translate_click_message(text: str) -> str:
     """A message of Click's (parsing the command line) in the user's language."""
+    suggested = _SUGGESTION.fullmatch(text.strip())
+    if suggested:  # Typer adds its suggestion to a message that may be in our language already
+        first = translate_click_message(suggested["message"] + ".")
+        return first + " " + _("Did you mean {suggestions}?").format(suggestions=suggested["suggestions"])
     for pattern, msgid in _CLICK_MESSAGES:
         found = pattern.fullmatch(text.strip())
         if found:

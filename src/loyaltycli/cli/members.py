@@ -205,14 +205,12 @@ def merge(
 @app.command("duplicates")
 def duplicates(json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
     """Pairs of members who are probably one person, with the reason; merges nothing."""
-    from dataclasses import asdict
-
     from loyaltycli.services.members import duplicates as service
 
     pairs = service(STATE.database(), now())
     columns = ["a", "b", "reason", "score"]
     if json_out:
-        emit_json([asdict(p) for p in pairs])
+        emit_json([{c: getattr(p, c) for c in columns} for p in pairs])
     elif csv_out:
         emit_csv(columns, ([getattr(p, c) for c in columns] for p in pairs))
     elif not pairs:
@@ -222,7 +220,10 @@ def duplicates(json_out: JsonOption = False, csv_out: CsvOption = False) -> None
             table(
                 _("Probable duplicates: {pairs}").format(pairs=len(pairs)),
                 ["A", "B", _("Reason"), _("Score")],
-                [[p.a, p.b, p.reason, p.score] for p in pairs],
+                [
+                    [p.a, p.b, _(p.template).format(**dict(p.values)) if p.template else p.reason, p.score]
+                    for p in pairs
+                ],
             )
         )
         message(_("Merge one into the other with `loyalty member merge KEEP OTHER --yes`."))

@@ -14,16 +14,32 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from loyaltycli.domain.abuse import Person, mailbox
+from loyaltycli.i18n import N_
 
 SIMILAR_NAME = 85  # token-sort ratio from which two names count as "very similar"
 
 
 @dataclass(frozen=True, slots=True)
 class Pair:
+    """Two members who are probably one person; `reason` in English (what --json gives), `template` and
+    `values` to say it in the reader's language."""
+
     a: str
     b: str
     reason: str
     score: int
+    template: str = ""
+    values: tuple[tuple[str, str], ...] = ()
+
+
+def _pair(a: str, b: str, score: int, template: str, **values: str) -> Pair:
+    return Pair(a, b, template.format(**values), score, template, tuple(values.items()))
+
+
+# The reasons in English for --json and --csv; `member duplicates` shows them in the reader's language.
+SAME_EMAIL = N_("the same e-mail in another written form ({first}, {second})")
+SAME_PHONE = N_("the same phone number {phone}")
+SIMILAR_NAMES = N_("a very similar name ({first}, {second}) and the same birthday")
 
 
 def probable_duplicates(people: Iterable[Person]) -> list[Pair]:
@@ -47,15 +63,15 @@ def probable_duplicates(people: Iterable[Person]) -> list[Pair]:
 
     for group in by_mailbox.values():
         for a, b in _pairs(group):
-            keep(Pair(a.id, b.id, f"the same e-mail in another written form ({a.email}, {b.email})", 100))
+            keep(_pair(a.id, b.id, 100, SAME_EMAIL, first=a.email or "", second=b.email or ""))
     for phone, group in by_phone.items():
         for a, b in _pairs(group):
-            keep(Pair(a.id, b.id, f"the same phone number {phone}", 100))
+            keep(_pair(a.id, b.id, 100, SAME_PHONE, phone=phone))
     for group in by_birthday.values():
         for a, b in _pairs(group):
             score = round(fuzz.token_sort_ratio(_plain(a.name), _plain(b.name)))
             if score >= SIMILAR_NAME:
-                keep(Pair(a.id, b.id, f"a very similar name ({a.name}, {b.name}) and the same birthday", score))
+                keep(_pair(a.id, b.id, score, SIMILAR_NAMES, first=a.name, second=b.name))
     return sorted(found.values(), key=lambda p: (-p.score, p.a, p.b))
 
 

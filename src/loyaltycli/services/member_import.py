@@ -174,7 +174,7 @@ def _check(customer: Customer, ctx: Today) -> _Checked:
     for name, day in (("enrolled", enrolled), ("points_date", customer.points_date)):
         why = implausible(day, ctx.today) if day is not None else None
         if why is not None:
-            raise ValueProblem(f"{name} {why}")
+            raise ValueProblem(_("{field} {why}").format(field=name, why=why))
     if customer.member_id is not None and len(customer.member_id) > 64:
         raise ValueProblem(_("id is longer than 64 characters"))
     # Opening points count as earned on the day of the import unless the list dates them: a customer of
@@ -219,7 +219,11 @@ def _write(
         c = item.customer
         referrer = _referrer(c.referred_by, found, created) if c.referred_by else None
         if c.referred_by and referrer is None:
-            reject(c.row, cells, f"referred_by {c.referred_by!r} is no member (list the referrer before the customer)")
+            reject(
+                c.row,
+                cells,
+                _("referred_by {ref!r} is no member (list the referrer before the customer)").format(ref=c.referred_by),
+            )
             continue
         member_id = c.member_id or f"M{pk:06d}"
         enrolled_at = dt.datetime.combine(item.enrolled, NOON, tzinfo=ctx.program.zone)
