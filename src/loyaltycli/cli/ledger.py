@@ -393,7 +393,7 @@ def adjust(
     else:
         message(
             _("Adjusted {member} by {points}; {balance} available.").format(
-                member=result.member, points=result.points, balance=result.balance
+                member=result.member, points=i18n.number(result.points), balance=i18n.number(result.balance)
             )
         )
 

@@ -185,7 +185,7 @@ def merge(
         _("Merged {merged} into {member}: {points}").format(
             merged=result.merged, member=result.member, points=i18n.points(result.points)
         )
-        + (_(", a debt of {debt}").format(debt=result.debt) if result.debt else "")
+        + (_(", a debt of {debt}").format(debt=i18n.points(result.debt)) if result.debt else "")
         + _(", {vouchers} open vouchers; {member} has {balance} available.").format(
             vouchers=result.vouchers, member=result.member, balance=i18n.number(result.balance)
         )

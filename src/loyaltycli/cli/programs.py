@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from loyaltycli import i18n
 from loyaltycli.cli.options import JsonOption, day
 from loyaltycli.cli.output import emit_json, error, message, write_file
 from loyaltycli.cli.state import STATE, now
@@ -75,7 +76,7 @@ def apply(
     else:
         message(
             _("Programme {program!r} is version {version}, effective {effective}.").format(
-                program=result.program, version=result.version, effective=result.effective
+                program=result.program, version=result.version, effective=i18n.day(result.effective)
             )
         )
 
