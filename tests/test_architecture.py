@@ -313,3 +313,27 @@ def test_no_module_imports_sqlmodel() -> None:
         if any(n == "sqlmodel" or n.startswith("sqlmodel.") for n in names_imported(node))
     )
     assert users == []
+
+
+def unnamed_modules(root: Path) -> list[str]:
+    """The modules under `root`'s packages that their package's docs.md does not name."""
+    missing = []
+    for docs in sorted(root.glob("*/docs.md")):
+        text = docs.read_text(encoding="utf-8")
+        for module in sorted(docs.parent.glob("*.py")):
+            if module.name != "__init__.py" and module.name not in text:
+                missing.append(f"{docs.parent.name}/{module.name}")
+    return missing
+
+
+def test_every_module_is_named_in_its_packages_docs() -> None:
+    """A map per room (STYLE §7): a module missing from its package's docs.md fails (issue 28)."""
+    assert unnamed_modules(SRC) == []
+
+
+def test_the_docs_check_finds_a_planted_module(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "docs.md").write_text("- `named.py`: here.\n", encoding="utf-8")
+    (tmp_path / "pkg" / "named.py").write_text("", encoding="utf-8")
+    (tmp_path / "pkg" / "planted.py").write_text("", encoding="utf-8")
+    assert unnamed_modules(tmp_path) == ["pkg/planted.py"]

@@ -1,7 +1,7 @@
 """Column presets for real exports (`--format`), and the overrides `--map` / `--mapping`.
 
 Columns are matched by name, case-insensitively, never by position: every
-vendor has several generations of its files (see pos-exports.md).  What each
+vendor has several generations of its files.  What each
 preset reads, and what was inferred rather than seen, is in the README.
 """
 
