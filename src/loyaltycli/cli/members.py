@@ -337,6 +337,30 @@ def unblock(member: MemberArgument, json_out: JsonOption = False) -> None:
     _done(set_blocked(STATE.database(), member, False, None, now()), json_out, _("Unblocked {name} ({id})."))
 
 
+@app.command("card")
+def card(
+    member: MemberArgument,
+    new: Annotated[
+        bool, typer.Option("--new", help="Give a new card number (a lost card); the old one then names nobody.")
+    ] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """The member's card number, or a new one with --new."""
+    from loyaltycli.services.members import new_card, show_member
+
+    view = new_card(STATE.database(), member, now()) if new else show_member(STATE.database(), member, now())
+    if json_out:
+        emit_json({"member": view.id, "card": view.card})
+    elif new:
+        message(
+            _("{member} has the card number {card} now; the old number names nobody.").format(
+                member=view.id, card=view.card
+            )
+        )
+    else:
+        print(view.card or "")
+
+
 @app.command("export")
 def export(member: MemberArgument) -> None:
     """Everything stored about the member, as JSON (GDPR access request)."""
@@ -401,6 +425,7 @@ def member_document(view: MemberView) -> dict[str, Any]:
         "expiring": [{"date": due, "points": points} for due, points in view.balances.expiring],
         "stamps": view.stamps,
         "vouchers": [{"code": v.code, "reward": v.reward, "valid_until": v.valid_until} for v in view.vouchers],
+        "card": view.card,
     }
 
 
@@ -412,6 +437,7 @@ def render_member(view: MemberView) -> None:
         [
             (_("e-mail"), view.email),
             (_("phone"), view.phone_shown or view.phone),
+            (_("card"), view.card),
             (_("birthday"), view.birthday),
             (_("status"), status),
             (_("tier"), view.tier or "-"),

@@ -66,6 +66,7 @@ class MemberView:
     stamp_sizes: dict[str, int] = field(default_factory=dict)  # stamps a card needs to fill
     vouchers: list[VoucherRow] = field(default_factory=list)  # open: usable today
     phone_shown: str | None = None  # the phone as people write it here (`0170 1234567`); `phone` is E.164
+    card: str | None = None  # the number on the member's card (13 digits)
 
 
 def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView:
@@ -213,7 +214,7 @@ def _write_off(session: Session, ctx: Today, member: Member, now: dt.datetime) -
 
 def _erase_personal_data(member: Member, now: dt.datetime) -> None:
     member.name = ERASED_NAME
-    member.email = member.email_key = member.phone = member.phone_shown = member.birthday = None
+    member.email = member.email_key = member.phone = member.phone_shown = member.birthday = member.card = None
     member.block_reason = None
     member.marketing = False
     if member.status != "merged":  # a merged record stays merged: its points live on with the kept member
@@ -320,6 +321,7 @@ def member_view(session: Session, member: Member, ctx: Today) -> MemberView:
         stamp_sizes={card.id: card.stamps for card in program.stamp_cards},
         vouchers=open_vouchers(session, member.pk or 0, str(member.id), ctx),
         phone_shown=i18n.shown_phone(member.phone_shown) if member.phone_shown else None,
+        card=member.card,
     )
 
 
@@ -437,6 +439,16 @@ def _referrer(session: Session, ref: str | None, program: Program) -> Member | N
             )
         )
     return referrer
+
+
+def new_card(db: Database, ref: str, now: dt.datetime) -> MemberView:
+    """A new card number for a member (a lost card): the old number then names nobody."""
+    with db.write() as session:
+        ctx = today_in(session, now)
+        member = _changeable(session, ref, ctx)
+        member.card = lookup.new_cards(session, 1)[0]
+        lookup.flush_member(session)
+        return member_view(session, member, ctx)
 
 
 def duplicates(db: Database, now: dt.datetime) -> list[Any]:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import String, extract, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
+from loyaltycli.domain.cards import is_card_number
 from loyaltycli.domain.expiry import inactivity_expiry
 from loyaltycli.domain.program import Program, Tiers
 from loyaltycli.domain.search import german_folded, search_key
@@ -73,6 +74,8 @@ def members_matching(criteria: Criteria, today: dt.date) -> Any:
         if len(digits) >= 3:
             conditions.append(Member.phone.contains(digits.lstrip("0"), autoescape=True))
         conditions.append(Member.id == criteria.text.strip())
+        if is_card_number(criteria.text):  # a scanned card
+            conditions.append(Member.card == criteria.text.strip())
         query = query.where(or_(*conditions))
     if criteria.status:
         query = query.where(Member.status == criteria.status)

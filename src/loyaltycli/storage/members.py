@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -10,6 +11,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from loyaltycli.domain.cards import card_number, is_card_number
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.phones import parse_phone
 from loyaltycli.domain.search import search_key
@@ -56,9 +58,11 @@ class NewMembers:
         "enrolled_on",
         "debt",
         "referred_by_pk",
+        "card",
     )
 
     def __init__(self, session: Session) -> None:
+        self.session = session
         self.conn = session.connection()
         self.codec = Codec(self.conn)
 
@@ -67,6 +71,7 @@ class NewMembers:
 
     def insert(self, members: Sequence[NewMember]) -> None:
         day, instant, flag = self.codec.day, self.codec.instant, self.codec.flag
+        cards = iter(new_cards(self.session, len(members))) if members else iter(())
         Inserter(self.conn, table_of(Member), self.COLUMNS).run(
             (
                 m.pk,
@@ -84,15 +89,20 @@ class NewMembers:
                 day(m.enrolled_on),
                 0,
                 m.referred_by_pk,
+                next(cards),
             )
             for m in members
         )
 
 
 def matching(session: Session, ref: str, region: str | None) -> list[Member]:
-    """Every member that `ref` names: by id, by e-mail (any case) or by phone in any written form."""
+    """Every member that `ref` names: by id, by card number, by e-mail (any case) or by phone in any written
+    form (a card number is never read as a phone number)."""
     raw = ref.strip()
     conditions = [Member.id == raw]
+    if is_card_number(raw):
+        conditions.append(Member.card == raw)
+        return list(session.scalars(select(Member).where(or_(*conditions)).order_by(Member.pk)))
     if "@" in raw:
         conditions.append(Member.email_key == raw.lower())
     phone = parse_phone(raw, region)
@@ -168,8 +178,22 @@ def by_pk(session: Session, pk: int) -> Member | None:
     return session.get(Member, pk)
 
 
+def new_cards(session: Session, count: int) -> list[str]:
+    """`count` card numbers no member has: drawn at random (domain/cards.py), and drawn again for the few that
+    a member holds already (among 100,000 members a repeat is not rare enough to leave to chance)."""
+    cards: set[str] = set()
+    while len(cards) < count:
+        drawn = {card_number(f"{secrets.randbelow(10**11):011d}") for _ in range(count - len(cards))}
+        dialect = session.get_bind().dialect.name
+        taken = set(session.scalars(select(Member.card).where(one_of(Member.card, drawn, dialect))))
+        cards |= drawn - taken
+    return list(cards)[:count]
+
+
 def add_member(session: Session, **values: Any) -> Member:
-    """Store a new member (returned with its key); an id, e-mail or phone another member has is refused."""
+    """Store a new member (returned with its key, and a card number); an id, e-mail or phone another member has
+    is refused."""
+    values.setdefault("card", new_cards(session, 1)[0])
     member = Member(**values)
     session.add(member)
     flush_member(session)

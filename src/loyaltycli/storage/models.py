@@ -100,6 +100,7 @@ _member = Table(
     Column("merged_into_pk", Integer),  # `member merge`: the member this duplicate now leads to
     Column("name_key", String, nullable=False, default="", server_default=""),  # domain.search.search_key(name)
     Column("phone_shown", String),  # i18n.phone_forms(phone): how the phone is written, for showing it
+    Column("card", String(13)),  # domain.cards: the number on the member's card, unique where set
 )
 
 
@@ -125,6 +126,7 @@ class Member(Base):
         merged_into_pk: Mapped[int | None]
         name_key: Mapped[str]
         phone_shown: Mapped[str | None]
+        card: Mapped[str | None]
 
 
 # Receipts that subtract from a member's qualifying spend and points: refunds and returns without a receipt.
@@ -382,6 +384,7 @@ PARTIAL_INDEXES = (
     ("ix_receipt_refund_of_pk", "receipt", "refund_of_pk", False),
     ("ix_point_lot_expires_on", "point_lot", "expires_on", False),
     ("ix_member_merged_into", "member", "merged_into_pk", False),
+    ("ux_member_card", "member", "card", True),
 )
 
 
