@@ -59,3 +59,79 @@ def test_an_erased_member_keeps_no_card(cli: Cli) -> None:
     cli("member", "erase", "A", "--yes")
     assert cli.json("member", "show", "A")["card"] is None
     cli("member", "show", card, expect=1)
+
+
+def _shop_with_cards(cli: Cli) -> list[str]:
+    cli("enroll", "Zoë Müller-Łukasz", "--id", "Z")
+    cli("enroll", "Anna", "--id", "A")
+    return [cli.json("member", "show", m)["card"] for m in ("Z", "A")]
+
+
+def test_cards_as_png_and_svg_files(sqlite_cli: Cli, tmp_path: Path) -> None:
+    cards = _shop_with_cards(sqlite_cli)
+    listed = sqlite_cli.json("card", "Z", "A", "--png", str(tmp_path / "png"))
+    assert [(c["member"], c["card"]) for c in listed] == [("Z", cards[0]), ("A", cards[1])]
+    from PIL import Image
+
+    with Image.open(tmp_path / "png" / "card-Z.png") as image:
+        assert image.size == (1011, 638)  # 85.6 x 54 mm at 300 dpi
+    sqlite_cli("card", "--all", "--svg", str(tmp_path / "svg"))
+    svg = (tmp_path / "svg" / "card-Z.svg").read_text(encoding="utf-8")
+    assert "Zoë Müller-Łukasz" in svg and "Test Shop" in svg and svg.count("<svg") >= 3
+
+
+def test_card_asks_for_one_output_and_members_or_all(sqlite_cli: Cli, tmp_path: Path) -> None:
+    _shop_with_cards(sqlite_cli)
+    assert "--pdf" in sqlite_cli("card", "A", expect=2).stderr
+    assert "--all" in sqlite_cli("card", "--pdf", str(tmp_path / "c.pdf"), expect=2).stderr
+    assert "--all" in sqlite_cli("card", "A", "--all", "--pdf", str(tmp_path / "c.pdf"), expect=2).stderr
+    assert "cannot be written" in sqlite_cli("card", "A", "--pdf", "/nonexistent/dir/c.pdf", expect=2).stderr
+
+
+def test_a_sheet_of_cards_reads_back_to_the_card_numbers(sqlite_cli: Cli, tmp_path: Path) -> None:
+    """The PDF as a person prints it: pdftoppm renders the page, zbarimg (a decoder as a till's scanner and a
+    phone's camera) reads every barcode and QR code back to its card number."""
+    import shutil
+    import subprocess
+
+    if not (shutil.which("pdftoppm") and shutil.which("zbarimg")):
+        pytest.skip("Debian's poppler-utils and zbar-tools are not installed (.ci/run installs them)")
+    cards = _shop_with_cards(sqlite_cli)
+    for n in range(10):
+        sqlite_cli("enroll", f"Member {n}")
+    sqlite_cli("card", "--all", "--pdf", str(tmp_path / "cards.pdf"))
+    subprocess.run(["pdftoppm", "-r", "200", "-png", str(tmp_path / "cards.pdf"), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) == 2  # twelve cards: ten on the first sheet, two on the second
+    read: list[str] = []
+    for crop in _cards_cut_out(pages, tmp_path):  # one card at a time, as a scanner sees one card
+        read += subprocess.run(["zbarimg", "-q", str(crop)], capture_output=True, text=True).stdout.split()
+    codes = {line.split(":", 1)[1] for line in read}
+    assert set(cards) <= codes and len(codes) == 12
+    assert sum(line.startswith("QR-Code:") for line in read) == 12
+    assert sum(line.startswith("CODE-128:") for line in read) == 12
+
+
+def _cards_cut_out(pages: list[Path], folder: Path) -> list[Path]:
+    """Each card of the rendered sheets as a picture of its own, cut where the cut marks say."""
+    from PIL import Image
+
+    from loyaltycli.reports.cards import A4_MM, CARD_MM, COLUMNS, ROWS
+
+    crops = []
+    left, top = (A4_MM[0] - COLUMNS * CARD_MM[0]) / 2, (A4_MM[1] - ROWS * CARD_MM[1]) / 2
+    for number, page in enumerate(pages):
+        with Image.open(page) as image:
+            scale = image.width / A4_MM[0]
+            for slot in range(COLUMNS * ROWS):
+                x, y = left + slot % COLUMNS * CARD_MM[0], top + slot // COLUMNS * CARD_MM[1]
+                box = (
+                    round(x * scale),
+                    round(y * scale),
+                    round((x + CARD_MM[0]) * scale),
+                    round((y + CARD_MM[1]) * scale),
+                )
+                crop = folder / f"card-{number}-{slot}.png"
+                image.crop(box).save(crop)
+                crops.append(crop)
+    return crops

@@ -190,6 +190,16 @@ def new_cards(session: Session, count: int) -> list[str]:
     return list(cards)[:count]
 
 
+def holders_of_cards(session: Session) -> list[tuple[str, str, str]]:
+    """(id, name, card number) of every member who can use a card: not erased, not merged into another."""
+    rows = session.execute(
+        select(Member.id, Member.name, Member.card)
+        .where(Member.card.is_not(None), Member.status.not_in(("erased", "merged")))
+        .order_by(Member.pk)
+    ).all()
+    return [(str(i), str(n), str(c)) for i, n, c in rows]
+
+
 def add_member(session: Session, **values: Any) -> Member:
     """Store a new member (returned with its key, and a card number); an id, e-mail or phone another member has
     is refused."""

@@ -1,0 +1,30 @@
+"""`loyalty card`: the members' cards to print (PDF, PNG, SVG), drawn by `reports/cards.py`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from loyaltycli.errors import BadInputError, RefusedError
+from loyaltycli.i18n import _
+from loyaltycli.reports.cards import Card
+from loyaltycli.services.context import today_in
+from loyaltycli.storage import members as lookup
+from loyaltycli.storage.database import Database
+
+
+def cards_for(db: Database, refs: list[str], every_member: bool, now: dt.datetime) -> list[Card]:
+    """The cards of the members `refs` name, or of every member who can use one (`--all`)."""
+    if bool(refs) == every_member:
+        raise BadInputError(_("card: name the members, or give --all (not both)."))
+    with db.read() as session:
+        ctx = today_in(session, now)
+        shop = ctx.program.program.name
+        if every_member:
+            return [Card(member, name, number, shop) for member, name, number in lookup.holders_of_cards(session)]
+        cards = []
+        for ref in refs:
+            member = lookup.resolve(session, ref, ctx.program.region)
+            if member.card is None:
+                raise RefusedError(_("Member {id} has no card (erased).").format(id=member.id))
+            cards.append(Card(str(member.id), member.name, member.card, shop))
+        return cards
