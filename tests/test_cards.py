@@ -83,6 +83,7 @@ def test_cards_as_png_and_svg_files(sqlite_cli: Cli, tmp_path: Path) -> None:
 def test_card_asks_for_one_output_and_members_or_all(sqlite_cli: Cli, tmp_path: Path) -> None:
     _shop_with_cards(sqlite_cli)
     assert "--pdf" in sqlite_cli("card", "A", expect=2).stderr
+    assert "--catima" in sqlite_cli("card", "A", "--pdf", str(tmp_path / "c.pdf"), "--catima-qr", expect=2).stderr
     assert "--all" in sqlite_cli("card", "--pdf", str(tmp_path / "c.pdf"), expect=2).stderr
     assert "--all" in sqlite_cli("card", "A", "--all", "--pdf", str(tmp_path / "c.pdf"), expect=2).stderr
     assert "cannot be written" in sqlite_cli("card", "A", "--pdf", "/nonexistent/dir/c.pdf", expect=2).stderr
@@ -135,3 +136,48 @@ def _cards_cut_out(pages: list[Path], folder: Path) -> list[Path]:
                 image.crop(box).save(crop)
                 crops.append(crop)
     return crops
+
+
+def test_catima_links_and_catima_csv_read_back_as_catimas_documents_describe(sqlite_cli: Cli, tmp_path: Path) -> None:
+    """The share link and catima.csv parsed with the layouts of Catima's docs (CARD_SHARING_URL_FORMAT.md: the
+    parameters url-encoded, then the fragment again; EXPORT_FORMAT.md: version 2, groups, cards, links)."""
+    import csv
+    import io
+    from urllib.parse import parse_qs, unquote_plus, urlsplit
+
+    cards = _shop_with_cards(sqlite_cli)
+    sqlite_cli("purchase", "Z", "30.00")
+    listed = sqlite_cli.json("card", "Z", "A", "--png", str(tmp_path / "png"), "--catima")
+    link = urlsplit(listed[0]["catima"])
+    assert (link.scheme, link.netloc, link.path) == ("https", "catima.app", "/share")
+    fields = {k: v[0] for k, v in parse_qs(unquote_plus(link.fragment)).items()}
+    assert fields == {
+        "store": "Test Shop",
+        "note": "Zoë Müller-Łukasz (Z)",
+        "balance": "80",
+        "cardid": cards[0],
+        "barcodetype": "CODE_128",
+    }
+    lines = (tmp_path / "png" / "catima.csv").read_text(encoding="utf-8").split("\n")
+    assert lines[:4] == ["2", "", "_id", ""]  # version 2, a group table with no groups
+    end = lines.index("", 4)
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[4:end]))))
+    assert [(r["cardid"], r["balance"], r["barcodetype"], r["store"]) for r in rows] == [
+        (cards[0], "80", "CODE_128", "Test Shop"),
+        (cards[1], "50", "CODE_128", "Test Shop"),
+    ]
+    assert lines[end + 1] == "cardId,groupId"
+    printed = sqlite_cli("card", "A", "--catima").stdout.strip()
+    assert printed.startswith("A\thttps://catima.app/share#")
+
+
+def test_a_card_whose_qr_code_opens_catima(sqlite_cli: Cli, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    if not shutil.which("zbarimg"):
+        pytest.skip("Debian's zbar-tools is not installed (.ci/run installs it)")
+    card = _shop_with_cards(sqlite_cli)[1]
+    sqlite_cli("card", "A", "--png", str(tmp_path), "--catima", "--catima-qr")
+    read = subprocess.run(["zbarimg", "-q", str(tmp_path / "card-A.png")], capture_output=True, text=True).stdout
+    assert "QR-Code:https://catima.app/share#" in read and f"CODE-128:{card}" in read

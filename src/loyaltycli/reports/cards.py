@@ -28,6 +28,8 @@ class Card(NamedTuple):
     name: str
     number: str
     shop: str
+    points: int = 0  # available now (what a Catima link carries)
+    qr: str | None = None  # what the QR code holds instead of the number (`--catima-qr`: the Catima link)
 
 
 def _px(mm: float) -> int:
@@ -70,7 +72,7 @@ def card_image(card: Card) -> Any:
     draw.text((margin, margin), _fitted(card.shop, 28), fill="black", font=_font(50))
     draw.text((margin, margin + 78), _fitted(card.name, 34), fill="black", font=_font(40))
     side = _px(26)
-    qr = _qr_image(card.number, side)
+    qr = _qr_image(card.qr or card.number, side)
     image.paste(qr, (width - qr.width - margin, height - qr.height - margin))
     bars = _barcode_image(card.number)  # 0.33 mm modules: about 52 mm for 13 digits, beside the QR code
     image.paste(bars, (margin, height - bars.height - margin))
@@ -144,7 +146,7 @@ def card_svg(card: Card) -> str:
         {"module_width": 0.33, "module_height": 12.0, "quiet_zone": 3.0, "font_size": 9, "text_distance": 4.0}
     )
     bars_svg = _in_millimetres(bars.decode("utf-8") if isinstance(bars, bytes) else str(bars))
-    qr = segno.make_qr(card.number, error="m").svg_inline(scale=1, border=2, omitsize=True)
+    qr = segno.make_qr(card.qr or card.number, error="m").svg_inline(scale=1, border=2, omitsize=True)
     width, height = CARD_MM
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}mm" height="{height}mm" '

@@ -8,6 +8,7 @@ from loyaltycli.errors import BadInputError, RefusedError
 from loyaltycli.i18n import _
 from loyaltycli.reports.cards import Card
 from loyaltycli.services.context import today_in
+from loyaltycli.services.members import ListFilter, list_members
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
 
@@ -20,11 +21,13 @@ def cards_for(db: Database, refs: list[str], every_member: bool, now: dt.datetim
         ctx = today_in(session, now)
         shop = ctx.program.program.name
         if every_member:
-            return [Card(member, name, number, shop) for member, name, number in lookup.holders_of_cards(session)]
-        cards = []
-        for ref in refs:
-            member = lookup.resolve(session, ref, ctx.program.region)
-            if member.card is None:
-                raise RefusedError(_("Member {id} has no card (erased).").format(id=member.id))
-            cards.append(Card(str(member.id), member.name, member.card, shop))
-        return cards
+            holders = lookup.holders_of_cards(session)
+        else:
+            holders = []
+            for ref in refs:
+                member = lookup.resolve(session, ref, ctx.program.region)
+                if member.card is None:
+                    raise RefusedError(_("Member {id} has no card (erased).").format(id=member.id))
+                holders.append((str(member.id), member.name, member.card))
+    points = {row.id: row.points for row in list_members(db, ListFilter(), now)} if holders else {}
+    return [Card(member, name, number, shop, points.get(member, 0)) for member, name, number in holders]
