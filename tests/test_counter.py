@@ -487,3 +487,16 @@ def test_the_consent_box_looks_different_ticked_without_colours(counter_shop: Cl
 
     run_app(counter_shop, script)
     assert seen[0] != seen[1] and "X" in seen[1] and "X" not in seen[0], seen
+
+
+@pytest.mark.slow
+def test_a_scanner_burst_in_a_real_terminal_books_for_the_member_it_named(counter_shop: Cli) -> None:
+    """The installed command in a pseudo-terminal of 80x24, the keys written in one go as a scanner (and tmux's
+    send-keys) sends them: the number, Enter, F2 (ESC O Q), the amount, Enter; then Ctrl+Q."""
+    before = query(counter_shop.db, "SELECT count(*) FROM receipt")[0][0]
+    code, _shown = _in_terminal(
+        ["--db", str(counter_shop.db), "counter"],
+        [(b"Search", b"0170 123\r\x1bOQ12,50\r"), (b"12 points for M000001", b"\x11")],
+    )
+    assert code == 0
+    assert query(counter_shop.db, "SELECT count(*) FROM receipt")[0][0] == before + 1
