@@ -181,3 +181,74 @@ def test_a_card_whose_qr_code_opens_catima(sqlite_cli: Cli, tmp_path: Path) -> N
     sqlite_cli("card", "A", "--png", str(tmp_path), "--catima", "--catima-qr")
     read = subprocess.run(["zbarimg", "-q", str(tmp_path / "card-A.png")], capture_output=True, text=True).stdout
     assert "QR-Code:https://catima.app/share#" in read and f"CODE-128:{card}" in read
+
+
+def test_an_unsigned_wallet_pass_says_apple_wallet_will_refuse_it(sqlite_cli: Cli, tmp_path: Path) -> None:
+    import hashlib
+    import zipfile
+
+    card = _shop_with_cards(sqlite_cli)[0]
+    result = sqlite_cli("card", "Z", "--pkpass", str(tmp_path / "z.pkpass"))
+    assert "Apple Wallet will refuse it" in result.stderr
+    with zipfile.ZipFile(tmp_path / "z.pkpass") as archive:
+        names = set(archive.namelist())
+        assert {"pass.json", "manifest.json", "icon.png", "icon@2x.png"} <= names and "signature" not in names
+        manifest = json.loads(archive.read("manifest.json"))
+        assert all(hashlib.sha1(archive.read(n)).hexdigest() == digest for n, digest in manifest.items())
+        shown = json.loads(archive.read("pass.json"))
+    assert shown["serialNumber"] == card and shown["organizationName"] == "Test Shop"
+    assert shown["barcodes"][0] == {
+        "format": "PKBarcodeFormatCode128",
+        "message": card,
+        "messageEncoding": "iso-8859-1",
+    }
+    assert shown["storeCard"]["secondaryFields"][0]["value"] == "Zoë Müller-Łukasz"
+    assert "one member" in sqlite_cli("card", "--all", "--pkpass", str(tmp_path / "x.pkpass"), expect=2).stderr
+
+
+def _certificate(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """A self-made certificate and key (PEM), standing in for the shop's pass certificate in a test."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=365))
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_path, key_path
+
+
+def test_a_wallet_pass_signed_with_the_shops_certificate(sqlite_cli: Cli, tmp_path: Path) -> None:
+    import zipfile
+
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
+    _shop_with_cards(sqlite_cli)
+    cert, key = _certificate(tmp_path, "shop")
+    wwdr, _key = _certificate(tmp_path, "wwdr")
+    signing = ["--sign-cert", str(cert), "--sign-key", str(key), "--wwdr", str(wwdr)]
+    result = sqlite_cli("card", "A", "--pkpass", str(tmp_path / "a.pkpass"), *signing)
+    assert "refuse" not in result.stderr
+    with zipfile.ZipFile(tmp_path / "a.pkpass") as archive:
+        signature = archive.read("signature")
+    names = sorted(c.subject.rfc4514_string() for c in pkcs7.load_der_pkcs7_certificates(signature))
+    assert names == ["CN=shop", "CN=wwdr"]
+    assert "--wwdr" in sqlite_cli("card", "A", "--pkpass", str(tmp_path / "b.pkpass"), *signing[:4], expect=2).stderr

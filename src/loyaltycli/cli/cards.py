@@ -26,11 +26,24 @@ def card(
     catima_qr: Annotated[
         bool, typer.Option("--catima-qr", help="The card's QR code opens the card in Catima (with --catima).")
     ] = False,
+    pkpass: Annotated[
+        str | None, typer.Option("--pkpass", help="A wallet pass (.pkpass) of one member's card.")
+    ] = None,
+    sign_cert: Annotated[str | None, typer.Option("--sign-cert", help="The shop's pass certificate (PEM).")] = None,
+    sign_key: Annotated[str | None, typer.Option("--sign-key", help="Its private key (PEM, no password).")] = None,
+    wwdr: Annotated[str | None, typer.Option("--wwdr", help="Apple's WWDR intermediate certificate (PEM).")] = None,
+    pass_type: Annotated[
+        str, typer.Option("--pass-type", help="The pass type identifier (the shop's, from Apple, when signed).")
+    ] = "pass.loyaltycli.card",
+    team: Annotated[str, typer.Option("--team", help="The shop's Apple team identifier (when signed).")] = "",
     json_out: JsonOption = False,
 ) -> None:
     """Member cards with the shop's name, the member's name, and the card number as barcode and QR code."""
     from loyaltycli.services.cards import cards_for
 
+    if pkpass is not None:
+        wallet_pass(list(members or []), every_member, pkpass, (sign_cert, sign_key, wwdr), (pass_type, team), json_out)
+        return
     outputs = sum(option is not None for option in (pdf, png, svg))
     if outputs > 1 or (outputs == 0 and not catima):
         raise BadInputError(_("card: give one of --pdf FILE, --png DIR or --svg DIR (or --catima)."))
@@ -64,6 +77,52 @@ def card(
         message(_("Wrote {count} cards to {path}.").format(count=len(cards), path=pdf or png or svg))
     if catima:
         message(_("Wrote {path}.").format(path=folder / "catima.csv"))
+
+
+def wallet_pass(
+    members: list[str],
+    every_member: bool,
+    path: str,
+    signing: tuple[str | None, str | None, str | None],
+    identity: tuple[str, str],
+    json_out: bool,
+) -> None:
+    """`--pkpass FILE`: one member's card as a wallet pass, signed only with the shop's own certificate."""
+    from loyaltycli.reports.wallet import PassCard, Signer, write_pkpass
+    from loyaltycli.services.cards import cards_for
+
+    if len(members) != 1 or every_member:
+        raise BadInputError(_("--pkpass: name one member; a pass holds one card."))
+    given = [part for part in signing if part]
+    if given and len(given) != 3:
+        raise BadInputError(_("--pkpass: signing needs --sign-cert, --sign-key and --wwdr together."))
+    try:
+        signer = Signer(*(Path(part).read_bytes() for part in signing)) if given else None  # type: ignore[arg-type]
+    except OSError as exc:
+        raise BadInputError(
+            _("{path}: cannot be read ({strerror}).").format(path=exc.filename, strerror=exc.strerror)
+        ) from None
+    [drawn] = cards_for(STATE.database(), members, False, now())
+    card = PassCard(drawn.shop, drawn.name, drawn.member, drawn.number, drawn.points, *identity)
+    try:
+        write_pkpass(card, Path(path), signer)
+    except OSError as exc:
+        raise BadInputError(
+            _("{path}: cannot be written ({strerror}).").format(path=path, strerror=exc.strerror)
+        ) from None
+    except ValueError as exc:  # a certificate or key that cannot be read as PEM
+        raise BadInputError(_("--pkpass: the certificate or key cannot be used ({exc}).").format(exc=exc)) from None
+    if json_out:
+        emit_json([{"member": card.member, "card": card.number, "file": path, "catima": None, "signed": bool(signer)}])
+        return
+    message(_("Wrote {path}.").format(path=path))
+    if signer is None:
+        message(
+            _(
+                "The pass is not signed: Apple Wallet will refuse it, while Catima and Android pass readers open it. "
+                "Sign it with your own pass certificate (--sign-cert, --sign-key, --wwdr)."
+            )
+        )
 
 
 def _draw(cards: list[Any], pdf: str | None, png: str | None, svg: str | None) -> list[str | None]:
