@@ -500,3 +500,21 @@ def test_a_scanner_burst_in_a_real_terminal_books_for_the_member_it_named(counte
     )
     assert code == 0
     assert query(counter_shop.db, "SELECT count(*) FROM receipt")[0][0] == before + 1
+
+
+def test_a_scanned_card_opens_its_member_whatever_the_search_field_held(counter_shop: Cli) -> None:
+    """Issue 30: a member is shown, the field still holds the search; the scanner types 13 digits and Enter."""
+    card = counter_shop.json("member", "show", "M000002")["card"]
+
+    async def script(app: Any, pilot: Any) -> None:
+        await find(pilot, app, "anna")
+        assert app.member.view.id == "M000001"
+        burst(app, [*card, "enter"])
+        await settle(pilot, app)
+        assert app.member is not None and app.member.view.id == "M000002", status(app)
+        assert app.query_one("#search").value == card
+        burst(app, [*"2000000000008", "enter"])  # a card number nobody has
+        await settle(pilot, app)
+        assert "No member has the card 2000000000008." in status(app)
+
+    run_app(counter_shop, script)

@@ -29,6 +29,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from loyaltycli import i18n
+from loyaltycli.domain.cards import LENGTH, is_card_number
 from loyaltycli.domain.cells import visible
 from loyaltycli.domain.dates import last_valid_day
 from loyaltycli.errors import LoyaltyError
@@ -170,7 +171,7 @@ class CounterApp(App[None]):
         )
         if rows:
             matches.highlighted = 0
-        if not rows and text.strip():
+        if not rows and text.strip() and scanned_card(text) != text.strip():  # a card: Enter says whose it is
             self.say(_("No member matches {text!r}.").format(text=text))
             self.no_match_said = True
         elif self.no_match_said:
@@ -191,13 +192,19 @@ class CounterApp(App[None]):
         typed: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         search.call_later(lambda: typed.set_result(search.value))  # after the keys already on their way to it
         text = await typed
+        scanned = scanned_card(text)
+        if scanned is not None and scanned != text.strip():  # a card scanned after what the field held
+            text = search.value = scanned
+            self.searched = text  # the field's new text needs no search of its own: the card names the member
         matches = self.query_one("#matches", OptionList)
         if self.listed_for == text and matches.option_count:
             member_id: str | None = str(matches.get_option_at_index(matches.highlighted or 0).id)
         else:
             member_id = await asyncio.to_thread(self._first_match, text)
         if member_id is None:
-            if text.strip():
+            if scanned is not None:
+                self.say(_("No member has the card {card}.").format(card=scanned), True)
+            elif text.strip():
                 self.say(_("No member matches {text!r}.").format(text=text), True)
             return
         try:
@@ -371,6 +378,12 @@ class _PlainGrid(Table):
 
     def add_row(self, *renderables: Any, **options: Any) -> None:
         super().add_row(*(Text(visible(r)) if isinstance(r, str) else r for r in renderables), **options)
+
+
+def scanned_card(text: str) -> str | None:
+    """The card number a scanner typed at the end of the search field (after whatever was there), or None."""
+    tail = text.strip()[-LENGTH:]
+    return tail if is_card_number(tail) else None
 
 
 def plain(text: str) -> Content:
