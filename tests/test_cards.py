@@ -252,3 +252,27 @@ def test_a_wallet_pass_signed_with_the_shops_certificate(sqlite_cli: Cli, tmp_pa
     names = sorted(c.subject.rfc4514_string() for c in pkcs7.load_der_pkcs7_certificates(signature))
     assert names == ["CN=shop", "CN=wwdr"]
     assert "--wwdr" in sqlite_cli("card", "A", "--pkpass", str(tmp_path / "b.pkpass"), *signing[:4], expect=2).stderr
+
+
+def test_a_slip_on_an_escpos_printer_with_umlauts_euro_barcode_and_cut(
+    sqlite_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bytes python-escpos sends (its file printer here, the same bytes as the Dummy printer gives)."""
+    from loyaltycli.i18n import set_language
+
+    monkeypatch.setenv("LOYALTY_LANG", "de")
+    set_language(None)
+    sqlite_cli("enroll", "Jürgen Müller", "--id", "J")
+    sqlite_cli("purchase", "J", "100.00", "--receipt", "B-1")
+    code = sqlite_cli.json("redeem", "J", "mug")["voucher"]
+    assert "LOYALTY_PRINTER" in sqlite_cli("slip", "B-1", expect=2).stderr  # says how to set one up
+    doc = sqlite_cli.json("slip", "B-1", "--printer", f"file:{tmp_path / 'b.bin'}")
+    sent = (tmp_path / "b.bin").read_bytes()
+    assert doc == {"printed": True, "bytes": len(sent)}
+    assert b"J\x81rgen M\x81ller" in sent  # ü in the printer's code page 437, chosen with ESC t 0
+    assert b"\x1bt\x0f\xa4" in sent  # the euro sign: code page 15 (ISO 8859-15), then 0xA4
+    assert b"\x81r diesen Einkauf: 100" in sent and sent.endswith(b"\x1dV\x00")  # ... and a cut
+    sqlite_cli("slip", code, "--printer", str(tmp_path / "v.bin"))
+    voucher = (tmp_path / "v.bin").read_bytes()
+    assert b"\x1dkI" in voucher and ("{B" + code).encode() in voucher  # the code as a Code128 barcode
+    assert "keine Belegnummer" in sqlite_cli("slip", "NOPE", "--printer", str(tmp_path / "x.bin"), expect=1).stderr

@@ -157,5 +157,53 @@ def catima_csv(cards: list[Any]) -> str:
     return export_csv(_wallet(c) for c in cards)
 
 
+def slip(
+    ref: Annotated[str, typer.Argument(help="A receipt id or a voucher code.")],
+    printer: Annotated[
+        str | None,
+        typer.Option(
+            "--printer",
+            help="usb:VID:PID, tcp://HOST[:PORT] or a device path (/dev/usb/lp0); default $LOYALTY_PRINTER.",
+        ),
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Print the customer's slip: balance, this receipt's points, what expires, a voucher's code as a barcode."""
+    import os
+
+    from loyaltycli.reports.slip import print_slip, printer_for
+    from loyaltycli.services.slips import slip_for
+
+    uri = printer or os.environ.get("LOYALTY_PRINTER")
+    if not uri:
+        raise BadInputError(
+            _(
+                "No slip printer is set up: give --printer usb:VID:PID, tcp://HOST[:PORT] or a device path "
+                "(/dev/usb/lp0), or set LOYALTY_PRINTER to one of them."
+            )
+        )
+    content = slip_for(STATE.database(), ref, now())
+    from escpos.printer import Dummy
+
+    rendered = Dummy()
+    print_slip(content, rendered)
+    data = rendered.output
+    try:
+        device = printer_for(uri)
+        device._raw(data)
+        device.close()
+    except BadInputError:
+        raise
+    except Exception as exc:  # the printer's own errors: USB not found, network unreachable, a path not writable
+        raise BadInputError(
+            _("--printer {uri}: the slip could not be printed ({exc}).").format(uri=uri, exc=exc)
+        ) from None
+    if json_out:
+        emit_json({"printed": True, "bytes": len(data)})
+    else:
+        message(_("Printed the slip of {ref} ({count} bytes).").format(ref=ref, count=len(data)))
+
+
 def register(app: typer.Typer) -> None:
     app.command("card")(card)
+    app.command("slip")(slip)
