@@ -518,3 +518,29 @@ def test_a_scanned_card_opens_its_member_whatever_the_search_field_held(counter_
         assert "No member has the card 2000000000008." in status(app)
 
     run_app(counter_shop, script)
+
+
+def test_f7_prints_the_slip_of_the_last_purchase(
+    counter_shop: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 30: after a purchase at the counter, F7 prints the customer's slip; without a printer it says how."""
+
+    async def script(app: Any, pilot: Any) -> None:
+        await find(pilot, app, "anna")
+        await pilot.press("f7")
+        await settle(pilot, app)
+        assert "Nothing to print yet" in status(app)
+        await pilot.press("f2", *"3,20", "enter")
+        await settle(pilot, app)
+        monkeypatch.delenv("LOYALTY_PRINTER", raising=False)
+        await pilot.press("f7")
+        await settle(pilot, app)
+        assert "LOYALTY_PRINTER" in status(app)
+        monkeypatch.setenv("LOYALTY_PRINTER", f"file:{tmp_path / 'slip.bin'}")
+        await pilot.press("f7")
+        await settle(pilot, app)
+        assert "Printed the slip" in status(app), status(app)
+
+    run_app(counter_shop, script)
+    sent = (tmp_path / "slip.bin").read_bytes()
+    assert b"Anna Berg" in sent and sent.endswith(b"\x1dV\x00")

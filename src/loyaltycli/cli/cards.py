@@ -171,37 +171,17 @@ def slip(
     """Print the customer's slip: balance, this receipt's points, what expires, a voucher's code as a barcode."""
     import os
 
-    from loyaltycli.reports.slip import print_slip, printer_for
+    from loyaltycli.reports.slip import no_printer, send_slip
     from loyaltycli.services.slips import slip_for
 
     uri = printer or os.environ.get("LOYALTY_PRINTER")
     if not uri:
-        raise BadInputError(
-            _(
-                "No slip printer is set up: give --printer usb:VID:PID, tcp://HOST[:PORT] or a device path "
-                "(/dev/usb/lp0), or set LOYALTY_PRINTER to one of them."
-            )
-        )
-    content = slip_for(STATE.database(), ref, now())
-    from escpos.printer import Dummy
-
-    rendered = Dummy()
-    print_slip(content, rendered)
-    data = rendered.output
-    try:
-        device = printer_for(uri)
-        device._raw(data)
-        device.close()
-    except BadInputError:
-        raise
-    except Exception as exc:  # the printer's own errors: USB not found, network unreachable, a path not writable
-        raise BadInputError(
-            _("--printer {uri}: the slip could not be printed ({exc}).").format(uri=uri, exc=exc)
-        ) from None
+        raise BadInputError(no_printer())
+    sent = send_slip(slip_for(STATE.database(), ref, now()), uri)
     if json_out:
-        emit_json({"printed": True, "bytes": len(data)})
+        emit_json({"printed": True, "bytes": sent})
     else:
-        message(_("Printed the slip of {ref} ({count} bytes).").format(ref=ref, count=len(data)))
+        message(_("Printed the slip of {ref} ({count} bytes).").format(ref=ref, count=sent))
 
 
 def register(app: typer.Typer) -> None:

@@ -44,6 +44,7 @@ KEYS = (
     ("f4", "voucher", N_("Voucher"), True, "F4", True),
     ("f5", "enrol", N_("New member"), True, "F5", True),
     ("f6", "undo", N_("Undo sale"), True, "F6", True),
+    ("f7", "slip", N_("Slip"), False, "F7", True),  # in the help (F1): the footer has no room at 80 columns
     ("f1,question_mark", "help", N_("Help"), True, "F1", False),
     ("escape", "leave", N_("Back"), False, "Esc", False),
     ("ctrl+q", "quit", N_("Quit"), True, N_("Ctrl+Q"), False),
@@ -84,6 +85,7 @@ class CounterApp(App[None]):
         self.generation = 0  # changes of the search so far: a member read for an older search is not shown
         self.listed_for: str | None = None  # the search text the list of matches stands for
         self.searched = ""  # the search text the screen has last followed
+        self.slip_ref: str | None = None  # the receipt or voucher of the last action, for F7
         self.picked_for: str | None = None  # the search text the member on show was picked for
         # Benchmarks set this: seconds from a key (or a confirm) until the screen shows the answer.
         self.latencies: dict[str, list[float]] | None = None
@@ -333,6 +335,23 @@ class CounterApp(App[None]):
         from loyaltycli.counter.forms import UndoForm
 
         await self.push_screen(UndoForm(self.backend, self.member), self.done)
+
+    def action_slip(self) -> None:
+        """The customer's slip of what was just done here (a purchase, a redemption, a voucher used)."""
+        self._on_main_screen()
+        if self.slip_ref is None:
+            self.say(_("Nothing to print yet: F7 prints the slip of the last purchase, redemption or voucher."), True)
+            return
+        self.print_slip(self.slip_ref)
+
+    @work(thread=True, group="slip")
+    def print_slip(self, ref: str) -> None:
+        try:
+            sent = self.backend.slip(ref)
+        except LoyaltyError as exc:
+            self.call_from_thread(self.say, exc.message, True)
+            return
+        self.call_from_thread(self.say, _("Printed the slip of {ref} ({count} bytes).").format(ref=ref, count=sent))
 
     def action_help(self) -> None:
         from loyaltycli.counter.forms import HelpScreen

@@ -135,6 +135,9 @@ class Form(ModalScreen[Any]):
 
     def finished(self, result: Any) -> None:
         self.busy = False
+        ref = getattr(result, "receipt", None) or getattr(result, "voucher", None) or getattr(result, "code", None)
+        if isinstance(ref, str) and hasattr(self.app, "slip_ref"):
+            self.app.slip_ref = ref  # F7 prints the customer's slip of it
         if self.wait_timer is not None:
             self.wait_timer.stop()
         self.dismiss(self.outcome(result))
@@ -420,6 +423,7 @@ HELP_KEYS = (
     ("F4", N_("Use a voucher (typed or scanned code)")),
     ("F5", N_("Enrol a new customer")),
     ("F6", N_("Undo the last purchase (a full refund)")),
+    ("F7", N_("Print the customer's slip of the last action (LOYALTY_PRINTER)")),
     ("Enter", N_("Pick the highlighted member; confirm a form")),
     ("↓ ↑", N_("Move from the search field into the list of matches")),
     ("Esc", N_("Back: close a form without writing, or clear the search")),

@@ -92,6 +92,18 @@ class Backend:
         )
         return enroll(self.db, request, self.clock())
 
+    def slip(self, ref: str) -> int:
+        """`loyalty slip RECEIPT|VOUCHER` on the printer of `LOYALTY_PRINTER`; the bytes sent."""
+        import os
+
+        from loyaltycli.reports.slip import no_printer, send_slip
+        from loyaltycli.services.slips import slip_for
+
+        uri = os.environ.get("LOYALTY_PRINTER")
+        if not uri:
+            raise BadInputError(no_printer())
+        return send_slip(slip_for(self.db, ref, self.clock()), uri)
+
     def undo(self, receipt_id: str) -> RefundResult:
         """`loyalty refund RECEIPT` (the whole receipt)."""
         return refund(self.db, RefundRequest(receipt_id, None, None, None), self.clock())

@@ -8,6 +8,8 @@ product's barcode; the last digit is the EAN-13 check digit, which catches a mis
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 LENGTH = 13
 PREFIX = "2"
 
@@ -30,3 +32,14 @@ def is_card_number(text: str) -> bool:
     """Whether `text` is a card number as printed or scanned: 13 digits, the shop prefix, a right check digit."""
     raw = text.strip()
     return len(raw) == LENGTH and raw.isdigit() and raw.startswith(PREFIX) and raw[-1] == check_digit(raw[:-1])
+
+
+class Card(NamedTuple):
+    """What one printed card shows."""
+
+    member: str  # the member id (for file names)
+    name: str
+    number: str
+    shop: str
+    points: int = 0  # available now (what a Catima link carries)
+    qr: str | None = None  # what the QR code holds instead of the number (`--catima-qr`: the Catima link)

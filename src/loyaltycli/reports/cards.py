@@ -12,24 +12,15 @@ import io
 from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
+
+from loyaltycli.domain.cards import Card
 
 CARD_MM = (85.6, 53.98)  # ISO/IEC 7810 ID-1, a bank card's size
 DPI = 300
 A4_MM = (210.0, 297.0)
 COLUMNS, ROWS = 2, 5  # ten cards a sheet
 CUT_MARK_MM = 4.0
-
-
-class Card(NamedTuple):
-    """What one card shows."""
-
-    member: str  # the member id (for file names)
-    name: str
-    number: str
-    shop: str
-    points: int = 0  # available now (what a Catima link carries)
-    qr: str | None = None  # what the QR code holds instead of the number (`--catima-qr`: the Catima link)
 
 
 def _px(mm: float) -> int:

@@ -17,6 +17,14 @@ from loyaltycli.errors import BadInputError
 from loyaltycli.i18n import _
 
 
+def no_printer() -> str:
+    """How to set a slip printer up (the command's and the counter's words)."""
+    return _(
+        "No slip printer is set up: give --printer usb:VID:PID, tcp://HOST[:PORT] or a device path "
+        "(/dev/usb/lp0), or set LOYALTY_PRINTER to one of them."
+    )
+
+
 def printer_for(uri: str) -> Any:
     """The python-escpos printer a URI names."""
     from escpos import printer
@@ -59,6 +67,27 @@ def print_slip(slip: Any, device: Any) -> None:
         device.text(_("{points} valid until {day}").format(points=i18n.points(points), day=i18n.day(day)) + "\n")
     device.text("\n")
     device.cut()
+
+
+def send_slip(slip: Any, uri: str) -> int:
+    """Render the slip and send it to the printer `uri` names; the bytes sent. A printer that cannot be reached
+    is bad input (its URI), said in a sentence."""
+    from escpos.printer import Dummy
+
+    rendered = Dummy()
+    print_slip(slip, rendered)
+    data: bytes = rendered.output
+    try:
+        device = printer_for(uri)
+        device._raw(data)
+        device.close()
+    except BadInputError:
+        raise
+    except Exception as exc:  # the printer's own errors: no such USB device, network unreachable, path not writable
+        raise BadInputError(
+            _("--printer {uri}: the slip could not be printed ({exc}).").format(uri=uri, exc=exc)
+        ) from None
+    return len(data)
 
 
 def _money(cents_text: str | None, currency: str) -> str:

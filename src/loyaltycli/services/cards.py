@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from loyaltycli.domain.cards import Card
 from loyaltycli.errors import BadInputError, RefusedError
 from loyaltycli.i18n import _
-from loyaltycli.reports.cards import Card
 from loyaltycli.services.context import today_in
 from loyaltycli.services.members import ListFilter, list_members
 from loyaltycli.storage import members as lookup
