@@ -14,6 +14,7 @@ from pathlib import Path
 
 from _common import env, loyalty
 
+from loyaltycli.domain.cards import card_number
 from loyaltycli.i18n import phone_forms  # what the product keeps beside a phone (member.phone_shown)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,7 +82,8 @@ def build(
     now = "2026-01-01 10:00:00.000000"
     con.executemany(
         "INSERT INTO member (pk, id, name, name_key, email, email_key, phone, phone_shown, birthday, marketing, "
-        "status, enrolled_at, enrolled_on, debt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'active', ?, '2025-01-01', 0)",
+        "status, enrolled_at, enrolled_on, debt, card) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'active', ?, '2025-01-01', 0, ?)",
         (
             (
                 i,
@@ -94,6 +96,7 @@ def build(
                 phone_forms(f"+4917{i:08d}"),
                 dt.date(1950 + i % 55, 1 + i % 12, 1 + i % 28).isoformat(),
                 now,
+                card_number(f"{i:011d}"),  # unique and valid; the product draws them at random
             )
             for i in range(1, members + 1)
         ),

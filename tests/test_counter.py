@@ -544,3 +544,21 @@ def test_f7_prints_the_slip_of_the_last_purchase(
     run_app(counter_shop, script)
     sent = (tmp_path / "slip.bin").read_bytes()
     assert b"Anna Berg" in sent and sent.endswith(b"\x1dV\x00")
+
+
+def test_a_card_scanned_into_an_open_form_asks_first(counter_shop: Cli) -> None:
+    """Issue 30: the purchase form is open, the scanner types a card and Enter into the amount: nothing is
+    booked, the form says what happened and what to do."""
+    card = counter_shop.json("member", "show", "M000002")["card"]
+    before = query(counter_shop.db, "SELECT count(*) FROM receipt")[0][0]
+
+    async def script(app: Any, pilot: Any) -> None:
+        await find(pilot, app, "anna")
+        await pilot.press("f2")
+        await settle(pilot, app)
+        burst(app, [*card, "enter"])
+        await settle(pilot, app)
+        assert "A member card was scanned" in form_line(app, "problem")
+
+    run_app(counter_shop, script)
+    assert query(counter_shop.db, "SELECT count(*) FROM receipt")[0][0] == before

@@ -7,6 +7,7 @@ is waiting instead of freezing.  A refusal is shown in the form, in the same wor
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from textual import on, work
@@ -21,7 +22,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from loyaltycli import i18n
-from loyaltycli.counter.app import plain
+from loyaltycli.counter.app import plain, scanned_card
 from loyaltycli.counter.work import Backend, describe
 from loyaltycli.errors import LoyaltyError
 from loyaltycli.i18n import N_, _
@@ -109,9 +110,22 @@ class Form(ModalScreen[Any]):
         self.wait_timer = self.set_timer(WAIT_NOTICE_AFTER, self.waiting)
         self.write()
 
-    def action_submit(self) -> None:
-        if isinstance(self.focused, OptionList | Button):  # a list (also an open drop-down) or a button: its Enter
+    async def action_submit(self) -> None:
+        focused = self.focused
+        if isinstance(focused, OptionList | Button):  # a list (also an open drop-down) or a button: its Enter
             raise SkipAction()
+        if isinstance(focused, Input):
+            # The field's text once it has taken the keys before Enter (a scanner's burst is still on its way).
+            typed: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+            focused.call_later(lambda: typed.set_result(focused.value))
+            card = scanned_card(await typed)
+            if card is not None:  # a member card scanned into a form's field is no amount or name: ask first
+                self.problem(
+                    _(
+                        "A member card was scanned ({card}): Esc closes this form, then scan it again to open its member."
+                    ).format(card=card)
+                )
+                return
         self.confirm()
 
     def action_next_field(self) -> None:
@@ -213,7 +227,8 @@ class PurchaseForm(Form):
     @on(Input.Changed, "#quantity")
     @on(Select.Changed, "#category")
     def changed(self) -> None:
-        self.problem("")
+        if scanned_card(self.query_one("#amount", Input).value) is None:  # a scanned card's warning stays
+            self.problem("")
         self.show_preview(self.all_lines())
 
     @work(thread=True, exclusive=True, group="preview")

@@ -56,7 +56,11 @@ NOT_REACHABLE = ("erased", "merged")
 def members_matching(criteria: Criteria, today: dt.date) -> Any:
     """The query of the members `criteria` pick, by key."""
     query = select(Member)
-    if criteria.text:
+    if criteria.text and is_card_number(criteria.text):
+        # A scanned card: its number names one member (an index look-up, not a search of every name and phone).
+        number = criteria.text.strip()
+        query = query.where(or_(Member.card == number, Member.id == number))
+    elif criteria.text:
         # `contains(autoescape=True)`: a `%` or `_` typed by the user is a plain character (SPEC §3).
         text = criteria.text.strip().lower()
         key = search_key(criteria.text)
@@ -74,8 +78,6 @@ def members_matching(criteria: Criteria, today: dt.date) -> Any:
         if len(digits) >= 3:
             conditions.append(Member.phone.contains(digits.lstrip("0"), autoescape=True))
         conditions.append(Member.id == criteria.text.strip())
-        if is_card_number(criteria.text):  # a scanned card
-            conditions.append(Member.card == criteria.text.strip())
         query = query.where(or_(*conditions))
     if criteria.status:
         query = query.where(Member.status == criteria.status)
