@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
@@ -187,19 +188,49 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(f"PostgreSQL tests skipped: {ENABLE_POSTGRES}.")
 
 
+@pytest.fixture(scope="session")
+def _initialised(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path, Path], None]:
+    """`loyalty init` of a SQLite file, done once per programme text at NOW and copied after that: the
+    database `init` writes depends on nothing else, and most tests start from BASIC_PROGRAM."""
+    made: dict[str, Path] = {}
+    folder = tmp_path_factory.mktemp("initialised")
+
+    def initialise(target: Path, program: Path) -> None:
+        digest = hashlib.sha256(program.read_bytes()).hexdigest()
+        if digest not in made:
+            template = folder / f"{digest}.db"
+            with time_machine.travel(NOW, tick=False):
+                Cli(template)("init", "--program", str(program))
+            made[digest] = template
+        shutil.copy2(made[digest], target)
+
+    return initialise
+
+
 @pytest.fixture
-def cli(make_db: Callable[[str], str], program_file: Callable[..., Path], clock: Any) -> Cli:
+def cli(
+    make_db: Callable[[str], str],
+    program_file: Callable[..., Path],
+    clock: Any,
+    backend: str,
+    _initialised: Callable[[Path, Path], None],
+) -> Cli:
     """A database initialised with BASIC_PROGRAM on each backend, clock pinned to NOW."""
     runner = Cli(make_db("shop"))
-    runner("init", "--program", str(program_file()))
+    if backend == "sqlite":
+        _initialised(Path(runner.db), program_file())
+    else:
+        runner("init", "--program", str(program_file()))
     return runner
 
 
 @pytest.fixture
-def sqlite_cli(tmp_path: Path, program_file: Callable[..., Path], clock: Any) -> Cli:
+def sqlite_cli(
+    tmp_path: Path, program_file: Callable[..., Path], clock: Any, _initialised: Callable[[Path, Path], None]
+) -> Cli:
     """Like `cli`, on SQLite only (for tests that read the file itself)."""
     runner = Cli(tmp_path / "shop.db")
-    runner("init", "--program", str(program_file()))
+    _initialised(tmp_path / "shop.db", program_file())
     return runner
 
 

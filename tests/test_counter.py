@@ -16,6 +16,8 @@ import pytest
 from loyaltycli.i18n import set_language
 from tests.conftest import Cli, query
 
+pytestmark = pytest.mark.slow  # each test starts the screen: about a second apiece
+
 PROGRAMS = Path(__file__).resolve().parent.parent / "programs"
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 SIZE = (80, 24)

@@ -99,6 +99,7 @@ PROGRAM = (
 TODAY = dt.date(2026, 11, 20)
 
 
+@pytest.mark.slow  # twelve pairs of random histories: about ten seconds
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(first=PURCHASES, second=PURCHASES)
 def test_a_merged_member_holds_what_one_member_with_both_histories_would(

@@ -71,8 +71,9 @@ def test_a_database_made_by_the_first_migration_is_upgraded_on_first_use(tmp_pat
     con.close()
 
 
-def test_new_sqlite_file_is_private_wal_and_enforces_foreign_keys(sqlite_cli: Cli) -> None:
-    cli = sqlite_cli
+def test_new_sqlite_file_is_private_wal_and_enforces_foreign_keys(tmp_path: Path, program_file, clock) -> None:  # type: ignore[no-untyped-def]
+    cli = Cli(tmp_path / "fresh.db")  # `init` itself, not the copy of a template the other tests start from
+    cli("init", "--program", str(program_file()))
     mode = stat.S_IMODE(os.stat(cli.db).st_mode)
     assert mode == 0o600
     con = sqlite3.connect(cli.db)
