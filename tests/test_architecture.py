@@ -260,7 +260,7 @@ def test_the_query_rule_finds_a_planted_import() -> None:
 # ---------------------------------------------------------------- one writer (issue 13): the ledger's rows
 LEDGER_MODELS = {"LedgerEntry", "PointLot", "LotUse"}
 LEDGER_TABLES = ("ledger_entry", "point_lot", "lot_use")
-THE_WRITER = "storage/writer.py"
+THE_WRITER = "storage/posting.py"
 
 
 def _names_a_ledger_model(node: ast.AST) -> bool:
@@ -322,6 +322,60 @@ def test_the_one_writer_rule_finds_planted_inserts() -> None:
     ]
 
 
+CACHED_BY_POSTING = ("remaining", "debt")
+PLANNING_STATE = "storage/state.py"  # a batch's in-memory picture of each member's debt (`plan_credit`), never stored
+
+
+def cache_changes(sources: dict[str, str]) -> list[str]:
+    """Every place outside the posting engine that changes a lot's `remaining` or a member's `debt`: an
+    attribute assigned (`lot.remaining -= 1`), `.values(debt=...)`, or SQL text with `SET remaining`/`debt =`."""
+    found = []
+    for path, text in sources.items():
+        if path in (THE_WRITER, PLANNING_STATE):
+            continue
+        for node in ast.walk(ast.parse(text)):
+            targets: list[ast.expr] = []
+            if isinstance(node, ast.Assign):
+                targets = list(node.targets)
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+                targets = [node.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute) and target.attr in CACHED_BY_POSTING:
+                    found.append(f"{path}:{node.lineno} assigns .{target.attr}")
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "values":
+                for keyword in node.keywords:
+                    if keyword.arg in CACHED_BY_POSTING:
+                        found.append(f"{path}:{node.lineno} sets {keyword.arg} with .values()")
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                sql = " ".join(node.value.lower().split())
+                if "update " in sql and any(
+                    f"set {name}" in sql or f", {name} =" in sql or f",{name}=" in sql for name in CACHED_BY_POSTING
+                ):
+                    found.append(f"{path}:{node.lineno} has SQL that sets remaining or debt")
+    return found
+
+
+def test_only_the_posting_engine_changes_remaining_and_debt() -> None:
+    assert cache_changes(package_sources()) == []
+
+
+def test_the_remaining_and_debt_rule_finds_planted_changes() -> None:
+    planted = {
+        "storage/ledger.py": "def f(lot, m):\n    lot.remaining -= 3\n    m.debt = 0\n",
+        "storage/expiry.py": "def f(c):\n    c.execute(update(t).values(remaining=0))\n",
+        "services/merge.py": "SQL = 'UPDATE member SET last_purchase_on = ?, debt = ? WHERE pk = ?'\n",
+        "storage/raw.py": "SQL = 'update point_lot set remaining = 0'\n",
+        THE_WRITER: "def f(lot):\n    lot.remaining -= 3\n",
+    }
+    assert cache_changes(planted) == [
+        "storage/ledger.py:2 assigns .remaining",
+        "storage/ledger.py:3 assigns .debt",
+        "storage/expiry.py:2 sets remaining with .values()",
+        "services/merge.py:1 has SQL that sets remaining or debt",
+        "storage/raw.py:1 has SQL that sets remaining or debt",
+    ]
+
+
 def test_the_tier_window_is_worked_out_in_one_place() -> None:
     """`window_months` is read by domain/tiers.window_start only (and shown by the CLI and reports)."""
     readers = {
@@ -366,3 +420,4 @@ def test_the_docs_check_finds_a_planted_module(tmp_path: Path) -> None:
     (tmp_path / "pkg" / "named.py").write_text("", encoding="utf-8")
     (tmp_path / "pkg" / "planted.py").write_text("", encoding="utf-8")
     assert unnamed_modules(tmp_path) == ["pkg/planted.py"]
+

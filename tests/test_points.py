@@ -269,6 +269,6 @@ def test_lines_classified_by_category_alone_earn_what_they_earn_by_category_and_
     ("debt", "points", "payoff"), [(0, 50, 0), (30, 50, 30), (80, 50, 50), (-5, 50, 0), (30, 0, 0)]
 )
 def test_new_points_pay_off_refund_debt_first(debt: int, points: int, payoff: int) -> None:
-    from loyaltycli.domain.points import debt_payoff
+    from loyaltycli.domain.allocation import debt_payoff
 
     assert debt_payoff(debt, points) == payoff

@@ -264,12 +264,6 @@ def _stamps(rules: _Rules, lines: tuple[Line, ...], keys: list[str]) -> dict[str
     return stamps
 
 
-def debt_payoff(debt: int, points: int) -> int:
-    """Of `points` newly credited, how many pay off an outstanding refund debt first (SPEC §2): all of
-    them up to the debt. Every credit asks here: purchases, imports, single credits and merges."""
-    return min(debt, points) if debt > 0 and points > 0 else 0
-
-
 def fill_cards(current: int, added: int, size: int) -> tuple[int, int]:
     """(full cards, stamps left over) after adding stamps to a card of `size`."""
     return divmod(current + added, size)

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from loyaltycli import i18n
+from loyaltycli.domain.allocation import allocate
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.points import fill_cards
 from loyaltycli.errors import BadInputError, BlockedError
@@ -105,10 +106,8 @@ def _take_over_debt(session: Session, ctx: Today, other: Member, keep: Member, b
     if debt <= 0:
         return 0
     ledger.credit(session, other, "merge", debt, booking, ctx.today, None)  # pays off OTHER's open refunds
-    lots = ledger.pending_lots(session, keep.pk or 0, ctx.today) + ledger.spendable_lots(
-        session, keep.pk or 0, ctx.today
-    )
-    ledger.debit(session, keep, "merge", debt, booking, lots, allow_debt=True)
+    lots = ledger.lots_held(session, keep.pk or 0)
+    ledger.debit(session, keep, "merge", booking, allocate(lots, debt, ctx.today, "pending_first", into_debt=True))
     return debt
 
 

@@ -16,7 +16,7 @@ from loyaltycli import i18n
 from loyaltycli.domain.dates import local_clock, local_date, utc_naive
 from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
 from loyaltycli.domain.money import amount_limit_problem, format_cents, from_cents, to_cents
-from loyaltycli.domain.points import Earning, LinePoints, compute_earning, debt_payoff, fill_cards, pending_until
+from loyaltycli.domain.points import Earning, LinePoints, compute_earning, fill_cards, pending_until
 from loyaltycli.domain.program import Program, normalise_category
 from loyaltycli.domain.receipts import Line, ReceiptInput
 from loyaltycli.domain.tiers import tier_for, window_start
@@ -183,16 +183,14 @@ class Planner:
     def _credits(self, program: Program, state: MemberState, plan: PurchasePlan, earning: Earning, points: int) -> None:
         available, expires = self._dates(program, plan.day)
         if points > 0:
-            payoff = debt_payoff(state.debt, points)
-            state.debt -= payoff
+            payoff = state.plan_credit(points)
             plan.credits.append(CreditPlan(state.pk, "earn", points, available, expires, None, payoff))
         bonuses = program.bonuses
         qualifies = earning.eligible_spend >= bonuses.referral_min_spend and earning.eligible_spend > 0
         if state.referred_by_pk and not state.referral_paid and qualifies:
             state.referral_paid = True
             if bonuses.referral_referee:
-                payoff = debt_payoff(state.debt, bonuses.referral_referee)
-                state.debt -= payoff
+                payoff = state.plan_credit(bonuses.referral_referee)
                 plan.credits.append(
                     CreditPlan(state.pk, "referral", bonuses.referral_referee, available, expires, "referee", payoff)
                 )
@@ -322,9 +320,7 @@ def expire_if_lapsed(session: Session, ctx: Today, state: MemberState, day: dt.d
     if lapse is not None and lapse <= day:
         from loyaltycli.services.jobs import expire_member
 
-        expire_member(session, ctx, state.pk, day, now, everything=True)
-        member = lookup.by_pk(session, state.pk)
-        state.debt = member.debt if member else state.debt
+        expire_member(session, ctx, state.pk, day, now, everything=True)  # takes lots only: the debt stays
 
 
 def _check_lines(lines: tuple[Line, ...]) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from loyaltycli import i18n
+from loyaltycli.domain.allocation import allocate
 from loyaltycli.domain.contacts import control_problem, names_the_person
 from loyaltycli.domain.dates import local_date, local_minute, utc_naive
 from loyaltycli.domain.expiry import lot_expiry
@@ -143,8 +144,8 @@ def redeem_reward(
         booking = ledger.Booking(
             version.version, "redeem", day, utc_naive(now), voucher_pk=voucher.pk, ref=reward.id, key=_key(key)
         )
-        lots = ledger.spendable_lots(session, member.pk or 0, day)
-        ledger.debit(session, member, "redeem", reward.points, booking, lots)
+        spent = allocate(ledger.lots_held(session, member.pk or 0), reward.points, day)
+        ledger.debit(session, member, "redeem", booking, spent)
         discount = f"{reward.value:.2f}" if reward.kind in ("discount_amount", "free_item") and reward.value else None
         return RedeemResult(
             str(member.id),
@@ -181,7 +182,9 @@ def redeem_points(
             session, ctx, member, points, day, _("a discount of {points}").format(points=i18n.points(points))
         )
         booking = ledger.Booking(version.version, "redeem", day, utc_naive(now), ref="points", key=_key(key))
-        ledger.debit(session, member, "redeem", points, booking, ledger.spendable_lots(session, member.pk or 0, day))
+        ledger.debit(
+            session, member, "redeem", booking, allocate(ledger.lots_held(session, member.pk or 0), points, day)
+        )
         discount = (Decimal(points) * value).quantize(Decimal("0.01"))
         return RedeemResult(
             str(member.id),
@@ -427,9 +430,8 @@ def adjust(db: Database, ref: str, points: int, reason: str, now: dt.datetime) -
                         id=member.id, available=available, value=-points
                     )
                 )
-            ledger.debit(
-                session, member, "adjust", -points, booking, ledger.spendable_lots(session, member.pk, ctx.today)
-            )
+            taken = allocate(ledger.lots_held(session, member.pk or 0), -points, ctx.today)
+            ledger.debit(session, member, "adjust", booking, taken)
         return AdjustResult(str(member.id), points, _available(session, member, ctx.program, ctx.today))
 
 

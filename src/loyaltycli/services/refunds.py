@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from loyaltycli.domain.allocation import allocate
 from loyaltycli.domain.dates import local_date, utc_naive
 from loyaltycli.domain.money import format_cents, from_cents, to_cents
 from loyaltycli.domain.points import refund_share
@@ -176,10 +177,8 @@ def _reverse(
 ) -> None:
     """Take `points` back: the receipt's own lot, other pending lots, available lots by expiry, then debt."""
     own = ledger.lots_of_receipt(session, original.pk, member.pk)
-    own_pks = {lot.pk for lot in own}
-    others = [lot for lot in ledger.pending_lots(session, member.pk or 0, day) if lot.pk not in own_pks]
-    others += [lot for lot in ledger.spendable_lots(session, member.pk or 0, day) if lot.pk not in own_pks]
-    ledger.debit(session, member, "refund", points, booking, own + others, allow_debt=True)
+    lots = ledger.lots_held(session, member.pk or 0)
+    ledger.debit(session, member, "refund", booking, allocate(lots, points, day, "pending_first", own, True))
 
 
 def _reverse_referrals(session: Session, original: Receipt, booking: ledger.Booking, day: dt.date) -> None:
@@ -191,11 +190,10 @@ def _reverse_referrals(session: Session, original: Receipt, booking: ledger.Book
             member = lookup.followed(session, member)
             lookup.lock(session, member.pk or 0)
         assert member is not None
-        lots = ledger.lots_of_entry(session, entry.pk)
-        lots += ledger.pending_lots(session, member.pk or 0, day) + ledger.spendable_lots(session, member.pk or 0, day)
-        seen: set[int | None] = set()
-        ordered = [lot for lot in lots if not (lot.pk in seen or seen.add(lot.pk))]  # type: ignore[func-returns-value]
-        ledger.debit(session, member, "refund", entry.points, booking, ordered, allow_debt=True)
+        own = ledger.lots_of_entry(session, entry.pk)
+        lots = ledger.lots_held(session, member.pk or 0)
+        taken = allocate(lots, entry.points, day, "pending_first", own, into_debt=True)
+        ledger.debit(session, member, "refund", booking, taken)
 
 
 def _remove_stamps(session: Session, original: Receipt, member_pk: int | None) -> None:

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from loyaltycli.domain.allocation import allocate
 from loyaltycli.domain.dates import local_date, utc_naive
 from loyaltycli.domain.money import format_cents, to_cents
 from loyaltycli.domain.points import return_points
@@ -118,8 +119,8 @@ def return_in(
         ) from None
     if member is not None and points > 0:
         booking = ledger.Booking(version.version, command, day, utc_naive(now), receipt_pk=row.pk, ref="return")
-        lots = ledger.pending_lots(session, member.pk or 0, day) + ledger.spendable_lots(session, member.pk or 0, day)
-        ledger.debit(session, member, "refund", points, booking, lots, allow_debt=True)
+        lots = ledger.lots_held(session, member.pk or 0)
+        ledger.debit(session, member, "refund", booking, allocate(lots, points, day, "pending_first", into_debt=True))
     return _result(session, ctx, row, member, day)
 
 

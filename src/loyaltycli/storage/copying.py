@@ -1,6 +1,6 @@
 """`db copy`'s rows: every table read from one database and written into another, parents first.
 
-The ledger's three tables are written by `writer.LedgerWriter`, like every other ledger row; the
+The ledger's three tables are written by `posting.copy_rows`, beside every other ledger row; the
 others by a plain insert. Primary keys are kept, and PostgreSQL's sequences are moved past them.
 """
 
@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import Connection, MetaData, insert, select, text
 
+from loyaltycli.storage import posting
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.location import Location
 from loyaltycli.storage.migrate import upgrade_in
-from loyaltycli.storage.writer import LEDGER_TABLES, LedgerWriter
 
 # Parents before children, so every foreign key finds its row.
 TABLES = (
@@ -37,9 +37,8 @@ def copy_rows(source: Database, destination: Database) -> dict[str, int]:
     with source.engine.connect() as reader, destination.write_engine.begin() as writer:
         upgrade_in(writer)  # the schema in the same transaction as the rows
         meta.reflect(reader, only=TABLES)
-        ledger = LedgerWriter(writer)
         for name in TABLES:
-            counts[name] = _copy_table(reader, writer, ledger, meta.tables[name])
+            counts[name] = _copy_table(reader, writer, meta.tables[name])
         if writer.dialect.name == "postgresql":
             for name in TABLES:
                 if name != "program_version":
@@ -65,14 +64,14 @@ def tables_in(target: Location) -> list[str]:
         engine.dispose()
 
 
-def _copy_table(reader: Connection, writer: Connection, ledger: LedgerWriter, table: Any) -> int:
+def _copy_table(reader: Connection, writer: Connection, table: Any) -> int:
     key = table.c.pk if "pk" in table.c else table.c.version
     total = 0
     result = reader.execution_options(yield_per=BATCH).execute(select(table).order_by(key))
     for part in result.partitions(BATCH):
         rows = [dict(row._mapping) for row in part]
-        if table.name in LEDGER_TABLES:
-            ledger.copy(table.name, rows)
+        if table.name in posting.LEDGER_TABLES:
+            posting.copy_rows(writer, table.name, rows)
         else:
             writer.execute(insert(_destination_table(table.name)), rows)
         total += len(rows)

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from sqlalchemy import Connection, bindparam, extract, func, select, update
+from sqlalchemy import Connection, extract, func, select
 from sqlalchemy.orm import Session
 
-from loyaltycli.storage.bulk import table_of
 from loyaltycli.storage.models import LedgerEntry, Member, PointLot
-from loyaltycli.storage.writer import Booking, LedgerWriter
+from loyaltycli.storage.posting import Booking, Debit, post
 
 
 class DueLot(NamedTuple):
@@ -95,18 +94,19 @@ def book_expiry(
 ) -> None:
     """One `expire` entry per member consuming its due lots, written in bulk (`kind` "erase": an erasure
     writes off what an erased member held, which nobody can redeem any more)."""
-    writer = LedgerWriter(conn)
     ref = f"as-of:{day.isoformat()}" if kind == "expire" else kind
     booking = Booking(version, kind, day, created_at, ref=ref)
-    entries, uses, lots = [], [], []
-    for entry_pk, (member_pk, due) in zip(writer.entry_pks(len(by_member)), by_member.items(), strict=True):
-        entries.append(writer.entry_row(entry_pk, member_pk, kind, -sum(lot.remaining for lot in due), booking))
-        for lot in due:
-            uses.append((lot.lot_pk, entry_pk, lot.remaining))
-            lots.append({"b_pk": lot.lot_pk})
-    writer.write(entries, (), uses)
-    table = table_of(PointLot)
-    conn.execute(update(table).where(table.c.pk == bindparam("b_pk")).values(remaining=0), lots)
+    plans = [
+        Debit(
+            member_pk,
+            kind,
+            sum(lot.remaining for lot in due),
+            booking,
+            tuple((lot.lot_pk, lot.remaining) for lot in due),
+        )
+        for member_pk, due in by_member.items()
+    ]
+    post(conn, plans)
 
 
 def latest_birthday_run(session: Session) -> dt.date | None:

@@ -1,24 +1,23 @@
-"""Booking points: append-only entries, lots for credits, lot uses for debits.
+"""Single credits and debits of the commands that book one entry, and the ledger's look-ups.
 
-Every credit is a lot; every debit consumes lots (SPEC §2: FIFO by expiry
-date, then by age).  A refund that finds too few points leaves a debt on the
+Every credit is a lot; every debit consumes lots in the order a policy of
+`domain.allocation` gives.  A refund that finds too few points leaves a debt on the
 member that the next credits pay off first, so a lot is never consumed beyond
-what it earned and the balance always equals the sum of the entries.
+what it earned and the balance always equals the sum of the entries.  Both are
+written by `posting.post`, as a batch of one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loyaltycli.domain.points import debt_payoff
-from loyaltycli.i18n import _
+from loyaltycli.domain.allocation import Allocation, Lot, debt_payoff
 from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot
-from loyaltycli.storage.writer import Booking as Booking  # where services find it, with credit and debit
-from loyaltycli.storage.writer import LedgerWriter
+from loyaltycli.storage.posting import Booking as Booking  # where services find it, with credit and debit
+from loyaltycli.storage.posting import Credit, Debit, post
 
 
 def credit(
@@ -34,84 +33,42 @@ def credit(
     entry's primary key."""
     member_pk = _pk(member.pk)
     session.flush()  # what the command changed so far is in the database before the ledger rows refer to it
-    writer = LedgerWriter(session.connection())
-    (entry_pk,), (lot_pk,) = writer.entry_pks(1), writer.lot_pks(1)
-    payoff = debt_payoff(member.debt, points)
-    writer.write(
-        [writer.entry_row(entry_pk, member_pk, kind, points, booking)],
-        [writer.lot_row(lot_pk, member_pk, entry_pk, points, available_on, expires_on, points - payoff)],
+    payoff = debt_payoff(stored_debt(session, member_pk), points)
+    (entry_pk,) = post(
+        session.connection(), [Credit(member_pk, kind, points, booking, available_on, expires_on, payoff)]
     )
-    if payoff:
-        member.debt -= payoff
-        writer.pay_debt(member_pk, lot_pk, payoff)
-    session.flush()
+    session.expire(member, ["debt"])
     return entry_pk
 
 
-def debit(
-    session: Session,
-    member: Member,
-    kind: str,
-    points: int,
-    booking: Booking,
-    lots: Sequence[PointLot],
-    allow_debt: bool = False,
-) -> int:
-    """Book -`points`, consuming `lots` in the order given; the rest becomes debt if allowed. Returns the
-    entry's primary key."""
+def debit(session: Session, member: Member, kind: str, booking: Booking, allocation: Allocation) -> int:
+    """Book what `allocation` takes from the member's lots (and leaves as debt). Returns the entry's
+    primary key."""
     member_pk = _pk(member.pk)
     session.flush()
-    writer = LedgerWriter(session.connection())
-    (entry_pk,) = writer.entry_pks(1)
-    uses = []
-    left = points
-    for lot in lots:
-        if left == 0:
-            break
-        take = min(lot.remaining, left)
-        if take <= 0:
-            continue
-        uses.append((_pk(lot.pk), entry_pk, take))
-        lot.remaining -= take
-        left -= take
-    if left:
-        if not allow_debt:
-            raise AssertionError(_("debit beyond the lots given; callers check the balance first"))
-        member.debt += left
-    writer.write([writer.entry_row(entry_pk, member_pk, kind, -points, booking)], (), uses)
-    session.flush()
+    points = allocation.taken + allocation.debt
+    (entry_pk,) = post(
+        session.connection(), [Debit(member_pk, kind, points, booking, allocation.uses, allocation.debt)]
+    )
+    session.expire(member, ["debt"])
     return entry_pk
 
 
-def spendable_lots(session: Session, member_pk: int, today: dt.date) -> list[PointLot]:
-    """Available, unexpired lots with points left, in the order they are spent (FIFO by expiry)."""
-    return list(
-        session.scalars(
-            select(PointLot)
-            .where(
-                PointLot.member_pk == member_pk,
-                PointLot.remaining > 0,
-                PointLot.available_on <= today,
-            )
-            .where(or_(PointLot.expires_on.is_(None), PointLot.expires_on > today))
-            .order_by(PointLot.expires_on.is_(None), PointLot.expires_on, PointLot.pk)
-        )
-    )
+def stored_debt(session: Session, member_pk: int) -> int:
+    """The member's debt as stored now (an object read earlier in the transaction may predate a posting)."""
+    return int(session.scalar(select(Member.debt).where(Member.pk == member_pk)) or 0)
 
 
-def pending_lots(session: Session, member_pk: int, today: dt.date) -> list[PointLot]:
-    return list(
-        session.scalars(
-            select(PointLot)
-            .where(
-                PointLot.member_pk == member_pk,
-                PointLot.remaining > 0,
-                PointLot.available_on > today,
-            )
-            .where(or_(PointLot.expires_on.is_(None), PointLot.expires_on > today))
-            .order_by(PointLot.available_on.desc(), PointLot.pk.desc())
-        )
-    )
+def lots_held(session: Session, member_pk: int) -> list[Lot]:
+    """Every lot of the member with points left, pending and past expiry too: what `allocate` chooses from."""
+    rows = session.execute(
+        select(PointLot.pk, PointLot.remaining, PointLot.available_on, PointLot.expires_on)
+        .where(PointLot.member_pk == member_pk, PointLot.remaining > 0)
+        .order_by(PointLot.pk)
+    ).all()
+    return [
+        Lot(int(pk or 0), int(remaining), available_on, expires_on) for pk, remaining, available_on, expires_on in rows
+    ]
 
 
 def _pk(value: int | None) -> int:
@@ -149,11 +106,11 @@ def days_of_entries(session: Session, member_pk: int, kind: str, ref: str) -> li
     return list(session.scalars(query))
 
 
-def lots_of_receipt(session: Session, receipt_pk: int | None, member_pk: int | None) -> list[PointLot]:
-    """The member's lots a receipt credited that still hold points, oldest first."""
+def lots_of_receipt(session: Session, receipt_pk: int | None, member_pk: int | None) -> list[int]:
+    """The keys of the member's lots a receipt credited that still hold points, oldest first."""
     return list(
         session.scalars(
-            select(PointLot)
+            select(PointLot.pk)
             .join(LedgerEntry, LedgerEntry.pk == PointLot.entry_pk)
             .where(LedgerEntry.receipt_pk == receipt_pk, LedgerEntry.member_pk == member_pk)
             .where(PointLot.remaining > 0)
@@ -168,5 +125,6 @@ def entries_of_receipt(session: Session, receipt_pk: int | None, kind: str) -> l
     )
 
 
-def lots_of_entry(session: Session, entry_pk: int | None) -> list[PointLot]:
-    return list(session.scalars(select(PointLot).where(PointLot.entry_pk == entry_pk)))
+def lots_of_entry(session: Session, entry_pk: int | None) -> list[int]:
+    """The keys of the lots an entry opened."""
+    return [int(pk or 0) for pk in session.scalars(select(PointLot.pk).where(PointLot.entry_pk == entry_pk))]

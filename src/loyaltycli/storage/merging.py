@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from loyaltycli.domain.points import debt_payoff
+from loyaltycli.domain.allocation import debt_payoff
 from loyaltycli.storage.bulk import Codec, Inserter, reserve_ids, table_of
 from loyaltycli.storage.models import Member, PointLot, Receipt, StampCount, Voucher
-from loyaltycli.storage.writer import Booking, LedgerWriter
+from loyaltycli.storage.posting import Booking, Credit, Debit, post
 
 
 def transfer_lots(session: Session, other: Member, keep: Member, booking: Booking) -> int:
@@ -29,38 +29,19 @@ def transfer_lots(session: Session, other: Member, keep: Member, booking: Bookin
     ).all()
     if not lots:
         return 0
+    session.flush()
     total = sum(int(lot.remaining) for lot in lots)
-    writer = LedgerWriter(session.connection())
     ref = f"merge:{other.id}->{keep.id}"
-    entry_pks = iter(writer.entry_pks(len(lots) + 1))
-    lot_pks = iter(writer.lot_pks(len(lots)))
-    out_pk = next(entry_pks)
     transfer = replace(booking, receipt_pk=None, voucher_pk=None, ref=ref, note=None, key=None)
-    entries = [writer.entry_row(out_pk, _pk(other), "merge", -total, transfer)]
-    new_lots, uses, paid = [], [], []
-    debt = keep.debt
-    for lot in lots:
-        entry_pk, lot_pk, points = next(entry_pks), next(lot_pks), int(lot.remaining)
-        payoff = debt_payoff(debt, points)  # new points pay KEEP's refund debt first, as every credit does
+    uses = tuple((int(lot.pk), int(lot.remaining)) for lot in lots)
+    plans: list[Credit | Debit] = [Debit(_pk(other), "merge", total, transfer, uses)]
+    debt = int(session.scalar(select(Member.debt).where(Member.pk == keep.pk)) or 0)
+    for lot in lots:  # each lot keeps its dates; new points pay KEEP's refund debt first, as every credit does
+        points = int(lot.remaining)
+        payoff = debt_payoff(debt, points)
         debt -= payoff
-        entries.append(writer.entry_row(entry_pk, _pk(keep), "merge", points, transfer))
-        new_lots.append(
-            writer.lot_row(lot_pk, _pk(keep), entry_pk, points, lot.available_on, lot.expires_on, points - payoff)
-        )
-        uses.append((lot.pk, out_pk, points))
-        if payoff:
-            paid.append((lot_pk, payoff))
-    writer.write(entries, new_lots, uses)
-    session.execute(
-        update(PointLot)
-        .where(PointLot.member_pk == other.pk, PointLot.remaining > 0)
-        .values(remaining=0)
-        .execution_options(synchronize_session=False)
-    )
-    for lot_pk, payoff in paid:
-        writer.pay_debt(_pk(keep), lot_pk, payoff)
-    if debt != keep.debt:
-        session.execute(update(Member).where(Member.pk == keep.pk).values(debt=debt))
+        plans.append(Credit(_pk(keep), "merge", points, transfer, lot.available_on, lot.expires_on, payoff))
+    post(session.connection(), plans)
     session.expire_all()
     return total
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from loyaltycli.domain.allocation import debt_payoff
 from loyaltycli.storage.bulk import one_of
 from loyaltycli.storage.models import LedgerEntry, Member, Receipt, StampCount, tier_sign
 
@@ -46,6 +47,13 @@ class MemberState:
     history_since: dt.date = dt.date.max
     referral_paid: bool = False
     changed: bool = False
+
+    def plan_credit(self, points: int) -> int:
+        """A credit of `points` planned for this member: how many of them pay the refund debt, which the
+        plans of this batch then see reduced (the posting engine writes the stored debt)."""
+        payoff = debt_payoff(self.debt, points)
+        self.debt -= payoff
+        return payoff
 
     def remember(self, at: dt.datetime, day: dt.date, eligible_cents: int, points: int) -> None:
         """A receipt that counts for the tier window from now on (`at`: naive UTC)."""
