@@ -421,3 +421,16 @@ def test_the_docs_check_finds_a_planted_module(tmp_path: Path) -> None:
     (tmp_path / "pkg" / "planted.py").write_text("", encoding="utf-8")
     assert unnamed_modules(tmp_path) == ["pkg/planted.py"]
 
+
+def test_format_help_names_every_preset_from_the_registry() -> None:
+    """`--format`'s help is built from the names registered in `importers`; they are the presets there are."""
+    from loyaltycli.importers import CUSTOMER_PRESETS, SALES_PRESETS
+    from loyaltycli.importers.customers import PRESETS
+    from loyaltycli.importers.formats import FORMATS
+
+    assert SALES_PRESETS == tuple(FORMATS)
+    assert CUSTOMER_PRESETS == tuple(PRESETS)
+    from typer.testing import CliRunner
+
+    shown = " ".join(CliRunner().invoke(app, ["import", "--help"], env={"COLUMNS": "300"}).stdout.split())
+    assert "generic, shopify, square or sumup." in shown

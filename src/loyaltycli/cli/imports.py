@@ -26,11 +26,12 @@ from loyaltycli.cli.output import RejectPrinter, emit_json, message
 from loyaltycli.cli.state import STATE, now
 from loyaltycli.errors import LoyaltyError, kept_note
 from loyaltycli.i18n import _
+from loyaltycli.importers import SALES_PRESETS, named_list
 
 
 def import_(
     path: Annotated[str, typer.Argument(help="The sales CSV file.")],
-    fmt: Annotated[str, typer.Option("--format", help="generic, shopify, square or sumup.")] = "generic",
+    fmt: Annotated[str, typer.Option("--format", help=named_list(SALES_PRESETS))] = "generic",
     maps: MapOption = None,
     mapping: MappingOption = None,
     delimiter: DelimiterOption = None,

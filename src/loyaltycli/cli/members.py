@@ -38,6 +38,7 @@ from loyaltycli.cli.output import (
 from loyaltycli.cli.state import STATE, now
 from loyaltycli.domain.dates import last_valid_day
 from loyaltycli.i18n import _
+from loyaltycli.importers import CUSTOMER_PRESETS, named_list
 
 if TYPE_CHECKING:
     from loyaltycli.services.members import MemberRow, MemberView
@@ -90,7 +91,7 @@ def enroll(
 @app.command("import")
 def import_members(
     path: Annotated[str, typer.Argument(help="The customer list (CSV).")],
-    fmt: Annotated[str, typer.Option("--format", help="generic or shopify (its customers export).")] = "generic",
+    fmt: Annotated[str, typer.Option("--format", help=named_list(CUSTOMER_PRESETS))] = "generic",
     maps: MapOption = None,
     mapping: MappingOption = None,
     delimiter: DelimiterOption = None,
