@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from loyaltycli import i18n
-from loyaltycli.cli.options import CsvOption, JsonOption, period
+from loyaltycli.cli.options import CsvOption, JsonOption, day, period
 from loyaltycli.cli.output import emit_csv, emit_json, key_values, message, show, table, write_file
 from loyaltycli.cli.state import STATE, now
 from loyaltycli.domain.money import percent
@@ -92,11 +92,18 @@ def _program_name() -> str:
 
 
 @app.command("liability")
-def liability(json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
+def liability(
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="The day to state it for, YYYY-MM-DD (a year end; default: today)."),
+    ] = None,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+) -> None:
     """Outstanding points valued at point_value, and by the month they fall due."""
     from loyaltycli.services.reports import liability as service
 
-    figures = service(STATE.database(), now())
+    figures = service(STATE.database(), now(), day(as_of, "--as-of"))
     if json_out:
         emit_json(figures.as_json())
         return
@@ -113,10 +120,18 @@ def liability(json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
             (_("outstanding points"), figures.outstanding),
             (_("value"), i18n.money(figures.value, cur) if figures.value else _("- (no point_value)")),
             (_("points that never expire"), figures.never_expire),
+            *([(_("of them expired unused later"), _liability_unused(figures))] if as_of is not None else []),
         ],
     )
     shown = [(i18n.month(m), points, i18n.amount(value) if value else value) for m, points, value in rows]
     show(table(_("Falling due"), [_("Month"), _("Points"), _("Value ({cur})").format(cur=cur)], shown))
+
+
+def _liability_unused(figures: Any) -> str:
+    """`120 (2,40 €)`: points a later expiry took, with their value where point_value is set."""
+    if not figures.expiring_unused_value:
+        return str(figures.expiring_unused)
+    return f"{figures.expiring_unused} ({i18n.money(figures.expiring_unused_value, figures.currency)})"
 
 
 @app.command("tiers")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from loyaltycli import i18n
 from loyaltycli.domain.abuse import Finding, self_referral, too_many_receipts, too_many_refunds
 from loyaltycli.domain.money import format_cents
 from loyaltycli.domain.schedules import describe_schedule
@@ -110,6 +111,9 @@ class Liability(Report):
     value: str | None
     due: list[Due]
     never_expire: int
+    points: int  # SPEC §3 `report liability --as-of`: the outstanding points (as `outstanding`)
+    expiring_unused: int  # of them, taken by an expiry after `as_of` without being spent (0 as of today)
+    expiring_unused_value: str | None
 
 
 @dataclass(frozen=True)
@@ -233,18 +237,29 @@ def _average(cents: int, count: int) -> str | None:
     return format_cents(int((Decimal(cents) / count).to_integral_value(rounding=ROUND_HALF_UP)))
 
 
-def liability(db: Database, now: dt.datetime) -> Liability:
-    """Outstanding points (available and pending) valued at point_value, and when they fall due."""
+def liability(db: Database, now: dt.datetime, as_of: dt.date | None = None) -> Liability:
+    """Outstanding points (available and pending) valued at point_value, and when they fall due; with
+    `as_of`, as the ledger stood at the end of that day (a year end), the points a later expiry took apart."""
     with db.read() as session:
         ctx = today_in(session, now)
-        today = ctx.today
-        value = ctx.program.redeem.point_value
-        lots = figures.unexpired_lots(session, today)
-        debt = figures.total_debt(session)
+        if as_of is not None and as_of > ctx.today:
+            raise BadInputError(
+                _("--as-of {day} is after today; the liability can be stated for today or a day before.").format(
+                    day=i18n.day(as_of)
+                )
+            )
+        today = as_of or ctx.today
+        value = ctx.version_on(today).program.redeem.point_value if as_of else ctx.program.redeem.point_value
+        if as_of is None:
+            lots = [(e, a, p, 0) for e, a, p in figures.unexpired_lots(session, today)]
+            debt = figures.total_debt(session)
+        else:
+            lots, debt = figures.lots_as_of(session, as_of), figures.debt_as_of(session, as_of)
     row = [0, 0]
     by_month: dict[str, int] = {}
-    never = 0
-    for expires_on, available_on, points in lots:
+    never = unused = 0
+    for expires_on, available_on, points, expired_later in lots:
+        unused += expired_later
         row[0 if available_on <= today else 1] += points
         if expires_on is None:
             never += points
@@ -266,6 +281,9 @@ def liability(db: Database, now: dt.datetime) -> Liability:
         value=money(available + pending),
         due=[Due(key, points, money(points)) for key, points in sorted(by_month.items())],
         never_expire=never,
+        points=available + pending,
+        expiring_unused=unused,
+        expiring_unused_value=money(unused),
     )
 
 

@@ -10,10 +10,19 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import case, distinct, extract, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from loyaltycli.storage.counts import count_of
-from loyaltycli.storage.models import CREDIT_KINDS, REDEEM_KINDS, LedgerEntry, Member, PointLot, Receipt
+from loyaltycli.storage.models import (
+    CREDIT_KINDS,
+    DEBT_KINDS,
+    REDEEM_KINDS,
+    LedgerEntry,
+    LotUse,
+    Member,
+    PointLot,
+    Receipt,
+)
 
 
 def _in_period(column: Any, since: dt.date | None, until: dt.date | None) -> list[Any]:
@@ -124,6 +133,55 @@ def unexpired_lots(session: Session, today: dt.date) -> list[tuple[dt.date | Non
         .group_by(PointLot.expires_on, PointLot.available_on)
     ).all()
     return [(e, a, int(p)) for e, a, p in rows]
+
+
+def lots_as_of(session: Session, day: dt.date) -> list[tuple[dt.date | None, dt.date, int, int]]:
+    """(expires on, available on, points left at the end of `day`, of them taken by a later expiry) of every
+    lot credited by `day` and not expired on it: the ledger read back to that day (entries on it count)."""
+    credit = aliased(LedgerEntry)
+    debit = aliased(LedgerEntry)
+    used = (
+        select(LotUse.lot_pk, func.sum(LotUse.points).label("points"))
+        .join(debit, debit.pk == LotUse.entry_pk)
+        .where(debit.business_date <= day)
+        .group_by(LotUse.lot_pk)
+        .subquery()
+    )
+    expired = (
+        select(LotUse.lot_pk, func.sum(LotUse.points).label("points"))
+        .join(debit, debit.pk == LotUse.entry_pk)
+        .where(debit.business_date > day, debit.kind == "expire")
+        .group_by(LotUse.lot_pk)
+        .subquery()
+    )
+    left = PointLot.earned - func.coalesce(used.c.points, 0)
+    rows = session.execute(
+        select(PointLot.expires_on, PointLot.available_on, func.sum(left), func.sum(func.coalesce(expired.c.points, 0)))
+        .join(credit, credit.pk == PointLot.entry_pk)
+        .outerjoin(used, used.c.lot_pk == PointLot.pk)
+        .outerjoin(expired, expired.c.lot_pk == PointLot.pk)
+        .where(credit.business_date <= day, left > 0)
+        .where(or_(PointLot.expires_on.is_(None), PointLot.expires_on > day))
+        .group_by(PointLot.expires_on, PointLot.available_on)
+    ).all()
+    return [(e, a, int(p), int(x)) for e, a, p, x in rows]
+
+
+def debt_as_of(session: Session, day: dt.date) -> int:
+    """Refund debt outstanding at the end of `day`: what refunds booked by then found in no lot, less what
+    credits booked by then paid of it (a payoff is a lot use of the refund by a lot credited later)."""
+    credit = aliased(LedgerEntry)
+    refunds = select(LedgerEntry.pk).where(
+        LedgerEntry.kind.in_(DEBT_KINDS), LedgerEntry.points < 0, LedgerEntry.business_date <= day
+    )
+    owed = session.scalar(select(func.coalesce(func.sum(-LedgerEntry.points), 0)).where(LedgerEntry.pk.in_(refunds)))
+    found = session.scalar(
+        select(func.coalesce(func.sum(LotUse.points), 0))
+        .join(PointLot, PointLot.pk == LotUse.lot_pk)
+        .join(credit, credit.pk == PointLot.entry_pk)
+        .where(LotUse.entry_pk.in_(refunds), credit.business_date <= day)
+    )
+    return int(owed or 0) - int(found or 0)
 
 
 def campaign_figures(session: Session, since: dt.date | None, until: dt.date | None) -> list[tuple[str, int, int, int]]:
