@@ -359,3 +359,19 @@ def test_the_cycles_a_batch_leaves_are_collected_not_kept_for_the_run() -> None:
             collect()
         assert gone() is None
     assert gc.get_freeze_count() == 0
+
+
+def test_a_return_in_a_file_imported_again_is_a_duplicate_not_another_amount(shop: Cli, tmp_path: Path) -> None:
+    """A return is stored with the goods' amount; the file writes it negative: the same receipt, not a clash."""
+    shop("import", write(tmp_path, "in.csv", "receipt,date,member,amount\nS1,2026-06-01,anna@example.com,20.00\n"))
+    sales = write(tmp_path, "sales.csv", "receipt,date,member,amount\nR1,2026-06-02,anna@example.com,-5.00\n")
+    first = shop.json("import", sales)
+    again = shop.json("import", sales)
+    assert (first["returns"], again["returns"], again["duplicates"], again["rejected"]) == (1, 0, 1, 0)
+    assert points(shop, "anna@example.com") == 15
+
+
+def test_a_card_number_in_the_member_column_names_its_member(shop: Cli, tmp_path: Path) -> None:
+    card = shop.json("member", "show", "ben@example.com")["card"]
+    doc = shop.json("import", write(tmp_path, "s.csv", f"receipt,date,member,amount\nC1,2026-06-01,{card},12.00\n"))
+    assert doc["imported"] == 1 and points(shop, "ben@example.com") == 12

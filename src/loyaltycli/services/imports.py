@@ -300,7 +300,7 @@ class Importer:
             return None
         if draft.when.astimezone(self.zone).date().isoformat() != earlier.local_day:
             what = _("another day ({day})").format(day=i18n.day(dt.date.fromisoformat(earlier.local_day)))
-        elif to_cents(sum((line.amount for line in draft.lines), ZERO)) != earlier.total_cents:
+        elif to_cents(sum((line.amount for line in draft.lines), ZERO)) != earlier.signed_cents:
             what = _("another amount ({amount})").format(
                 amount=i18n.money(from_cents(earlier.total_cents), self.ctx.program.program.currency)
             )

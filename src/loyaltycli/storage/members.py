@@ -238,9 +238,11 @@ def lock(session: Session, member_pk: int) -> None:
 def find_many(
     session: Session, refs: set[str], region: str | None, e164: frozenset[str] = frozenset()
 ) -> dict[str, list[Any]]:
-    """Every member each reference names (rows of pk, id, email_key, phone, status), one query per batch.
-    References in `e164` are phone numbers already normalised (they are not parsed again)."""
-    phones = {ref: ref if ref in e164 else parse_phone(ref, region) for ref in refs}
+    """Every member each reference names (rows of pk, id, email_key, phone, status), one query per batch:
+    by id, card number, e-mail or phone, as `resolve` finds one member. References in `e164` are phone
+    numbers already normalised (they are not parsed again); a card number is never read as a phone."""
+    cards = {ref: ref.strip() for ref in refs if is_card_number(ref)}
+    phones = {ref: ref if ref in e164 else None if ref in cards else parse_phone(ref, region) for ref in refs}
     emails = {ref: ref.strip().lower() for ref in refs if "@" in ref}
     ids = {ref.strip() for ref in refs}
     dialect = session.get_bind().dialect.name
@@ -250,6 +252,8 @@ def find_many(
     phone_values = {p for p in phones.values() if p}
     if phone_values:
         conditions.append(one_of(Member.phone, phone_values, dialect))
+    if cards:
+        conditions.append(one_of(Member.card, set(cards.values()), dialect))
     columns = (
         Member.pk,
         Member.id,
@@ -257,14 +261,17 @@ def find_many(
         Member.phone,
         Member.status,
         Member.merged_into_pk,
+        Member.card,
     )
     found = session.execute(select(*columns).where(or_(*conditions))).all() if refs else []
     by_id = {m.id: m for m in found}
     by_email = {m.email_key: m for m in found if m.email_key}
     by_phone = {m.phone: m for m in found if m.phone}
+    by_card = {m.card: m for m in found if m.card}
     result: dict[str, list[Any]] = {}
     for ref in refs:
         hits = [by_id.get(ref.strip()), by_email.get(emails.get(ref, "")), by_phone.get(phones.get(ref) or "")]
+        hits.append(by_card.get(cards.get(ref, "")))
         unique = {m.pk: m for m in hits if m is not None}
         result[ref] = list(unique.values())
     return result

@@ -35,6 +35,11 @@ class StoredReceipt(NamedTuple):
     member_phone: str | None
     member_status: str | None
 
+    @property
+    def signed_cents(self) -> int:
+        """The total as the file wrote it: a return is stored with the goods' amount, written negative."""
+        return -self.total_cents if self.kind == "return" else self.total_cents
+
 
 def stored_among(session: Session, receipt_ids: Collection[str]) -> dict[str, StoredReceipt]:
     """Which of a batch's receipt ids are stored already, with what they were stored as (one query)."""
