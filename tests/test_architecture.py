@@ -433,4 +433,4 @@ def test_format_help_names_every_preset_from_the_registry() -> None:
     from typer.testing import CliRunner
 
     shown = " ".join(CliRunner().invoke(app, ["import", "--help"], env={"COLUMNS": "300"}).stdout.split())
-    assert "generic, shopify, square or sumup." in shown
+    assert "generic, shopify, square, sumup or dsfinvk." in shown

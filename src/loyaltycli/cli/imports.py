@@ -30,7 +30,7 @@ from loyaltycli.importers import SALES_PRESETS, named_list
 
 
 def import_(
-    path: Annotated[str, typer.Argument(help="The sales CSV file.")],
+    path: Annotated[str, typer.Argument(help="The sales CSV file (for --format dsfinvk: the export's folder or zip).")],
     fmt: Annotated[str, typer.Option("--format", help=named_list(SALES_PRESETS))] = "generic",
     maps: MapOption = None,
     mapping: MappingOption = None,

@@ -9,7 +9,7 @@ The presets' names are registered here, where `--help` reads them without
 loading the presets themselves (tests check they name every preset).
 """
 
-SALES_PRESETS = ("generic", "shopify", "square", "sumup")
+SALES_PRESETS = ("generic", "shopify", "square", "sumup", "dsfinvk")
 CUSTOMER_PRESETS = ("generic", "shopify")
 
 

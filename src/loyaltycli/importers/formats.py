@@ -8,6 +8,7 @@ preset reads, and what was inferred rather than seen, is in the README.
 from __future__ import annotations
 
 import operator
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -138,6 +139,27 @@ def _sumup(row: Row) -> None:
     elif row.get("refunded"):
         row.kind = "refund"
         row.fields["refund_of"] = row.get("refunded")
+    if not row.get("member"):  # SumUp keeps no customer: merchants type the card or number into the description
+        row.fields["member"] = member_in_text(row.get("description"))
+
+
+_MEMBER_WORDS = {"kunde", "kundin", "kd", "kdnr", "kundennr", "kundennummer", "karte", "customer", "member", "card"}
+_TOKENS = re.compile(r"[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*")
+
+
+def member_in_text(text: str) -> str:
+    """A member named in free text, or "": a card number (13 digits, its check digit right), an id as this
+    tool gives them (`M000123`), or whatever follows a word such as `Kunde`, `Kd-Nr.` or `Customer`."""
+    from loyaltycli.domain.cards import is_card_number
+
+    tokens: list[str] = _TOKENS.findall(text)
+    for token in tokens:
+        if is_card_number(token) or re.fullmatch(r"M[0-9]{6,}", token):
+            return token
+    for word, following in zip(tokens, tokens[1:], strict=False):
+        if word.replace("-", "").lower() in _MEMBER_WORDS and any(ch.isdigit() for ch in following):
+            return following
+    return ""
 
 
 GENERIC = Format(
@@ -212,7 +234,71 @@ SUMUP = Format(
     },
 )
 
-FORMATS = {f.name: f for f in (GENERIC, SHOPIFY, SQUARE, SUMUP)}
+# DSFinV-K (dsfinvk.py joins each item row of lines.csv with its receipt's header from transactions.csv).
+DSFINVK_SALE = "beleg"  # BON_TYP of a sale; AVTraining, AVBelegabbruch, AVBelegstorno, AVSachbezug ... are not
+DSFINVK_GOODS = {"", "umsatz", "rabatt", "aufschlag", "pfand", "pfandrueckzahlung"}
+DSFINVK_GOODS |= {"einzweckgutscheinkauf", "mehrzweckgutscheinkauf"}
+DSFINVK_CATEGORY = {
+    "pfand": "deposit",
+    "pfandrueckzahlung": "deposit",
+    "einzweckgutscheinkauf": "gift-card",
+    "mehrzweckgutscheinkauf": "gift-card",
+}
+
+
+def _german_number(text: str) -> str:
+    """`1.234,56000` (DSFinV-K always writes a decimal comma and `.` thousands) as `1234.56000`."""
+    return text.strip().replace(".", "").replace(",", ".")
+
+
+def _dsfinvk(row: Row) -> None:
+    kind = row.get("bon_typ")
+    if not kind:
+        from loyaltycli.importers.values import ValueProblem
+
+        raise ValueProblem(_("receipt {receipt} is not in transactions.csv").format(receipt=row.get("receipt") or "?"))
+    if kind.lower() != DSFINVK_SALE:
+        row.kind, row.skip_reason = "skip", f"a receipt of type {kind}, not a sale"
+        return
+    business = row.get("gv_typ").lower()
+    if business not in DSFINVK_GOODS:  # tips, cash moved in or out, vouchers taken as payment: not goods
+        row.kind, row.skip_reason = "skip", f"a line of type {row.get('gv_typ')}, not goods"
+        return
+    row.fields["date"] = row.get("date") or row.get("start")
+    row.fields["category"] = DSFINVK_CATEGORY.get(business) or row.get("category") or row.get("group_id")
+    price, quantity = _german_number(row.get("unit_price")), _german_number(row.get("quantity") or "1")
+    cancelled = "1" in (row.get("line_storno"), row.get("receipt_storno"))
+    if cancelled and not (price.startswith("-") or quantity.startswith("-")):
+        quantity = f"-{quantity}"  # a storno line or receipt takes goods back: a return
+    row.fields["unit_price"], row.fields["quantity"] = price, quantity
+
+
+DSFINVK = Format(
+    "dsfinvk",
+    {
+        "receipt": ("BON_ID",),
+        "date": ("BON_ENDE",),
+        "member": ("KUNDE_ID",),
+        "name": ("KUNDE_NAME",),
+        "unit_price": ("STK_BR",),
+        "quantity": ("MENGE",),
+        "category": ("WARENGR",),
+        "sku": ("ART_NR",),
+        "till": ("Z_KASSE_ID",),
+        "closing": ("Z_NR",),
+    },
+    _dsfinvk,
+    {
+        "bon_typ": ("BON_TYP",),
+        "receipt_storno": ("BON_STORNO",),
+        "line_storno": ("P_STORNO",),
+        "gv_typ": ("GV_TYP",),
+        "start": ("BON_START",),
+        "group_id": ("WARENGR_ID",),
+    },
+)
+
+FORMATS = {f.name: f for f in (GENERIC, SHOPIFY, SQUARE, SUMUP, DSFINVK)}
 
 
 class ColumnMap:

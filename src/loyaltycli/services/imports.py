@@ -131,8 +131,16 @@ class Importer:
             self.phases["planning"] += time.perf_counter() - began - sum(self.phases.values())
 
     def _run(self) -> ImportSummary:
+        if self.options.format.strip().lower() != "dsfinvk":
+            return self._run_on(self.options.path, self.options.delimiter)
+        from loyaltycli.importers.dsfinvk import joined
+
+        with joined(self.options.path) as path:  # its items with their receipts' headers, as one table
+            return self._run_on(path, ";")
+
+    def _run_on(self, path: str, delimiter: str | None) -> ImportSummary:
         overrides = parse_overrides(list(self.options.maps), self.options.mapping_file)
-        sales = inspect_file(self.options.path, self.options.delimiter)
+        sales = inspect_file(path, delimiter)
         columns = column_map(self.options.format, sales.header, overrides, self.options.path)
         with self.db.read() as session:
             self.ctx = today_in(session, self.now)
