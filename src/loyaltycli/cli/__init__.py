@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from loyaltycli import __version__
-from loyaltycli.cli import cards, counter, db, imports, ledger, members, programs, reports, setup
+from loyaltycli.cli import cards, counter, db, explain, imports, ledger, members, programs, reports, setup
 from loyaltycli.cli.errors import LoyaltyGroup, raise_on_sigterm
 from loyaltycli.cli.state import STATE
 
@@ -62,6 +62,7 @@ app.add_typer(reports.app, name="report")
 app.add_typer(db.app, name="db")
 app.command("counter")(counter.counter)
 cards.register(app)
+explain.register(app)
 
 
 def main() -> None:

@@ -126,7 +126,7 @@ def _natural_width(renderable: Any) -> int:
 
 
 # Columns of free text, which may wrap (their headings as the catalogue has them); every other value is kept whole.
-WRAPPING = (N_("Name"), N_("Note"), N_("Reason"), N_("Detail"), N_("When"), N_("Description"))
+WRAPPING = (N_("Name"), N_("Note"), N_("Reason"), N_("Detail"), N_("When"), N_("Description"), N_("Rule"))
 _NUMBER = re.compile(r"^[-+]?\d[\d.,]*(?:[\s\xa0]?(?:%|€|[A-Z]{3}))?$|^-?[€$£][\d.,]+$")
 _DATE = re.compile(r"^\d{2}\.\d{2}\.\d{4}")
 

@@ -299,7 +299,7 @@ def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> Purcha
             pending_until=pending_until(program, day),
             day=day,
             tier=earning.tier,
-            breakdown=[_breakdown(n, line) for n, line in enumerate(earning.lines, start=1)],
+            breakdown=[breakdown(n, line) for n, line in enumerate(earning.lines, start=1)],
             stamps=dict(state.stamps),
             vouchers=[v.code for v in plan.vouchers],
             campaign_bonus=dict(earning.campaign_bonus),
@@ -338,7 +338,7 @@ def _check_lines(lines: tuple[Line, ...]) -> None:
         )
 
 
-def _breakdown(number: int, line: LinePoints) -> BreakdownLine:
+def breakdown(number: int, line: LinePoints) -> BreakdownLine:
     return BreakdownLine(
         line=number,
         sku=line.sku,
@@ -388,7 +388,7 @@ def _repeat(
         pending_until=lot_day,
         day=existing.local_date,
         tier=existing.tier,
-        breakdown=[_breakdown(n, line) for n, line in enumerate(earning.lines, start=1)],
+        breakdown=[breakdown(n, line) for n, line in enumerate(earning.lines, start=1)],
         stamps={str(k): int(v) for k, v in stamps.items()},
         vouchers=list(codes),
         repeated=True,
@@ -401,15 +401,22 @@ def _repeat(
 
 
 def _original_earning(ctx: Today, receipt: Receipt, rows: Any) -> Earning:
-    """The breakdown the receipt had when it was booked: the same rules (the version of its day), lines and
-    tier give the same rates, campaigns and points."""
-    program = ctx.version_on(receipt.local_date).program
-    level = next((t for t in program.tiers.levels if t.name == receipt.tier), None) if program.tiers else None
+    """The breakdown the receipt had when it was booked."""
+    return earning_of_lines(ctx, receipt.local_date, receipt.tier, receipt.channel, receipt.occurred_at, rows)
+
+
+def earning_of_lines(
+    ctx: Today, day: dt.date, tier: str | None, channel: str | None, occurred_at: dt.datetime, rows: Any
+) -> Earning:
+    """What stored lines earned when they were booked: the same rules (the version of their day), lines and
+    tier give the same rates, campaigns and points (`purchase` repeated, and `explain`)."""
+    program = ctx.version_on(day).program
+    level = next((t for t in program.tiers.levels if t.name == tier), None) if program.tiers else None
     lines = tuple(
         Line(from_cents(r.amount_cents), r.category or "", r.sku, Decimal(r.quantity_milli) / 1000) for r in rows
     )
-    clock = local_clock(receipt.occurred_at.replace(tzinfo=dt.UTC), program.zone)
-    return compute_earning(program, ReceiptInput(lines, receipt.local_date, receipt.channel, clock), level)
+    clock = local_clock(occurred_at.replace(tzinfo=dt.UTC), program.zone)
+    return compute_earning(program, ReceiptInput(lines, day, channel, clock), level)
 
 
 def parse_line(text: str) -> Line:
