@@ -61,7 +61,9 @@ def shop(make_db: Callable[[str], str], program_file: Callable[..., Path], clock
 
 
 def test_a_receipt_with_a_campaign_a_tier_a_partial_refund_and_an_expiry(shop: Cli, clock: Any) -> None:
-    shop("purchase", "anna@example.com", "-", "--receipt", "R2", "--line", "B1:books:2:12.50", "--line", ":food:1:10.55")
+    shop(
+        "purchase", "anna@example.com", "-", "--receipt", "R2", "--line", "B1:books:2:12.50", "--line", ":food:1:10.55"
+    )
     shop("redeem", "anna@example.com", "--points", "30")
     shop("refund", "R2", "--amount", "10.00", "--receipt", "F2")
     clock.move_to("2026-06-15T10:00:00+02:00")

@@ -107,6 +107,26 @@ def day(value: dt.date | None) -> str:
     return f"{value.day:02d}.{value.month:02d}.{value.year}"
 
 
+def day_time(iso: str) -> str:
+    """An ISO instant (`2026-06-15T10:00:00+02:00`) as its day and minute: `15.06.2026 10:00`."""
+    instant = dt.datetime.fromisoformat(iso)
+    return f"{day(instant.date())} {instant:%H:%M}"
+
+
+_CHANNELS = {
+    "till": N_("at the till"),
+    "counter": N_("at the counter screen"),
+    "web": N_("on the web"),
+    "import": N_("by import"),
+    "migration": N_("before events were kept"),
+}
+
+
+def channel_named(channel: str) -> str:
+    """Where a consent was given, in a sentence."""
+    return _(_CHANNELS.get(channel, channel))
+
+
 def month(label: str) -> str:
     """A `YYYY-MM` month label for people: `11.2026` in German; English keeps `2026-11`."""
     if language() == "en" or len(label) != 7 or label[4] != "-":

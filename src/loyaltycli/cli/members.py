@@ -318,6 +318,42 @@ def edit(
     _done(edit_member(STATE.database(), member, changes, now()), json_out, _("Updated {name} ({id})."))
 
 
+def consent(
+    member: MemberArgument,
+    marketing: Annotated[
+        str, typer.Option("--marketing", help="yes to record a consent, no to record its withdrawal (ja/nein too).")
+    ],
+    channel: Annotated[
+        str, typer.Option("--channel", help="Where it was given: till (default), counter, web or import.")
+    ] = "till",
+    json_out: JsonOption = False,
+) -> None:
+    """Record a marketing consent or its withdrawal, with the time, channel and consent text version."""
+    from loyaltycli.errors import BadInputError
+    from loyaltycli.services.members import set_consent
+
+    answer = marketing.strip().lower()
+    if answer not in YES_NO:
+        raise BadInputError(_("--marketing: {value!r} is not yes or no.").format(value=marketing))
+    member_id, event = set_consent(STATE.database(), member, YES_NO[answer], channel.strip().lower(), now())
+    if json_out:
+        emit_json({"member": member_id, **asdict(event)})
+        return
+    said = _("{id} agreed to marketing messages") if event.marketing else _("{id} withdrew consent to marketing")
+    message(said.format(id=member_id) + " " + _consent_detail(event) + ".")
+
+
+YES_NO = {"yes": True, "ja": True, "y": True, "j": True, "no": False, "nein": False, "n": False}
+
+
+def _consent_detail(event: Any) -> str:
+    """`(on 15.06.2026 10:00, at the till, text 2026-11)`."""
+    text = _(", text {version}").format(version=event.text_version) if event.text_version else ""
+    return _("(on {when}, {channel}{text})").format(
+        when=i18n.day_time(event.at), channel=i18n.channel_named(event.channel), text=text
+    )
+
+
 @app.command("block")
 def block(
     member: MemberArgument,
@@ -390,6 +426,7 @@ def erase(
 
 def register(root: typer.Typer) -> None:
     root.command("enroll")(enroll)
+    root.command("consent")(consent)
 
 
 # ---------------------------------------------------------------- rendering
@@ -427,6 +464,7 @@ def member_document(view: MemberView) -> dict[str, Any]:
         "stamps": view.stamps,
         "vouchers": [{"code": v.code, "reward": v.reward, "valid_until": v.valid_until} for v in view.vouchers],
         "card": view.card,
+        "consents": [asdict(event) for event in view.consents],
     }
 
 
@@ -463,6 +501,17 @@ def render_member(view: MemberView) -> None:
         valid = [(last_valid_day(due), points) for due, points in b.expiring]
         show(table(_("Expiring"), [_("Valid until"), _("Points")], _next_expiries(valid)))
     open_vouchers_table(view.vouchers)
+    if view.consents:
+        rows = [
+            (
+                i18n.day_time(c.at),
+                _("given") if c.marketing else _("withdrawn"),
+                i18n.channel_named(c.channel),
+                c.text_version or "-",
+            )
+            for c in view.consents
+        ]
+        show(table(_("Marketing consent"), [_("When"), _("Consent"), _("Channel"), _("Text version")], rows))
 
 
 EXPIRIES_SHOWN = 10  # `member show` lists the next expiry days; `--json` and `statement` give every one

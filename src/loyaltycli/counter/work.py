@@ -88,7 +88,7 @@ class Backend:
     def enrol(self, name: str, email: str, phone: str, marketing: bool) -> MemberView:
         """`loyalty enroll NAME [--email E] [--phone P] [--marketing]`."""
         request = EnrollRequest(
-            name=name, email=email.strip() or None, phone=phone.strip() or None, marketing=marketing
+            name=name, email=email.strip() or None, phone=phone.strip() or None, marketing=marketing, channel="counter"
         )
         return enroll(self.db, request, self.clock())
 

@@ -302,6 +302,12 @@ class Abuse(_Model):
     max_refunds_per_30_days: Annotated[int, Field(ge=0, le=100_000)] | None = None
 
 
+class Consent(_Model):
+    """`[consent]`: which wording of the marketing consent members agree to now (recorded with each consent)."""
+
+    text_version: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+
+
 class Redeem(_Model):
     min_balance: BonusPoints = 0
     point_value: Money | None = None
@@ -378,6 +384,7 @@ class Program(_Model):
     rewards: tuple[Reward, ...] = ()
     stamp_cards: tuple[StampCard, ...] = ()
     abuse: Abuse = Abuse()
+    consent: Consent = Consent()
 
     @model_validator(mode="after")
     def _references(self) -> Program:

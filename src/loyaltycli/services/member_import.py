@@ -37,6 +37,7 @@ from loyaltycli.importers.files import open_rejects
 from loyaltycli.importers.formats import parse_overrides
 from loyaltycli.importers.values import ValueProblem
 from loyaltycli.services.context import Today, today_in
+from loyaltycli.storage import consents
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.members import NewMember, NewMembers
@@ -248,6 +249,8 @@ def _write(
                 created[key.lower()] = pk
         _opening(writer, ctx, pk, member_id, item, summary)
     enrolment.insert(members)
+    version = ctx.program.consent.text_version
+    consents.record_many(session, [(m.pk, True, utc_naive(now), "import", version) for m in members if m.marketing])
     writer.flush([])
     summary.enrolled += len(members)
 

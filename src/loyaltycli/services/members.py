@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from loyaltycli import i18n
 from loyaltycli.domain.contacts import clean_email, clean_name, control_problem
@@ -17,6 +18,7 @@ from loyaltycli.errors import BadInputError, BlockedError, DuplicateError, Refus
 from loyaltycli.i18n import _
 from loyaltycli.services.context import Today, today_in
 from loyaltycli.services.voucher_rows import VoucherRow, open_vouchers
+from loyaltycli.storage import consents
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import Balances, member_balances
 from loyaltycli.storage.database import Database
@@ -42,6 +44,17 @@ class EnrollRequest:
     referred_by: str | None = None
     date: dt.datetime | None = None
     marketing: bool = False
+    channel: str = "till"  # where a consent to marketing was given: till, counter, web, import
+
+
+@dataclass(frozen=True)
+class ConsentView:
+    """One marketing consent event: given (true) or withdrawn, when (local time), how, to which text."""
+
+    marketing: bool
+    at: str
+    channel: str
+    text_version: str | None
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,7 @@ class MemberView:
     vouchers: list[VoucherRow] = field(default_factory=list)  # open: usable today
     phone_shown: str | None = None  # the phone as people write it here (`0170 1234567`); `phone` is E.164
     card: str | None = None  # the number on the member's card (13 digits)
+    consents: list[ConsentView] = field(default_factory=list)  # marketing consent events, newest first
 
 
 def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView:
@@ -98,6 +112,9 @@ def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView
         )
         if member.id is None:
             member.id = f"M{member.pk:06d}"
+        if request.marketing:
+            version = program.program.consent.text_version
+            consents.record(session, member.pk or 0, True, utc_naive(when), request.channel, version)
         signup = program.program.bonuses.signup
         if signup:
             from loyaltycli.storage import ledger  # here: showing and listing members need no ledger writer
@@ -156,9 +173,26 @@ def edit_member(db: Database, ref: str, changes: MemberChanges, now: dt.datetime
             _check_birthday(changes.birthday, ctx.today)
             member.birthday = changes.birthday
         if changes.marketing is not None:
-            member.marketing = changes.marketing
+            version = ctx.program.consent.text_version
+            consents.record(session, member.pk or 0, changes.marketing, utc_naive(now), "till", version)
         lookup.flush_member(session)
         return member_view(session, member, ctx)
+
+
+def set_consent(db: Database, ref: str, marketing: bool, channel: str, now: dt.datetime) -> tuple[str, ConsentView]:
+    """`consent MEMBER --marketing yes|no`: a consent or its withdrawal as an event; the member's id and it."""
+    if channel not in consents.CHANNELS:
+        raise BadInputError(
+            _("--channel: {channel!r} is not one of {channels}.").format(
+                channel=channel, channels=", ".join(consents.CHANNELS)
+            )
+        )
+    with db.write() as session:
+        ctx = today_in(session, now)
+        member = _changeable(session, ref, ctx)
+        version = ctx.program.consent.text_version
+        consents.record(session, member.pk or 0, marketing, utc_naive(now), channel, version)
+        return str(member.id), consent_views(session, member.pk or 0, ctx)[0]
 
 
 def set_blocked(db: Database, ref: str, blocked: bool, reason: str | None, now: dt.datetime) -> MemberView:
@@ -322,7 +356,20 @@ def member_view(session: Session, member: Member, ctx: Today) -> MemberView:
         vouchers=open_vouchers(session, member.pk or 0, str(member.id), ctx),
         phone_shown=i18n.shown_phone(member.phone_shown) if member.phone_shown else None,
         card=member.card,
+        consents=consent_views(session, member.pk or 0, ctx),
     )
+
+
+def consent_views(session: Session, member_pk: int, ctx: Today) -> list[ConsentView]:
+    return [
+        ConsentView(c.marketing, local_instant(c.at, ctx.program.zone), c.channel, c.text_version)
+        for c in consents.history(session, member_pk)
+    ]
+
+
+def local_instant(stored: dt.datetime, zone: ZoneInfo) -> str:
+    """A stored instant (naive UTC) in ISO 8601 with the programme's offset: `2026-06-15T10:00:00+02:00`."""
+    return stored.replace(tzinfo=dt.UTC).astimezone(zone).isoformat(timespec="seconds")
 
 
 def current_tier(session: Session, member: Member, program: Program, today: dt.date) -> str | None:

@@ -19,6 +19,7 @@ from loyaltycli.storage.migrate import upgrade_in
 TABLES = (
     "program_version",
     "member",
+    "consent_event",
     "receipt",
     "voucher",
     "voucher_use",

@@ -23,7 +23,7 @@ from loyaltycli.i18n import _
 from loyaltycli.storage.location import Location
 
 BUSY_TIMEOUT_S = 60
-HEAD_REVISION = "0015"
+HEAD_REVISION = "0016"
 
 
 class Database:

@@ -358,6 +358,29 @@ class StampCount(Base):
         stamps: Mapped[int]
 
 
+_consent_event = Table(
+    "consent_event",
+    Base.metadata,
+    Column("pk", Integer, primary_key=True),
+    Column("member_pk", Integer, ForeignKey("member.pk"), nullable=False, index=True),
+    Column("marketing", Boolean, nullable=False),  # true: consent given; false: withdrawn
+    Column("at", DateTime, nullable=False),
+    Column("channel", String(16), nullable=False),  # till, import, web, counter (migration: from before events)
+    Column("text_version", String(64)),  # the programme's [consent] text_version at the time
+)
+
+
+class ConsentEvent(Base):
+    __table__ = _consent_event
+    if TYPE_CHECKING:
+        pk: Mapped[int | None]
+        member_pk: Mapped[int]
+        marketing: Mapped[bool]
+        at: Mapped[dt.datetime]
+        channel: Mapped[str]
+        text_version: Mapped[str | None]
+
+
 def tier_sign() -> Any:
     """+1 or -1: how a receipt's eligible spend and points count toward the tier window (refunds and
     returns subtract). Every qualifying total in SQL multiplies by it."""
