@@ -253,6 +253,7 @@ def cell(value: object) -> str:
 _STATUSES = {
     "active": N_("active"),
     "blocked": N_("blocked"),
+    "restricted": N_("restricted"),
     "erased": N_("erased"),
     "merged": N_("merged"),
     "issued": N_("issued"),

@@ -281,7 +281,7 @@ def list_(
     """A filtered list of members (--csv for mailing tools)."""
     from loyaltycli.services.members import ListFilter, list_members
 
-    statuses = ("active", "blocked", "erased", "merged")
+    statuses = ("active", "blocked", "restricted", "erased", "merged")
     if status is not None:
         if status.strip().lower() not in statuses:
             raise typer.BadParameter(
@@ -399,29 +399,91 @@ def card(
 
 
 @app.command("export")
-def export(member: MemberArgument) -> None:
+def export(
+    member: MemberArgument,
+    bundle: Annotated[
+        str | None,
+        typer.Option("--bundle", help="Write a zip for the person instead: JSON, CSV, the card, a readme (0600)."),
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
     """Everything stored about the member, as JSON (GDPR access request)."""
     from loyaltycli.services.members import export_member
 
-    emit_json(asdict(export_member(STATE.database(), member, now())))
+    if bundle is None:
+        emit_json(asdict(export_member(STATE.database(), member, now())))
+        return
+    files = _write_bundle(member, bundle)
+    if json_out:
+        emit_json({"file": bundle, "files": files})
+    else:
+        message(_("Wrote {path} ({count} files), readable by you only.").format(path=bundle, count=len(files)))
+
+
+def _write_bundle(member: str, path: str) -> list[str]:
+    import io
+    from pathlib import Path
+
+    from loyaltycli.cli.cards import catima_link
+    from loyaltycli.errors import BadInputError
+    from loyaltycli.reports.bundle import bundle_files, write_bundle
+    from loyaltycli.reports.cards import card_image
+    from loyaltycli.services.members import access_bundle
+
+    found = access_bundle(STATE.database(), member, now())
+    png = None
+    if found.card is not None:
+        buffer = io.BytesIO()
+        card_image(found.card).save(buffer, "PNG")
+        png = buffer.getvalue()
+    link = catima_link(found.card) if found.card is not None else None
+    files = bundle_files(found.export, found.shop, found.today, png, link)
+    try:
+        write_bundle(Path(path), files)
+    except OSError as exc:
+        raise BadInputError(
+            _("--bundle {path}: cannot be written ({strerror}).").format(path=path, strerror=exc.strerror)
+        ) from None
+    return list(files)
 
 
 @app.command("erase")
 def erase(
     member: MemberArgument,
     yes: Annotated[bool, typer.Option("--yes", help="Confirm: the personal data cannot be restored.")] = False,
+    restrict: Annotated[
+        bool,
+        typer.Option("--restrict", help="Block all processing instead, keeping the data (which the shop must keep)."),
+    ] = False,
     json_out: JsonOption = False,
 ) -> None:
     """Remove the member's personal data; the ledger stays, anonymous (GDPR erasure)."""
-    from loyaltycli.services.members import erase_member
+    from loyaltycli.services.members import erase_member, restrict_member
 
+    if restrict:
+        member_id = restrict_member(STATE.database(), member, now())
+        if json_out:
+            emit_json({"member": member_id, "status": "restricted"})
+        else:
+            message(
+                _(
+                    "Restricted member {member_id}: nothing is earned, redeemed or mailed any more, and the data stays "
+                    "stored as the shop must keep it, until `loyalty member unblock {member_id}`."
+                ).format(member_id=member_id)
+            )
+        return
     if not yes:
         raise typer.BadParameter(_("erasing cannot be undone; add --yes to confirm."), param_hint="--yes")
     member_id = erase_member(STATE.database(), member, now())
     if json_out:
-        emit_json({"id": member_id, "status": "erased"})
+        emit_json({"id": member_id, "member": member_id, "status": "erased"})
     else:
-        message(_("Erased the personal data of member {member_id}; the ledger stays.").format(member_id=member_id))
+        message(
+            _(
+                "Erased member {member_id}: name, e-mail, phone, birthday, card and block reason are removed; the receipts "
+                "and points stay under the bare number, as the books must be kept for up to 10 years."
+            ).format(member_id=member_id)
+        )
 
 
 def register(root: typer.Typer) -> None:

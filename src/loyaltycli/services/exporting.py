@@ -22,6 +22,7 @@ class MemberExport:
     lots: list[Row]
     vouchers: list[Row]
     stamp_cards: list[Row]
+    consents: list[Row]
 
 
 def member_export(rows: MemberRows, view: MemberView) -> MemberExport:
@@ -36,4 +37,5 @@ def member_export(rows: MemberRows, view: MemberView) -> MemberExport:
         lots=rows.lots,
         vouchers=rows.vouchers,
         stamp_cards=rows.stamp_cards,
+        consents=[asdict(event) for event in view.consents],
     )

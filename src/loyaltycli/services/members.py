@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from loyaltycli import i18n
+from loyaltycli.domain.cards import Card
 from loyaltycli.domain.contacts import clean_email, clean_name, control_problem
 from loyaltycli.domain.dates import local_date, utc_naive
 from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
@@ -145,6 +146,30 @@ def export_member(db: Database, ref: str, now: dt.datetime) -> MemberExport:
 
 
 @dataclass(frozen=True)
+class AccessBundle:
+    """What `member export --bundle` packs: the export, the card to draw, the shop and the day."""
+
+    export: MemberExport
+    card: Card | None
+    shop: str
+    today: dt.date
+
+
+def access_bundle(db: Database, ref: str, now: dt.datetime) -> AccessBundle:
+    """Everything stored about one person, with their card (GDPR access request)."""
+    from loyaltycli.services.exporting import member_export
+    from loyaltycli.storage.export import member_rows
+
+    with db.read() as session:
+        ctx = today_in(session, now)
+        member = lookup.resolve(session, ref, ctx.program.region, follow=False)
+        view = member_view(session, member, ctx)
+        shop = ctx.program.program.name
+        card = Card(view.id, view.name, view.card, shop, view.balances.available) if view.card else None
+        return AccessBundle(member_export(member_rows(session, member), view), card, shop, ctx.today)
+
+
+@dataclass(frozen=True)
 class MemberChanges:
     name: str | None = None
     email: str | None = None
@@ -193,6 +218,22 @@ def set_consent(db: Database, ref: str, marketing: bool, channel: str, now: dt.d
         version = ctx.program.consent.text_version
         consents.record(session, member.pk or 0, marketing, utc_naive(now), channel, version)
         return str(member.id), consent_views(session, member.pk or 0, ctx)[0]
+
+
+def restrict_member(db: Database, ref: str, now: dt.datetime) -> str:
+    """`member erase --restrict` (GDPR Art. 18): the data stays, nothing is done with it: no earning, no
+    redeeming, no mailing (status `restricted`, refused like a blocked member), until `member unblock`."""
+    with db.write() as session:
+        ctx = today_in(session, now)
+        member = _changeable(session, ref, ctx)
+        if member.status == "merged":
+            raise BlockedError(
+                _("Member {id} was merged into another; restrict that member instead.").format(id=member.id)
+            )
+        member.status = "restricted"
+        member.block_reason = None
+        session.flush()
+        return str(member.id)
 
 
 def set_blocked(db: Database, ref: str, blocked: bool, reason: str | None, now: dt.datetime) -> MemberView:

@@ -83,8 +83,8 @@ def members_matching(criteria: Criteria, today: dt.date) -> Any:
         query = query.where(Member.status == criteria.status)
     elif criteria.reachable_only:
         query = query.where(Member.status.not_in(NOT_REACHABLE))
-    if criteria.marketing:
-        query = query.where(Member.marketing.is_(True))
+    if criteria.marketing:  # a restricted member's data is kept, not used: no mailing
+        query = query.where(Member.marketing.is_(True), Member.status.not_in(("restricted", "erased", "merged")))
     if criteria.birthday_month is not None:
         query = query.where(extract("month", Member.birthday) == criteria.birthday_month)
     if criteria.inactive_before is not None:
