@@ -239,3 +239,31 @@ def test_a_mistyped_command_is_answered_in_german(cli: Any, monkeypatch: pytest.
     set_language(None)
     said = cli("membr", "list", expect=2).stderr
     assert "Unbekannter Befehl 'membr'. Meinten Sie 'member'?" in said and "Did you mean" not in said
+
+
+def test_each_thread_speaks_its_own_language_and_keeps_its_own_notes() -> None:
+    """Language, home region and notes are a context's, not the process's (issue 28): the counter screen's
+    worker threads cannot switch one another's language or see one another's notes."""
+    import threading
+
+    from loyaltycli import i18n, notes
+
+    ready = threading.Barrier(2)
+    said: dict[str, tuple[str, str, list[str]]] = {}
+
+    def speak(language: str, region: str | None) -> None:
+        i18n.set_language(language)
+        i18n.set_home_region(region)
+        notes.note(f"note of {language}")
+        ready.wait()  # both have chosen before either speaks
+        phone = i18n.shown_phone("DE|0170 1234567|+49 170 1234567")
+        said[language] = (i18n._("yes"), phone, notes.drain())
+
+    threads = [threading.Thread(target=speak, args=args) for args in (("de", "DE"), ("en", None))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert said["de"] == ("ja", "0170 1234567", ["note of de"])
+    assert said["en"] == ("yes", "+49 170 1234567", ["note of en"])
+    assert notes.drain() == []  # nothing of theirs reached this thread

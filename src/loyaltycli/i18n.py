@@ -16,6 +16,8 @@ import datetime as dt
 import gettext
 import os
 from collections.abc import Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,9 +27,29 @@ DOMAIN = "loyaltycli"
 LANGUAGES = ("en", "de")
 _BABEL_LOCALE = {"en": "en_GB", "de": "de_DE"}
 
-_language: str | None = None
-_catalogue: gettext.NullTranslations | None = None
-_home_region: str | None = None  # the programme's country: its phone numbers are shown in national form
+
+@dataclass
+class Speech:
+    """How this invocation speaks: its language, that language's catalogue, and the programme's country
+    (phone numbers of that country are shown in national form). Held in a context variable, not module
+    globals: each thread (the counter screen's workers) has its own, so one can never switch another's."""
+
+    language: str | None = None
+    catalogue: gettext.NullTranslations | None = None
+    home_region: str | None = None
+
+
+_SPEECH: ContextVar[Speech] = ContextVar("loyaltycli_speech")
+
+
+def speech() -> Speech:
+    """This context's `Speech` (made, from the environment, at its first use)."""
+    try:
+        return _SPEECH.get()
+    except LookupError:
+        made = Speech()
+        _SPEECH.set(made)
+        return made
 
 
 def choose_language(env: Mapping[str, str] = os.environ) -> str:
@@ -39,24 +61,24 @@ def choose_language(env: Mapping[str, str] = os.environ) -> str:
 
 
 def language() -> str:
-    global _language
-    if _language is None:
-        _language = choose_language()
-    return _language
+    current = speech()
+    if current.language is None:
+        current.language = choose_language()
+    return current.language
 
 
 def set_language(name: str | None) -> None:
     """Use `name` from now on (None: choose again from the environment); tests and the counter screen."""
-    global _language, _catalogue
-    _language = name if name in LANGUAGES else None if name is None else "en"
-    _catalogue = None
+    current = speech()
+    current.language = name if name in LANGUAGES else None if name is None else "en"
+    current.catalogue = None
 
 
 def catalogue() -> gettext.NullTranslations:
-    global _catalogue
-    if _catalogue is None:
-        _catalogue = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language()], fallback=True)
-    return _catalogue
+    current = speech()
+    if current.catalogue is None:
+        current.catalogue = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language()], fallback=True)
+    return current.catalogue
 
 
 def _(message: str) -> str:
@@ -191,8 +213,7 @@ def amount(value: Decimal | str) -> str:
 
 
 def set_home_region(region: str | None) -> None:
-    global _home_region
-    _home_region = region
+    speech().home_region = region
 
 
 def phone(e164: str) -> str:
@@ -227,7 +248,8 @@ def forms_of(number: Any) -> str:
 def shown_phone(forms: str) -> str:
     """The form of `phone_forms` to show: national in the programme's country, international elsewhere."""
     region, national, international = forms.split("|", 2)
-    return national if _home_region is not None and region == _home_region else international
+    home = speech().home_region
+    return national if home is not None and region == home else international
 
 
 def cell(value: object) -> str:
