@@ -240,3 +240,17 @@ def test_cells_a_spreadsheet_must_not_run() -> None:
     assert cells.neutralise("Anna") == "Anna"
     assert cells.has_control("a\x1bb") and not cells.has_control("a b")
     assert cells.visible("a\x1b[1mb") == "a\\x1b[1mb"
+
+
+def test_enrolment_rules() -> None:
+    from loyaltycli.domain import enrolment
+
+    assert enrolment.member_id_for(7) == "M000007" and enrolment.member_id_for(1234567) == "M1234567"
+    assert enrolment.reference_problem("bob@shop", "DE") is not None
+    assert enrolment.reference_problem("0170 1234567", "DE") is None
+    assert enrolment.reference_problem("K-17", "DE") is None  # an id, not a contact
+    assert enrolment.birthday_problem(D(2026, 6, 16), D(2026, 6, 15))
+    assert not enrolment.birthday_problem(D(2026, 6, 15), D(2026, 6, 15))
+    assert not enrolment.birthday_problem(None, D(2026, 6, 15))
+    points, expires = enrolment.signup_bonus(PROGRAM, D(2026, 6, 15))
+    assert (points, expires) == (0, None)

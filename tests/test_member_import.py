@@ -165,9 +165,9 @@ def test_a_customer_named_again_in_a_later_batch_is_existing(
 ) -> None:
     """The list is read in batches and only the current batch is remembered (memory stays flat): a repeat
     further down is found in the database, also in a dry run (which reads its own writes)."""
-    from loyaltycli.services import member_import
+    from loyaltycli.services import customer_import
 
-    monkeypatch.setattr(member_import, "BATCH", 2)
+    monkeypatch.setattr(customer_import, "BATCH", 2)
     cli = shop(make_db, program_file)
     path = tmp_path / "list.csv"
     path.write_text(

@@ -104,8 +104,8 @@ def import_members(
     """Bring an existing customer list, with opening points; rejected rows exit 1."""
     from dataclasses import asdict
 
-    from loyaltycli.services.member_import import MemberImportOptions, RejectedCustomer
-    from loyaltycli.services.member_import import import_members as service
+    from loyaltycli.services.customer_import import MemberImportOptions, RejectedCustomer
+    from loyaltycli.services.customer_import import import_members as service
 
     options = MemberImportOptions(
         path,

@@ -1,6 +1,6 @@
 """Customer lists as shops keep them (SPEC §4a): which column is which field, and the cells' values.
 
-Pure reading, no database. `services/member_import.py` books what this reads.
+Pure reading, no database. `services/customer_import.py` books what this reads.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ leaves only whole receipts and a re-run skips them as duplicates.  Receipts
 go through the same `Planner` and `PurchaseWriter` as `purchase`; speed comes
 from batching (bulk look-ups, bulk inserts, member state cached for the run),
 not from a second copy of the rules.  Who a receipt's reference names, and the
-customers `--enroll-unknown` enrols, is `services/import_members.py`.
+customers `--enroll-unknown` enrols, is `services/sale_members.py`.
 """
 
 from __future__ import annotations
@@ -35,10 +35,10 @@ from loyaltycli.importers.files import open_rejects
 from loyaltycli.importers.formats import check_receipt_key, column_map, parse_overrides, parse_receipt_key
 from loyaltycli.importers.receipts import Draft, ReadSettings, ReceiptReader
 from loyaltycli.services.context import today_in
-from loyaltycli.services.import_members import ImportMembers
 from loyaltycli.services.purchases import Planner, expire_if_lapsed
 from loyaltycli.services.refunds import RefundRequest, refund_in
 from loyaltycli.services.returns import ReturnRequest, return_in
+from loyaltycli.services.sale_members import ImportMembers
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.receipts import StoredReceipt, member_of_receipt, stored_among

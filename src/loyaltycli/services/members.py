@@ -11,7 +11,8 @@ from loyaltycli import i18n
 from loyaltycli.domain.cards import Card
 from loyaltycli.domain.contacts import clean_email, clean_name, control_problem
 from loyaltycli.domain.dates import local_date, utc_naive
-from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
+from loyaltycli.domain.enrolment import birthday_problem, member_id_for, signup_bonus
+from loyaltycli.domain.expiry import inactivity_expiry
 from loyaltycli.domain.phones import normalise_phone
 from loyaltycli.domain.program import Program
 from loyaltycli.domain.tiers import tier_for, window_start
@@ -112,16 +113,15 @@ def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView
             enrolled_on=day,
         )
         if member.id is None:
-            member.id = f"M{member.pk:06d}"
+            member.id = member_id_for(member.pk or 0)
         if request.marketing:
             version = program.program.consent.text_version
             consents.record(session, member.pk or 0, True, utc_naive(when), request.channel, version)
-        signup = program.program.bonuses.signup
+        signup, expires = signup_bonus(program.program, day)
         if signup:
             from loyaltycli.storage import ledger  # here: showing and listing members need no ledger writer
 
             booking = ledger.Booking(program.version, "enroll", day, utc_naive(now), ref="signup")
-            expires = lot_expiry(program.program.expiry, day)
             ledger.credit(session, member, "signup", signup, booking, day, expires)
         lookup.flush_member(session)
         return replace(member_view(session, member, ctx), signup_points=signup)
@@ -436,7 +436,7 @@ def _changeable(session: Session, ref: str, ctx: Today) -> Member:
 
 
 def _check_birthday(birthday: dt.date | None, today: dt.date) -> None:
-    if birthday is not None and birthday > today:
+    if birthday_problem(birthday, today):
         raise BadInputError(_("--birthday: {birthday} is in the future.").format(birthday=i18n.day(birthday)))
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from loyaltycli.domain.cells import neutralise
 from loyaltycli.domain.contacts import clean_email
 from loyaltycli.domain.dates import NOON, implausible, utc_naive, written_day
+from loyaltycli.domain.enrolment import birthday_problem, member_id_for
 from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
 from loyaltycli.domain.money import to_cents
 from loyaltycli.domain.phones import phone_and_forms
@@ -169,7 +170,7 @@ def _check(customer: Customer, ctx: Today) -> _Checked:
     """The same checks as `enroll`: e-mail, phone of the programme's region, dates that can be meant."""
     email, email_key = clean_email(customer.email, "email")
     phone, phone_shown = phone_and_forms(customer.phone, ctx.program.region) if customer.phone else (None, None)
-    if customer.birthday is not None and customer.birthday > ctx.today:
+    if customer.birthday is not None and birthday_problem(customer.birthday, ctx.today):
         raise ValueProblem(_("birthday {isoformat} is in the future").format(isoformat=written_day(customer.birthday)))
     enrolled = customer.enrolled or ctx.today
     for name, day in (("enrolled", enrolled), ("points_date", customer.points_date)):
@@ -226,7 +227,7 @@ def _write(
                 _("referred_by {ref!r} is no member (list the referrer before the customer)").format(ref=c.referred_by),
             )
             continue
-        member_id = c.member_id or f"M{pk:06d}"
+        member_id = c.member_id or member_id_for(pk)
         enrolled_at = dt.datetime.combine(item.enrolled, NOON, tzinfo=ctx.program.zone)
         members.append(
             NewMember(

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from loyaltycli.domain.contacts import email_problem
 from loyaltycli.domain.dates import local_date, utc_naive
-from loyaltycli.domain.expiry import lot_expiry
-from loyaltycli.domain.phones import parse_phone, phone_problem
+from loyaltycli.domain.enrolment import member_id_for, reference_problem, signup_bonus
+from loyaltycli.domain.phones import parse_phone
 from loyaltycli.i18n import _
 from loyaltycli.importers.receipts import Draft
 from loyaltycli.services.context import Today
@@ -112,7 +111,7 @@ class ImportMembers:
         for draft in drafts:
             firsts.setdefault(draft.member_ref, draft)
         for ref in list(firsts):
-            problem = email_problem(ref.strip()) if "@" in ref else phone_problem(ref, self.ctx.program.region)
+            problem = reference_problem(ref, self.ctx.program.region)
             if problem is not None:  # the same validation as `enroll --email` and `--phone`
                 self.refs[ref] = f"member {problem}"
                 del firsts[ref]
@@ -126,16 +125,15 @@ class ImportMembers:
             day = local_date(when, self.ctx.program.zone)
             email = ref.strip() if "@" in ref else None
             phone = None if email else parse_phone(ref, region)
-            member_id = f"M{pk:06d}" if email or phone else ref.strip()
+            member_id = member_id_for(pk) if email or phone else ref.strip()
             name = draft.name or ref.strip()
             email_key = email.lower() if email else None
             rows.append(NewMember(pk, member_id, name, email, email_key, phone, None, False, utc_naive(when), day))
             self.refs[ref] = pk
             self.states[pk] = new_state(pk, member_id, day)
             version = self.ctx.version_on(day)
-            signup = version.program.bonuses.signup
+            signup, expires = signup_bonus(version.program, day)
             if signup:
-                expires = lot_expiry(version.program.expiry, day)
                 writer.add(
                     StandaloneCredit(CreditPlan(pk, "signup", signup, day, expires, "signup"), day, version.version)
                 )
