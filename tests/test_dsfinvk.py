@@ -143,3 +143,19 @@ def test_member_in_description(text: str, member: str) -> None:
     from loyaltycli.importers.formats import member_in_text
 
     assert member_in_text(text) == member
+
+
+def test_an_older_tills_windows_1252_export_with_decimal_points(shop: Cli, tmp_path: Path) -> None:
+    """DSFinV-K asks for UTF-8 and a decimal comma (index.xml says so); some tills write Windows-1252 and a
+    decimal point: both are read (a number with a comma is German, one without has its decimals after '.')."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    header = (EXPORT / "transactions.csv").read_text(encoding="utf-8").splitlines()[0]
+    lines_header = (EXPORT / "lines.csv").read_text(encoding="utf-8").splitlines()[0]
+    head = "1;2026-06-01T20:05:00;17;2001;1;Beleg;;T1;0;2026-06-01T09:00:00;2026-06-01T09:01:00;7;K;12.50;Jörg Groß;M000002"
+    (folder / "transactions.csv").write_bytes((header + "\r\n" + head + ";Kunde;;;;;;\r\n").encode("cp1252"))
+    item = "1;2026-06-01T20:05:00;17;2001;1;;Käsekuchen;T1;Umsatz;;1;0;;KK;;20;Backwaren;5.000;1.000;Stück;2.50000"
+    (folder / "lines.csv").write_bytes((lines_header + "\r\n" + item + "\r\n").encode("cp1252"))
+    doc = shop.json("import", str(folder), "--format", "dsfinvk")
+    assert (doc["imported"], doc["rejected"]) == (1, 0)
+    assert balance(shop, "M000002") == 12  # 5 x 2.50

@@ -30,7 +30,7 @@ class SalesFile:
 
 def inspect_file(path: str, delimiter: str | None = None) -> SalesFile:
     """Read the file once in chunks: readable, text, which encoding, a header row, which delimiter."""
-    encoding = _encoding(path)
+    encoding = encoding_of(path)
     with open(path, encoding=encoding, newline="") as fh:
         sample = fh.read(64 * 1024)
     first = next((line for line in sample.splitlines() if line.strip()), "")
@@ -44,7 +44,7 @@ def inspect_file(path: str, delimiter: str | None = None) -> SalesFile:
     return SalesFile(path, encoding, chosen, [h.strip() for h in header], line_end, bom)
 
 
-def _encoding(path: str) -> str:
+def encoding_of(path: str) -> str:
     """UTF-16 with a BOM (Excel's "Unicode text"); else UTF-8 (with or without BOM) if every byte decodes,
     else cp1252; NUL bytes in a file that is not UTF-16 mean it is not text."""
     if _starts_with_utf16_bom(path):

@@ -17,16 +17,17 @@ with the same line numbers, which the `dsfinvk` preset (formats.py) then reads l
 from __future__ import annotations
 
 import csv
-import io
+import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 from loyaltycli.errors import BadInputError
 from loyaltycli.i18n import _
+from loyaltycli.importers.csvfile import encoding_of
 
 HEADER_TABLE, LINES_TABLE = "transactions.csv", "lines.csv"
 HEADER_FIELDS = ("BON_NR", "BON_TYP", "BON_STORNO", "BON_START", "BON_ENDE", "UMS_BRUTTO", "KUNDE_ID", "KUNDE_NAME")
@@ -34,51 +35,52 @@ LINE_FIELDS: tuple[str, ...] = ("Z_KASSE_ID", "Z_NR", "BON_ID", "POS_ZEILE", "GV
 LINE_FIELDS += ("ART_NR", "WARENGR_ID", "WARENGR", "MENGE", "STK_BR")
 JOINED = (*LINE_FIELDS, *HEADER_FIELDS)
 KEY = ("Z_KASSE_ID", "Z_NR", "BON_ID")
-OpenTable = Callable[[str], IO[str]]
 
 
 @contextmanager
 def joined(path: str) -> Iterator[str]:
     """The path of a temporary CSV of every item row with its receipt header (removed afterwards)."""
-    with _tables(path) as open_table, tempfile.TemporaryDirectory(prefix="loyalty-dsfinvk-") as folder:
-        with open_table(HEADER_TABLE) as handle:
+    with tempfile.TemporaryDirectory(prefix="loyalty-dsfinvk-") as folder:
+        tables = _tables(path, Path(folder))
+        with _open(tables[HEADER_TABLE]) as handle:
             headers = _headers(handle, path)
         target = Path(folder) / "dsfinvk.csv"
-        with open_table(LINES_TABLE) as handle, open(target, "w", encoding="utf-8", newline="") as out:
+        with _open(tables[LINES_TABLE]) as handle, open(target, "w", encoding="utf-8", newline="") as out:
             _join(handle, headers, out, path)
         yield str(target)
 
 
-@contextmanager
-def _tables(path: str) -> Iterator[OpenTable]:
+def _tables(path: str, folder: Path) -> dict[str, Path]:
+    """Where the two tables are: in the export's folder, or taken out of its zip into `folder`."""
     source = Path(path)
     if source.is_dir():
-        yield lambda name: _open_in_folder(source, name, path)
-        return
-    if not source.exists():
+        found = {child.name.lower(): child for child in source.iterdir()}
+    elif not source.exists():
         raise BadInputError(_("{path}: no such DSFinV-K export (a folder or a zip file).").format(path=path))
-    if not zipfile.is_zipfile(source):
+    elif not zipfile.is_zipfile(source):
         raise BadInputError(
             _("{path}: a DSFinV-K export is a folder or a zip file with transactions.csv and lines.csv.").format(
                 path=path
             )
         )
-    with zipfile.ZipFile(source) as archive:
-        yield lambda name: _open_in_zip(archive, name, path)
+    else:
+        found = {}
+        with zipfile.ZipFile(source) as archive:
+            for member in archive.namelist():
+                name = member.rsplit("/", 1)[-1].lower()
+                if name in (HEADER_TABLE, LINES_TABLE) and name not in found:
+                    found[name] = folder / f"export-{name}"
+                    with archive.open(member) as packed, open(found[name], "wb") as unpacked:
+                        shutil.copyfileobj(packed, unpacked)
+    for name in (HEADER_TABLE, LINES_TABLE):
+        if name not in found:
+            raise BadInputError(_("{path}: the export has no {name}.").format(path=path, name=name))
+    return found
 
 
-def _open_in_folder(folder: Path, name: str, path: str) -> IO[str]:
-    found = next((child for child in folder.iterdir() if child.name.lower() == name), None)
-    if found is None:
-        raise BadInputError(_("{path}: the export has no {name}.").format(path=path, name=name))
-    return open(found, encoding="utf-8-sig", newline="")  # noqa: SIM115 - the caller closes it
-
-
-def _open_in_zip(archive: zipfile.ZipFile, name: str, path: str) -> IO[str]:
-    found = next((n for n in archive.namelist() if n.rsplit("/", 1)[-1].lower() == name), None)
-    if found is None:
-        raise BadInputError(_("{path}: the export has no {name}.").format(path=path, name=name))
-    return io.TextIOWrapper(archive.open(found), encoding="utf-8-sig", newline="")
+def _open(table: Path) -> IO[str]:
+    """A table in its encoding: UTF-8 as DSFinV-K asks, else Windows-1252 as older tills write (detected)."""
+    return open(table, encoding=encoding_of(str(table)), newline="")  # noqa: SIM115 - the caller closes it
 
 
 def _reader(handle: IO[str], name: str, wanted: tuple[str, ...], path: str) -> tuple[csv.DictReader[str], list[str]]:

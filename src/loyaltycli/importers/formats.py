@@ -247,8 +247,11 @@ DSFINVK_CATEGORY = {
 
 
 def _german_number(text: str) -> str:
-    """`1.234,56000` (DSFinV-K always writes a decimal comma and `.` thousands) as `1234.56000`."""
-    return text.strip().replace(".", "").replace(",", ".")
+    """`1.234,56000` (DSFinV-K's decimal comma and `.` thousands) as `1234.56000`; a number without a comma
+    is written with a decimal point (DSFinV-K always writes the decimals: 2 for amounts, 3 for quantities,
+    5 for unit prices, so `2.50000` and `1.000` are 2.5 and 1)."""
+    raw = text.strip()
+    return raw.replace(".", "").replace(",", ".") if "," in raw else raw
 
 
 def _dsfinvk(row: Row) -> None:
