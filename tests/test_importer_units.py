@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -245,3 +246,101 @@ def test_quantities() -> None:
     for bad in ("0", "many", "1e3", "200000"):
         with pytest.raises(ValueProblem):
             parse_quantity(bad, None)
+
+
+DSFINVK = Path(__file__).parent / "data" / "dsfinvk"
+
+
+def test_a_dsfinvk_export_is_joined_item_by_item_with_its_header(tmp_path: Path) -> None:
+    from loyaltycli.importers.dsfinvk import JOINED, joined
+
+    with joined(str(DSFINVK)) as path:
+        found = csvfile.inspect_file(path)
+        table = [cells for _number, cells in csvfile.rows(found)]
+    assert found.header == list(JOINED) and found.delimiter == ";" and found.line_end == "\r\n"
+    assert len(table) == 9  # one row per item of lines.csv, in its order
+    first = dict(zip(JOINED, table[0], strict=True))
+    assert (first["BON_ID"], first["MENGE"], first["STK_BR"], first["KUNDE_ID"]) == (
+        "1001",
+        "2,000",
+        "3,20000",
+        "M000001",
+    )
+    assert (first["BON_TYP"], first["BON_ENDE"], first["UMS_BRUTTO"]) == ("Beleg", "2026-06-01T10:00:00", "1.255,40")
+    assert not Path(path).exists()  # the temporary table is gone afterwards
+    archive = tmp_path / "e.zip"
+    import zipfile
+
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(DSFINVK / "transactions.csv", "x/TRANSACTIONS.CSV")
+        zf.write(DSFINVK / "lines.csv", "x/lines.csv")
+    with joined(str(archive)) as path:
+        assert len(list(csvfile.rows(csvfile.inspect_file(path)))) == 9
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda p: p / "missing", "no such DSFinV-K export"),
+        (lambda p: Path(write(p / "x.txt", "hello")), "a folder or a zip file"),
+        (lambda p: (p / "empty").mkdir() or p / "empty", "has no transactions.csv"),
+    ],
+)
+def test_what_is_not_a_dsfinvk_export_is_named(tmp_path: Path, make: Any, says: str) -> None:
+    from loyaltycli.importers.dsfinvk import joined
+
+    with pytest.raises(BadInputError, match=says), joined(str(make(tmp_path))):
+        pass
+
+
+def test_the_dsfinvk_preset_reads_sales_voids_tips_and_other_receipts() -> None:
+    from loyaltycli.importers.dsfinvk import JOINED
+
+    columns = formats.column_map("dsfinvk", list(JOINED), {}, "export")
+
+    def row(**values: str) -> formats.Row:
+        base = dict.fromkeys(JOINED, "") | {"BON_TYP": "Beleg", "GV_TYP": "Umsatz", "MENGE": "1,000"}
+        base |= values
+        return columns.row(2, [base[c] for c in JOINED])
+
+    sale = row(BON_ID="1", BON_ENDE="2026-06-01T10:00:00", STK_BR="1.249,00000", MENGE="2,000", WARENGR="Geräte")
+    assert (sale.kind, sale.get("unit_price"), sale.get("quantity"), sale.get("category")) == (
+        "line",
+        "1249.00000",
+        "2.000",
+        "Geräte",
+    )
+    void = row(BON_ID="1", STK_BR="2,00000", P_STORNO="1")
+    assert void.get("quantity") == "-1.000"  # a voided line takes the goods back
+    storno = row(BON_ID="2", STK_BR="-3,20000", BON_STORNO="1")
+    assert storno.get("quantity") == "1.000" and storno.get("unit_price") == "-3.20000"  # already negative
+    assert row(BON_TYP="AVTraining").kind == "skip"
+    assert row(GV_TYP="TrinkgeldAN").kind == "skip"
+    assert row(GV_TYP="Pfand", STK_BR="0,25").get("category") == "deposit"
+    assert row(GV_TYP="MehrzweckgutscheinKauf", STK_BR="20,00").get("category") == "gift-card"
+    assert row(BON_START="2026-06-01T09:00:00").get("date") == "2026-06-01T09:00:00"
+    assert row(WARENGR_ID="40").get("category") == "40"
+    assert row(STK_BR="2.50000", MENGE="5.000").get("unit_price") == "2.50000"  # a decimal point
+    with pytest.raises(ValueProblem, match="not in transactions.csv"):
+        row(BON_TYP="", BON_ID="9")
+
+
+@pytest.mark.parametrize(
+    ("text", "member"),
+    [
+        ("Cappuccino Kd-Nr. 4711", "4711"),
+        ("M000123 Espresso", "M000123"),
+        ("Karte 2000000000015", "2000000000015"),
+        ("2000000000016 Espresso", ""),
+        ("Customer Anna", ""),
+    ],
+)
+def test_a_member_typed_into_a_description(text: str, member: str) -> None:
+    assert formats.member_in_text(text) == member
+
+
+def test_sumup_rows_take_the_member_from_the_description() -> None:
+    header = ["Transaktionsnummer", "Datum", "Preis (brutto)", "Beschreibung", "Typ"]
+    columns = formats.column_map("sumup", header, {}, "s.csv")
+    assert columns.row(2, ["T1", "01.06.2026", "3,80", "Tee Kd-Nr. M000002", "Verkauf"]).get("member") == "M000002"
+    assert columns.row(3, ["T2", "01.06.2026", "3,80", "Tee", "Verkauf"]).get("member") == ""

@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from loyaltycli.domain.allocation import allocate
 from loyaltycli.domain.dates import local_date, utc_naive
-from loyaltycli.domain.money import format_cents, from_cents, to_cents
-from loyaltycli.domain.points import refund_share
-from loyaltycli.errors import BadInputError, DuplicateError, NotFoundError, RefusedError
+from loyaltycli.domain.money import format_cents, to_cents
+from loyaltycli.domain.refunds import Refundable, plan_refund
+from loyaltycli.errors import DuplicateError, NotFoundError
 from loyaltycli.i18n import _
 from loyaltycli.services.codes import receipt_id as new_receipt_id
 from loyaltycli.services.context import Today, today_in
@@ -61,41 +61,23 @@ def refund_in(session: Session, ctx: Today, request: RefundRequest, now: dt.date
     if original.member_pk is not None:
         lookup.lock(session, original.member_pk)
     refunded_before, reversed_before = refunded_so_far(session, original.pk)
-    left_cents = original.total_cents - refunded_before
     if request.refund_id:
         repeat = _repeat(session, original, request)
         if repeat is not None:
             return repeat
-    amount_cents = left_cents if request.amount is None else to_cents(request.amount)
-    if amount_cents <= 0:
-        raise (BadInputError if request.amount is not None else RefusedError)(
-            f"Receipt {original.receipt_id} has nothing left to refund."
-            if request.amount is None
-            else f"--amount: {request.amount} must be positive."
-        )
-    if amount_cents > left_cents:
-        raise RefusedError(
-            _(
-                "Receipt {receipt_id} totals {total_cents} with {left_cents} not yet refunded; {amount_cents} is more than that."
-            ).format(
-                receipt_id=original.receipt_id,
-                total_cents=format_cents(original.total_cents),
-                left_cents=format_cents(left_cents),
-                amount_cents=format_cents(amount_cents),
-            )
-        )
-    full = amount_cents == left_cents
-    unreversed = original.points - reversed_before
-    points = (
-        unreversed
-        if full
-        else refund_share(
-            original.points - original.bonus_points,
-            from_cents(amount_cents),
-            from_cents(original.total_cents),
-            unreversed,
-        )
+    share = plan_refund(
+        Refundable(
+            original.receipt_id,
+            original.total_cents,
+            original.eligible_cents,
+            original.points,
+            original.bonus_points,
+            refunded_before,
+            reversed_before,
+        ),
+        None if request.amount is None else to_cents(request.amount),
     )
+    amount_cents, points, full = share.amount_cents, share.points, share.full
     when = request.when or now
     day = ctx.written_day(local_date(when, ctx.program.zone), "--date")
     version = ctx.version_on(day).version
@@ -113,9 +95,7 @@ def refund_in(session: Session, ctx: Today, request: RefundRequest, now: dt.date
             channel=original.channel,
             store=original.store,
             total_cents=amount_cents,
-            eligible_cents=original.eligible_cents * amount_cents // original.total_cents
-            if original.total_cents
-            else 0,
+            eligible_cents=share.eligible_cents,
             points=points,
             source="import" if command == "import" else "cli",
             created_at=utc_naive(now),
