@@ -386,6 +386,17 @@ def test_the_tier_window_is_worked_out_in_one_place() -> None:
     assert readers == {"domain/tiers.py"}
 
 
+def test_voucher_days_and_the_last_activity_are_worked_out_in_one_place() -> None:
+    """How long a voucher is valid (`voucher_days`) and what an inactivity policy counts from (the last purchase,
+    else enrolment) are domain rules: `domain/rewards.voucher_valid_until`, `domain/expiry.last_activity`
+    (read elsewhere only to show the programme, and as SQL's coalesce for lists)."""
+    sources = package_sources()
+    voucher_days = {p for p, t in sources.items() if ".voucher_days" in t and not p.startswith("cli/")}
+    assert voucher_days == {"domain/rewards.py"}
+    readers = {p for p, t in sources.items() if "last_purchase_on or" in t or "last_day or" in t}
+    assert {p for p in readers if not p.startswith("cli/")} == {"domain/expiry.py"}
+
+
 def test_no_module_imports_sqlmodel() -> None:
     """The tables are SQLAlchemy's declarative classes: importing SQLModel (and building a Pydantic model over
     every table) cost each command ~100 ms of its start, for validation no row ever went through."""

@@ -254,3 +254,17 @@ def test_enrolment_rules() -> None:
     assert not enrolment.birthday_problem(None, D(2026, 6, 15))
     points, expires = enrolment.signup_bonus(PROGRAM, D(2026, 6, 15))
     assert (points, expires) == (0, None)
+
+
+def test_voucher_validity_and_the_last_activity() -> None:
+    from loyaltycli.domain.expiry import lapse_day, last_activity
+    from loyaltycli.domain.program import Expiry
+    from loyaltycli.domain.rewards import voucher_valid_until
+
+    assert voucher_valid_until(PROGRAM, D(2026, 6, 15)) == D(2026, 6, 15) + dt.timedelta(days=90)
+    assert last_activity(None, D(2026, 1, 5)) == D(2026, 1, 5)
+    assert last_activity(D(2026, 3, 1), D(2026, 1, 5)) == D(2026, 3, 1)
+    six_months = Expiry(policy="inactivity", months=6)
+    assert lapse_day(six_months, D(2026, 3, 1), D(2026, 1, 5)) == D(2026, 9, 2)
+    assert lapse_day(six_months, None, D(2026, 1, 5)) == D(2026, 7, 6)
+    assert lapse_day(Expiry(), D(2026, 3, 1), D(2026, 1, 5)) is None

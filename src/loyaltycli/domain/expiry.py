@@ -31,6 +31,17 @@ def inactivity_expiry(expiry: Expiry, last_activity: dt.date) -> dt.date | None:
     return _period_end(expiry, day)
 
 
+def last_activity(last_purchase_on: dt.date | None, enrolled_on: dt.date) -> dt.date:
+    """What an inactivity policy counts from: the last purchase, else the day of enrolment (SQL that lists
+    many members at once computes the same as `coalesce(last_purchase_on, enrolled_on)`)."""
+    return last_purchase_on or enrolled_on
+
+
+def lapse_day(expiry: Expiry, last_purchase_on: dt.date | None, enrolled_on: dt.date) -> dt.date | None:
+    """The first day all of a member's points are gone under an inactivity policy (None: no such policy)."""
+    return inactivity_expiry(expiry, last_activity(last_purchase_on, enrolled_on))
+
+
 def _period_end(expiry: Expiry, day: dt.date) -> dt.date:
     if expiry.at_period_end == "none":
         return day

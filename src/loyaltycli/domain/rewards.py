@@ -5,6 +5,7 @@ Pure: the caller hands in the member's tier, available points and how many of th
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,6 +20,12 @@ class Refusal:
     tier: str | None = None  # "tier": the tier it needs
     needed: int = 0  # "points": what must be available (the reward's points, or the minimum balance)
     missing: int = 0  # "points": how many more the member needs
+
+
+def voucher_valid_until(program: Program, issued_on: dt.date) -> dt.date:
+    """The last day a voucher issued on `issued_on` can be used: `[redeem] voucher_days` later (a redemption,
+    a full stamp card, a merge that fills one)."""
+    return issued_on + dt.timedelta(days=program.redeem.voucher_days)
 
 
 def reward_refusal(

@@ -21,7 +21,7 @@ from loyaltycli.domain.cells import neutralise
 from loyaltycli.domain.contacts import clean_email
 from loyaltycli.domain.dates import NOON, implausible, utc_naive, written_day
 from loyaltycli.domain.enrolment import birthday_problem, member_id_for
-from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
+from loyaltycli.domain.expiry import lapse_day, lot_expiry
 from loyaltycli.domain.money import to_cents
 from loyaltycli.domain.phones import phone_and_forms
 from loyaltycli.errors import LoyaltyError
@@ -287,7 +287,7 @@ def _opening(
         expires = c.expires or lot_expiry(expiry, day)
         writer.add(StandaloneCredit(CreditPlan(pk, "opening", c.points, day, expires, "opening"), day, version.version))
         summary.points += c.points
-        lapses = inactivity_expiry(expiry, item.enrolled)  # no purchase yet: inactivity counts from enrolment
+        lapses = lapse_day(expiry, None, item.enrolled)  # no purchase yet: inactivity counts from enrolment
         if any(due is not None and due <= ctx.today for due in (expires, lapses)):
             summary.expired_at_once += c.points
     if c.spend:

@@ -12,7 +12,7 @@ from loyaltycli.domain.cards import Card
 from loyaltycli.domain.contacts import clean_email, clean_name, control_problem
 from loyaltycli.domain.dates import local_date, utc_naive
 from loyaltycli.domain.enrolment import birthday_problem, member_id_for, signup_bonus
-from loyaltycli.domain.expiry import inactivity_expiry
+from loyaltycli.domain.expiry import lapse_day as expiry_lapse_day
 from loyaltycli.domain.phones import normalise_phone
 from loyaltycli.domain.program import Program
 from loyaltycli.domain.tiers import tier_for, window_start
@@ -425,7 +425,7 @@ def current_tier(session: Session, member: Member, program: Program, today: dt.d
 
 def lapse_day(member: Member, program: Program) -> dt.date | None:
     """Inactivity policy: the first day all of the member's points are gone."""
-    return inactivity_expiry(program.expiry, member.last_purchase_on or member.enrolled_on)
+    return expiry_lapse_day(program.expiry, member.last_purchase_on, member.enrolled_on)
 
 
 def _changeable(session: Session, ref: str, ctx: Today) -> Member:

@@ -11,6 +11,7 @@ from loyaltycli import i18n
 from loyaltycli.domain.allocation import allocate
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.points import fill_cards
+from loyaltycli.domain.rewards import voucher_valid_until
 from loyaltycli.errors import BadInputError, BlockedError
 from loyaltycli.i18n import _
 from loyaltycli.services.codes import voucher_code
@@ -127,7 +128,7 @@ def _move_stamps(session: Session, ctx: Today, other: Member, keep: Member) -> t
             assert reward is not None
             code = voucher_code()
             value = str(reward.value) if reward.value is not None else None
-            valid_until = ctx.today + dt.timedelta(days=ctx.program.redeem.voucher_days)
+            valid_until = voucher_valid_until(ctx.program, ctx.today)
             issue_voucher(
                 session,
                 code,

@@ -14,11 +14,12 @@ from typing import Any
 
 from loyaltycli import i18n
 from loyaltycli.domain.dates import local_clock, local_date, utc_naive
-from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
+from loyaltycli.domain.expiry import lapse_day, lot_expiry
 from loyaltycli.domain.money import amount_limit_problem, format_cents, from_cents, to_cents
 from loyaltycli.domain.points import Earning, LinePoints, compute_earning, fill_cards, pending_until
 from loyaltycli.domain.program import Program, normalise_category
 from loyaltycli.domain.receipts import Line, ReceiptInput
+from loyaltycli.domain.rewards import voucher_valid_until
 from loyaltycli.domain.tiers import tier_for, window_start
 from loyaltycli.errors import BadInputError, BlockedError, DuplicateError
 from loyaltycli.i18n import _
@@ -236,7 +237,7 @@ class Planner:
                         reward.id,
                         reward.kind,
                         str(reward.value) if reward.value is not None else None,
-                        plan.day + dt.timedelta(days=program.redeem.voucher_days),
+                        voucher_valid_until(program, plan.day),
                     )
                 )
 
@@ -316,7 +317,7 @@ def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> Purcha
 def expire_if_lapsed(session: Session, ctx: Today, state: MemberState, day: dt.date, now: dt.datetime) -> None:
     """Inactivity policy: points that lapsed before this purchase go before it resets the clock."""
     program = ctx.version_on(day).program
-    lapse = inactivity_expiry(program.expiry, state.last_purchase_on or state.enrolled_on)
+    lapse = lapse_day(program.expiry, state.last_purchase_on, state.enrolled_on)
     if lapse is not None and lapse <= day:
         from loyaltycli.services.jobs import expire_member
 

@@ -12,7 +12,7 @@ from loyaltycli.domain.contacts import control_problem, names_the_person
 from loyaltycli.domain.dates import local_date, local_minute, utc_naive
 from loyaltycli.domain.expiry import lot_expiry
 from loyaltycli.domain.program import Program, Reward
-from loyaltycli.domain.rewards import reward_refusal
+from loyaltycli.domain.rewards import reward_refusal, voucher_valid_until
 from loyaltycli.errors import (
     BadInputError,
     BlockedError,
@@ -137,7 +137,7 @@ def redeem_reward(
         available = _check_reward(session, ctx, member, reward, day)
         code = voucher_code()
         value = str(reward.value) if reward.value is not None else None
-        valid_until = day + dt.timedelta(days=program.redeem.voucher_days)
+        valid_until = voucher_valid_until(program, day)
         voucher = vouchers.issue_voucher(
             session, code, member.pk or 0, (reward.id, reward.kind, value), "redeem", utc_naive(now), (day, valid_until)
         )

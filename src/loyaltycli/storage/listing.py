@@ -11,7 +11,7 @@ from sqlalchemy import String, extract, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from loyaltycli.domain.cards import is_card_number
-from loyaltycli.domain.expiry import inactivity_expiry
+from loyaltycli.domain.expiry import lapse_day
 from loyaltycli.domain.program import Program, Tiers
 from loyaltycli.domain.search import german_folded, search_key
 from loyaltycli.domain.tiers import tier_for, window_start
@@ -160,7 +160,7 @@ def member_rows(
     rows = []
     for member in members:
         level = tier_for(tiers, qualifying.get(member.pk, Decimal(0))) if tiers else None
-        lapse = inactivity_expiry(program.expiry, member.last_day or member.enrolled_on) if inactivity else None
+        lapse = lapse_day(program.expiry, member.last_day, member.enrolled_on) if inactivity else None
         # As `member show` counts it (storage/balances): lapsed points are gone, a debt is still owed.
         points = (0 if lapse is not None and lapse <= today else int(available.get(member.pk, 0))) - member.debt
         soon, due = expiring.get(member.pk, (0, None))
