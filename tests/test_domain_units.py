@@ -268,3 +268,22 @@ def test_voucher_validity_and_the_last_activity() -> None:
     assert lapse_day(six_months, D(2026, 3, 1), D(2026, 1, 5)) == D(2026, 9, 2)
     assert lapse_day(six_months, None, D(2026, 1, 5)) == D(2026, 7, 6)
     assert lapse_day(Expiry(), D(2026, 3, 1), D(2026, 1, 5)) is None
+
+
+def test_stamp_cards_fill_and_issue_their_vouchers() -> None:
+    """Buy nine, the tenth is free: 7 stamps on the card and 12 more fill two cards and leave 1."""
+    from loyaltycli.domain.rewards import StampVoucher, fill_stamp_cards
+
+    cafe = program_from_data(
+        {
+            "program": {"name": "Café", "currency": "EUR", "timezone": "Europe/Berlin"},
+            "redeem": {"voucher_days": 60},
+            "rewards": [{"id": "coffee", "name": "Coffee", "points": 150, "kind": "free_item", "value": "3.20"}],
+            "stamp_cards": [{"id": "card", "name": "Card", "categories": ["coffee"], "stamps": 9, "reward": "coffee"}],
+        }
+    )
+    day = D(2026, 6, 15)
+    left, vouchers = fill_stamp_cards(cafe, {"card": 7}, {"card": 12}, day)
+    assert left == {"card": 1}
+    assert vouchers == [StampVoucher("card", "coffee", "free_item", "3.20", D(2026, 8, 14))] * 2
+    assert fill_stamp_cards(cafe, {"card": 7}, {}, day) == ({}, [])

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
+from loyaltycli.domain.points import fill_cards
 from loyaltycli.domain.program import Program, Reward
 
 
@@ -26,6 +27,37 @@ def voucher_valid_until(program: Program, issued_on: dt.date) -> dt.date:
     """The last day a voucher issued on `issued_on` can be used: `[redeem] voucher_days` later (a redemption,
     a full stamp card, a merge that fills one)."""
     return issued_on + dt.timedelta(days=program.redeem.voucher_days)
+
+
+class StampVoucher(NamedTuple):
+    """The voucher a full stamp card issues (its code is drawn by the caller: this module has no randomness)."""
+
+    card: str
+    reward: str
+    kind: str
+    value: str | None
+    valid_until: dt.date
+
+
+def fill_stamp_cards(
+    program: Program, on_cards: dict[str, int], added: dict[str, int], day: dt.date
+) -> tuple[dict[str, int], list[StampVoucher]]:
+    """Stamps added to a member's cards (a purchase, a merge): the stamps each card then holds, and a voucher
+    for every card that filled ("buy nine, the tenth is free"), valid from `day`."""
+    left: dict[str, int] = {}
+    vouchers: list[StampVoucher] = []
+    for card in program.stamp_cards:
+        count = added.get(card.id, 0)
+        if not count:
+            continue
+        full, left[card.id] = fill_cards(on_cards.get(card.id, 0), count, card.stamps)
+        reward = program.reward(card.reward)
+        if reward is None:
+            continue
+        value = str(reward.value) if reward.value is not None else None
+        until = voucher_valid_until(program, day)
+        vouchers += [StampVoucher(card.id, reward.id, reward.kind, value, until) for _full in range(full)]
+    return left, vouchers
 
 
 def reward_refusal(

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from loyaltycli import i18n
 from loyaltycli.domain.allocation import allocate
 from loyaltycli.domain.dates import utc_naive
-from loyaltycli.domain.points import fill_cards
-from loyaltycli.domain.rewards import voucher_valid_until
+from loyaltycli.domain.rewards import fill_stamp_cards
 from loyaltycli.errors import BadInputError, BlockedError
 from loyaltycli.i18n import _
 from loyaltycli.services.codes import voucher_code
@@ -116,27 +115,15 @@ def _move_stamps(session: Session, ctx: Today, other: Member, keep: Member) -> t
     """OTHER's stamps join KEEP's cards; a card that fills issues its voucher, as a purchase would."""
     moved = merging.move_stamps(session, other, keep)
     counts = stamps_on_cards(session, keep.pk)
+    left, vouchers = fill_stamp_cards(ctx.program, counts, moved, ctx.today)
+    for card, stamps in left.items():
+        set_stamps(session, keep.pk or 0, card, stamps)
     codes = []
-    for card in ctx.program.stamp_cards:
-        added = moved.get(card.id, 0)
-        if not added:
-            continue
-        full, left = fill_cards(counts.get(card.id, 0), added, card.stamps)
-        set_stamps(session, keep.pk or 0, card.id, left)
-        reward = ctx.program.reward(card.reward)
-        for _full in range(full if reward else 0):
-            assert reward is not None
-            code = voucher_code()
-            value = str(reward.value) if reward.value is not None else None
-            valid_until = voucher_valid_until(ctx.program, ctx.today)
-            issue_voucher(
-                session,
-                code,
-                keep.pk or 0,
-                (reward.id, reward.kind, value),
-                "stamp_card",
-                utc_naive(ctx.now),
-                (ctx.today, valid_until),
-            )
-            codes.append(code)
+    for v in vouchers:
+        code = voucher_code()
+        when = utc_naive(ctx.now)
+        issue_voucher(
+            session, code, keep.pk or 0, (v.reward, v.kind, v.value), "stamp_card", when, (ctx.today, v.valid_until)
+        )
+        codes.append(code)
     return moved, codes

@@ -16,10 +16,10 @@ from loyaltycli import i18n
 from loyaltycli.domain.dates import local_clock, local_date, utc_naive
 from loyaltycli.domain.expiry import lapse_day, lot_expiry
 from loyaltycli.domain.money import amount_limit_problem, format_cents, from_cents, to_cents
-from loyaltycli.domain.points import Earning, LinePoints, compute_earning, fill_cards, pending_until
+from loyaltycli.domain.points import Earning, LinePoints, compute_earning, pending_until
 from loyaltycli.domain.program import Program, normalise_category
 from loyaltycli.domain.receipts import Line, ReceiptInput
-from loyaltycli.domain.rewards import voucher_valid_until
+from loyaltycli.domain.rewards import fill_stamp_cards
 from loyaltycli.domain.tiers import tier_for, window_start
 from loyaltycli.errors import BadInputError, BlockedError, DuplicateError
 from loyaltycli.i18n import _
@@ -221,25 +221,12 @@ class Planner:
         return self._referrers[pk]
 
     def _stamps(self, program: Program, state: MemberState, plan: PurchasePlan, earning: Earning) -> None:
-        for card in program.stamp_cards:
-            added = earning.stamps.get(card.id, 0)
-            if not added:
-                continue
-            full, left = fill_cards(state.stamps.get(card.id, 0), added, card.stamps)
-            state.stamps[card.id] = left
-            reward = program.reward(card.reward)
-            assert reward is not None
-            for _full in range(full):
-                plan.vouchers.append(
-                    VoucherPlan(
-                        voucher_code(),
-                        state.pk,
-                        reward.id,
-                        reward.kind,
-                        str(reward.value) if reward.value is not None else None,
-                        voucher_valid_until(program, plan.day),
-                    )
-                )
+        if not earning.stamps:
+            return
+        left, vouchers = fill_stamp_cards(program, state.stamps, earning.stamps, plan.day)
+        state.stamps.update(left)
+        for v in vouchers:
+            plan.vouchers.append(VoucherPlan(voucher_code(), state.pk, v.reward, v.kind, v.value, v.valid_until))
 
     @staticmethod
     def _remember(state: MemberState, plan: PurchasePlan) -> None:
