@@ -397,6 +397,13 @@ def test_voucher_days_and_the_last_activity_are_worked_out_in_one_place() -> Non
     assert {p for p in readers if not p.startswith("cli/")} == {"domain/expiry.py"}
 
 
+def test_money_is_written_with_two_decimals_in_one_place() -> None:
+    """Amounts as text (`12.50`) come from domain/money (`format_cents`, `format_amount`); the HTML report and
+    the cards' SVG format their own figures for drawing."""
+    writers = {path for path, text in package_sources().items() if ":.2f}" in text}
+    assert {path for path in writers if not path.startswith("reports/")} == {"domain/money.py"}
+
+
 def test_no_module_imports_sqlmodel() -> None:
     """The tables are SQLAlchemy's declarative classes: importing SQLModel (and building a Pydantic model over
     every table) cost each command ~100 ms of its start, for validation no row ever went through."""

@@ -39,3 +39,16 @@ def test_cents_round_trip(cents: int) -> None:
 )
 def test_to_cents_rounds_half_a_cent_away_from_zero(amount: str, cents: int) -> None:
     assert to_cents(Decimal(amount)) == cents
+
+
+def test_format_amount_keeps_two_decimals() -> None:
+    from decimal import Decimal
+
+    from loyaltycli.domain.money import format_amount
+
+    assert [format_amount(Decimal(v)) for v in ("12.5", "3", "-0.50", "1249.00000")] == [
+        "12.50",
+        "3.00",
+        "-0.50",
+        "1249.00",
+    ]

@@ -90,6 +90,11 @@ def format_cents(cents: int) -> str:
     return f"{sign}{whole}.{part:02d}"
 
 
+def format_amount(amount: Decimal) -> str:
+    """`Decimal("12.5")` -> `12.50`: an amount with its two decimals, as JSON, CSV and tables show it."""
+    return f"{amount:.2f}"
+
+
 def parse_number(text: str | int | Decimal, what: str) -> Decimal:
     """A plain decimal number (a rate, a multiplier, a quantity): digits and one decimal separator, never an
     exponent (`1e12`) or hex; no binary float is involved."""

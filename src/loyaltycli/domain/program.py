@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from loyaltycli.domain.currencies import ISO_4217
-from loyaltycli.domain.money import MAX_AMOUNT, parse_money
+from loyaltycli.domain.money import MAX_AMOUNT, format_amount, parse_money
 from loyaltycli.domain.search import search_key
 from loyaltycli.errors import BadInputError, ProgramError
 from loyaltycli.i18n import N_, _
@@ -51,7 +51,7 @@ def _number(value: Any) -> Any:
     return value
 
 
-Money = Annotated[Decimal, BeforeValidator(_money), PlainSerializer(lambda d: f"{d:.2f}", return_type=str)]
+Money = Annotated[Decimal, BeforeValidator(_money), PlainSerializer(format_amount, return_type=str)]
 Number = Annotated[Decimal, BeforeValidator(_number), PlainSerializer(lambda d: _plain_number(d))]
 PositiveNumber = Annotated[Decimal, BeforeValidator(_number), Field(gt=0), PlainSerializer(lambda d: _plain_number(d))]
 # SPEC §1 limits: no number of a programme can make a sum overflow later.

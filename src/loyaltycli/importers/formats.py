@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from loyaltycli.domain.money import format_amount
 from loyaltycli.errors import BadInputError
 from loyaltycli.i18n import _
 
@@ -105,7 +106,7 @@ def _times(price: str, qty: str, discount: str) -> str:
     amount = parse_amount(price, None) * parse_quantity(qty, None)
     if discount:
         amount -= abs(parse_amount(discount, None))
-    return f"{amount:.2f}"
+    return format_amount(amount)
 
 
 def _square(row: Row) -> None:
@@ -121,7 +122,7 @@ def _square(row: Row) -> None:
 
         try:
             total = parse_amount(net, None) + (parse_amount(tax, None) if tax else 0)
-            row.fields["amount"] = f"{total:.2f}"
+            row.fields["amount"] = format_amount(total)
         except ValueProblem:
             row.fields["amount"] = net
 

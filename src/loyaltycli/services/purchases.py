@@ -15,7 +15,7 @@ from typing import Any
 from loyaltycli import i18n
 from loyaltycli.domain.dates import local_clock, local_date, utc_naive
 from loyaltycli.domain.expiry import lapse_day, lot_expiry
-from loyaltycli.domain.money import amount_limit_problem, format_cents, from_cents, to_cents
+from loyaltycli.domain.money import amount_limit_problem, format_amount, format_cents, from_cents, to_cents
 from loyaltycli.domain.points import Earning, LinePoints, compute_earning, pending_until
 from loyaltycli.domain.program import Program, normalise_category
 from loyaltycli.domain.receipts import Line, ReceiptInput
@@ -331,7 +331,7 @@ def breakdown(number: int, line: LinePoints) -> BreakdownLine:
         line=number,
         sku=line.sku,
         category=line.category or None,
-        amount=f"{line.amount:.2f}",
+        amount=format_amount(line.amount),
         eligible=line.eligible,
         reason=line.reason,
         rate=plain(line.rate),

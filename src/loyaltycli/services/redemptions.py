@@ -11,6 +11,7 @@ from loyaltycli.domain.allocation import allocate
 from loyaltycli.domain.contacts import control_problem, names_the_person
 from loyaltycli.domain.dates import local_date, local_minute, utc_naive
 from loyaltycli.domain.expiry import lot_expiry
+from loyaltycli.domain.money import format_amount
 from loyaltycli.domain.program import Program, Reward
 from loyaltycli.domain.rewards import reward_refusal, voucher_valid_until
 from loyaltycli.errors import (
@@ -146,7 +147,9 @@ def redeem_reward(
         )
         spent = allocate(ledger.lots_held(session, member.pk or 0), reward.points, day)
         ledger.debit(session, member, "redeem", booking, spent)
-        discount = f"{reward.value:.2f}" if reward.kind in ("discount_amount", "free_item") and reward.value else None
+        discount = (
+            format_amount(reward.value) if reward.kind in ("discount_amount", "free_item") and reward.value else None
+        )
         return RedeemResult(
             str(member.id),
             reward.id,
@@ -192,7 +195,7 @@ def redeem_points(
             points,
             None,
             None,
-            f"{discount:.2f}",
+            format_amount(discount),
             available - points,
             currency=version.program.program.currency,
         )
@@ -219,12 +222,14 @@ def _repeated(
     voucher = vouchers.voucher_by_pk(session, entry.voucher_pk) if entry.voucher_pk else None
     if voucher is None:
         value = ctx.version_on(entry.business_date).program.redeem.point_value or Decimal(0)
-        amount = f"{(Decimal(points) * value).quantize(Decimal('0.01')):.2f}"
+        amount = format_amount((Decimal(points) * value).quantize(Decimal("0.01")))
         currency = ctx.program.program.currency
         return RedeemResult(str(member.id), None, points, None, None, amount, balance, repeated=True, currency=currency)
     reward = ctx.version_on(entry.business_date).program.reward(voucher.reward_id)
     discount = (
-        f"{Decimal(voucher.value):.2f}" if voucher.kind in ("discount_amount", "free_item") and voucher.value else None
+        format_amount(Decimal(voucher.value))
+        if voucher.kind in ("discount_amount", "free_item") and voucher.value
+        else None
     )
     return RedeemResult(
         str(member.id),
