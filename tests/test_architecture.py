@@ -404,6 +404,13 @@ def test_money_is_written_with_two_decimals_in_one_place() -> None:
     assert {path for path in writers if not path.startswith("reports/")} == {"domain/money.py"}
 
 
+def test_phone_numbers_are_parsed_in_one_module() -> None:
+    """phonenumbers (parsing, validity, written forms) is used by domain/phones.py alone; i18n picks the form
+    to show from what it stored, and storage and services ask domain/phones."""
+    users = {path for path, text in package_sources().items() if "import phonenumbers" in text}
+    assert users == {"domain/phones.py", "domain/zones.py"}  # zones: its list of country codes, no number
+
+
 def test_no_module_imports_sqlmodel() -> None:
     """The tables are SQLAlchemy's declarative classes: importing SQLModel (and building a Pydantic model over
     every table) cost each command ~100 ms of its start, for validation no row ever went through."""

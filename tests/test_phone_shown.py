@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from loyaltycli import i18n
+from loyaltycli.domain.phones import phone_forms
 from loyaltycli.storage.database import Database, _engine
 from loyaltycli.storage.location import Location
 from loyaltycli.storage.migrate import upgrade
@@ -16,9 +17,9 @@ from tests.conftest import Cli, query, write
 
 
 def test_the_forms_of_a_number_and_the_one_shown() -> None:
-    assert i18n.phone_forms("+491701234567") == "DE|0170 1234567|+49 170 1234567"
-    assert i18n.phone_forms("+436641234567") == "AT|0664 1234567|+43 664 1234567"
-    assert i18n.phone_forms("+") is None
+    assert phone_forms("+491701234567") == "DE|0170 1234567|+49 170 1234567"
+    assert phone_forms("+436641234567") == "AT|0664 1234567|+43 664 1234567"
+    assert phone_forms("+") is None
     try:
         i18n.set_home_region("DE")
         assert i18n.shown_phone("DE|0170 1234567|+49 170 1234567") == "0170 1234567"

@@ -20,7 +20,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "loyaltycli"
@@ -219,30 +218,10 @@ def set_home_region(region: str | None) -> None:
 def phone(e164: str) -> str:
     """A stored phone number (E.164) as people write it: `0170 1234567` in the programme's country,
     `+43 664 1234567` for another."""
+    from loyaltycli.domain.phones import phone_forms
+
     forms = phone_forms(e164)
     return shown_phone(forms) if forms else e164
-
-
-def phone_forms(e164: str) -> str | None:
-    """A number's region and how it is written at home and abroad, `DE|0170 1234567|+49 170 1234567`;
-    storage keeps it beside the number (`member.phone_shown`), so showing a member needs no phonenumbers
-    (~35 ms to load). None for a number phonenumbers cannot read."""
-    import phonenumbers
-
-    try:
-        return forms_of(phonenumbers.parse(e164, None))
-    except phonenumbers.NumberParseException:
-        return None
-
-
-def forms_of(number: Any) -> str:
-    """`phone_forms` of a number phonenumbers has already parsed (a bulk import parses each number once)."""
-    import phonenumbers
-
-    region = phonenumbers.region_code_for_number(number) or ""
-    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return f"{region}|{national}|{international}"
 
 
 def shown_phone(forms: str) -> str:

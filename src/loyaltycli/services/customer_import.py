@@ -96,7 +96,7 @@ class _Checked:
     email: str | None
     email_key: str | None
     phone: str | None
-    phone_shown: str | None  # i18n.phone_forms of the phone, from the same parse
+    phone_shown: str | None  # phones.phone_forms of the phone, from the same parse
     enrolled: dt.date
     points_date: dt.date
 

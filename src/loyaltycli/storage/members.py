@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from loyaltycli.domain.cards import card_number, is_card_number
 from loyaltycli.domain.dates import utc_naive
-from loyaltycli.domain.phones import parse_phone
+from loyaltycli.domain.phones import parse_phone, phone_forms, written_forms
 from loyaltycli.domain.search import search_key
 from loyaltycli.errors import AmbiguousError, DuplicateError, NotFoundError
-from loyaltycli.i18n import _, phone_forms
+from loyaltycli.i18n import _
 from loyaltycli.notes import note
 from loyaltycli.storage.bulk import Codec, Inserter, one_of, reserve_ids, table_of
 from loyaltycli.storage.models import Member, Receipt, tier_sign
@@ -36,7 +36,7 @@ class NewMember(NamedTuple):
     enrolled_at: dt.datetime  # UTC, naive
     enrolled_on: dt.date
     referred_by_pk: int | None = None
-    phone_shown: str | None = None  # i18n.phone_forms(phone) when the caller has it already (one parse)
+    phone_shown: str | None = None  # phones.phone_forms(phone) when the caller has it already (one parse)
 
 
 class NewMembers:
@@ -281,20 +281,9 @@ def member_with_id_like(session: Session, value: str, region: str | None) -> str
     """The id of a member whose id is `value` (an e-mail key or an E.164 phone) in any written form."""
     forms = {value, value.lower()}
     if value.startswith("+"):
-        forms |= written_forms(value, region)
+        forms |= written_forms(value)
     found = session.scalar(select(Member.id).where(func.lower(Member.id).in_({f.lower() for f in forms})))
     return str(found) if found is not None else None
-
-
-def written_forms(e164: str, region: str | None) -> set[str]:
-    """How a phone number is commonly written, without spaces: `+491701234567`, `00491701234567`, `01701234567`."""
-    import phonenumbers
-
-    number = phonenumbers.parse(e164, None)
-    national = "".join(
-        ch for ch in phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL) if ch.isdigit()
-    )
-    return {e164, "00" + e164[1:], e164[1:], national}
 
 
 def overwrite_freed_space(session: Session) -> None:

@@ -35,8 +35,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase
 
+from loyaltycli.domain.phones import phone_forms
 from loyaltycli.domain.search import search_key
-from loyaltycli.i18n import phone_forms
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Mapped
@@ -99,7 +99,7 @@ _member = Table(
     Column("debt", Integer, nullable=False, default=0),
     Column("merged_into_pk", Integer),  # `member merge`: the member this duplicate now leads to
     Column("name_key", String, nullable=False, default="", server_default=""),  # domain.search.search_key(name)
-    Column("phone_shown", String),  # i18n.phone_forms(phone): how the phone is written, for showing it
+    Column("phone_shown", String),  # phones.phone_forms(phone): how the phone is written, for showing it
     Column("card", String(13)),  # domain.cards: the number on the member's card, unique where set
 )
 

@@ -1,4 +1,4 @@
-"""A member's phone as people write it, kept beside the number (`i18n.phone_forms`).
+"""A member's phone as people write it, kept beside the number (`phones.phone_forms`).
 
 `member show` printed the phone in its national or international form by loading
 phonenumbers, about 35 ms of a command whose whole budget is a few hundred. The
@@ -12,7 +12,7 @@ Revises: 0013
 import sqlalchemy as sa
 from alembic import op
 
-from loyaltycli.i18n import phone_forms
+from loyaltycli.domain.phones import phone_forms
 
 revision = "0014"
 down_revision = "0013"
