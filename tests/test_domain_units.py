@@ -27,8 +27,8 @@ D = dt.date
 def test_phones_in_e164(typed: str, region: str | None, e164: str) -> None:
     assert phones.normalise_phone(typed, region) == e164
     assert phones.parse_phone(typed, region) == e164
-    number, forms = phones.phone_and_forms(typed, region)
-    assert number == e164 and forms
+    written, number = phones.phone_and_number(typed, region)
+    assert written == e164 and phones.forms_of(number) == phones.phone_forms(e164)
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,11 @@ def normalise_phone(text: str, region: str | None) -> str:
     return _e164(_valid_number(text, region))
 
 
-def phone_and_forms(text: str, region: str | None) -> tuple[str, str]:
-    """`normalise_phone`, and how the number is written (`phones.phone_forms`), from one parse of it."""
+def phone_and_number(text: str, region: str | None) -> tuple[str, Any]:
+    """`normalise_phone`, and the parsed number (its written forms are `forms_of` it, worked out only for the
+    members who are enrolled: two formattings of a number cost as much as its parse)."""
     number = _valid_number(text, region)
-    return _e164(number), forms_of(number)
+    return _e164(number), number
 
 
 def _valid_number(text: str, region: str | None) -> Any:

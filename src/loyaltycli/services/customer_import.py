@@ -23,7 +23,7 @@ from loyaltycli.domain.dates import NOON, implausible, utc_naive, written_day
 from loyaltycli.domain.enrolment import birthday_problem, member_id_for
 from loyaltycli.domain.expiry import lapse_day, lot_expiry
 from loyaltycli.domain.money import to_cents
-from loyaltycli.domain.phones import phone_and_forms
+from loyaltycli.domain.phones import forms_of, phone_and_number
 from loyaltycli.errors import LoyaltyError
 from loyaltycli.i18n import _
 from loyaltycli.importers.csvfile import UnreadableRow, inspect_file, rows
@@ -96,7 +96,7 @@ class _Checked:
     email: str | None
     email_key: str | None
     phone: str | None
-    phone_shown: str | None  # phones.phone_forms of the phone, from the same parse
+    phone_number: Any  # the phone as phonenumbers parsed it (its written forms are made for new members only)
     enrolled: dt.date
     points_date: dt.date
 
@@ -169,7 +169,7 @@ def _book(
 def _check(customer: Customer, ctx: Today) -> _Checked:
     """The same checks as `enroll`: e-mail, phone of the programme's region, dates that can be meant."""
     email, email_key = clean_email(customer.email, "email")
-    phone, phone_shown = phone_and_forms(customer.phone, ctx.program.region) if customer.phone else (None, None)
+    phone, number = phone_and_number(customer.phone, ctx.program.region) if customer.phone else (None, None)
     if customer.birthday is not None and birthday_problem(customer.birthday, ctx.today):
         raise ValueProblem(_("birthday {isoformat} is in the future").format(isoformat=written_day(customer.birthday)))
     enrolled = customer.enrolled or ctx.today
@@ -181,7 +181,7 @@ def _check(customer: Customer, ctx: Today) -> _Checked:
         raise ValueProblem(_("id is longer than 64 characters"))
     # Opening points count as earned on the day of the import unless the list dates them: a customer of
     # 2019 brings the points they hold now, which an expiry counted from 2019 would take at once.
-    return _Checked(customer, email, email_key, phone, phone_shown, enrolled, customer.points_date or ctx.today)
+    return _Checked(customer, email, email_key, phone, number, enrolled, customer.points_date or ctx.today)
 
 
 def _write(
@@ -242,7 +242,7 @@ def _write(
                 utc_naive(enrolled_at),
                 item.enrolled,
                 referrer,
-                item.phone_shown,
+                forms_of(item.phone_number) if item.phone_number is not None else None,
             )
         )
         for key in (member_id, item.email_key, item.phone):
