@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -409,6 +410,63 @@ def test_phone_numbers_are_parsed_in_one_module() -> None:
     to show from what it stored, and storage and services ask domain/phones."""
     users = {path for path, text in package_sources().items() if "import phonenumbers" in text}
     assert users == {"domain/phones.py", "domain/zones.py"}  # zones: its list of country codes, no number
+
+
+TABLE_MODELS = {
+    "Member": "member",
+    "Receipt": "receipt",
+    "Voucher": "voucher",
+    "LedgerEntry": "ledger_entry",
+    "PointLot": "point_lot",
+    "LotUse": "lot_use",
+    "StampCount": "stamp_count",
+    "ProgramVersion": "program_version",
+    "VoucherUse": "voucher_use",
+    "ConsentEvent": "consent_event",
+}
+# Tables still written two ways; each is named with why, and a third way fails (issue 28 wants one for all).
+SECOND_INSERT_SITES = {
+    "member": 2,  # `enroll` adds one ORM member (its id is read back); imports enrol in bulk (NewMembers)
+    "receipt": 3,  # a refund or return adds one ORM receipt; purchases in bulk; a merge copies history
+}
+
+
+def insert_sites(sources: dict[str, str]) -> dict[str, list[str]]:
+    """Where each table gets rows: a model built (`Voucher(...)`), an `Inserter` or `insert()` of its table,
+    or SQL text that inserts into it."""
+    sites: dict[str, list[str]] = {}
+    for path, text in sources.items():
+        if path.endswith("models.py") or "migrations" in path:
+            continue
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Call):
+                func = node.func
+                called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+                if called in TABLE_MODELS:
+                    sites.setdefault(TABLE_MODELS[called], []).append(f"{path}:{node.lineno}")
+                if called in ("Inserter", "insert"):
+                    named = {m for arg in node.args for m in TABLE_MODELS if re.search(rf"\b{m}\b", ast.unparse(arg))}
+                    for model in named:
+                        sites.setdefault(TABLE_MODELS[model], []).append(f"{path}:{node.lineno}")
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                for table in TABLE_MODELS.values():
+                    if f"insert into {table} " in " ".join(node.value.lower().split()) + " ":
+                        sites.setdefault(table, []).append(f"{path}:{node.lineno}")
+    return sites
+
+
+def test_each_table_has_one_insert_site() -> None:
+    counts = {table: len(found) for table, found in insert_sites(package_sources()).items()}
+    assert {t: n for t, n in counts.items() if n > 1} == SECOND_INSERT_SITES
+
+
+def test_the_insert_site_rule_finds_planted_inserts() -> None:
+    planted = {
+        "storage/a.py": "def f(s):\n    s.add(Voucher(code='x'))\n",
+        "storage/b.py": "def f(c):\n    Inserter(c, table_of(Voucher), ())\n",
+        "storage/c.py": "SQL = 'INSERT INTO stamp_count (member_pk) VALUES (?)'\n",
+    }
+    assert insert_sites(planted) == {"voucher": ["storage/a.py:2", "storage/b.py:2"], "stamp_count": ["storage/c.py:1"]}
 
 
 def test_no_module_imports_sqlmodel() -> None:

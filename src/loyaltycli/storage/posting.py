@@ -165,7 +165,7 @@ class Posting:
         taken = [(points, lot_pk) for lot_pk, _entry, points in self.uses]
         Inserter(self.conn, table_of(LedgerEntry), ENTRY_COLUMNS).run(self.entries)
         Inserter(self.conn, table_of(PointLot), LOT_COLUMNS).run(self.lots)
-        Inserter(self.conn, table_of(LotUse), USE_COLUMNS).run(self.uses)
+        self._insert_uses(self.uses)
         execute_many(self.conn, "UPDATE point_lot SET remaining = remaining - {} WHERE pk = {}", taken)
         changes = [(delta, member_pk) for member_pk, delta in self.debts.items() if delta]
         execute_many(self.conn, "UPDATE member SET debt = debt + {} WHERE pk = {}", changes)
@@ -190,8 +190,11 @@ class Posting:
             if points <= 0:
                 break
             take = min(points, int(unallocated))
-            uses.append((lot_pk, entry_pk, take))
+            uses.append((lot_pk, int(entry_pk or 0), take))
             points -= take
+        self._insert_uses(uses)
+
+    def _insert_uses(self, uses: Sequence[tuple[int, int, int]]) -> None:
         Inserter(self.conn, table_of(LotUse), USE_COLUMNS).run(uses)
 
 

@@ -1,18 +1,53 @@
 """Vouchers one at a time: issuing (`redeem`, a stamp card filled by `member merge`), finding, using,
 cancelling, counting and listing them; and setting a stamp card's count.
 
-Vouchers of purchases and imports are issued in bulk by `writer.PurchaseWriter`.
+Vouchers of purchases and imports are issued in bulk by `writer.PurchaseWriter`, through the same
+`insert_vouchers` (the one insert into the table), as stamp counts go through `insert_stamp_counts`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.orm import Session
 
+from loyaltycli.storage.bulk import Codec, Inserter, reserve_ids, table_of
 from loyaltycli.storage.models import Member, StampCount, Voucher, VoucherUse
+
+VOUCHER_COLUMNS = (
+    "pk",
+    "code",
+    "member_pk",
+    "reward_id",
+    "kind",
+    "value",
+    "source",
+    "issued_at",
+    "issued_on",
+    "valid_until",
+    "status",
+    "receipt_pk",
+)
+STAMP_COLUMNS = ("member_pk", "card_id", "stamps")
+
+
+class IssuedVoucher(NamedTuple):
+    pk: int
+    code: str
+    valid_until: dt.date
+
+
+def insert_vouchers(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Vouchers as rows in VOUCHER_COLUMNS order (keys reserved, dates as `Codec` writes them)."""
+    Inserter(conn, table_of(Voucher), VOUCHER_COLUMNS).run(rows)
+
+
+def insert_stamp_counts(conn: Connection, rows: Sequence[tuple[int, str, int]]) -> None:
+    """The first stamps of members' cards: (member, card, stamps)."""
+    Inserter(conn, table_of(StampCount), STAMP_COLUMNS).run(rows)
 
 
 def issue_voucher(
@@ -23,29 +58,41 @@ def issue_voucher(
     source: str,
     issued_at: dt.datetime,
     valid: tuple[dt.date, dt.date],  # (issued on, valid until)
-) -> Voucher:
+) -> IssuedVoucher:
     reward_id, kind, value = reward
-    voucher = Voucher(
-        code=code,
-        member_pk=member_pk,
-        reward_id=reward_id,
-        kind=kind,
-        value=value,
-        source=source,
-        issued_at=issued_at,
-        issued_on=valid[0],
-        valid_until=valid[1],
-    )
-    session.add(voucher)
     session.flush()
-    return voucher
+    conn = session.connection()
+    codec = Codec(conn)
+    (pk,) = reserve_ids(conn, table_of(Voucher), 1)
+    on, until = valid
+    insert_vouchers(
+        conn,
+        [
+            (
+                pk,
+                code,
+                member_pk,
+                reward_id,
+                kind,
+                value,
+                source,
+                codec.instant(issued_at),
+                codec.day(on),
+                codec.day(until),
+                "issued",
+                None,
+            )
+        ],
+    )
+    return IssuedVoucher(pk, code, until)
 
 
 def set_stamps(session: Session, member_pk: int, card_id: str, stamps: int) -> None:
     """The stamps on a member's card now (the row is made on the first stamp)."""
+    session.flush()
     row = session.scalar(select(StampCount).where(StampCount.member_pk == member_pk, StampCount.card_id == card_id))
     if row is None:
-        session.add(StampCount(member_pk=member_pk, card_id=card_id, stamps=stamps))
+        insert_stamp_counts(session.connection(), [(member_pk, card_id, stamps)])
     else:
         row.stamps = stamps
     session.flush()

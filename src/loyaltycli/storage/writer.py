@@ -19,9 +19,10 @@ from sqlalchemy import Connection
 
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.storage.bulk import Codec, Inserter, execute_many, reserve_ids, table_of
-from loyaltycli.storage.models import Receipt, StampCount, Voucher
+from loyaltycli.storage.models import Receipt, Voucher
 from loyaltycli.storage.posting import Posting
 from loyaltycli.storage.state import MemberState
+from loyaltycli.storage.vouchers import VOUCHER_COLUMNS, insert_stamp_counts, insert_vouchers
 
 
 class LineRow(NamedTuple):
@@ -148,20 +149,7 @@ class PurchaseWriter:
         "created_at",
         "lines",
     )
-    VOUCHER = (
-        "pk",
-        "code",
-        "member_pk",
-        "reward_id",
-        "kind",
-        "value",
-        "source",
-        "issued_at",
-        "issued_on",
-        "valid_until",
-        "status",
-        "receipt_pk",
-    )
+    VOUCHER = VOUCHER_COLUMNS  # the vouchers of full stamp cards: storage/vouchers.insert_vouchers
 
     def __init__(self, conn: Connection, now: dt.datetime, command: str) -> None:
         self.conn = conn
@@ -171,7 +159,6 @@ class PurchaseWriter:
         self.plans: list[PurchasePlan | StandaloneCredit] = []
         self.receipts = Inserter(conn, table_of(Receipt), self.RECEIPT)
         self.posting = Posting(conn)
-        self.vouchers = Inserter(conn, table_of(Voucher), self.VOUCHER)
 
     def add(self, plan: PurchasePlan | StandaloneCredit) -> None:
         self.plans.append(plan)
@@ -267,7 +254,7 @@ class PurchaseWriter:
                 )
         self.receipts.run(receipts)
         posting.finish()
-        self.vouchers.run(vouchers)
+        insert_vouchers(self.conn, vouchers)
 
     def _write_states(self, states: list[MemberState]) -> None:
         changed = [s for s in states if s.changed]
@@ -288,6 +275,6 @@ class PurchaseWriter:
                     inserts.append((s.pk, card, count))
                     s.stamp_rows |= {card}
         execute_many(self.conn, "UPDATE stamp_count SET stamps = {} WHERE member_pk = {} AND card_id = {}", updates)
-        Inserter(self.conn, table_of(StampCount), ("member_pk", "card_id", "stamps")).run(inserts)
+        insert_stamp_counts(self.conn, inserts)
         for s in changed:
             s.changed = False
