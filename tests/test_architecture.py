@@ -424,10 +424,9 @@ TABLE_MODELS = {
     "VoucherUse": "voucher_use",
     "ConsentEvent": "consent_event",
 }
-# Tables still written two ways; each is named with why, and a third way fails (issue 28 wants one for all).
+# The table still written two ways, named with why; another fails (issue 28 wants one for every table).
 SECOND_INSERT_SITES = {
     "member": 2,  # `enroll` adds one ORM member (its id is read back); imports enrol in bulk (NewMembers)
-    "receipt": 3,  # a refund or return adds one ORM receipt; purchases in bulk; a merge copies history
 }
 
 

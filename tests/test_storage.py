@@ -232,3 +232,33 @@ def test_a_members_tier_history_counts_receipts_in_the_window_and_before_the_ins
     assert state.qualifying("spend", since, noon + dt.timedelta(microseconds=1)) == 7_500
     assert state.qualifying("points", since, dt.datetime(2026, 3, 2)) == 65
     assert state.qualifying("spend", dt.date(2024, 1, 1), dt.datetime(2027, 1, 1)) == 16_500
+
+
+def test_a_receipt_id_stored_a_moment_ago_by_another_till_is_said(cli: Cli) -> None:
+    """The one insert into `receipt` turns the database's unique violation into ReceiptIdTaken, which
+    refunds and returns report as a duplicate (a race another till won)."""
+    import datetime as dt
+
+    import pytest
+
+    from loyaltycli.storage.receipts import ReceiptIdTaken, add_receipt
+
+    db = open_database(Location(str(cli.db)))
+    try:
+        values = {
+            "receipt_id": "RACE-1",
+            "kind": "return",
+            "occurred_at": dt.datetime(2026, 6, 15, 8, 0),
+            "local_date": dt.date(2026, 6, 15),
+            "program_version": 1,
+            "total_cents": 500,
+            "created_at": dt.datetime(2026, 6, 15, 8, 0),
+        }
+        with db.write() as session:
+            added = add_receipt(session, **values)
+            assert (added.receipt_id, added.total_cents, added.points) == ("RACE-1", 500, 0)
+        with pytest.raises(ReceiptIdTaken), db.write() as session:
+            add_receipt(session, **values)
+    finally:
+        db.dispose()
+    assert query(cli.db, "SELECT receipt_id, source, lines FROM receipt") == [("RACE-1", "cli", "[]")]

@@ -28,7 +28,7 @@ from loyaltycli.storage import ledger
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.receipts import ReceiptIdTaken, add_receipt, receipt_with_id
+from loyaltycli.storage.receipts import AddedReceipt, ReceiptIdTaken, add_receipt, receipt_with_id
 from loyaltycli.storage.records import Member, Receipt, Session
 from loyaltycli.storage.writer import LineRow, encode_lines
 
@@ -129,7 +129,12 @@ def _line_row(line: Line) -> LineRow:
 
 
 def _result(
-    session: Session, ctx: Today, row: Receipt, member: Member | None, day: dt.date, repeated: bool = False
+    session: Session,
+    ctx: Today,
+    row: Receipt | AddedReceipt,
+    member: Member | None,
+    day: dt.date,
+    repeated: bool = False,
 ) -> ReturnResult:
     balance = None
     if member is not None:

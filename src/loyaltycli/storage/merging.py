@@ -15,9 +15,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from loyaltycli.domain.allocation import debt_payoff
-from loyaltycli.storage.bulk import Codec, Inserter, reserve_ids, table_of
+from loyaltycli.storage.bulk import Codec, reserve_ids, table_of
 from loyaltycli.storage.models import Member, PointLot, Receipt, StampCount, Voucher
 from loyaltycli.storage.posting import Booking, Credit, Debit, post
+from loyaltycli.storage.receipts import insert_receipts
 
 
 def transfer_lots(session: Session, other: Member, keep: Member, booking: Booking) -> int:
@@ -87,9 +88,8 @@ def copy_history(session: Session, other: Member, keep: Member, created_at: dt.d
         )
         for pk, r in zip(pks, rows, strict=True)
     ]
-    Inserter(
+    insert_receipts(
         conn,
-        table_of(Receipt),
         (
             "pk",
             "receipt_id",
@@ -108,7 +108,8 @@ def copy_history(session: Session, other: Member, keep: Member, created_at: dt.d
             "created_at",
             "lines",
         ),
-    ).run(copies)
+        copies,
+    )
     return len(copies)
 
 

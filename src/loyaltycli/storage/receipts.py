@@ -4,13 +4,13 @@ and adding the single receipts of `return` and `refund`."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import Connection, String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from loyaltycli.storage.bulk import one_of
+from loyaltycli.storage.bulk import Codec, Inserter, one_of, reserve_ids, table_of
 from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt, Voucher
 
 
@@ -84,17 +84,41 @@ class ReceiptIdTaken(Exception):
     """Another receipt has the id (stored a moment ago by another till)."""
 
 
-def add_receipt(session: Session, **values: Any) -> Receipt:
-    """Store one receipt, returned with its key; raises ReceiptIdTaken when its id is another's."""
-    from sqlalchemy.exc import IntegrityError
+class AddedReceipt(NamedTuple):
+    """A receipt just stored (a refund's or a return's), as its command reports it."""
 
-    receipt = Receipt(**values)
-    session.add(receipt)
+    pk: int
+    receipt_id: str
+    total_cents: int
+    points: int
+
+
+def insert_receipts(conn: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """The one insert into `receipt`: rows in `columns` order (dates as `Codec` writes them), keys reserved;
+    raises ReceiptIdTaken when an id is another receipt's (stored a moment ago by another till)."""
     try:
-        session.flush()
-    except IntegrityError:
-        raise ReceiptIdTaken(values.get("receipt_id")) from None
-    return receipt
+        Inserter(conn, table_of(Receipt), columns).run(rows)
+    except conn.dialect.dbapi.IntegrityError:  # type: ignore[union-attr]
+        raise ReceiptIdTaken(rows[0][list(columns).index("receipt_id")] if rows else None) from None
+
+
+def add_receipt(session: Session, **values: Any) -> AddedReceipt:
+    """Store one receipt (a refund, a return), returned with its key; the table's defaults fill in the rest."""
+    session.flush()
+    conn = session.connection()
+    codec = Codec(conn)
+    table = table_of(Receipt)
+    for column in table.c:
+        default = column.default
+        if column.name not in values and default is not None and getattr(default, "is_scalar", False):
+            values[column.name] = default.arg  # type: ignore[attr-defined]
+    (values["pk"],) = reserve_ids(conn, table, 1)
+    stored = [
+        codec.instant(v) if isinstance(v, dt.datetime) else codec.day(v) if isinstance(v, dt.date) else v
+        for v in values.values()
+    ]
+    insert_receipts(conn, list(values), [stored])
+    return AddedReceipt(values["pk"], values["receipt_id"], values["total_cents"], values["points"])
 
 
 def refunded_so_far(session: Session, receipt_pk: int | None) -> tuple[int, int]:

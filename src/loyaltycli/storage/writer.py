@@ -18,9 +18,10 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection
 
 from loyaltycli.domain.dates import utc_naive
-from loyaltycli.storage.bulk import Codec, Inserter, execute_many, reserve_ids, table_of
+from loyaltycli.storage.bulk import Codec, execute_many, reserve_ids, table_of
 from loyaltycli.storage.models import Receipt, Voucher
 from loyaltycli.storage.posting import Posting
+from loyaltycli.storage.receipts import insert_receipts
 from loyaltycli.storage.state import MemberState
 from loyaltycli.storage.vouchers import VOUCHER_COLUMNS, insert_stamp_counts, insert_vouchers
 
@@ -157,7 +158,6 @@ class PurchaseWriter:
         self.created_at = self.codec.instant(utc_naive(now))
         self.command = command
         self.plans: list[PurchasePlan | StandaloneCredit] = []
-        self.receipts = Inserter(conn, table_of(Receipt), self.RECEIPT)
         self.posting = Posting(conn)
 
     def add(self, plan: PurchasePlan | StandaloneCredit) -> None:
@@ -252,7 +252,7 @@ class PurchaseWriter:
                         rpk,
                     )
                 )
-        self.receipts.run(receipts)
+        insert_receipts(self.conn, self.RECEIPT, receipts)
         posting.finish()
         insert_vouchers(self.conn, vouchers)
 
