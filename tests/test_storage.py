@@ -262,3 +262,28 @@ def test_a_receipt_id_stored_a_moment_ago_by_another_till_is_said(cli: Cli) -> N
     finally:
         db.dispose()
     assert query(cli.db, "SELECT receipt_id, source, lines FROM receipt") == [("RACE-1", "cli", "[]")]
+
+
+def test_a_member_enrolled_a_moment_ago_by_another_till_is_refused_as_a_duplicate(cli: Cli) -> None:
+    """`enroll` is a batch of one through the one insert into `member`: a unique id, e-mail or phone taken
+    between its checks and its insert (another till) is a DuplicateError, not an internal error."""
+    import datetime as dt
+
+    import pytest
+
+    from loyaltycli.errors import DuplicateError
+    from loyaltycli.storage.members import NewMember, NewMembers
+
+    cli("enroll", "Anna", "--email", "anna@example.com")
+    db = open_database(Location(str(cli.db)))
+    try:
+        with pytest.raises(DuplicateError, match="already has this id, e-mail or phone"), db.write() as session:
+            enrolment = NewMembers(session)
+            (pk,) = enrolment.pks(1)
+            at, day = dt.datetime(2026, 6, 15, 8, 0), dt.date(2026, 6, 15)
+            enrolment.insert(
+                [NewMember(pk, "X1", "Anna 2", "Anna@example.com", "anna@example.com", None, None, False, at, day)]
+            )
+    finally:
+        db.dispose()
+    assert query(cli.db, "SELECT id FROM member") == [("M000001",)]

@@ -25,6 +25,7 @@ from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import Balances, member_balances
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.history import stamps_on_cards
+from loyaltycli.storage.members import NewMember, NewMembers
 from loyaltycli.storage.records import Member, Session
 
 ERASED_NAME = "(erased)"
@@ -99,21 +100,17 @@ def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView
         _refuse_duplicates(session, request.member_id, email_key, phone)
         _refuse_colliding_references(session, request.member_id, email_key, phone, ctx.program.region)
         referrer = _referrer(session, request.referred_by, ctx.program)
-        member = lookup.add_member(
-            session,
-            id=request.member_id.strip() if request.member_id else None,
-            name=name,
-            email=email,
-            email_key=email_key,
-            phone=phone,
-            birthday=request.birthday,
-            marketing=request.marketing,
-            referred_by_pk=referrer.pk if referrer else None,
-            enrolled_at=utc_naive(when),
-            enrolled_on=day,
+        enrolment = NewMembers(session)  # a batch of one: `member import` enrols through the same insert
+        (pk,) = enrolment.pks(1)
+        member_id = request.member_id.strip() if request.member_id else member_id_for(pk)
+        referrer_pk = referrer.pk if referrer else None
+        enrolled_at = utc_naive(when)
+        new = NewMember(
+            pk, member_id, name, email, email_key, phone, request.birthday, request.marketing, enrolled_at, day
         )
-        if member.id is None:
-            member.id = member_id_for(member.pk or 0)
+        enrolment.insert([new._replace(referred_by_pk=referrer_pk)])
+        member = lookup.by_pk(session, pk)
+        assert member is not None
         if request.marketing:
             version = program.program.consent.text_version
             consents.record(session, member.pk or 0, True, utc_naive(when), request.channel, version)

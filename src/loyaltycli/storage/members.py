@@ -70,8 +70,19 @@ class NewMembers:
         return reserve_ids(self.conn, table_of(Member), count)
 
     def insert(self, members: Sequence[NewMember]) -> None:
-        day, instant, flag = self.codec.day, self.codec.instant, self.codec.flag
+        """Members with their keys from `pks`; an id, e-mail or phone another member has is refused."""
+        if not members:
+            return
+        self.session.flush()  # what the transaction changed so far is in the database first
         cards = iter(new_cards(self.session, len(members))) if members else iter(())
+        try:
+            self._insert(members, cards)
+        except self.conn.dialect.dbapi.IntegrityError:  # type: ignore[union-attr]
+            raise DuplicateError(_("Another member already has this id, e-mail or phone.")) from None
+
+    def _insert(self, members: Sequence[NewMember], cards: Any) -> None:
+        """The one insert into `member`: `enroll` (a batch of one), `member import`, `import --enroll-unknown`."""
+        day, instant, flag = self.codec.day, self.codec.instant, self.codec.flag
         Inserter(self.conn, table_of(Member), self.COLUMNS).run(
             (
                 m.pk,
@@ -198,16 +209,6 @@ def holders_of_cards(session: Session) -> list[tuple[str, str, str]]:
         .order_by(Member.pk)
     ).all()
     return [(str(i), str(n), str(c)) for i, n, c in rows]
-
-
-def add_member(session: Session, **values: Any) -> Member:
-    """Store a new member (returned with its key, and a card number); an id, e-mail or phone another member has
-    is refused."""
-    values.setdefault("card", new_cards(session, 1)[0])
-    member = Member(**values)
-    session.add(member)
-    flush_member(session)
-    return member
 
 
 def flush_member(session: Session) -> None:
