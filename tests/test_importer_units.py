@@ -344,3 +344,16 @@ def test_sumup_rows_take_the_member_from_the_description() -> None:
     columns = formats.column_map("sumup", header, {}, "s.csv")
     assert columns.row(2, ["T1", "01.06.2026", "3,80", "Tee Kd-Nr. M000002", "Verkauf"]).get("member") == "M000002"
     assert columns.row(3, ["T2", "01.06.2026", "3,80", "Tee", "Verkauf"]).get("member") == ""
+
+
+def test_sales_exports_and_customer_lists_match_columns_alike() -> None:
+    """One matcher (issue 28): case, spaces and punctuation are ignored for both kinds of file."""
+    from loyaltycli.importers.columns import header_key
+
+    assert header_key(" Kunden-Nr. ") == header_key("kundennr") == "kundennr"
+    sales = formats.column_map("generic", ["Receipt", "DATE", "Amount ", "Unit-Price", "Member"], {}, "s.csv")
+    assert (sales.index["receipt"], sales.index["unit_price"], sales.index["member"]) == (0, 3, 4)
+    shopify = formats.column_map("shopify", ["name", "created_at", "lineitem_price", "E-mail"], {}, "o.csv")
+    assert (shopify.index["receipt"], shopify.index["date"], shopify.index["member"]) == (0, 1, 3)
+    customers_index = customers.customer_columns("generic", ["E_Mail", "Full name"], {}, "k.csv")
+    assert customers_index == {"name": 1, "email": 0}

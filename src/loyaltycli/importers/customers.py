@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from loyaltycli.domain.contacts import control_problem
 from loyaltycli.errors import BadInputError
 from loyaltycli.i18n import _
+from loyaltycli.importers.columns import match_columns
 from loyaltycli.importers.values import ValueProblem, parse_amount, parse_when
 
 _UTC = ZoneInfo("UTC")
@@ -81,21 +82,7 @@ def customer_columns(fmt: str, header: list[str], overrides: dict[str, str], pat
     preset = PRESETS.get(fmt.lower())
     if preset is None:
         raise BadInputError(_("--format: {fmt!r} is not one of {presets}.").format(fmt=fmt, presets=", ".join(PRESETS)))
-    positions = {h.strip().lower(): i for i, h in reversed(list(enumerate(header)))}
-    loose = {header_key(h): i for i, h in reversed(list(enumerate(header)))}
-    index = {}
-    for name, candidates in preset.items():
-        found = next((loose[header_key(c)] for c in candidates if header_key(c) in loose), None)
-        if found is not None:
-            index[name] = found
-    for name, column in overrides.items():
-        if column.lower() not in positions:
-            raise BadInputError(
-                _("{path}: --map {name}={column}: the file has no column {column!r}.").format(
-                    path=path, name=name, column=column
-                )
-            )
-        index[name] = positions[column.lower()]
+    index = match_columns(preset, header, overrides, path)
     if "name" not in index and "first_name" not in index and "last_name" not in index:
         raise BadInputError(
             _(
@@ -103,12 +90,6 @@ def customer_columns(fmt: str, header: list[str], overrides: dict[str, str], pat
             ).format(path=path)
         )
     return index
-
-
-def header_key(name: str) -> str:
-    """A column name as it is matched: case, spaces and punctuation ignored (`Kundennr.`, `Kunden-Nr.` and
-    `kundennr` are one name; `E-Mail` is `email`)."""
-    return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
 def unread_columns(header: list[str], index: dict[str, int]) -> list[str]:

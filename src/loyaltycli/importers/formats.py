@@ -1,6 +1,6 @@
 """Column presets for real exports (`--format`), and the overrides `--map` / `--mapping`.
 
-Columns are matched by name, case-insensitively, never by position: every
+Columns are matched by name (columns.py: case, spaces and punctuation ignored), never by position: every
 vendor has several generations of its files.  What each
 preset reads, and what was inferred rather than seen, is in the README.
 """
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from loyaltycli.domain.money import format_amount
 from loyaltycli.errors import BadInputError
 from loyaltycli.i18n import _
+from loyaltycli.importers.columns import match_columns
 
 FIELDS = (
     "receipt",
@@ -353,21 +354,7 @@ def column_map(fmt_name: str, header: list[str], overrides: dict[str, str], path
         raise BadInputError(
             _("--format: {fmt_name!r} is not one of {formats}.").format(fmt_name=fmt_name, formats=", ".join(FORMATS))
         )
-    positions = {h.strip().lower(): i for i, h in reversed(list(enumerate(header)))}
-    index: dict[str, int] = {}
-    for name, candidates in {**fmt.columns, **fmt.extra}.items():
-        for candidate in candidates:
-            if candidate.lower() in positions:
-                index[name] = positions[candidate.lower()]
-                break
-    for name, column in overrides.items():
-        if column.lower() not in positions:
-            raise BadInputError(
-                _("{path}: --map {name}={column}: the file has no column {column!r}.").format(
-                    path=path, name=name, column=column
-                )
-            )
-        index[name] = positions[column.lower()]
+    index = match_columns({**fmt.columns, **fmt.extra}, header, overrides, path)
     missing = [name for name in REQUIRED if name not in index and not (name == "amount" and "unit_price" in index)]
     if missing:
         wanted = ", ".join(f"{m} ({' or '.join(fmt.columns.get(m, (m,)))})" for m in missing)
