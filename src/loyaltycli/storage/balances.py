@@ -51,7 +51,7 @@ def member_balances(session: Session, member: Member, today: dt.date, lapse_on: 
     # Lifetime figures include the members merged into this one: their points moved here, and the
     # customer earned, redeemed and lost what they did under both records.
     return Balances(
-        available=available - _debt(session, member),
+        available=available - stored_debt(session, member.pk),
         pending=pending,
         lifetime_earned=int(totals[0]),
         redeemed=int(totals[1]),
@@ -64,13 +64,13 @@ def member_balances(session: Session, member: Member, today: dt.date, lapse_on: 
 def available_points(session: Session, member: Member, today: dt.date) -> int:
     """`member_balances(...).available` from the lots alone, without the lifetime totals (what `purchase`
     reports after booking; a purchase starts the inactivity clock again, so nothing has lapsed)."""
-    return _lot_balances(session, member, today, None)[0] - _debt(session, member)
+    return _lot_balances(session, member, today, None)[0] - stored_debt(session, member.pk)
 
 
-def _debt(session: Session, member: Member) -> int:
+def stored_debt(session: Session, member_pk: int | None) -> int:
     """The member's debt as stored now: the posting code pays debts with SQL, so an object read before a
     purchase in the same transaction may still carry the debt as it was."""
-    return int(session.scalar(select(Member.debt).where(Member.pk == member.pk)) or 0)
+    return int(session.scalar(select(Member.debt).where(Member.pk == member_pk)) or 0)
 
 
 def _lot_balances(

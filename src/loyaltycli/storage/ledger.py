@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loyaltycli.domain.allocation import Allocation, Lot, debt_payoff
+from loyaltycli.storage.balances import stored_debt
 from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot
 from loyaltycli.storage.posting import Booking as Booking  # where services find it, with credit and debit
 from loyaltycli.storage.posting import Credit, Debit, post
@@ -52,11 +53,6 @@ def debit(session: Session, member: Member, kind: str, booking: Booking, allocat
     )
     session.expire(member, ["debt"])
     return entry_pk
-
-
-def stored_debt(session: Session, member_pk: int) -> int:
-    """The member's debt as stored now (an object read earlier in the transaction may predate a posting)."""
-    return int(session.scalar(select(Member.debt).where(Member.pk == member_pk)) or 0)
 
 
 def lots_held(session: Session, member_pk: int) -> list[Lot]:

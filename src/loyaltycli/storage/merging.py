@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from loyaltycli.domain.allocation import debt_payoff
+from loyaltycli.storage.balances import stored_debt
 from loyaltycli.storage.bulk import Codec, reserve_ids, table_of
 from loyaltycli.storage.models import Member, PointLot, Receipt, StampCount, Voucher
 from loyaltycli.storage.posting import Booking, Credit, Debit, post
@@ -36,7 +37,7 @@ def transfer_lots(session: Session, other: Member, keep: Member, booking: Bookin
     transfer = replace(booking, receipt_pk=None, voucher_pk=None, ref=ref, note=None, key=None)
     uses = tuple((int(lot.pk), int(lot.remaining)) for lot in lots)
     plans: list[Credit | Debit] = [Debit(_pk(other), "merge", total, transfer, uses)]
-    debt = int(session.scalar(select(Member.debt).where(Member.pk == keep.pk)) or 0)
+    debt = stored_debt(session, keep.pk)
     for lot in lots:  # each lot keeps its dates; new points pay KEEP's refund debt first, as every credit does
         points = int(lot.remaining)
         payoff = debt_payoff(debt, points)
