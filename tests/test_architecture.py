@@ -252,10 +252,42 @@ def test_services_build_no_queries() -> None:
 def test_the_query_rule_finds_a_planted_import() -> None:
     """A test of the test: SQLAlchemy imported inside a function of a service is found."""
     planted = {
-        "services/planted.py": "def f(session):\n    from sqlalchemy import select\n",
-        "services/clean.py": "from loyaltycli.storage.records import Session\n",
+        "services/planted.py": "def f(tx):\n    from sqlalchemy import select\n",
+        "services/clean.py": "from loyaltycli.storage.records import Transaction\n",
     }
     assert services_that_query(planted) == {"planted.py"}
+
+
+def reaches_into_transactions(sources: dict[str, str]) -> list[str]:
+    """Places outside storage that open the transaction storage handed out (its `orm`), or call a
+    session's methods on it: services pass a `Transaction` back to storage and do nothing else with it."""
+    session_methods = {"orm", "flush", "refresh", "expire", "expire_all", "connection", "execute", "scalar"}
+    session_methods |= {"scalars", "get", "add", "rollback", "commit", "begin", "get_bind"}
+    found = []
+    for path, text in sources.items():
+        if path.startswith("storage/"):
+            continue
+        for node in ast.walk(ast.parse(text)):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in ("tx", "outer", "session")
+                and node.attr in session_methods
+            ):
+                found.append(f"{path}:{node.lineno} {node.value.id}.{node.attr}")
+    return sorted(found)
+
+
+def test_only_storage_looks_inside_a_transaction() -> None:
+    assert reaches_into_transactions(package_sources()) == []
+
+
+def test_the_transaction_rule_finds_planted_uses() -> None:
+    planted = {
+        "services/planted.py": "def f(tx):\n    tx.orm.flush()\n    tx.flush()\n",
+        "storage/fine.py": "def f(tx):\n    tx.orm.flush()\n",
+    }
+    assert reaches_into_transactions(planted) == ["services/planted.py:2 tx.orm", "services/planted.py:3 tx.flush"]
 
 
 # ---------------------------------------------------------------- one writer (issue 13): the ledger's rows

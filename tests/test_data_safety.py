@@ -185,8 +185,8 @@ def test_three_tills_redeeming_the_last_item_at_once_sell_it_once(
         cli("purchase", member, "100.00")
     counted = vouchers.redeemed_count
 
-    def slow_count(session: Any, reward_id: str) -> int:
-        count = counted(session, reward_id)
+    def slow_count(tx: Any, reward_id: str) -> int:
+        count = counted(tx, reward_id)
         time.sleep(0.4)
         return count
 

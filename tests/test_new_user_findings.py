@@ -614,11 +614,11 @@ def test_an_import_failing_half_way_says_what_it_committed(
     book = imports.Importer._book
     calls = []
 
-    def failing(self: Any, session: Any, batch: Any) -> None:
+    def failing(self: Any, tx: Any, batch: Any) -> None:
         calls.append(1)
         if len(calls) == 2:
             raise sqlite3.OperationalError("database or disk is full")
-        book(self, session, batch)
+        book(self, tx, batch)
 
     monkeypatch.setattr(imports.Importer, "_book", failing)
     result = sqlite_cli("import", str(sales), "--json", expect=1)

@@ -91,8 +91,8 @@ def _post_in(cli: Cli, chunks: list[list[Credit | Debit]]) -> None:
     db = open_database(Location(str(cli.db)))
     try:
         for chunk in chunks:
-            with db.write() as session:
-                post(session.connection(), chunk)
+            with db.write() as tx:
+                post(tx.orm.connection(), chunk)
     finally:
         db.dispose()
 
@@ -133,8 +133,8 @@ def test_one_plan_at_a_time_all_at_once_and_in_chunks_write_the_same(
         _post_in(cli, chunks)
         written[name] = _tables(cli)
         db = open_database(Location(str(cli.db)))
-        with db.read() as session:
-            assert check_balances(session) == [] and check_lots(session) == [], name
+        with db.read() as tx:
+            assert check_balances(tx) == [] and check_lots(tx) == [], name
         db.dispose()
     assert written["one by one"] == written["all at once"] == written["in chunks"]
     entries, lots, _uses, debts = written["all at once"]

@@ -77,12 +77,12 @@ def test_python_and_both_sqls_give_the_same_qualifying_total(
     since = window_start(tiers, TODAY)
     db = open_database(Location(str(cli.db)))
     try:
-        with db.read() as session:
-            everyone = qualifying_totals(session, tiers, TODAY)
+        with db.read() as tx:
+            everyone = qualifying_totals(tx, tiers, TODAY)
             for member_id in ("M1", "M2"):
-                member = lookup.resolve(session, member_id, None)
-                one = lookup.qualifying_total(session, member.pk or 0, tiers.basis, since)
-                state = load_state(session, member, since)
+                member = lookup.resolve(tx, member_id, None)
+                one = lookup.qualifying_total(tx, member.pk or 0, tiers.basis, since)
+                state = load_state(tx, member, since)
                 cents = state.qualifying(tiers.basis, since, dt.datetime(2100, 1, 1))
                 planned = Decimal(cents) / 100 if tiers.basis == "spend" else Decimal(cents)
                 assert one == planned == everyone.get(member.pk or 0, Decimal(0)), member_id

@@ -138,16 +138,14 @@ def test_one_of_matches_a_large_batch_of_awkward_values_on_both_backends(cli: Cl
         cli("enroll", name, "--id", name)
     db = open_database(Location(cli.db))
     try:
-        with db.read() as session:
-            dialect = session.get_bind().dialect.name
+        with db.read() as tx:
+            dialect = tx.orm.get_bind().dialect.name
             wanted = [*names, *(f"nobody-{n}" for n in range(5000))]
-            found = session.scalars(select(Member.id).where(one_of(Member.id, wanted, dialect))).all()
+            found = tx.orm.scalars(select(Member.id).where(one_of(Member.id, wanted, dialect))).all()
             assert sorted(found) == sorted(names)
-            pks = session.scalars(select(Member.pk)).all()
-            assert sorted(session.scalars(select(Member.pk).where(one_of(Member.pk, pks, dialect))).all()) == sorted(
-                pks
-            )
-            assert session.scalars(select(Member.pk).where(one_of(Member.pk, [], dialect))).all() == []
+            pks = tx.orm.scalars(select(Member.pk)).all()
+            assert sorted(tx.orm.scalars(select(Member.pk).where(one_of(Member.pk, pks, dialect))).all()) == sorted(pks)
+            assert tx.orm.scalars(select(Member.pk).where(one_of(Member.pk, [], dialect))).all() == []
     finally:
         db.engine.dispose()
 
@@ -254,11 +252,11 @@ def test_a_receipt_id_stored_a_moment_ago_by_another_till_is_said(cli: Cli) -> N
             "total_cents": 500,
             "created_at": dt.datetime(2026, 6, 15, 8, 0),
         }
-        with db.write() as session:
-            added = add_receipt(session, **values)
+        with db.write() as tx:
+            added = add_receipt(tx, **values)
             assert (added.receipt_id, added.total_cents, added.points) == ("RACE-1", 500, 0)
-        with pytest.raises(ReceiptIdTaken), db.write() as session:
-            add_receipt(session, **values)
+        with pytest.raises(ReceiptIdTaken), db.write() as tx:
+            add_receipt(tx, **values)
     finally:
         db.dispose()
     assert query(cli.db, "SELECT receipt_id, source, lines FROM receipt") == [("RACE-1", "cli", "[]")]
@@ -277,8 +275,8 @@ def test_a_member_enrolled_a_moment_ago_by_another_till_is_refused_as_a_duplicat
     cli("enroll", "Anna", "--email", "anna@example.com")
     db = open_database(Location(str(cli.db)))
     try:
-        with pytest.raises(DuplicateError, match="already has this id, e-mail or phone"), db.write() as session:
-            enrolment = NewMembers(session)
+        with pytest.raises(DuplicateError, match="already has this id, e-mail or phone"), db.write() as tx:
+            enrolment = NewMembers(tx)
             (pk,) = enrolment.pks(1)
             at, day = dt.datetime(2026, 6, 15, 8, 0), dt.date(2026, 6, 15)
             enrolment.insert(

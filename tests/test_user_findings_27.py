@@ -122,9 +122,9 @@ def test_a_stopped_imports_json_counts_what_was_committed_in_english(
     book = imports.Importer._book
     calls = []
 
-    def failing_after_booking(self: Any, session: Any, batch: Any) -> None:
+    def failing_after_booking(self: Any, tx: Any, batch: Any) -> None:
         calls.append(1)
-        book(self, session, batch)
+        book(self, tx, batch)
         if len(calls) == 2:  # the second batch is counted, then its transaction fails and rolls back
             raise sqlite3.OperationalError("database or disk is full")
 

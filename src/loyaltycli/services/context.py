@@ -9,7 +9,7 @@ from loyaltycli.domain.dates import local_date, refuse_implausible
 from loyaltycli.domain.program import Program
 from loyaltycli.i18n import set_home_region
 from loyaltycli.storage.programs import Versioned, all_versions, version_for
-from loyaltycli.storage.records import Session
+from loyaltycli.storage.records import Transaction
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,8 @@ class Today:
         return self.by_day[day]
 
 
-def today_in(session: Session, now: dt.datetime) -> Today:
-    versions = all_versions(session)
+def today_in(tx: Transaction, now: dt.datetime) -> Today:
+    versions = all_versions(tx)
     latest = versions[-1] if versions else version_for(versions, now.date())
     today = local_date(now, latest.program.zone)
     set_home_region(latest.program.region)  # phone numbers of the shop's country are shown as written there

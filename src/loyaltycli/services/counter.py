@@ -18,7 +18,7 @@ from loyaltycli.services.members import ListFilter, MemberView, list_members, me
 from loyaltycli.storage import history
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.records import Session
+from loyaltycli.storage.records import Transaction
 
 if TYPE_CHECKING:
     from loyaltycli.storage.listing import MemberRow
@@ -69,18 +69,18 @@ def search(db: Database, text: str, now: dt.datetime) -> list[MemberRow]:
 
 
 def counter_member(db: Database, ref: str, now: dt.datetime) -> CounterMember:
-    with db.read() as session:
-        ctx = today_in(session, now)
+    with db.read() as tx:
+        ctx = today_in(tx, now)
         program = ctx.program
-        member = lookup.resolve(session, ref, program.region)
-        view = member_view(session, member, ctx)
-        latest = history.latest_receipts(session, member.pk or 0, RECENT)
-        refunded = history.refunded_among(session, [r.receipt for r in latest])
+        member = lookup.resolve(tx, ref, program.region)
+        view = member_view(tx, member, ctx)
+        latest = history.latest_receipts(tx, member.pk or 0, RECENT)
+        refunded = history.refunded_among(tx, [r.receipt for r in latest])
         recent = [
             RecentReceipt(r.receipt, r.day, format_cents(r.total_cents), r.points, r.kind, r.receipt in refunded)
             for r in latest
         ]
-        next_tier, missing = _next_tier(session, member.pk or 0, program, ctx.today, view.tier)
+        next_tier, missing = _next_tier(tx, member.pk or 0, program, ctx.today, view.tier)
         last = next((r for r in recent if r.kind == "purchase" and not r.refunded), None)
         return CounterMember(
             view=view,
@@ -88,7 +88,7 @@ def counter_member(db: Database, ref: str, now: dt.datetime) -> CounterMember:
             next_tier=next_tier,
             to_next_tier=missing,
             tier_basis=program.tiers.basis if program.tiers else None,
-            rewards=_rewards(session, program, view),
+            rewards=_rewards(tx, program, view),
             last_purchase=last,
             currency=program.program.currency,
         )
@@ -96,8 +96,8 @@ def counter_member(db: Database, ref: str, now: dt.datetime) -> CounterMember:
 
 def categories(db: Database, now: dt.datetime) -> list[str]:
     """The categories the programme names (rates, exclusions, campaigns, stamp cards), for a purchase."""
-    with db.read() as session:
-        program = today_in(session, now).program
+    with db.read() as tx:
+        program = today_in(tx, now).program
     named = [
         *program.earn.category_rates,
         *program.earn.exclude_categories,
@@ -108,7 +108,7 @@ def categories(db: Database, now: dt.datetime) -> list[str]:
 
 
 def _next_tier(
-    session: Session, member_pk: int, program: Program, today: dt.date, held: str | None
+    tx: Transaction, member_pk: int, program: Program, today: dt.date, held: str | None
 ) -> tuple[str | None, Decimal | None]:
     tiers = program.tiers
     if tiers is None:
@@ -118,12 +118,12 @@ def _next_tier(
     if index + 1 >= len(names):
         return None, None
     level = tiers.levels[index + 1]
-    total = lookup.qualifying_total(session, member_pk, tiers.basis, window_start(tiers, today))
+    total = lookup.qualifying_total(tx, member_pk, tiers.basis, window_start(tiers, today))
     missing = max(Decimal(0), level.threshold - total)
     return level.name, missing
 
 
-def _rewards(session: Session, program: Program, view: MemberView) -> list[RewardChoice]:
+def _rewards(tx: Transaction, program: Program, view: MemberView) -> list[RewardChoice]:
     """Every reward with why it cannot be taken now, by the rule `redeem` enforces (domain/rewards.py)."""
     from loyaltycli.storage.vouchers import redeemed_count
 
@@ -137,7 +137,7 @@ def _rewards(session: Session, program: Program, view: MemberView) -> list[Rewar
                 reward,
                 view.tier,
                 view.balances.available,
-                redeemed_count(session, reward.id) if reward.stock is not None else 0,
+                redeemed_count(tx, reward.id) if reward.stock is not None else 0,
             ),
         )
         for reward in program.rewards

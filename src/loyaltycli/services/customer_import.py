@@ -109,8 +109,8 @@ def import_members(
     listing = inspect_file(options.path, options.delimiter)
     index = customer_columns(options.format, listing.header, overrides, options.path)
     summary = MemberImportSummary(dry_run=options.dry_run, unread_columns=unread_columns(listing.header, index))
-    with db.read() as session:
-        ctx = today_in(session, now)
+    with db.read() as tx:
+        ctx = today_in(tx, now)
     rejects = open_rejects(options.rejects_path, listing) if options.rejects_path else None
 
     def reject(number: int, cells: list[str], reason: str) -> None:
@@ -122,7 +122,7 @@ def import_members(
     try:
         batch: list[tuple[int, list[str]]] = []
         # A dry run is one transaction rolled back at the end; a real run commits every batch on its own.
-        with db.write() if options.dry_run else nullcontext() as outer:
+        with db.trial() if options.dry_run else nullcontext() as outer:
             for number, cells in rows(listing):
                 summary.rows += 1
                 batch.append((number, cells))
@@ -131,8 +131,6 @@ def import_members(
                     batch = []
             if batch:
                 _book(db, outer, ctx, batch, index, options, summary, reject, now)
-            if outer is not None:
-                outer.rollback()
     finally:
         if rejects is not None:
             rejects[0].close()
@@ -162,8 +160,8 @@ def _book(
     if outer is not None:
         _write(outer, ctx, checked, summary, reject, now)
         return
-    with db.write() as session:
-        _write(session, ctx, checked, summary, reject, now)
+    with db.write() as tx:
+        _write(tx, ctx, checked, summary, reject, now)
 
 
 def _check(customer: Customer, ctx: Today) -> _Checked:
@@ -185,7 +183,7 @@ def _check(customer: Customer, ctx: Today) -> _Checked:
 
 
 def _write(
-    session: Any,
+    tx: Any,
     ctx: Today,
     checked: list[tuple[_Checked, list[str]]],
     summary: MemberImportSummary,
@@ -199,7 +197,7 @@ def _write(
     refs = {ref for c, _ in checked for ref in _keys(c) if ref}
     refs |= {c.customer.referred_by for c, _ in checked if c.customer.referred_by}
     e164 = frozenset(c.phone for c, _ in checked if c.phone)
-    found = lookup.find_many(session, refs, ctx.program.region, e164) if refs else {}
+    found = lookup.find_many(tx, refs, ctx.program.region, e164) if refs else {}
     fresh: list[tuple[_Checked, list[str]]] = []
     seen: set[str] = set()
     for item, cells in checked:
@@ -212,11 +210,11 @@ def _write(
         fresh.append((item, cells))
     if not fresh:
         return
-    enrolment = NewMembers(session)
+    enrolment = NewMembers(tx)
     pks = enrolment.pks(len(fresh))
     created: dict[str, int] = {}
     members = []
-    writer = PurchaseWriter(session.connection(), now, "member-import")
+    writer = PurchaseWriter(tx, now, "member-import")
     for pk, (item, cells) in zip(pks, fresh, strict=True):
         c = item.customer
         referrer = _referrer(c.referred_by, found, created) if c.referred_by else None
@@ -251,7 +249,7 @@ def _write(
         _opening(writer, ctx, pk, member_id, item, summary)
     enrolment.insert(members)
     version = ctx.program.consent.text_version
-    consents.record_many(session, [(m.pk, True, utc_naive(now), "import", version) for m in members if m.marketing])
+    consents.record_many(tx, [(m.pk, True, utc_naive(now), "import", version) for m in members if m.marketing])
     writer.flush([])
     summary.enrolled += len(members)
 

@@ -30,7 +30,7 @@ from loyaltycli.storage import explaining
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.explaining import EntryFacts, LotFacts, StoredReceiptFacts
-from loyaltycli.storage.records import Session
+from loyaltycli.storage.records import Transaction
 from loyaltycli.storage.writer import decode_lines
 
 
@@ -80,25 +80,25 @@ class MemberExplanation(Report):
 
 def explain(db: Database, ref: str, now: dt.datetime) -> ReceiptExplanation | MemberExplanation:
     """A receipt id, else a member reference (a receipt id wins: members are found by their id too)."""
-    with db.read() as session:
-        ctx = today_in(session, now)
-        receipt = explaining.receipt_facts(session, ref.strip())
+    with db.read() as tx:
+        ctx = today_in(tx, now)
+        receipt = explaining.receipt_facts(tx, ref.strip())
         if receipt is not None:
-            return _receipt(session, ctx, receipt)
+            return _receipt(tx, ctx, receipt)
         try:
-            member = lookup.resolve(session, ref, ctx.program.region, follow=False)
+            member = lookup.resolve(tx, ref, ctx.program.region, follow=False)
         except NotFoundError:
             raise NotFoundError(
                 _("There is no receipt or member {ref}; give a receipt id or a member.").format(ref=ref)
             ) from None
-        return _member(session, ctx, str(member.id), member.pk or 0, member.debt)
+        return _member(tx, ctx, str(member.id), member.pk or 0, member.debt)
 
 
 # ---------------------------------------------------------------- a receipt
 
 
-def _receipt(session: Session, ctx: Today, receipt: StoredReceiptFacts) -> ReceiptExplanation:
-    entries = explaining.entries_of_receipt(session, receipt.pk)
+def _receipt(tx: Transaction, ctx: Today, receipt: StoredReceiptFacts) -> ReceiptExplanation:
+    entries = explaining.entries_of_receipt(tx, receipt.pk)
     steps: list[Step] = []
     lines: list[BreakdownLine] = []
     if receipt.kind == "purchase":
@@ -108,9 +108,9 @@ def _receipt(session: Session, ctx: Today, receipt: StoredReceiptFacts) -> Recei
         lines = [breakdown(n, line) for n, line in enumerate(earning.lines, start=1)]
         steps += _earning_steps(ctx, receipt, earning)
         steps += _credits(entries, receipt)
-        steps += _what_became_of(session, receipt, entries)
+        steps += _what_became_of(tx, receipt, entries)
     else:
-        steps += _reversal_steps(session, receipt, entries)
+        steps += _reversal_steps(tx, receipt, entries)
     return ReceiptExplanation(
         receipt=receipt.receipt_id,
         kind=receipt.kind,
@@ -205,11 +205,11 @@ def _credits(entries: list[EntryFacts], receipt: StoredReceiptFacts) -> list[Ste
     return steps
 
 
-def _what_became_of(session: Session, receipt: StoredReceiptFacts, entries: list[EntryFacts]) -> list[Step]:
+def _what_became_of(tx: Transaction, receipt: StoredReceiptFacts, entries: list[EntryFacts]) -> list[Step]:
     """When the receipt's points became usable and expire, and what took them: refunds, returns,
     redemptions, expiry."""
     earned = [e.pk for e in entries if e.kind == "earn"]
-    lots = explaining.lots_of_entries(session, earned)
+    lots = explaining.lots_of_entries(tx, earned)
     steps: list[Step] = []
     for lot in lots:
         if lot.available_on > receipt.day:
@@ -228,7 +228,7 @@ def _what_became_of(session: Session, receipt: StoredReceiptFacts, entries: list
                     _("Valid until {day}.").format(day=i18n.day(last_valid_day(lot.expires_on))),
                 )
             )
-    for refund in explaining.refunds_of(session, receipt.pk):
+    for refund in explaining.refunds_of(tx, receipt.pk):
         steps.append(
             Step(
                 "refund",
@@ -266,7 +266,7 @@ def _used(use: explaining.Use) -> str:
     return f"{i18n.day(use.day)}: {i18n.points(use.points)} {i18n.entry_kind(use.kind)} {what}".strip()
 
 
-def _reversal_steps(session: Session, receipt: StoredReceiptFacts, entries: list[EntryFacts]) -> list[Step]:
+def _reversal_steps(tx: Transaction, receipt: StoredReceiptFacts, entries: list[EntryFacts]) -> list[Step]:
     """A refund or return: how many points it took back, and from where (the receipt's own points, other
     points, or a debt that later points paid)."""
     steps: list[Step] = []
@@ -295,7 +295,7 @@ def _reversal_steps(session: Session, receipt: StoredReceiptFacts, entries: list
     for entry in entries:
         if entry.points >= 0:
             continue
-        owners = explaining.lot_days(session, [lot for lot, _points in entry.taken])
+        owners = explaining.lot_days(tx, [lot for lot, _points in entry.taken])
         found = sum(points for lot, points in entry.taken if owners.get(lot, 0) < entry.pk)
         paid_later = sum(points for lot, points in entry.taken if owners.get(lot, 0) > entry.pk)
         owed = -entry.points - found
@@ -318,9 +318,9 @@ def _reversal_steps(session: Session, receipt: StoredReceiptFacts, entries: list
 # ---------------------------------------------------------------- a member
 
 
-def _member(session: Session, ctx: Today, member_id: str, member_pk: int, debt: int) -> MemberExplanation:
-    lots = explaining.lots_of_member(session, member_pk)
-    member = lookup.by_pk(session, member_pk)
+def _member(tx: Transaction, ctx: Today, member_id: str, member_pk: int, debt: int) -> MemberExplanation:
+    lots = explaining.lots_of_member(tx, member_pk)
+    member = lookup.by_pk(tx, member_pk)
     lapse = lapse_day(member, ctx.program) if member is not None else None
     today = ctx.today
     lapsed = lapse is not None and lapse <= today

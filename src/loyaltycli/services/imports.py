@@ -42,7 +42,7 @@ from loyaltycli.services.sale_members import ImportMembers
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.receipts import StoredReceipt, member_of_receipt, stored_among
-from loyaltycli.storage.records import Session
+from loyaltycli.storage.records import Transaction
 from loyaltycli.storage.state import MemberState
 from loyaltycli.storage.writer import PurchaseWriter
 
@@ -142,8 +142,8 @@ class Importer:
         overrides = parse_overrides(list(self.options.maps), self.options.mapping_file)
         sales = inspect_file(path, delimiter)
         columns = column_map(self.options.format, sales.header, overrides, self.options.path)
-        with self.db.read() as session:
-            self.ctx = today_in(session, self.now)
+        with self.db.read() as tx:
+            self.ctx = today_in(tx, self.now)
         self.zone = self.ctx.program.zone
         self.members = ImportMembers(self.ctx, self.now, self.options.enroll_unknown)
         # Points lapse with inactivity only under that expiry policy: without it no receipt needs the check.
@@ -159,8 +159,8 @@ class Importer:
             with self._outer() as outer, _collect_between_batches() as collect:
                 for batch in self._timed("parsing", reader.batches(BATCH_RECEIPTS)):
                     try:
-                        with self._transaction(outer) as session:
-                            self._book(session, batch)
+                        with self._transaction(outer) as tx:
+                            self._book(tx, batch)
                             _hold_signals()  # the commit and the count of what it kept go together
                             started = time.perf_counter()
                         self.phases["writing"] += time.perf_counter() - started
@@ -219,16 +219,15 @@ class Importer:
         ).format(receipts=i18n.receipts(receipts), members=i18n.members(members), path=self.options.path)
 
     @contextmanager
-    def _outer(self) -> Iterator[Session | None]:
+    def _outer(self) -> Iterator[Transaction | None]:
         """A dry run is one transaction that is rolled back; a real run commits every batch."""
         if not self.options.dry_run:
             yield None
             return
-        with self.db.write() as session:
-            yield session
-            session.rollback()
+        with self.db.trial() as tx:
+            yield tx
 
-    def _transaction(self, outer: Session | None) -> AbstractContextManager[Session]:
+    def _transaction(self, outer: Transaction | None) -> AbstractContextManager[Transaction]:
         return nullcontext(outer) if outer is not None else self.db.write()
 
     def _open_rejects(self, sales: SalesFile) -> None:
@@ -247,37 +246,36 @@ class Importer:
     def _count_rows(self) -> None:
         self.summary.rows, self.summary.skipped = self.reader.counts.rows, self.reader.counts.skipped
 
-    def _book(self, session: Session, batch: list[Draft]) -> None:
+    def _book(self, tx: Transaction, batch: list[Draft]) -> None:
         started = time.perf_counter()
-        self.members.forget_if_changed(session)
+        self.members.forget_if_changed(tx)
         self._count_rows()
-        fresh = self._not_yet_stored(session, batch)
-        writer = PurchaseWriter(session.connection(), self.now, "import")
-        self.planner = Planner(session, self.ctx, "import")
-        self.summary.enrolled += self.members.resolve(session, writer, fresh)
+        fresh = self._not_yet_stored(tx, batch)
+        writer = PurchaseWriter(tx, self.now, "import")
+        self.planner = Planner(tx, self.ctx, "import")
+        self.summary.enrolled += self.members.resolve(tx, writer, fresh)
         self.phases["members"] += time.perf_counter() - started
         for draft in fresh:
             if draft.problem:
                 self._reject(draft)
             elif draft.kind == "refund":
-                self._flush(session, writer)
-                self._refund(session, draft, draft.refund_of, draft.refund_amount, draft.receipt_id)
+                self._flush(tx, writer)
+                self._refund(tx, draft, draft.refund_of, draft.refund_amount, draft.receipt_id)
             else:
-                self._purchase(session, writer, draft)
-        self._flush(session, writer)
+                self._purchase(tx, writer, draft)
+        self._flush(tx, writer)
 
-    def _flush(self, session: Session, writer: PurchaseWriter) -> None:
+    def _flush(self, tx: Transaction, writer: PurchaseWriter) -> None:
         if len(writer):
             started = time.perf_counter()
             writer.flush(list(self.members.states.values()))
-            session.expire_all()
             self.phases["writing"] += time.perf_counter() - started
 
-    def _not_yet_stored(self, session: Session, batch: list[Draft]) -> list[Draft]:
+    def _not_yet_stored(self, tx: Transaction, batch: list[Draft]) -> list[Draft]:
         """Drop receipts stored before this run (duplicates: the same day, total and member); one stored by
         this very run means the file named it again far further down, which is refused, and one stored with
         other data is another sale under a reused number, which is refused with that reason."""
-        stored = stored_among(session, [d.receipt_id for d in batch if d.receipt_id and not d.problem])
+        stored = stored_among(tx, [d.receipt_id for d in batch if d.receipt_id and not d.problem])
         this_run = utc_naive(self.now)
         fresh = []
         for draft in batch:
@@ -337,11 +335,11 @@ class Importer:
 
     # ------------------------------------------------------------------ receipts
 
-    def _purchase(self, session: Session, writer: PurchaseWriter, draft: Draft) -> None:
+    def _purchase(self, tx: Transaction, writer: PurchaseWriter, draft: Draft) -> None:
         assert draft.when is not None
         state = None
         if draft.member_ref:
-            found = self.members.state_of(session, draft.member_ref, draft.when.date())
+            found = self.members.state_of(tx, draft.member_ref, draft.when.date())
             if isinstance(found, str):
                 draft.reject(found)
                 self._reject(draft)
@@ -357,10 +355,10 @@ class Importer:
             self._reject(draft)
             return
         if total < 0:
-            self._return(session, writer, draft, state)
+            self._return(tx, writer, draft, state)
             return
         if self.lapses and state is not None and not self.options.dry_run:
-            self._lapse(session, writer, state, day)
+            self._lapse(tx, writer, state, day)
         plan, _earning = self.planner.plan(state, receipt, draft.when, draft.receipt_id, draft.store, total)
         writer.add(plan)
         self.summary.imported += 1
@@ -368,17 +366,17 @@ class Importer:
         if state is None:
             self.summary.anonymous += 1
         if draft.refund_amount:
-            self._flush(session, writer)
-            self._refund(session, draft, draft.receipt_id, draft.refund_amount, f"{draft.receipt_id}~refund")
+            self._flush(tx, writer)
+            self._refund(tx, draft, draft.receipt_id, draft.refund_amount, f"{draft.receipt_id}~refund")
 
-    def _return(self, session: Session, writer: PurchaseWriter, draft: Draft, state: MemberState | None) -> None:
+    def _return(self, tx: Transaction, writer: PurchaseWriter, draft: Draft, state: MemberState | None) -> None:
         """A receipt with a negative total and no `refund_of`: a return without its receipt (SPEC §2)."""
-        self._flush(session, writer)
-        member = lookup.by_pk(session, state.pk) if state is not None else None
+        self._flush(tx, writer)
+        member = lookup.by_pk(tx, state.pk) if state is not None else None
         goods = tuple(line._replace(amount=-line.amount) for line in draft.lines)
         request = ReturnRequest("", goods, draft.when, draft.receipt_id, draft.channel, draft.store)
         try:
-            result = return_in(session, self.ctx, member, request, self.now, "import")
+            result = return_in(tx, self.ctx, member, request, self.now, "import")
         except LoyaltyError as exc:
             draft.reject(exc.message)
             self._reject(draft)
@@ -388,24 +386,22 @@ class Importer:
         if state is not None:
             self.members.forget(state.pk)  # the return changed its debt and history: read afresh
 
-    def _lapse(self, session: Session, writer: PurchaseWriter, state: MemberState, day: dt.date) -> None:
+    def _lapse(self, tx: Transaction, writer: PurchaseWriter, state: MemberState, day: dt.date) -> None:
         if self.ctx.version_on(day).program.expiry.policy != "inactivity":
             return
-        self._flush(session, writer)
-        expire_if_lapsed(session, self.ctx, state, day, self.now)
+        self._flush(tx, writer)
+        expire_if_lapsed(tx, self.ctx, state, day, self.now)
 
-    def _refund(self, session: Session, draft: Draft, original: str, amount: Decimal | None, refund_id: str) -> None:
+    def _refund(self, tx: Transaction, draft: Draft, original: str, amount: Decimal | None, refund_id: str) -> None:
         try:
-            result = refund_in(
-                session, self.ctx, RefundRequest(original, amount, refund_id, draft.when), self.now, "import"
-            )
+            result = refund_in(tx, self.ctx, RefundRequest(original, amount, refund_id, draft.when), self.now, "import")
         except LoyaltyError as exc:
             draft.reject(exc.message)
             self._reject(draft)
             return
         self.summary.refunds += 1
         self.summary.points_reversed += result.points_reversed
-        member = member_of_receipt(session, original)
+        member = member_of_receipt(tx, original)
         if member is not None:
             self.members.forget(member)
 
@@ -448,7 +444,7 @@ def _collect_between_batches() -> Iterator[Callable[[], None]]:
     instead, when the caller calls the function this yields, after letting go of the batch.
 
     What survives a collection is frozen (caches, the file reader, members' states: not walked again).
-    Only then: freezing before the batches' few cycles (a session, its statements) are collected
+    Only then: freezing before the batches' few cycles (a tx, its statements) are collected
     would keep them for the rest of the run, 16 MB more at a million lines."""
 
     batches = 0

@@ -37,9 +37,9 @@ class DatabaseInfo:
 def database_info(db: Database, now: dt.datetime) -> DatabaseInfo:
     from importlib.metadata import version
 
-    with db.read() as session:
-        ctx = today_in(session, now)
-        counts = row_counts(session)
+    with db.read() as tx:
+        ctx = today_in(tx, now)
+        counts = row_counts(tx)
     return DatabaseInfo(
         loyaltycli=__version__,
         python=platform.python_version(),
@@ -74,8 +74,8 @@ def contents(location: Location) -> Contents | None:
     except LoyaltyError:
         return None
     try:
-        with db.read() as session:
-            held = Contents(count_of(session, "members"), count_of(session, "receipts"), points_held(session))
+        with db.read() as tx:
+            held = Contents(count_of(tx, "members"), count_of(tx, "receipts"), points_held(tx))
     finally:
         db.dispose()
     return held

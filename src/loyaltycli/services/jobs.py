@@ -17,7 +17,7 @@ from loyaltycli.services.context import Today, today_in
 from loyaltycli.storage import expiry as stored
 from loyaltycli.storage import ledger
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.records import Session
+from loyaltycli.storage.records import Transaction
 
 
 @dataclass(frozen=True)
@@ -30,15 +30,15 @@ class JobResult:
 
 def expire(db: Database, as_of: dt.date | None, dry_run: bool, now: dt.datetime) -> JobResult:
     """Remove the points of every lot due on or before `as_of` (default today)."""
-    with db.read() if dry_run else db.write() as session:
-        ctx = today_in(session, now)
+    with db.read() if dry_run else db.write() as tx:
+        ctx = today_in(tx, now)
         day = as_of or ctx.today
         if not dry_run:
             ctx.written_day(day, "--as-of")
         locked = None
         if not dry_run:
-            locked = stored.lock_due_members(session, day, ctx.version_on(day).program.expiry.policy == "inactivity")
-        due = _due_lots(session, ctx, day)
+            locked = stored.lock_due_members(tx, day, ctx.version_on(day).program.expiry.policy == "inactivity")
+        due = _due_lots(tx, ctx, day)
         if locked is not None:
             # A lot that fell due for a member not locked above (a till wrote it a moment later) is left
             # for the next run: touching it without the member's lock could spend it twice.
@@ -47,18 +47,18 @@ def expire(db: Database, as_of: dt.date | None, dry_run: bool, now: dt.datetime)
         for lot in due:
             by_member[lot.member_pk].append(lot)
         if not dry_run and due:
-            stored.book_expiry(session.connection(), ctx.version_on(day).version, by_member, day, utc_naive(now))
+            stored.book_expiry(tx, ctx.version_on(day).version, by_member, day, utc_naive(now))
         return JobResult(day, len(by_member), sum(lot.remaining for lot in due), dry_run)
 
 
-def _due_lots(session: Session, ctx: Today, day: dt.date) -> list[stored.DueLot]:
+def _due_lots(tx: Transaction, ctx: Today, day: dt.date) -> list[stored.DueLot]:
     """Every lot that has expired by `day`, under either policy."""
-    due = stored.lots_due(session, day)
+    due = stored.lots_due(tx, day)
     policy = ctx.version_on(day).program.expiry
     if policy.policy == "inactivity" and policy.months:
         already = {lot.member_pk for lot in due}
         # Candidates: last activity at least `months` months before `day` (the exact day is checked here).
-        for lot in stored.lapse_candidates(session, add_months(day, -policy.months)):
+        for lot in stored.lapse_candidates(tx, add_months(day, -policy.months)):
             lapse = inactivity_expiry(policy, lot.last_active)
             if lot.member_pk not in already and lapse is not None and lapse <= day:
                 due.append(stored.DueLot(lot.lot_pk, lot.member_pk, lot.remaining))
@@ -66,22 +66,20 @@ def _due_lots(session: Session, ctx: Today, day: dt.date) -> list[stored.DueLot]
 
 
 def expire_member(
-    session: Session, ctx: Today, member_pk: int, day: dt.date, now: dt.datetime, everything: bool = False
+    tx: Transaction, ctx: Today, member_pk: int, day: dt.date, now: dt.datetime, everything: bool = False
 ) -> int:
     """Expire one member's due lots (all of them when `everything`: an inactivity lapse)."""
-    due = stored.lots_held(session, member_pk) if everything else stored.lots_due(session, day, member_pk)
+    due = stored.lots_held(tx, member_pk) if everything else stored.lots_due(tx, day, member_pk)
     if due:
-        session.flush()
-        stored.book_expiry(session.connection(), ctx.version_on(day).version, {member_pk: due}, day, utc_naive(now))
-        session.expire_all()
+        stored.book_expiry(tx, ctx.version_on(day).version, {member_pk: due}, day, utc_naive(now))
     return sum(lot.remaining for lot in due)
 
 
 def birthdays(db: Database, as_of: dt.date | None, dry_run: bool, now: dt.datetime) -> JobResult:
     """The birthday bonus for active members born in the as-of month, once per calendar year. A run for a day
     before the latest run's pays nothing: last year's December must not pay this year's members again."""
-    with db.read() if dry_run else db.write() as session:
-        ctx = today_in(session, now)
+    with db.read() if dry_run else db.write() as tx:
+        ctx = today_in(tx, now)
         day = as_of or ctx.today
         if not dry_run:
             ctx.written_day(day, "--as-of")
@@ -89,14 +87,14 @@ def birthdays(db: Database, as_of: dt.date | None, dry_run: bool, now: dt.dateti
         points = version.program.bonuses.birthday
         if not points:
             return JobResult(day, 0, 0, dry_run)
-        latest = stored.latest_birthday_run(session)
+        latest = stored.latest_birthday_run(tx)
         if latest is not None and day < latest:  # a run for an earlier date changes nothing (README, In cron)
             return JobResult(day, 0, 0, dry_run)
         ref = f"birthday:{day.year}"
-        members = stored.birthday_members(session, day, ref, lock=not dry_run)
+        members = stored.birthday_members(tx, day, ref, lock=not dry_run)
         if not dry_run:
             booking = ledger.Booking(version.version, "birthdays", day, utc_naive(now), ref=ref)
             expires = lot_expiry(version.program.expiry, day)
             for member in members:
-                ledger.credit(session, member, "birthday", points, booking, day, expires)
+                ledger.credit(tx, member, "birthday", points, booking, day, expires)
         return JobResult(day, len(members), points * len(members), dry_run)

@@ -26,7 +26,7 @@ from loyaltycli.storage.balances import Balances, member_balances
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.history import stamps_on_cards
 from loyaltycli.storage.members import NewMember, NewMembers
-from loyaltycli.storage.records import Member, Session
+from loyaltycli.storage.records import Member, Transaction
 
 ERASED_NAME = "(erased)"
 
@@ -89,18 +89,18 @@ class MemberView:
 def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView:
     """A new member with the signup bonus; a duplicate id, e-mail or phone is refused."""
     name = clean_name(request.name)
-    with db.write() as session:
-        ctx = today_in(session, now)
+    with db.write() as tx:
+        ctx = today_in(tx, now)
         when = request.date or now
         day = ctx.written_day(local_date(when, ctx.program.zone), "--date")
         program = ctx.version_on(day)
         email, email_key = clean_email(request.email)
         phone = normalise_phone(request.phone, ctx.program.region) if request.phone else None
         _check_birthday(request.birthday, day)
-        _refuse_duplicates(session, request.member_id, email_key, phone)
-        _refuse_colliding_references(session, request.member_id, email_key, phone, ctx.program.region)
-        referrer = _referrer(session, request.referred_by, ctx.program)
-        enrolment = NewMembers(session)  # a batch of one: `member import` enrols through the same insert
+        _refuse_duplicates(tx, request.member_id, email_key, phone)
+        _refuse_colliding_references(tx, request.member_id, email_key, phone, ctx.program.region)
+        referrer = _referrer(tx, request.referred_by, ctx.program)
+        enrolment = NewMembers(tx)  # a batch of one: `member import` enrols through the same insert
         (pk,) = enrolment.pks(1)
         member_id = request.member_id.strip() if request.member_id else member_id_for(pk)
         referrer_pk = referrer.pk if referrer else None
@@ -109,26 +109,26 @@ def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView
             pk, member_id, name, email, email_key, phone, request.birthday, request.marketing, enrolled_at, day
         )
         enrolment.insert([new._replace(referred_by_pk=referrer_pk)])
-        member = lookup.by_pk(session, pk)
+        member = lookup.by_pk(tx, pk)
         assert member is not None
         if request.marketing:
             version = program.program.consent.text_version
-            consents.record(session, member.pk or 0, True, utc_naive(when), request.channel, version)
+            consents.record(tx, member.pk or 0, True, utc_naive(when), request.channel, version)
         signup, expires = signup_bonus(program.program, day)
         if signup:
             from loyaltycli.storage import ledger  # here: showing and listing members need no ledger writer
 
             booking = ledger.Booking(program.version, "enroll", day, utc_naive(now), ref="signup")
-            ledger.credit(session, member, "signup", signup, booking, day, expires)
-        lookup.flush_member(session)
-        return replace(member_view(session, member, ctx), signup_points=signup)
+            ledger.credit(tx, member, "signup", signup, booking, day, expires)
+        lookup.flush_member(tx)
+        return replace(member_view(tx, member, ctx), signup_points=signup)
 
 
 def show_member(db: Database, ref: str, now: dt.datetime, follow: bool = True) -> MemberView:
     """One member; `follow=False` shows a merged record itself instead of the member it was merged into."""
-    with db.read() as session:
-        ctx = today_in(session, now)
-        return member_view(session, lookup.resolve(session, ref, ctx.program.region, follow=follow), ctx)
+    with db.read() as tx:
+        ctx = today_in(tx, now)
+        return member_view(tx, lookup.resolve(tx, ref, ctx.program.region, follow=follow), ctx)
 
 
 def export_member(db: Database, ref: str, now: dt.datetime) -> MemberExport:
@@ -136,10 +136,10 @@ def export_member(db: Database, ref: str, now: dt.datetime) -> MemberExport:
     from loyaltycli.services.exporting import member_export
     from loyaltycli.storage.export import member_rows
 
-    with db.read() as session:
-        ctx = today_in(session, now)
-        member = lookup.resolve(session, ref, ctx.program.region, follow=False)  # the person's own record
-        return member_export(member_rows(session, member), member_view(session, member, ctx))
+    with db.read() as tx:
+        ctx = today_in(tx, now)
+        member = lookup.resolve(tx, ref, ctx.program.region, follow=False)  # the person's own record
+        return member_export(member_rows(tx, member), member_view(tx, member, ctx))
 
 
 @dataclass(frozen=True)
@@ -157,13 +157,13 @@ def access_bundle(db: Database, ref: str, now: dt.datetime) -> AccessBundle:
     from loyaltycli.services.exporting import member_export
     from loyaltycli.storage.export import member_rows
 
-    with db.read() as session:
-        ctx = today_in(session, now)
-        member = lookup.resolve(session, ref, ctx.program.region, follow=False)
-        view = member_view(session, member, ctx)
+    with db.read() as tx:
+        ctx = today_in(tx, now)
+        member = lookup.resolve(tx, ref, ctx.program.region, follow=False)
+        view = member_view(tx, member, ctx)
         shop = ctx.program.program.name
         card = Card(view.id, view.name, view.card, shop, view.balances.available) if view.card else None
-        return AccessBundle(member_export(member_rows(session, member), view), card, shop, ctx.today)
+        return AccessBundle(member_export(member_rows(tx, member), view), card, shop, ctx.today)
 
 
 @dataclass(frozen=True)
@@ -176,29 +176,29 @@ class MemberChanges:
 
 
 def edit_member(db: Database, ref: str, changes: MemberChanges, now: dt.datetime) -> MemberView:
-    with db.write() as session:
-        ctx = today_in(session, now)
-        member = _changeable(session, ref, ctx)
+    with db.write() as tx:
+        ctx = today_in(tx, now)
+        member = _changeable(tx, ref, ctx)
         if changes.name is not None:
             member.name = clean_name(changes.name, "--name")
         if changes.email is not None:  # checked (and taken from a merged record) before it is set
             email, email_key = clean_email(changes.email or None)
-            _refuse_duplicates(session, None, email_key, None, member.pk)
-            _refuse_colliding_references(session, None, email_key, None, ctx.program.region)
+            _refuse_duplicates(tx, None, email_key, None, member.pk)
+            _refuse_colliding_references(tx, None, email_key, None, ctx.program.region)
             member.email, member.email_key = email, email_key
         if changes.phone is not None:
             phone = normalise_phone(changes.phone, ctx.program.region) if changes.phone else None
-            _refuse_duplicates(session, None, None, phone, member.pk)
-            _refuse_colliding_references(session, None, None, phone, ctx.program.region)
+            _refuse_duplicates(tx, None, None, phone, member.pk)
+            _refuse_colliding_references(tx, None, None, phone, ctx.program.region)
             member.phone = phone
         if changes.birthday is not None:
             _check_birthday(changes.birthday, ctx.today)
             member.birthday = changes.birthday
         if changes.marketing is not None:
             version = ctx.program.consent.text_version
-            consents.record(session, member.pk or 0, changes.marketing, utc_naive(now), "till", version)
-        lookup.flush_member(session)
-        return member_view(session, member, ctx)
+            consents.record(tx, member.pk or 0, changes.marketing, utc_naive(now), "till", version)
+        lookup.flush_member(tx)
+        return member_view(tx, member, ctx)
 
 
 def set_consent(db: Database, ref: str, marketing: bool, channel: str, now: dt.datetime) -> tuple[str, ConsentView]:
@@ -209,34 +209,34 @@ def set_consent(db: Database, ref: str, marketing: bool, channel: str, now: dt.d
                 channel=channel, channels=", ".join(consents.CHANNELS)
             )
         )
-    with db.write() as session:
-        ctx = today_in(session, now)
-        member = _changeable(session, ref, ctx)
+    with db.write() as tx:
+        ctx = today_in(tx, now)
+        member = _changeable(tx, ref, ctx)
         version = ctx.program.consent.text_version
-        consents.record(session, member.pk or 0, marketing, utc_naive(now), channel, version)
-        return str(member.id), consent_views(session, member.pk or 0, ctx)[0]
+        consents.record(tx, member.pk or 0, marketing, utc_naive(now), channel, version)
+        return str(member.id), consent_views(tx, member.pk or 0, ctx)[0]
 
 
 def restrict_member(db: Database, ref: str, now: dt.datetime) -> str:
     """`member erase --restrict` (GDPR Art. 18): the data stays, nothing is done with it: no earning, no
     redeeming, no mailing (status `restricted`, refused like a blocked member), until `member unblock`."""
-    with db.write() as session:
-        ctx = today_in(session, now)
-        member = _changeable(session, ref, ctx)
+    with db.write() as tx:
+        ctx = today_in(tx, now)
+        member = _changeable(tx, ref, ctx)
         if member.status == "merged":
             raise BlockedError(
                 _("Member {id} was merged into another; restrict that member instead.").format(id=member.id)
             )
         member.status = "restricted"
         member.block_reason = None
-        session.flush()
+        lookup.flush_member(tx)
         return str(member.id)
 
 
 def set_blocked(db: Database, ref: str, blocked: bool, reason: str | None, now: dt.datetime) -> MemberView:
-    with db.write() as session:
-        ctx = today_in(session, now)
-        member = _changeable(session, ref, ctx)
+    with db.write() as tx:
+        ctx = today_in(tx, now)
+        member = _changeable(tx, ref, ctx)
         if blocked and not (reason or "").strip():
             raise BadInputError(_("--reason: say why the member is blocked."))
         problem = control_problem(reason, "--reason")
@@ -244,8 +244,8 @@ def set_blocked(db: Database, ref: str, blocked: bool, reason: str | None, now: 
             raise BadInputError(problem + ".")
         member.status = "blocked" if blocked else "active"
         member.block_reason = reason.strip() if blocked and reason else None
-        session.flush()
-        return member_view(session, member, ctx)
+        lookup.flush_member(tx)
+        return member_view(tx, member, ctx)
 
 
 def erase_member(db: Database, ref: str, now: dt.datetime) -> str:
@@ -254,34 +254,31 @@ def erase_member(db: Database, ref: str, now: dt.datetime) -> str:
     The reference names the record itself, never the member it was merged into: erasing a merged duplicate
     erases that duplicate and leaves the kept member alone. Erasing a kept member also erases the records
     merged into it, since a merge said they were the same person."""
-    with db.write() as session:
-        ctx = today_in(session, now)
-        member = lookup.resolve(session, ref, ctx.program.region, follow=False)
-        lookup.overwrite_freed_space(session)
-        for record in (member, *lookup.merged_into(session, member)):
+    with db.write() as tx:
+        ctx = today_in(tx, now)
+        member = lookup.resolve(tx, ref, ctx.program.region, follow=False)
+        lookup.overwrite_freed_space(tx)
+        for record in (member, *lookup.merged_into(tx, member)):
             _erase_personal_data(record, now)
-        session.flush()
+        lookup.flush_member(tx)
         member_id = str(member.id)
-        _write_off(session, ctx, member, now)
+        _write_off(tx, ctx, member, now)
     db.checkpoint()  # the old values must not live on in SQLite's write-ahead log either
     return member_id
 
 
-def _write_off(session: Session, ctx: Today, member: Member, now: dt.datetime) -> None:
+def _write_off(tx: Transaction, ctx: Today, member: Member, now: dt.datetime) -> None:
     """Nobody can redeem an erased member's points, so they leave the liability: one `erase` entry consumes
     the lots (as an expiry would), and a debt is written off by an `erase` credit that pays it."""
     from loyaltycli.storage import ledger
     from loyaltycli.storage.expiry import book_expiry, lots_held
 
-    held = lots_held(session, member.pk or 0)
+    held = lots_held(tx, member.pk or 0)
     if held:
-        book_expiry(
-            session.connection(), ctx.current.version, {member.pk or 0: held}, ctx.today, utc_naive(now), "erase"
-        )
+        book_expiry(tx, ctx.current.version, {member.pk or 0: held}, ctx.today, utc_naive(now), "erase")
     if member.debt > 0:
         booking = ledger.Booking(ctx.current.version, "erase", ctx.today, utc_naive(now), ref="erase")
-        ledger.credit(session, member, "erase", member.debt, booking, ctx.today, None)
-    session.expire_all()
+        ledger.credit(tx, member, "erase", member.debt, booking, ctx.today, None)
 
 
 def _erase_personal_data(member: Member, now: dt.datetime) -> None:
@@ -315,8 +312,8 @@ def list_members(db: Database, filters: ListFilter, now: dt.datetime) -> list[Me
     for name, days in (("--lapsed", filters.lapsed_days), ("--expiring", filters.expiring_days)):
         if days is not None and days < 0:
             raise BadInputError(_("{name}: {days} must not be negative.").format(name=name, days=days))
-    with db.read() as session:
-        ctx = today_in(session, now)
+    with db.read() as tx:
+        ctx = today_in(tx, now)
         tiers = ctx.program.tiers
         level = ctx.program.tier(filters.tier) if filters.tier is not None else None
         if filters.tier is not None and level is None:
@@ -328,7 +325,7 @@ def list_members(db: Database, filters: ListFilter, now: dt.datetime) -> list[Me
             )
         from loyaltycli.storage.listing import member_rows  # here: `member show` and `enroll` list nothing
 
-        rows = member_rows(session, _criteria(filters, ctx.today), ctx.program, ctx.today, filters.expiring_days)
+        rows = member_rows(tx, _criteria(filters, ctx.today), ctx.program, ctx.today, filters.expiring_days)
     if level is not None:
         rows = [row for row in rows if row.tier == level.name]
     return rows
@@ -369,10 +366,10 @@ def find_members(db: Database, text: str, now: dt.datetime) -> list[MemberRow]:
 # ---------------------------------------------------------------- helpers
 
 
-def member_view(session: Session, member: Member, ctx: Today) -> MemberView:
+def member_view(tx: Transaction, member: Member, ctx: Today) -> MemberView:
     program = ctx.program
-    referrer = lookup.by_pk(session, member.referred_by_pk) if member.referred_by_pk else None
-    stamps = stamps_on_cards(session, member.pk)
+    referrer = lookup.by_pk(tx, member.referred_by_pk) if member.referred_by_pk else None
+    stamps = stamps_on_cards(tx, member.pk)
     for card in program.stamp_cards:
         stamps.setdefault(card.id, 0)
     return MemberView(
@@ -387,21 +384,21 @@ def member_view(session: Session, member: Member, ctx: Today) -> MemberView:
         enrolled_on=member.enrolled_on,
         last_purchase_on=member.last_purchase_on,
         referred_by=str(referrer.id) if referrer else None,
-        tier=current_tier(session, member, program, ctx.today),
-        balances=member_balances(session, member, ctx.today, lapse_day(member, program)),
+        tier=current_tier(tx, member, program, ctx.today),
+        balances=member_balances(tx, member, ctx.today, lapse_day(member, program)),
         stamps=stamps,
         stamp_sizes={card.id: card.stamps for card in program.stamp_cards},
-        vouchers=open_vouchers(session, member.pk or 0, str(member.id), ctx),
+        vouchers=open_vouchers(tx, member.pk or 0, str(member.id), ctx),
         phone_shown=i18n.shown_phone(member.phone_shown) if member.phone_shown else None,
         card=member.card,
-        consents=consent_views(session, member.pk or 0, ctx),
+        consents=consent_views(tx, member.pk or 0, ctx),
     )
 
 
-def consent_views(session: Session, member_pk: int, ctx: Today) -> list[ConsentView]:
+def consent_views(tx: Transaction, member_pk: int, ctx: Today) -> list[ConsentView]:
     return [
         ConsentView(c.marketing, local_instant(c.at, ctx.program.zone), c.channel, c.text_version)
-        for c in consents.history(session, member_pk)
+        for c in consents.history(tx, member_pk)
     ]
 
 
@@ -410,12 +407,12 @@ def local_instant(stored: dt.datetime, zone: ZoneInfo) -> str:
     return stored.replace(tzinfo=dt.UTC).astimezone(zone).isoformat(timespec="seconds")
 
 
-def current_tier(session: Session, member: Member, program: Program, today: dt.date) -> str | None:
+def current_tier(tx: Transaction, member: Member, program: Program, today: dt.date) -> str | None:
     """The tier held today: what qualified in the rolling window up to and including today."""
     tiers = program.tiers
     if tiers is None or member.pk is None:
         return None
-    total = lookup.qualifying_total(session, member.pk, tiers.basis, window_start(tiers, today))
+    total = lookup.qualifying_total(tx, member.pk, tiers.basis, window_start(tiers, today))
     level = tier_for(tiers, total)
     return level.name if level else None
 
@@ -425,8 +422,8 @@ def lapse_day(member: Member, program: Program) -> dt.date | None:
     return expiry_lapse_day(program.expiry, member.last_purchase_on, member.enrolled_on)
 
 
-def _changeable(session: Session, ref: str, ctx: Today) -> Member:
-    member = lookup.resolve(session, ref, ctx.program.region)
+def _changeable(tx: Transaction, ref: str, ctx: Today) -> Member:
+    member = lookup.resolve(tx, ref, ctx.program.region)
     if member.status == "erased":
         raise BlockedError(_("Member {id} was erased; their profile can no longer be changed.").format(id=member.id))
     return member
@@ -438,7 +435,7 @@ def _check_birthday(birthday: dt.date | None, today: dt.date) -> None:
 
 
 def _refuse_duplicates(
-    session: Session,
+    tx: Transaction,
     member_id: str | None,
     email_key: str | None,
     phone: str | None,
@@ -454,9 +451,9 @@ def _refuse_duplicates(
             continue
         if label == "id" and not value:
             raise BadInputError(_("--id: a member id cannot be empty."))
-        other = lookup.holder_of(session, field_name, value, own_pk)
-        if other is not None and own_pk is not None and _merged_into(session, other, own_pk):
-            release(session, other, field_name)  # a record merged into this member gives it up
+        other = lookup.holder_of(tx, field_name, value, own_pk)
+        if other is not None and own_pk is not None and _merged_into(tx, other, own_pk):
+            release(tx, other, field_name)  # a record merged into this member gives it up
             continue
         if other is not None:
             raise DuplicateError(
@@ -466,35 +463,33 @@ def _refuse_duplicates(
             )
 
 
-def _merged_into(session: Session, record: Member, member_pk: int) -> bool:
+def _merged_into(tx: Transaction, record: Member, member_pk: int) -> bool:
     """Whether `record` was merged into the member `member_pk` (also through a chain of merges)."""
-    return record.status == "merged" and any(
-        m.pk == record.pk for m in lookup.merged_into(session, _by_pk(session, member_pk))
-    )
+    return record.status == "merged" and any(m.pk == record.pk for m in lookup.merged_into(tx, _by_pk(tx, member_pk)))
 
 
-def _by_pk(session: Session, pk: int) -> Member:
-    member = lookup.by_pk(session, pk)
+def _by_pk(tx: Transaction, pk: int) -> Member:
+    member = lookup.by_pk(tx, pk)
     assert member is not None
     return member
 
 
-def release(session: Session, record: Member, field_name: str) -> None:
+def release(tx: Transaction, record: Member, field_name: str) -> None:
     """A merged record lets go of its e-mail or phone, so the member it joined can have it."""
     if field_name == "email_key":
         record.email = record.email_key = None
     elif field_name == "phone":
         record.phone = record.phone_shown = None
-    session.flush()
+    lookup.flush_member(tx)
 
 
 def _refuse_colliding_references(
-    session: Session, member_id: str | None, email_key: str | None, phone: str | None, region: str | None
+    tx: Transaction, member_id: str | None, email_key: str | None, phone: str | None, region: str | None
 ) -> None:
     """Ids, e-mails and phones never collide (SPEC §1): an id that is another member's e-mail or phone (in any
     written form), or an e-mail or phone that is another member's id, would make both unreachable."""
     if member_id and member_id.strip():
-        found = lookup.matching(session, member_id, region)
+        found = lookup.matching(tx, member_id, region)
         if found:
             raise DuplicateError(
                 _(
@@ -504,7 +499,7 @@ def _refuse_colliding_references(
     for label, value in (("e-mail", email_key), ("phone", phone)):
         if value is None:
             continue
-        other = lookup.member_with_id_like(session, value, region)
+        other = lookup.member_with_id_like(tx, value, region)
         if other is not None:
             raise DuplicateError(
                 _("The {label} {value} is the id of member {other}; it cannot name another member.").format(
@@ -513,10 +508,10 @@ def _refuse_colliding_references(
             )
 
 
-def _referrer(session: Session, ref: str | None, program: Program) -> Member | None:
+def _referrer(tx: Transaction, ref: str | None, program: Program) -> Member | None:
     if not ref:
         return None
-    referrer = lookup.resolve(session, ref, program.region)
+    referrer = lookup.resolve(tx, ref, program.region)
     if referrer.status != "active":
         raise RefusedError(
             _("Member {id} is {status} and cannot refer anyone.").format(
@@ -528,17 +523,17 @@ def _referrer(session: Session, ref: str | None, program: Program) -> Member | N
 
 def new_card(db: Database, ref: str, now: dt.datetime) -> MemberView:
     """A new card number for a member (a lost card): the old number then names nobody."""
-    with db.write() as session:
-        ctx = today_in(session, now)
-        member = _changeable(session, ref, ctx)
-        member.card = lookup.new_cards(session, 1)[0]
-        lookup.flush_member(session)
-        return member_view(session, member, ctx)
+    with db.write() as tx:
+        ctx = today_in(tx, now)
+        member = _changeable(tx, ref, ctx)
+        member.card = lookup.new_cards(tx, 1)[0]
+        lookup.flush_member(tx)
+        return member_view(tx, member, ctx)
 
 
 def duplicates(db: Database, now: dt.datetime) -> list[Any]:
     """Pairs of members who are probably one person; merges nothing (`member merge` does, when asked)."""
     from loyaltycli.domain.duplicates import probable_duplicates
 
-    with db.read() as session:
-        return probable_duplicates(lookup.people(session))
+    with db.read() as tx:
+        return probable_duplicates(lookup.people(tx))

@@ -21,7 +21,7 @@ from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.history import stamps_on_cards
-from loyaltycli.storage.records import Member, Session
+from loyaltycli.storage.records import Member, Transaction
 from loyaltycli.storage.vouchers import issue_voucher, set_stamps
 
 
@@ -40,20 +40,19 @@ class MergeResult:
 
 def merge_members(db: Database, keep_ref: str, other_ref: str, now: dt.datetime) -> MergeResult:
     """Merge OTHER into KEEP in one transaction."""
-    with db.write() as session:
-        ctx = today_in(session, now)
+    with db.write() as tx:
+        ctx = today_in(tx, now)
         region = ctx.program.region
-        keep = lookup.resolve(session, keep_ref, region, follow=False)
-        other = lookup.resolve(session, other_ref, region, follow=False)
+        keep = lookup.resolve(tx, keep_ref, region, follow=False)
+        other = lookup.resolve(tx, other_ref, region, follow=False)
         if keep.pk == other.pk:
             raise BadInputError(_("KEEP and OTHER are the same member ({id}).").format(id=keep.id))
         for pk in sorted((keep.pk or 0, other.pk or 0)):  # in key order, as every writer locks
-            lookup.lock(session, pk)
-        session.refresh(keep)
-        session.refresh(other)
+            lookup.lock(tx, pk)
+        keep, other = lookup.refreshed(tx, keep), lookup.refreshed(tx, other)
         for member in (keep, other):
             if member.status == "merged":
-                target = lookup.by_pk(session, member.merged_into_pk) if member.merged_into_pk else None
+                target = lookup.by_pk(tx, member.merged_into_pk) if member.merged_into_pk else None
                 raise BlockedError(
                     _("Member {id} was already merged into {value}.").format(
                         id=member.id, value=target.id if target else "another"
@@ -66,23 +65,22 @@ def merge_members(db: Database, keep_ref: str, other_ref: str, now: dt.datetime)
                     )
                 )
         booking = ledger.Booking(ctx.current.version, "merge", ctx.today, utc_naive(now), ref=f"merge:{other.id}")
-        points = merging.transfer_lots(session, other, keep, booking)
-        session.refresh(keep)
-        session.refresh(other)
-        debt = _take_over_debt(session, ctx, other, keep, booking)
-        merging.copy_history(session, other, keep, utc_naive(now))
-        stamps, new_vouchers = _move_stamps(session, ctx, other, keep)
-        vouchers = merging.move_vouchers_and_referrals(session, other, keep)
+        points = merging.transfer_lots(tx, other, keep, booking)
+        keep, other = lookup.refreshed(tx, keep), lookup.refreshed(tx, other)
+        debt = _take_over_debt(tx, ctx, other, keep, booking)
+        merging.copy_history(tx, other, keep, utc_naive(now))
+        stamps, new_vouchers = _move_stamps(tx, ctx, other, keep)
+        vouchers = merging.move_vouchers_and_referrals(tx, other, keep)
         other.status = "merged"
         other.merged_into_pk = keep.pk
         other.marketing = False
-        carried = _carry_contacts(session, other, keep)
-        session.flush()
-        balance = member_balances(session, keep, ctx.today, lapse_day(keep, ctx.program)).available
+        carried = _carry_contacts(tx, other, keep)
+        lookup.flush_member(tx)
+        balance = member_balances(tx, keep, ctx.today, lapse_day(keep, ctx.program)).available
         return MergeResult(str(keep.id), str(other.id), points, debt, stamps, vouchers, new_vouchers, balance, carried)
 
 
-def _carry_contacts(session: Session, other: Member, keep: Member) -> list[str]:
+def _carry_contacts(tx: Transaction, other: Member, keep: Member) -> list[str]:
     """OTHER's e-mail or phone moves to KEEP where KEEP has none (a merged record then holds nothing that
     KEEP could not be given); where KEEP has its own, OTHER keeps its, so that it still leads to KEEP."""
     email = (other.email, other.email_key) if keep.email is None and other.email is not None else None
@@ -91,7 +89,7 @@ def _carry_contacts(session: Session, other: Member, keep: Member) -> list[str]:
         other.email = other.email_key = None
     if phone is not None:
         other.phone = other.phone_shown = None
-    session.flush()  # OTHER lets go before KEEP takes them: the unique indexes see one holder at a time
+    lookup.flush_member(tx)  # OTHER lets go before KEEP takes them: the unique indexes see one holder at a time
     if email is not None:
         keep.email, keep.email_key = email
     if phone is not None:
@@ -99,31 +97,31 @@ def _carry_contacts(session: Session, other: Member, keep: Member) -> list[str]:
     return [name for name, value in (("email", email), ("phone", phone)) if value is not None]
 
 
-def _take_over_debt(session: Session, ctx: Today, other: Member, keep: Member, booking: ledger.Booking) -> int:
+def _take_over_debt(tx: Transaction, ctx: Today, other: Member, keep: Member, booking: ledger.Booking) -> int:
     """OTHER's refund debt becomes KEEP's: cleared on OTHER by a `merge` credit, taken from KEEP's lots
     (pending first, then by expiry) by a `merge` debit, and what KEEP does not have is KEEP's debt."""
     debt = other.debt
     if debt <= 0:
         return 0
-    ledger.credit(session, other, "merge", debt, booking, ctx.today, None)  # pays off OTHER's open refunds
-    lots = ledger.lots_held(session, keep.pk or 0)
-    ledger.debit(session, keep, "merge", booking, allocate(lots, debt, ctx.today, "pending_first", into_debt=True))
+    ledger.credit(tx, other, "merge", debt, booking, ctx.today, None)  # pays off OTHER's open refunds
+    lots = ledger.lots_held(tx, keep.pk or 0)
+    ledger.debit(tx, keep, "merge", booking, allocate(lots, debt, ctx.today, "pending_first", into_debt=True))
     return debt
 
 
-def _move_stamps(session: Session, ctx: Today, other: Member, keep: Member) -> tuple[dict[str, int], list[str]]:
+def _move_stamps(tx: Transaction, ctx: Today, other: Member, keep: Member) -> tuple[dict[str, int], list[str]]:
     """OTHER's stamps join KEEP's cards; a card that fills issues its voucher, as a purchase would."""
-    moved = merging.move_stamps(session, other, keep)
-    counts = stamps_on_cards(session, keep.pk)
+    moved = merging.move_stamps(tx, other, keep)
+    counts = stamps_on_cards(tx, keep.pk)
     left, vouchers = fill_stamp_cards(ctx.program, counts, moved, ctx.today)
     for card, stamps in left.items():
-        set_stamps(session, keep.pk or 0, card, stamps)
+        set_stamps(tx, keep.pk or 0, card, stamps)
     codes = []
     for v in vouchers:
         code = voucher_code()
         when = utc_naive(ctx.now)
         issue_voucher(
-            session, code, keep.pk or 0, (v.reward, v.kind, v.value), "stamp_card", when, (ctx.today, v.valid_until)
+            tx, code, keep.pk or 0, (v.reward, v.kind, v.value), "stamp_card", when, (ctx.today, v.valid_until)
         )
         codes.append(code)
     return moved, codes

@@ -36,8 +36,8 @@ def init_database(location: Location, path: str, force: bool, now: dt.datetime) 
     program, source = load_program_file(path)
     db = create_database(location, force)
     try:
-        with db.write() as session:
-            version = store_version(session, program, source, None, now)
+        with db.write() as tx:
+            version = store_version(tx, program, source, None, now)
     finally:
         db.dispose()
     return InitResult(location.shown, program.program.name, version)
@@ -56,10 +56,10 @@ def apply_program(db: Database, path: str, effective: dt.date | None, now: dt.da
     from loyaltycli.storage.programs import latest, store_version
 
     program, source = load_program_file(path)
-    with db.write() as session:
-        current = latest(session)
+    with db.write() as tx:
+        current = latest(tx)
         day = effective or local_date(now, current.program.zone)
-        version = store_version(session, program, source, day, now)
+        version = store_version(tx, program, source, day, now)
     return ApplyResult(version, day, program.program.name)
 
 
@@ -74,9 +74,9 @@ def show_program(db: Database, now: dt.datetime) -> ProgramView:
     from loyaltycli.domain.dates import local_date
     from loyaltycli.storage.programs import all_versions, latest, version_for
 
-    with db.read() as session:
-        versions = all_versions(session)
-        today = local_date(now, latest(session).program.zone)
+    with db.read() as tx:
+        versions = all_versions(tx)
+        today = local_date(now, latest(tx).program.zone)
     return ProgramView(version_for(versions, today), versions, today)
 
 
@@ -98,8 +98,8 @@ def today(db: Database, now: dt.datetime) -> dt.date:
     from loyaltycli.domain.dates import local_date
     from loyaltycli.storage.programs import latest
 
-    with db.read() as session:
-        zone = latest(session).program.zone
+    with db.read() as tx:
+        zone = latest(tx).program.zone
     return local_date(now, zone)
 
 
@@ -108,6 +108,6 @@ def parse_when(db: Database, text: str, what: str) -> dt.datetime:
     from loyaltycli.domain.dates import parse_instant
     from loyaltycli.storage.programs import latest
 
-    with db.read() as session:
-        zone = latest(session).program.zone
+    with db.read() as tx:
+        zone = latest(tx).program.zone
     return parse_instant(text, zone, what)

@@ -31,7 +31,7 @@ from loyaltycli.storage.balances import available_points
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.history import stamps_on_cards
 from loyaltycli.storage.receipts import earned_available_on, receipt_with_id, voucher_codes_of
-from loyaltycli.storage.records import Member, Receipt, Session
+from loyaltycli.storage.records import Member, Receipt, Transaction
 from loyaltycli.storage.state import MemberState, load_history, load_state
 from loyaltycli.storage.writer import CreditPlan, PurchasePlan, PurchaseWriter, VoucherPlan, decode_lines, encode_lines
 
@@ -107,8 +107,8 @@ def same_lines(stored: str, lines: tuple[Line, ...]) -> bool:
 class Planner:
     """Turns receipts into plans with the rules in force on their day."""
 
-    def __init__(self, session: Session, ctx: Today, source: str) -> None:
-        self.session = session
+    def __init__(self, tx: Transaction, ctx: Today, source: str) -> None:
+        self.tx = tx
         self.ctx = ctx
         self.source = source
         self._referrers: dict[int, bool] = {}
@@ -176,7 +176,7 @@ class Planner:
         if since is None:
             since = self._windows[id(program), day] = window_since(program, day)
         if since < state.history_since:
-            load_history(self.session, state, since)
+            load_history(self.tx, state, since)
         cents = state.qualifying(program.tiers.basis, since, at)
         qualifying = Decimal(cents) / 100 if program.tiers.basis == "spend" else Decimal(cents)
         return tier_for(program.tiers, qualifying)
@@ -216,7 +216,7 @@ class Planner:
 
     def _referrer_active(self, pk: int) -> bool:
         if pk not in self._referrers:
-            member = lookup.by_pk(self.session, pk)
+            member = lookup.by_pk(self.tx, pk)
             self._referrers[pk] = member is not None and member.status == "active"
         return self._referrers[pk]
 
@@ -244,20 +244,20 @@ def quantity_milli(quantity: Decimal) -> int:
 def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> PurchaseResult:
     """Record a receipt and earn its points; a repeated receipt id with the same data changes nothing."""
     _check_lines(request.lines)
-    with db.read() if request.dry_run else db.write() as session:
-        ctx = today_in(session, now)
-        member = lookup.resolve(session, request.member, ctx.program.region)
+    with db.read() if request.dry_run else db.write() as tx:
+        ctx = today_in(tx, now)
+        member = lookup.resolve(tx, request.member, ctx.program.region)
         assert member.pk is not None
-        lookup.lock(session, member.pk)
+        lookup.lock(tx, member.pk)
         when = request.when or now
         day = local_date(when, ctx.program.zone)
         if not request.dry_run:
             ctx.written_day(day, "--date")
         # A dry run without --receipt gets no id: one would be printed that is never stored.
         receipt_id = (request.receipt_id or "").strip() or ("" if request.dry_run else new_receipt_id())
-        existing = receipt_with_id(session, receipt_id)
+        existing = receipt_with_id(tx, receipt_id)
         if existing is not None:
-            return _repeat(session, ctx, existing, member, request, day)
+            return _repeat(tx, ctx, existing, member, request, day)
         if member.status != "active":
             raise BlockedError(
                 _("Member {id} is {status}; a purchase for them earns nothing and is refused.").format(
@@ -265,10 +265,10 @@ def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> Purcha
                 )
             )
         program = ctx.version_on(day).program
-        state = load_state(session, member, window_since(program, day))
+        state = load_state(tx, member, window_since(program, day))
         if not request.dry_run:
-            expire_if_lapsed(session, ctx, state, day, now)
-        plan, earning = Planner(session, ctx, "cli").plan(
+            expire_if_lapsed(tx, ctx, state, day, now)
+        plan, earning = Planner(tx, ctx, "cli").plan(
             state,
             ReceiptInput(request.lines, day, request.channel, local_clock(when, ctx.program.zone)),
             when,
@@ -276,7 +276,7 @@ def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> Purcha
             request.store,
         )
         if not request.dry_run:
-            writer = PurchaseWriter(session.connection(), now, "purchase")
+            writer = PurchaseWriter(tx, now, "purchase")
             writer.add(plan)
             writer.flush([state])
         return PurchaseResult(
@@ -292,7 +292,7 @@ def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> Purcha
             vouchers=[v.code for v in plan.vouchers],
             campaign_bonus=dict(earning.campaign_bonus),
             dry_run=request.dry_run,
-            balance=available_points(session, member, ctx.today),
+            balance=available_points(tx, member, ctx.today),
             stamp_sizes={card.id: card.stamps for card in program.stamp_cards},
             tier_multiplier=plain(earning.tier_multiplier),
             exact=plain(earning.exact),
@@ -301,14 +301,14 @@ def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> Purcha
         )
 
 
-def expire_if_lapsed(session: Session, ctx: Today, state: MemberState, day: dt.date, now: dt.datetime) -> None:
+def expire_if_lapsed(tx: Transaction, ctx: Today, state: MemberState, day: dt.date, now: dt.datetime) -> None:
     """Inactivity policy: points that lapsed before this purchase go before it resets the clock."""
     program = ctx.version_on(day).program
     lapse = lapse_day(program.expiry, state.last_purchase_on, state.enrolled_on)
     if lapse is not None and lapse <= day:
         from loyaltycli.services.jobs import expire_member
 
-        expire_member(session, ctx, state.pk, day, now, everything=True)  # takes lots only: the debt stays
+        expire_member(tx, ctx, state.pk, day, now, everything=True)  # takes lots only: the debt stays
 
 
 def _check_lines(lines: tuple[Line, ...]) -> None:
@@ -348,7 +348,7 @@ def plain(number: Decimal) -> str:
 
 
 def _repeat(
-    session: Session, ctx: Today, existing: Receipt, member: Member, request: PurchaseRequest, day: dt.date
+    tx: Transaction, ctx: Today, existing: Receipt, member: Member, request: PurchaseRequest, day: dt.date
 ) -> PurchaseResult:
     """The same receipt again (a retry): the original result, or a refusal if the data differ."""
     same = (
@@ -364,9 +364,9 @@ def _repeat(
             ).format(receipt_id=existing.receipt_id)
         )
     lines = decode_lines(existing.lines)
-    lot_day = earned_available_on(session, existing.pk)
-    stamps = stamps_on_cards(session, member.pk)
-    codes = voucher_codes_of(session, existing.pk)
+    lot_day = earned_available_on(tx, existing.pk)
+    stamps = stamps_on_cards(tx, member.pk)
+    codes = voucher_codes_of(tx, existing.pk)
     earning = _original_earning(ctx, existing, lines)
     return PurchaseResult(
         receipt=existing.receipt_id,
@@ -380,7 +380,7 @@ def _repeat(
         stamps={str(k): int(v) for k, v in stamps.items()},
         vouchers=list(codes),
         repeated=True,
-        balance=available_points(session, member, ctx.today),
+        balance=available_points(tx, member, ctx.today),
         stamp_sizes={card.id: card.stamps for card in ctx.program.stamp_cards},
         tier_multiplier=plain(earning.tier_multiplier),
         exact=plain(earning.exact),

@@ -32,7 +32,7 @@ from loyaltycli.storage import ledger, vouchers
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.records import Member, Session, Voucher
+from loyaltycli.storage.records import Member, Transaction, Voucher
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,10 @@ class RedeemResult:
     currency: str = ""  # of `discount`
 
 
-def _active_member(session: Session, ctx: Today, ref: str) -> Member:
-    member = lookup.resolve(session, ref, ctx.program.region)
+def _active_member(tx: Transaction, ctx: Today, ref: str) -> Member:
+    member = lookup.resolve(tx, ref, ctx.program.region)
     assert member.pk is not None
-    lookup.lock(session, member.pk)
+    lookup.lock(tx, member.pk)
     if member.status != "active":
         raise BlockedError(
             _("Member {id} is {status}; they cannot redeem or collect points.").format(
@@ -63,14 +63,14 @@ def _active_member(session: Session, ctx: Today, ref: str) -> Member:
     return member
 
 
-def _available(session: Session, member: Member, program: Program, day: dt.date) -> int:
-    return member_balances(session, member, day, lapse_day(member, program)).available
+def _available(tx: Transaction, member: Member, program: Program, day: dt.date) -> int:
+    return member_balances(tx, member, day, lapse_day(member, program)).available
 
 
-def _spend(session: Session, ctx: Today, member: Member, points: int, day: dt.date, what: str) -> int:
+def _spend(tx: Transaction, ctx: Today, member: Member, points: int, day: dt.date, what: str) -> int:
     """Check the balance and the programme's minimum, then return what is available."""
     program = ctx.version_on(day).program
-    available = _available(session, member, program, day)
+    available = _available(tx, member, program, day)
     if available < max(points, program.redeem.min_balance):
         raise _too_few(member, available, program, points, what)
     return available
@@ -90,14 +90,14 @@ def _too_few(member: Member, available: int, program: Program, points: int, what
     )
 
 
-def _check_reward(session: Session, ctx: Today, member: Member, reward: Reward, day: dt.date) -> int:
+def _check_reward(tx: Transaction, ctx: Today, member: Member, reward: Reward, day: dt.date) -> int:
     """The one eligibility rule (domain/rewards.py) under the member's lock and the stock's; what is available."""
     program = ctx.version_on(day).program
     if reward.stock is not None:
-        vouchers.lock_stock(session, reward.id)
-    held = current_tier(session, member, program, day) if reward.min_tier and program.tiers else None
-    available = _available(session, member, program, day)
-    redeemed = vouchers.redeemed_count(session, reward.id) if reward.stock is not None else 0
+        vouchers.lock_stock(tx, reward.id)
+    held = current_tier(tx, member, program, day) if reward.min_tier and program.tiers else None
+    available = _available(tx, member, program, day)
+    redeemed = vouchers.redeemed_count(tx, reward.id) if reward.stock is not None else 0
     refusal = reward_refusal(program, reward, held, available, redeemed)
     if refusal is None:
         return available
@@ -118,8 +118,8 @@ def redeem_reward(
     db: Database, ref: str, reward_id: str, when: dt.datetime | None, now: dt.datetime, key: str | None = None
 ) -> RedeemResult:
     """Spend a reward's points (FIFO by expiry) and issue its voucher; a repeated `key` returns the original."""
-    with db.write() as session:
-        ctx = today_in(session, now)
+    with db.write() as tx:
+        ctx = today_in(tx, now)
         day = ctx.written_day(local_date(when or now, ctx.program.zone), "--date")
         version = ctx.version_on(day)
         program = version.program
@@ -131,22 +131,22 @@ def redeem_reward(
                     reward_id=reward_id, known=known
                 )
             )
-        member = _active_member(session, ctx, ref)
-        repeated = _repeated(session, ctx, member, key, reward.id, reward.points, day)
+        member = _active_member(tx, ctx, ref)
+        repeated = _repeated(tx, ctx, member, key, reward.id, reward.points, day)
         if repeated is not None:
             return repeated
-        available = _check_reward(session, ctx, member, reward, day)
+        available = _check_reward(tx, ctx, member, reward, day)
         code = voucher_code()
         value = str(reward.value) if reward.value is not None else None
         valid_until = voucher_valid_until(program, day)
         voucher = vouchers.issue_voucher(
-            session, code, member.pk or 0, (reward.id, reward.kind, value), "redeem", utc_naive(now), (day, valid_until)
+            tx, code, member.pk or 0, (reward.id, reward.kind, value), "redeem", utc_naive(now), (day, valid_until)
         )
         booking = ledger.Booking(
             version.version, "redeem", day, utc_naive(now), voucher_pk=voucher.pk, ref=reward.id, key=_key(key)
         )
-        spent = allocate(ledger.lots_held(session, member.pk or 0), reward.points, day)
-        ledger.debit(session, member, "redeem", booking, spent)
+        spent = allocate(ledger.lots_held(tx, member.pk or 0), reward.points, day)
+        ledger.debit(tx, member, "redeem", booking, spent)
         discount = (
             format_amount(reward.value) if reward.kind in ("discount_amount", "free_item") and reward.value else None
         )
@@ -170,24 +170,20 @@ def redeem_points(
     """Spend N points as a discount of N x point_value."""
     if points <= 0:
         raise BadInputError(_("--points: {points} must be a positive number of points.").format(points=points))
-    with db.write() as session:
-        ctx = today_in(session, now)
+    with db.write() as tx:
+        ctx = today_in(tx, now)
         day = ctx.written_day(local_date(when or now, ctx.program.zone), "--date")
         version = ctx.version_on(day)
         value = version.program.redeem.point_value
         if value is None:
             raise RefusedError(_("The programme sets no redeem.point_value, so points cannot be spent as a discount."))
-        member = _active_member(session, ctx, ref)
-        repeated = _repeated(session, ctx, member, key, "points", points, day)
+        member = _active_member(tx, ctx, ref)
+        repeated = _repeated(tx, ctx, member, key, "points", points, day)
         if repeated is not None:
             return repeated
-        available = _spend(
-            session, ctx, member, points, day, _("a discount of {points}").format(points=i18n.points(points))
-        )
+        available = _spend(tx, ctx, member, points, day, _("a discount of {points}").format(points=i18n.points(points)))
         booking = ledger.Booking(version.version, "redeem", day, utc_naive(now), ref="points", key=_key(key))
-        ledger.debit(
-            session, member, "redeem", booking, allocate(ledger.lots_held(session, member.pk or 0), points, day)
-        )
+        ledger.debit(tx, member, "redeem", booking, allocate(ledger.lots_held(tx, member.pk or 0), points, day))
         discount = (Decimal(points) * value).quantize(Decimal("0.01"))
         return RedeemResult(
             str(member.id),
@@ -206,20 +202,20 @@ def _key(key: str | None) -> str | None:
 
 
 def _repeated(
-    session: Session, ctx: Today, member: Member, key: str | None, what: str, points: int, day: dt.date
+    tx: Transaction, ctx: Today, member: Member, key: str | None, what: str, points: int, day: dt.date
 ) -> RedeemResult | None:
     """The original result of a redemption made with the same `--key` (a till's retry), checked under the
     member's lock; the same key with another member, reward or number of points is refused."""
     stored = _key(key)
     if stored is None:
         return None
-    entry = ledger.entry_with_key(session, stored)
+    entry = ledger.entry_with_key(tx, stored)
     if entry is None:
         return None
     if entry.member_pk != member.pk or entry.ref != what or -entry.points != points:
         raise DuplicateError(_("--key {key} was already used for another redemption; use a new key.").format(key=key))
-    balance = _available(session, member, ctx.version_on(day).program, day)
-    voucher = vouchers.voucher_by_pk(session, entry.voucher_pk) if entry.voucher_pk else None
+    balance = _available(tx, member, ctx.version_on(day).program, day)
+    voucher = vouchers.voucher_by_pk(tx, entry.voucher_pk) if entry.voucher_pk else None
     if voucher is None:
         value = ctx.version_on(entry.business_date).program.redeem.point_value or Decimal(0)
         amount = format_amount((Decimal(points) * value).quantize(Decimal("0.01")))
@@ -277,16 +273,16 @@ class VoucherView:
     currency: str = ""  # of `value`, for a discount or free item
 
 
-def _find_voucher(session: Session, code: str) -> Voucher:
-    voucher = vouchers.voucher_with_code(session, normalise_code(code))
+def _find_voucher(tx: Transaction, code: str) -> Voucher:
+    voucher = vouchers.voucher_with_code(tx, normalise_code(code))
     if voucher is None:
         raise NotFoundError(_("There is no voucher {code}; check the code.").format(code=code))
     return voucher
 
 
-def _view(session: Session, voucher: Voucher, ctx: Today) -> VoucherView:
+def _view(tx: Transaction, voucher: Voucher, ctx: Today) -> VoucherView:
     today = ctx.today
-    member = lookup.by_pk(session, voucher.member_pk)
+    member = lookup.by_pk(tx, voucher.member_pk)
     status = voucher.status
     if status == "issued":
         status = "expired" if today > voucher.valid_until else "valid"
@@ -309,30 +305,30 @@ def _view(session: Session, voucher: Voucher, ctx: Today) -> VoucherView:
 
 
 def show_voucher(db: Database, code: str, now: dt.datetime) -> VoucherView:
-    with db.read() as session:
-        ctx = today_in(session, now)
-        return _view(session, _find_voucher(session, code), ctx)
+    with db.read() as tx:
+        ctx = today_in(tx, now)
+        return _view(tx, _find_voucher(tx, code), ctx)
 
 
 def use_voucher(db: Database, code: str, receipt: str | None, now: dt.datetime) -> VoucherView:
     """Consume a voucher once; a used or expired voucher is refused."""
-    with db.write() as session:
-        ctx = today_in(session, now)
-        voucher = _find_voucher(session, code)
+    with db.write() as tx:
+        ctx = today_in(tx, now)
+        voucher = _find_voucher(tx, code)
         _refuse_unusable(voucher, ctx)
         # Conditional on the voucher still being unused: of two tills using the same code at the same
         # moment, the second one's update finds no row (PostgreSQL re-checks the condition after the
         # first commits), so exactly one succeeds.
-        if not vouchers.change_if_issued(session, voucher, status="used", used_at=utc_naive(now), used_receipt=receipt):
+        if not vouchers.change_if_issued(tx, voucher, status="used", used_at=utc_naive(now), used_receipt=receipt):
             _refuse_unusable(voucher, ctx)
             raise LimitReachedError(
                 _("Voucher {code} cannot be used (it is {status}).").format(
                     code=voucher.code, status=i18n.status_named(voucher.status)
                 )
             )
-        if not vouchers.record_use(session, voucher, utc_naive(now), receipt):  # another till, the same instant
+        if not vouchers.record_use(tx, voucher, utc_naive(now), receipt):  # another till, the same instant
             raise LimitReachedError(_("Voucher {code} was already used.").format(code=voucher.code))
-        return _view(session, voucher, ctx)
+        return _view(tx, voucher, ctx)
 
 
 def _refuse_unusable(voucher: Voucher, ctx: Today) -> None:
@@ -355,8 +351,8 @@ class AwardResult:
 
 def award(db: Database, ref: str, action_id: str, note: str | None, now: dt.datetime) -> AwardResult:
     """Points for an action, within its limit (once, daily, monthly, unlimited)."""
-    with db.write() as session:
-        ctx = today_in(session, now)
+    with db.write() as tx:
+        ctx = today_in(tx, now)
         action = ctx.program.action(action_id)
         if action is None:
             known = ", ".join(a.id for a in ctx.program.actions) or "none"
@@ -365,21 +361,19 @@ def award(db: Database, ref: str, action_id: str, note: str | None, now: dt.date
                     action_id=action_id, known=known
                 )
             )
-        member = _active_member(session, ctx, ref)
+        member = _active_member(tx, ctx, ref)
         _refuse_personal_note(member, note, "--ref")
-        _check_limit(session, member, action.id, action.limit, ctx.today)
+        _check_limit(tx, member, action.id, action.limit, ctx.today)
         booking = ledger.Booking(ctx.current.version, "award", ctx.today, utc_naive(now), ref=action.id, note=note)
         expires = lot_expiry(ctx.program.expiry, ctx.today)
-        ledger.credit(session, member, "action", action.points, booking, ctx.today, expires)
-        return AwardResult(
-            str(member.id), action.id, action.points, _available(session, member, ctx.program, ctx.today)
-        )
+        ledger.credit(tx, member, "action", action.points, booking, ctx.today, expires)
+        return AwardResult(str(member.id), action.id, action.points, _available(tx, member, ctx.program, ctx.today))
 
 
-def _check_limit(session: Session, member: Member, action_id: str, limit: str, today: dt.date) -> None:
+def _check_limit(tx: Transaction, member: Member, action_id: str, limit: str, today: dt.date) -> None:
     if limit == "unlimited":
         return
-    for day in ledger.days_of_entries(session, member.pk or 0, "action", action_id):
+    for day in ledger.days_of_entries(tx, member.pk or 0, "action", action_id):
         if (
             limit == "once"
             or (limit == "daily" and day == today)
@@ -415,19 +409,19 @@ def adjust(db: Database, ref: str, points: int, reason: str, now: dt.datetime) -
         )
     if not reason.strip():
         raise BadInputError(_("--reason: say why the points are corrected."))
-    with db.write() as session:
-        ctx = today_in(session, now)
-        member = lookup.resolve(session, ref, ctx.program.region)
+    with db.write() as tx:
+        ctx = today_in(tx, now)
+        member = lookup.resolve(tx, ref, ctx.program.region)
         assert member.pk is not None
-        lookup.lock(session, member.pk)
+        lookup.lock(tx, member.pk)
         _refuse_personal_note(member, reason, "--reason")
         booking = ledger.Booking(
             ctx.current.version, "adjust", ctx.today, utc_naive(now), ref="adjust", note=reason.strip()
         )
-        available = _available(session, member, ctx.program, ctx.today)
+        available = _available(tx, member, ctx.program, ctx.today)
         if points > 0:
             expires = lot_expiry(ctx.program.expiry, ctx.today)
-            ledger.credit(session, member, "adjust", points, booking, ctx.today, expires)
+            ledger.credit(tx, member, "adjust", points, booking, ctx.today, expires)
         else:
             if available + points < 0:
                 raise InsufficientPointsError(
@@ -435,9 +429,9 @@ def adjust(db: Database, ref: str, points: int, reason: str, now: dt.datetime) -
                         id=member.id, available=available, value=-points
                     )
                 )
-            taken = allocate(ledger.lots_held(session, member.pk or 0), -points, ctx.today)
-            ledger.debit(session, member, "adjust", booking, taken)
-        return AdjustResult(str(member.id), points, _available(session, member, ctx.program, ctx.today))
+            taken = allocate(ledger.lots_held(tx, member.pk or 0), -points, ctx.today)
+            ledger.debit(tx, member, "adjust", booking, taken)
+        return AdjustResult(str(member.id), points, _available(tx, member, ctx.program, ctx.today))
 
 
 @dataclass(frozen=True)
@@ -452,27 +446,27 @@ class CancelResult:
 def cancel_voucher(db: Database, code: str, now: dt.datetime) -> CancelResult:
     """Cancel an unused, unexpired voucher from `redeem`: its points come back with the available and expiry
     dates of the lots they were taken from (what is past expiry by now stays expired); stock goes back up."""
-    with db.write() as session:
-        ctx = today_in(session, now)
-        voucher = _find_voucher(session, code)
-        member = lookup.by_pk(session, voucher.member_pk)
+    with db.write() as tx:
+        ctx = today_in(tx, now)
+        voucher = _find_voucher(tx, code)
+        member = lookup.by_pk(tx, voucher.member_pk)
         assert member is not None and member.pk is not None
-        lookup.lock(session, member.pk)
+        lookup.lock(tx, member.pk)
         _refuse_uncancellable(voucher, ctx)
-        if not vouchers.change_if_issued(session, voucher, status="cancelled"):  # another till, a moment ago
+        if not vouchers.change_if_issued(tx, voucher, status="cancelled"):  # another till, a moment ago
             _refuse_uncancellable(voucher, ctx)
-        redemption = ledger.redemption_of(session, voucher.pk or 0)
+        redemption = ledger.redemption_of(tx, voucher.pk or 0)
         returned = 0
         if redemption is not None and redemption.pk is not None:
-            for lot, points in ledger.lots_spent_by(session, redemption.pk):
+            for lot, points in ledger.lots_spent_by(tx, redemption.pk):
                 if lot.expires_on is not None and lot.expires_on <= ctx.today:
                     continue  # points already past expiry stay expired
                 booking = ledger.Booking(
                     ctx.current.version, "voucher-cancel", ctx.today, utc_naive(now), voucher_pk=voucher.pk, ref=code
                 )
-                ledger.credit(session, member, "cancel", points, booking, lot.available_on, lot.expires_on)
+                ledger.credit(tx, member, "cancel", points, booking, lot.available_on, lot.expires_on)
                 returned += points
-        balance = _available(session, member, ctx.program, ctx.today)
+        balance = _available(tx, member, ctx.program, ctx.today)
         return CancelResult(voucher.code, "cancelled", str(member.id), returned, balance)
 
 
@@ -501,8 +495,8 @@ def list_vouchers(db: Database, ref: str | None, status: str | None, now: dt.dat
                 status=status, voucher_statuses=", ".join(VOUCHER_STATUSES)
             )
         )
-    with db.read() as session:
-        ctx = today_in(session, now)
-        member_pk = lookup.resolve(session, ref, ctx.program.region).pk if ref is not None else None
-        rows = vouchers.vouchers_listed(session, member_pk, status, ctx.today)
+    with db.read() as tx:
+        ctx = today_in(tx, now)
+        member_pk = lookup.resolve(tx, ref, ctx.program.region).pk if ref is not None else None
+        rows = vouchers.vouchers_listed(tx, member_pk, status, ctx.today)
         return [voucher_row(voucher, member_id, ctx) for voucher, member_id in rows]

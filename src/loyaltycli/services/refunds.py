@@ -24,7 +24,7 @@ from loyaltycli.storage import ledger
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.receipts import ReceiptIdTaken, add_receipt, receipt_with_id, refunded_so_far
-from loyaltycli.storage.records import Member, Receipt, Session
+from loyaltycli.storage.records import Member, Receipt, Transaction
 from loyaltycli.storage.vouchers import take_stamps
 
 
@@ -48,21 +48,21 @@ class RefundResult:
 
 
 def refund(db: Database, request: RefundRequest, now: dt.datetime) -> RefundResult:
-    with db.write() as session:
-        ctx = today_in(session, now)
-        return refund_in(session, ctx, request, now, "refund")
+    with db.write() as tx:
+        ctx = today_in(tx, now)
+        return refund_in(tx, ctx, request, now, "refund")
 
 
-def refund_in(session: Session, ctx: Today, request: RefundRequest, now: dt.datetime, command: str) -> RefundResult:
+def refund_in(tx: Transaction, ctx: Today, request: RefundRequest, now: dt.datetime, command: str) -> RefundResult:
     """The refund inside an open transaction (also used by `import` for `refund_of` rows)."""
-    original = receipt_with_id(session, request.receipt.strip())
+    original = receipt_with_id(tx, request.receipt.strip())
     if original is None or original.kind != "purchase":
         raise NotFoundError(_("There is no purchase with receipt id {receipt}.").format(receipt=request.receipt))
     if original.member_pk is not None:
-        lookup.lock(session, original.member_pk)
-    refunded_before, reversed_before = refunded_so_far(session, original.pk)
+        lookup.lock(tx, original.member_pk)
+    refunded_before, reversed_before = refunded_so_far(tx, original.pk)
     if request.refund_id:
-        repeat = _repeat(session, original, request)
+        repeat = _repeat(tx, original, request)
         if repeat is not None:
             return repeat
     share = plan_refund(
@@ -84,7 +84,7 @@ def refund_in(session: Session, ctx: Today, request: RefundRequest, now: dt.date
     refund_id = (request.refund_id or "").strip() or new_receipt_id("RF")
     try:
         refund_row = add_receipt(
-            session,
+            tx,
             receipt_id=refund_id,
             kind="refund",
             member_pk=original.member_pk,
@@ -109,15 +109,15 @@ def refund_in(session: Session, ctx: Today, request: RefundRequest, now: dt.date
     booking = ledger.Booking(
         version, command, day, utc_naive(now), receipt_pk=refund_row.pk, ref=f"refund-of:{original.receipt_id}"
     )
-    member = lookup.by_pk(session, original.member_pk) if original.member_pk else None
+    member = lookup.by_pk(tx, original.member_pk) if original.member_pk else None
     if member is not None and member.status == "merged":  # its points live on with the member it joined
-        member = lookup.followed(session, member)
-        lookup.lock(session, member.pk or 0)
+        member = lookup.followed(tx, member)
+        lookup.lock(tx, member.pk or 0)
     if member is not None and points > 0:
-        _reverse(session, member, points, booking, original, day)
+        _reverse(tx, member, points, booking, original, day)
     if full and member is not None:
-        _reverse_referrals(session, original, booking, day)
-        _remove_stamps(session, original, member.pk)
+        _reverse_referrals(tx, original, booking, day)
+        _remove_stamps(tx, original, member.pk)
     return RefundResult(
         original.receipt_id,
         refund_row.receipt_id,
@@ -128,9 +128,9 @@ def refund_in(session: Session, ctx: Today, request: RefundRequest, now: dt.date
     )
 
 
-def _repeat(session: Session, original: Receipt, request: RefundRequest) -> RefundResult | None:
+def _repeat(tx: Transaction, original: Receipt, request: RefundRequest) -> RefundResult | None:
     assert request.refund_id is not None
-    existing = receipt_with_id(session, request.refund_id.strip())
+    existing = receipt_with_id(tx, request.refund_id.strip())
     if existing is None:
         return None
     same = existing.refund_of_pk == original.pk and (
@@ -140,7 +140,7 @@ def _repeat(session: Session, original: Receipt, request: RefundRequest) -> Refu
         raise DuplicateError(
             _("Receipt id {receipt_id} is already recorded with other data.").format(receipt_id=existing.receipt_id)
         )
-    member = lookup.by_pk(session, existing.member_pk) if existing.member_pk else None
+    member = lookup.by_pk(tx, existing.member_pk) if existing.member_pk else None
     return RefundResult(
         original.receipt_id,
         existing.receipt_id,
@@ -153,32 +153,32 @@ def _repeat(session: Session, original: Receipt, request: RefundRequest) -> Refu
 
 
 def _reverse(
-    session: Session, member: Member, points: int, booking: ledger.Booking, original: Receipt, day: dt.date
+    tx: Transaction, member: Member, points: int, booking: ledger.Booking, original: Receipt, day: dt.date
 ) -> None:
     """Take `points` back: the receipt's own lot, other pending lots, available lots by expiry, then debt."""
-    own = ledger.lots_of_receipt(session, original.pk, member.pk)
-    lots = ledger.lots_held(session, member.pk or 0)
-    ledger.debit(session, member, "refund", booking, allocate(lots, points, day, "pending_first", own, True))
+    own = ledger.lots_of_receipt(tx, original.pk, member.pk)
+    lots = ledger.lots_held(tx, member.pk or 0)
+    ledger.debit(tx, member, "refund", booking, allocate(lots, points, day, "pending_first", own, True))
 
 
-def _reverse_referrals(session: Session, original: Receipt, booking: ledger.Booking, day: dt.date) -> None:
-    referrals = ledger.entries_of_receipt(session, original.pk, "referral")
+def _reverse_referrals(tx: Transaction, original: Receipt, booking: ledger.Booking, day: dt.date) -> None:
+    referrals = ledger.entries_of_receipt(tx, original.pk, "referral")
     for entry in referrals:
-        lookup.lock(session, entry.member_pk)  # the referrer's lots are spent under their lock, as at a till
-        member = lookup.by_pk(session, entry.member_pk)
+        lookup.lock(tx, entry.member_pk)  # the referrer's lots are spent under their lock, as at a till
+        member = lookup.by_pk(tx, entry.member_pk)
         if member is not None and member.status == "merged":
-            member = lookup.followed(session, member)
-            lookup.lock(session, member.pk or 0)
+            member = lookup.followed(tx, member)
+            lookup.lock(tx, member.pk or 0)
         assert member is not None
-        own = ledger.lots_of_entry(session, entry.pk)
-        lots = ledger.lots_held(session, member.pk or 0)
+        own = ledger.lots_of_entry(tx, entry.pk)
+        lots = ledger.lots_held(tx, member.pk or 0)
         taken = allocate(lots, entry.points, day, "pending_first", own, into_debt=True)
-        ledger.debit(session, member, "refund", booking, taken)
+        ledger.debit(tx, member, "refund", booking, taken)
 
 
-def _remove_stamps(session: Session, original: Receipt, member_pk: int | None) -> None:
+def _remove_stamps(tx: Transaction, original: Receipt, member_pk: int | None) -> None:
     """A fully refunded receipt takes its stamps back off the card (of the member who holds them now, after
     a merge), as far as they are still on it."""
     if not original.stamps or member_pk is None:
         return
-    take_stamps(session, member_pk, original.stamps)
+    take_stamps(tx, member_pk, original.stamps)

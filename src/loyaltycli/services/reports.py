@@ -207,12 +207,12 @@ def _ratio(part: int | Decimal, whole: int | Decimal) -> str | None:
 def summary(db: Database, since: dt.date | None, until: dt.date | None, now: dt.datetime) -> Summary:
     if since and until and since > until:
         raise BadInputError(_("--from {since} is after --to {until}.").format(since=since, until=until))
-    with db.read() as session:
-        ctx = today_in(session, now)
-        points = figures.points_in(session, since, until)
-        outstanding = figures.outstanding(session, ctx.today)
-        sales = figures.sales_in(session, since, until)
-        members = figures.members_in(session, since, until)
+    with db.read() as tx:
+        ctx = today_in(tx, now)
+        points = figures.points_in(tx, since, until)
+        outstanding = figures.outstanding(tx, ctx.today)
+        sales = figures.sales_in(tx, since, until)
+        members = figures.members_in(tx, since, until)
         value = ctx.program.redeem.point_value
         return Summary(
             period=Period(since, until),
@@ -240,8 +240,8 @@ def _average(cents: int, count: int) -> str | None:
 def liability(db: Database, now: dt.datetime, as_of: dt.date | None = None) -> Liability:
     """Outstanding points (available and pending) valued at point_value, and when they fall due; with
     `as_of`, as the ledger stood at the end of that day (a year end), the points a later expiry took apart."""
-    with db.read() as session:
-        ctx = today_in(session, now)
+    with db.read() as tx:
+        ctx = today_in(tx, now)
         if as_of is not None and as_of > ctx.today:
             raise BadInputError(
                 _("--as-of {day} is after today; the liability can be stated for today or a day before.").format(
@@ -251,10 +251,10 @@ def liability(db: Database, now: dt.datetime, as_of: dt.date | None = None) -> L
         today = as_of or ctx.today
         value = ctx.version_on(today).program.redeem.point_value if as_of else ctx.program.redeem.point_value
         if as_of is None:
-            lots = [(e, a, p, 0) for e, a, p in figures.unexpired_lots(session, today)]
-            debt = figures.total_debt(session)
+            lots = [(e, a, p, 0) for e, a, p in figures.unexpired_lots(tx, today)]
+            debt = figures.total_debt(tx)
         else:
-            lots, debt = figures.lots_as_of(session, as_of), figures.debt_as_of(session, as_of)
+            lots, debt = figures.lots_as_of(tx, as_of), figures.debt_as_of(tx, as_of)
     row = [0, 0]
     by_month: dict[str, int] = {}
     never = unused = 0
@@ -292,13 +292,13 @@ def tiers(db: Database, now: dt.datetime) -> TierReport:
     from loyaltycli.domain.tiers import tier_for
     from loyaltycli.storage.listing import qualifying_totals
 
-    with db.read() as session:
-        ctx = today_in(session, now)
+    with db.read() as tx:
+        ctx = today_in(tx, now)
         program_tiers = ctx.program.tiers
-        members = figures.member_count(session)
+        members = figures.member_count(tx)
         if program_tiers is None:
             return TierReport(None, ctx.program.program.currency, None, [], members)
-        totals = qualifying_totals(session, program_tiers, ctx.today)
+        totals = qualifying_totals(tx, program_tiers, ctx.today)
     counts = {level.name: 0 for level in program_tiers.levels}
     placed = 0
     for total in totals.values():
@@ -323,9 +323,9 @@ def tiers(db: Database, now: dt.datetime) -> TierReport:
 
 def campaigns(db: Database, since: dt.date | None, until: dt.date | None, now: dt.datetime) -> CampaignReport:
     """Receipts, revenue and extra points per campaign, net of refunds (see `figures.campaign_figures`)."""
-    with db.read() as session:
-        ctx = today_in(session, now)
-        rows = figures.campaign_figures(session, since, until)
+    with db.read() as tx:
+        ctx = today_in(tx, now)
+        rows = figures.campaign_figures(tx, since, until)
         known = {c.id: c for v in ctx.versions for c in v.program.campaigns}
     found = {cid: (n, cents, extra) for cid, n, cents, extra in rows}
     result = []
@@ -349,10 +349,10 @@ def campaigns(db: Database, since: dt.date | None, until: dt.date | None, now: d
 
 def monthly(db: Database, since: dt.date | None, until: dt.date | None, now: dt.datetime) -> MonthlyReport:
     """Points issued, redeemed and expired, and revenue, per month."""
-    with db.read() as session:
-        ctx = today_in(session, now)
-        points = figures.monthly_points(session, since, until)
-        revenue = figures.monthly_revenue(session, since, until)
+    with db.read() as tx:
+        ctx = today_in(tx, now)
+        points = figures.monthly_points(tx, since, until)
+        revenue = figures.monthly_revenue(tx, since, until)
     months: dict[str, list[int]] = {}  # issued, redeemed, expired, revenue in cents
     for key, issued, redeemed, expired in points:
         months.setdefault(key, [0, 0, 0, 0])[:3] = [issued, redeemed, expired]
@@ -367,11 +367,11 @@ def monthly(db: Database, since: dt.date | None, until: dt.date | None, now: dt.
 
 def top_members(db: Database, since: dt.date | None, until: dt.date | None, top: int, now: dt.datetime) -> TopMembers:
     """The members who spend most, earn most points, and bring most new members."""
-    with db.read() as session:
-        today_in(session, now)
-        spend = figures.top_spenders(session, since, until, top)
-        earned = figures.top_earners(session, since, until, top)
-        senders = figures.top_senders(session, since, until, top)
+    with db.read() as tx:
+        today_in(tx, now)
+        spend = figures.top_spenders(tx, since, until, top)
+        earned = figures.top_earners(tx, since, until, top)
+        senders = figures.top_senders(tx, since, until, top)
     return TopMembers(
         Period(since, until),
         [Spender(i, n, format_cents(c), k) for i, n, c, k in spend],
@@ -392,22 +392,22 @@ def suspicious(db: Database, since: dt.date | None, until: dt.date | None, now: 
     """Members over the programme's `[abuse]` limits, and referrals between members who look like one person."""
     from loyaltycli.storage import abuse as figures
 
-    with db.read() as session:
-        limits = today_in(session, now).program.abuse
+    with db.read() as tx:
+        limits = today_in(tx, now).program.abuse
         found: list[Finding] = []
         if limits.max_receipts_per_day is not None:
-            counts = figures.receipts_per_day(session, limits.max_receipts_per_day, since, until)
+            counts = figures.receipts_per_day(tx, limits.max_receipts_per_day, since, until)
             found += too_many_receipts(counts, limits.max_receipts_per_day)
         if limits.max_refunds_per_30_days is not None:
-            dates = figures.full_refund_dates(session, since, until)
+            dates = figures.full_refund_dates(tx, since, until)
             found += [
                 f for f in too_many_refunds(dates, limits.max_refunds_per_30_days) if since is None or f.date >= since
             ]
-        for referrer, referee, day in figures.referrals(session, since, until):
+        for referrer, referee, day in figures.referrals(tx, since, until):
             finding = self_referral(referrer, referee, day)
             if finding is not None:
                 found.append(finding)
-        people = figures.who(session, {f.member for f in found})
+        people = figures.who(tx, {f.member for f in found})
     found = [replace(f, name=people[f.member][0], contact=people[f.member][1]) for f in found]
     found.sort(key=lambda f: (f.date, f.member, f.reason))
     return Suspicious({"from": since, "to": until}, found)

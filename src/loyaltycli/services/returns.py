@@ -29,7 +29,7 @@ from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.receipts import AddedReceipt, ReceiptIdTaken, add_receipt, receipt_with_id
-from loyaltycli.storage.records import Member, Receipt, Session
+from loyaltycli.storage.records import Member, Receipt, Transaction
 from loyaltycli.storage.writer import LineRow, encode_lines
 
 
@@ -57,23 +57,23 @@ def record_return(db: Database, request: ReturnRequest, now: dt.datetime) -> Ret
     """Book a return for a member; a repeated `--receipt` with the same data prints the original result."""
     if not request.lines or sum((line.amount for line in request.lines), Decimal(0)) <= 0:
         raise BadInputError(_("AMOUNT: a return needs the amount of the goods brought back (more than 0)."))
-    with db.write() as session:
-        ctx = today_in(session, now)
-        member = lookup.resolve(session, request.member, ctx.program.region)
+    with db.write() as tx:
+        ctx = today_in(tx, now)
+        member = lookup.resolve(tx, request.member, ctx.program.region)
         assert member.pk is not None
-        lookup.lock(session, member.pk)
-        return return_in(session, ctx, member, request, now, "return")
+        lookup.lock(tx, member.pk)
+        return return_in(tx, ctx, member, request, now, "return")
 
 
 def return_in(
-    session: Session, ctx: Today, member: Member | None, request: ReturnRequest, now: dt.datetime, command: str
+    tx: Transaction, ctx: Today, member: Member | None, request: ReturnRequest, now: dt.datetime, command: str
 ) -> ReturnResult:
     """The return inside an open transaction (also `import`'s receipts with a negative total)."""
     when = request.when or now
     day = ctx.written_day(local_date(when, ctx.program.zone), "--date")
     receipt_id = (request.receipt_id or "").strip() or new_receipt_id("RT")
     member_pk = member.pk if member is not None else None
-    existing = receipt_with_id(session, receipt_id)
+    existing = receipt_with_id(tx, receipt_id)
     if existing is not None:
         if (
             existing.kind != "return"
@@ -85,16 +85,16 @@ def return_in(
                     receipt_id=receipt_id
                 )
             )
-        return _result(session, ctx, existing, member, day, repeated=True)
+        return _result(tx, ctx, existing, member, day, repeated=True)
     version = ctx.version_on(day)
     program = version.program
-    tier = current_tier(session, member, program, day) if member is not None else None
+    tier = current_tier(tx, member, program, day) if member is not None else None
     level = next((t for t in program.tiers.levels if t.name == tier), None) if program.tiers else None
     points, eligible = return_points(program, request.lines, level) if member is not None else (0, Decimal(0))
     total = sum((line.amount for line in request.lines), Decimal(0))
     try:
         row = add_receipt(
-            session,
+            tx,
             receipt_id=receipt_id,
             kind="return",
             member_pk=member_pk,
@@ -119,9 +119,9 @@ def return_in(
         ) from None
     if member is not None and points > 0:
         booking = ledger.Booking(version.version, command, day, utc_naive(now), receipt_pk=row.pk, ref="return")
-        lots = ledger.lots_held(session, member.pk or 0)
-        ledger.debit(session, member, "refund", booking, allocate(lots, points, day, "pending_first", into_debt=True))
-    return _result(session, ctx, row, member, day)
+        lots = ledger.lots_held(tx, member.pk or 0)
+        ledger.debit(tx, member, "refund", booking, allocate(lots, points, day, "pending_first", into_debt=True))
+    return _result(tx, ctx, row, member, day)
 
 
 def _line_row(line: Line) -> LineRow:
@@ -129,7 +129,7 @@ def _line_row(line: Line) -> LineRow:
 
 
 def _result(
-    session: Session,
+    tx: Transaction,
     ctx: Today,
     row: Receipt | AddedReceipt,
     member: Member | None,
@@ -139,7 +139,7 @@ def _result(
     balance = None
     if member is not None:
         program = ctx.version_on(day).program
-        balance = member_balances(session, member, ctx.today, lapse_day(member, program)).available
+        balance = member_balances(tx, member, ctx.today, lapse_day(member, program)).available
     return ReturnResult(
         row.receipt_id,
         str(member.id) if member is not None else None,

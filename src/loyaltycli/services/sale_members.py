@@ -19,7 +19,7 @@ from loyaltycli.services.purchases import window_since
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import change_marker
 from loyaltycli.storage.members import NewMember, NewMembers
-from loyaltycli.storage.records import Session
+from loyaltycli.storage.records import Transaction
 from loyaltycli.storage.state import MemberState, load_states, locked_member_rows, new_state
 from loyaltycli.storage.writer import CreditPlan, PurchaseWriter, StandaloneCredit
 
@@ -43,10 +43,10 @@ class ImportMembers:
         if len(self.states) > KEPT_STATES:
             self.states, self.refs = {}, {}
 
-    def forget_if_changed(self, session: Session) -> None:
+    def forget_if_changed(self, tx: Transaction) -> None:
         """Another program (a till, the counter) may have written between two batches: then every member's
         look-up and state is read afresh."""
-        marker = change_marker(session)
+        marker = change_marker(tx)
         if marker is None or marker != self.marker:
             self.states, self.refs = {}, {}
         self.marker = marker
@@ -58,17 +58,17 @@ class ImportMembers:
 
     # ------------------------------------------------------------------ a batch
 
-    def resolve(self, session: Session, writer: PurchaseWriter, drafts: list[Draft]) -> int:
+    def resolve(self, tx: Transaction, writer: PurchaseWriter, drafts: list[Draft]) -> int:
         """Who each receipt belongs to, and how many new members were enrolled for it; the members' state is
         read afresh (and, on PostgreSQL, their rows locked) for every batch, since a till may have written
         between two batches."""
         wanted = {d.member_ref for d in drafts if d.member_ref and not d.problem and d.kind == "purchase"}
         unknown = wanted - set(self.refs)
         if unknown:
-            self._look_up(session, unknown)
+            self._look_up(tx, unknown)
         pks = sorted({pk for ref in wanted if isinstance(pk := self.refs.get(ref), int) and pk not in self.states})
         if pks:
-            rows = locked_member_rows(session, pks)
+            rows = locked_member_rows(tx, pks)
             for member in rows:
                 if member.status != "active":
                     self.refs = {
@@ -77,11 +77,11 @@ class ImportMembers:
             days = [d.when for d in drafts if d.when is not None]
             first_day = local_date(min(days), self.ctx.program.zone) if days else self.ctx.today
             active = [m for m in rows if m.status == "active"]
-            self.states.update(load_states(session, active, window_since(self.ctx.program, first_day)))
+            self.states.update(load_states(tx, active, window_since(self.ctx.program, first_day)))
         if not self.enroll_unknown:
             return 0
         return self._enroll(
-            session,
+            tx,
             writer,
             [
                 d
@@ -90,8 +90,8 @@ class ImportMembers:
             ],
         )
 
-    def _look_up(self, session: Session, refs: set[str]) -> None:
-        for ref, members in lookup.find_many(session, refs, self.ctx.program.region).items():
+    def _look_up(self, tx: Transaction, refs: set[str]) -> None:
+        for ref, members in lookup.find_many(tx, refs, self.ctx.program.region).items():
             if len(members) > 1:
                 self.refs[ref] = f"member {ref!r} is ambiguous (it names {len(members)} members)"
             elif members:
@@ -105,7 +105,7 @@ class ImportMembers:
             elif not self.enroll_unknown:
                 self.refs[ref] = _("unknown member {ref} (add --enroll-unknown to enrol new customers)").format(ref=ref)
 
-    def _enroll(self, session: Session, writer: PurchaseWriter, drafts: list[Draft]) -> int:
+    def _enroll(self, tx: Transaction, writer: PurchaseWriter, drafts: list[Draft]) -> int:
         """Enrol the batch's unknown customers in bulk, each with the signup bonus of their first sale's day."""
         firsts: dict[str, Draft] = {}
         for draft in drafts:
@@ -117,7 +117,7 @@ class ImportMembers:
                 del firsts[ref]
         if not firsts:
             return 0
-        enrolment = NewMembers(session)
+        enrolment = NewMembers(tx)
         rows = []
         region = self.ctx.program.region
         for pk, (ref, draft) in zip(enrolment.pks(len(firsts)), firsts.items(), strict=True):
@@ -142,15 +142,15 @@ class ImportMembers:
 
     # ------------------------------------------------------------------ a receipt
 
-    def state_of(self, session: Session, ref: str, day: dt.date) -> MemberState | str:
+    def state_of(self, tx: Transaction, ref: str, day: dt.date) -> MemberState | str:
         """The state of the member `ref` names, or why the receipt is refused."""
         target = self.refs.get(ref)
         if isinstance(target, str) or target is None:
             return target or _("unknown member {ref}").format(ref=ref)
         state = self.states.get(target)
         if state is None:
-            member = lookup.by_pk(session, target)
+            member = lookup.by_pk(tx, target)
             assert member is not None
-            state = load_states(session, [member], window_since(self.ctx.program, day))[target]
+            state = load_states(tx, [member], window_since(self.ctx.program, day))[target]
             self.states[target] = state
         return state

@@ -42,15 +42,15 @@ def slip_for(db: Database, ref: str, now: dt.datetime) -> Slip:
     """The slip of a receipt (by its id) or of a voucher (by its code)."""
     from loyaltycli.services.redemptions import show_voucher
 
-    with db.read() as session:
-        receipt = receipt_with_id(session, ref.strip())
+    with db.read() as tx:
+        receipt = receipt_with_id(tx, ref.strip())
         extra: dict[str, object] = {}
         if receipt is not None:
             if receipt.member_pk is None:
                 raise NotFoundError(
                     _("Receipt {receipt} has no member; a slip shows a member's points.").format(receipt=ref)
                 )
-            member = lookup.by_pk(session, receipt.member_pk)
+            member = lookup.by_pk(tx, receipt.member_pk)
             member_ref = str(member.id) if member else ""
             extra = {
                 "receipt": receipt.receipt_id,
@@ -68,9 +68,9 @@ def slip_for(db: Database, ref: str, now: dt.datetime) -> Slip:
             "reward": voucher.reward_name or voucher.reward,
             "valid_until": voucher.valid_until,
         }
-    with db.read() as session:
-        ctx = today_in(session, now)
-        view = member_view(session, lookup.resolve(session, member_ref, ctx.program.region), ctx)
+    with db.read() as tx:
+        ctx = today_in(tx, now)
+        view = member_view(tx, lookup.resolve(tx, member_ref, ctx.program.region), ctx)
     expiring = [(last_valid_day(due), points) for due, points in view.balances.expiring[:EXPIRIES_ON_SLIP]]
     return Slip(
         ctx.program.program.name,

@@ -41,21 +41,21 @@ class Statement:
 
 
 def statement(db: Database, ref: str, since: dt.date | None, until: dt.date | None, now: dt.datetime) -> Statement:
-    with db.read() as session:
-        ctx = today_in(session, now)
-        member = lookup.resolve(session, ref, ctx.program.region)
-        opening = history.points_before(session, member.pk or 0, since) if since is not None else 0
+    with db.read() as tx:
+        ctx = today_in(tx, now)
+        member = lookup.resolve(tx, ref, ctx.program.region)
+        opening = history.points_before(tx, member.pk or 0, since) if since is not None else 0
         balance = opening
         lines = []
-        for row in history.entries_between(session, member.pk or 0, since, until):
+        for row in history.entries_between(tx, member.pk or 0, since, until):
             balance += row.points
             lines.append(
                 StatementLine(row.date, row.kind, row.points, balance, row.receipt, row.voucher, row.ref, row.note)
             )
-        balances = member_balances(session, member, ctx.today, lapse_day(member, ctx.program))
+        balances = member_balances(tx, member, ctx.today, lapse_day(member, ctx.program))
         horizon = ctx.today + dt.timedelta(days=ctx.program.expiry.warn_days)
         expiring = [(due, pts) for due, pts in balances.expiring if due <= horizon]
-        stamps = history.stamps_on_cards(session, member.pk)
+        stamps = history.stamps_on_cards(tx, member.pk)
         return Statement(
             str(member.id),
             member.name,
@@ -66,5 +66,5 @@ def statement(db: Database, ref: str, since: dt.date | None, until: dt.date | No
             ctx.program.expiry.warn_days,
             as_of=ctx.today,
             stamps=[(card.id, stamps.get(card.id, 0), card.stamps) for card in ctx.program.stamp_cards],
-            vouchers=open_vouchers(session, member.pk or 0, str(member.id), ctx),
+            vouchers=open_vouchers(tx, member.pk or 0, str(member.id), ctx),
         )

@@ -19,11 +19,11 @@ class VerifyResult:
 
 def verify(db: Database, now: dt.datetime) -> VerifyResult:
     """All checks run, and their problems are reported together (`ok` when there are none)."""
-    with db.read() as session:
+    with db.read() as tx:
         problems: list[str] = []
         for check in CHECKS:
-            problems += check(session)
-        counts = row_counts(session)
+            problems += check(tx)
+        counts = row_counts(tx)
     checked = {
         "members": counts["members"],
         "entries": counts["ledger_entries"],

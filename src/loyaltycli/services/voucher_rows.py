@@ -9,7 +9,7 @@ from typing import Protocol
 from loyaltycli.domain.dates import local_minute
 from loyaltycli.services.context import Today
 from loyaltycli.storage.history import vouchers_open_on
-from loyaltycli.storage.records import Session
+from loyaltycli.storage.records import Transaction
 
 
 class StoredVoucher(Protocol):
@@ -38,9 +38,9 @@ class VoucherRow:
     reward_name: str = ""  # what people call the reward (its name in the programme; the id if it has none)
 
 
-def open_vouchers(session: Session, member_pk: int, member_id: str, ctx: Today) -> list[VoucherRow]:
+def open_vouchers(tx: Transaction, member_pk: int, member_id: str, ctx: Today) -> list[VoucherRow]:
     """A member's vouchers that can still be used today, soonest to expire first."""
-    return [voucher_row(voucher, member_id, ctx) for voucher in vouchers_open_on(session, member_pk, ctx.today)]
+    return [voucher_row(voucher, member_id, ctx) for voucher in vouchers_open_on(tx, member_pk, ctx.today)]
 
 
 def voucher_row(voucher: StoredVoucher, member_id: str, ctx: Today) -> VoucherRow:

@@ -7,10 +7,11 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from loyaltycli.domain.abuse import Person
 from loyaltycli.storage.models import Member, Receipt
+from loyaltycli.storage.records import Transaction
 
 
 def _period(column: Any, since: dt.date | None, until: dt.date | None) -> list[Any]:
@@ -18,10 +19,10 @@ def _period(column: Any, since: dt.date | None, until: dt.date | None) -> list[A
 
 
 def receipts_per_day(
-    session: Session, more_than: int, since: dt.date | None, until: dt.date | None
+    tx: Transaction, more_than: int, since: dt.date | None, until: dt.date | None
 ) -> list[tuple[str, dt.date, int]]:
     """(member id, day, receipts) for every member and day with more purchases than `more_than`."""
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(Member.id, Receipt.local_date, func.count())
         .join(Member, Member.pk == Receipt.member_pk)
         .where(Receipt.kind == "purchase", *_period(Receipt.local_date, since, until))
@@ -32,7 +33,7 @@ def receipts_per_day(
     return [(str(m), d, int(n)) for m, d, n in rows]
 
 
-def full_refund_dates(session: Session, since: dt.date | None, until: dt.date | None) -> dict[str, list[dt.date]]:
+def full_refund_dates(tx: Transaction, since: dt.date | None, until: dt.date | None) -> dict[str, list[dt.date]]:
     """Per member id, the days of refunds that completed their receipt (what was refunded reached its total)
     and of returns without a receipt.
 
@@ -49,13 +50,13 @@ def full_refund_dates(session: Session, since: dt.date | None, until: dt.date | 
         .group_by(refund.refund_of_pk)
         .subquery()
     )
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(Member.id, refunded.c.day)
         .join(Receipt, Receipt.pk == refunded.c.of_pk)
         .join(Member, Member.pk == Receipt.member_pk)
         .where(refunded.c.cents >= Receipt.total_cents, *_period(refunded.c.day, start, until))
     ).all()
-    returns = session.execute(
+    returns = tx.orm.execute(
         select(Member.id, Receipt.local_date)
         .join(Member, Member.pk == Receipt.member_pk)
         .where(Receipt.kind == "return", *_period(Receipt.local_date, start, until))
@@ -66,10 +67,10 @@ def full_refund_dates(session: Session, since: dt.date | None, until: dt.date | 
     return dict(dates)
 
 
-def referrals(session: Session, since: dt.date | None, until: dt.date | None) -> list[tuple[Person, Person, dt.date]]:
+def referrals(tx: Transaction, since: dt.date | None, until: dt.date | None) -> list[tuple[Person, Person, dt.date]]:
     """(referrer, referee, the referee's enrolment day) for referrals made in the period."""
     referrer = aliased(Member)
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(
             referrer.id,
             referrer.name,
@@ -89,11 +90,11 @@ def referrals(session: Session, since: dt.date | None, until: dt.date | None) ->
     return [(Person(str(r[0]), r[1], r[2], r[3], r[4]), Person(str(r[5]), r[6], r[7], r[8], r[9]), r[10]) for r in rows]
 
 
-def who(session: Session, member_ids: set[str]) -> dict[str, tuple[str, str]]:
+def who(tx: Transaction, member_ids: set[str]) -> dict[str, tuple[str, str]]:
     """Name and contact (e-mail, else phone) of each member id; an erased member shows as erased."""
     if not member_ids:
         return {}
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(Member.id, Member.name, Member.email, Member.phone, Member.status).where(Member.id.in_(member_ids))
     ).all()
     return {str(r[0]): (r[1], "" if r[4] == "erased" else (r[2] or r[3] or "")) for r in rows}

@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
 
 from loyaltycli.storage.models import CREDIT_KINDS, REDEEM_KINDS, LedgerEntry, Member, PointLot
+from loyaltycli.storage.records import Transaction
 
 
 @dataclass(frozen=True)
@@ -27,10 +27,10 @@ class Balances:
         return self.available + self.pending + self.past_expiry
 
 
-def member_balances(session: Session, member: Member, today: dt.date, lapse_on: dt.date | None = None) -> Balances:
+def member_balances(tx: Transaction, member: Member, today: dt.date, lapse_on: dt.date | None = None) -> Balances:
     """Balances on `today`.  `lapse_on`: the day all points lapse (inactivity policy), if any."""
-    available, pending, past, expiring = _lot_balances(session, member, today, lapse_on)
-    totals = session.execute(
+    available, pending, past, expiring = _lot_balances(tx, member, today, lapse_on)
+    totals = tx.orm.execute(
         select(
             func.coalesce(
                 func.sum(
@@ -46,12 +46,12 @@ def member_balances(session: Session, member: Member, today: dt.date, lapse_on: 
             ),
             func.coalesce(func.sum(case((LedgerEntry.kind.in_(REDEEM_KINDS), -LedgerEntry.points), else_=0)), 0),
             func.coalesce(func.sum(case((LedgerEntry.kind == "expire", -LedgerEntry.points), else_=0)), 0),
-        ).where(LedgerEntry.member_pk.in_(_with_merged(session, member.pk)))
+        ).where(LedgerEntry.member_pk.in_(_with_merged(tx, member.pk)))
     ).one()
     # Lifetime figures include the members merged into this one: their points moved here, and the
     # customer earned, redeemed and lost what they did under both records.
     return Balances(
-        available=available - stored_debt(session, member.pk),
+        available=available - stored_debt(tx, member.pk),
         pending=pending,
         lifetime_earned=int(totals[0]),
         redeemed=int(totals[1]),
@@ -61,24 +61,24 @@ def member_balances(session: Session, member: Member, today: dt.date, lapse_on: 
     )
 
 
-def available_points(session: Session, member: Member, today: dt.date) -> int:
+def available_points(tx: Transaction, member: Member, today: dt.date) -> int:
     """`member_balances(...).available` from the lots alone, without the lifetime totals (what `purchase`
     reports after booking; a purchase starts the inactivity clock again, so nothing has lapsed)."""
-    return _lot_balances(session, member, today, None)[0] - stored_debt(session, member.pk)
+    return _lot_balances(tx, member, today, None)[0] - stored_debt(tx, member.pk)
 
 
-def stored_debt(session: Session, member_pk: int | None) -> int:
+def stored_debt(tx: Transaction, member_pk: int | None) -> int:
     """The member's debt as stored now: the posting code pays debts with SQL, so an object read before a
     purchase in the same transaction may still carry the debt as it was."""
-    return int(session.scalar(select(Member.debt).where(Member.pk == member_pk)) or 0)
+    return int(tx.orm.scalar(select(Member.debt).where(Member.pk == member_pk)) or 0)
 
 
 def _lot_balances(
-    session: Session, member: Member, today: dt.date, lapse_on: dt.date | None
+    tx: Transaction, member: Member, today: dt.date, lapse_on: dt.date | None
 ) -> tuple[int, int, int, list[tuple[dt.date, int]]]:
     """Available, pending and past-expiry points of the member's open lots, and what falls due on which day."""
     lapsed = lapse_on is not None and lapse_on <= today
-    lots = session.execute(
+    lots = tx.orm.execute(
         select(PointLot.available_on, PointLot.expires_on, PointLot.remaining).where(
             PointLot.member_pk == member.pk, PointLot.remaining > 0
         )
@@ -99,12 +99,12 @@ def _lot_balances(
     return available, pending, past, sorted(expiring.items())
 
 
-def _with_merged(session: Session, pk: int | None) -> list[int]:
+def _with_merged(tx: Transaction, pk: int | None) -> list[int]:
     """The member and every member merged into it, also through earlier merges."""
     found: list[int] = [pk] if pk is not None else []
     frontier = list(found)
     while frontier:
-        rows = session.scalars(select(Member.pk).where(Member.merged_into_pk.in_(frontier))).all()
+        rows = tx.orm.scalars(select(Member.pk).where(Member.merged_into_pk.in_(frontier))).all()
         frontier = [p for p in rows if p is not None and p not in found]
         found += frontier
     return found

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from loyaltycli.storage.bulk import Codec, Inserter, table_of
 from loyaltycli.storage.models import ConsentEvent, Member
+from loyaltycli.storage.records import Transaction
 
 CHANNELS = ("till", "import", "web", "counter")
 COLUMNS = ("member_pk", "marketing", "at", "channel", "text_version")
@@ -29,12 +29,12 @@ class Consent(NamedTuple):
 
 
 def record(
-    session: Session, member_pk: int, marketing: bool, at: dt.datetime, channel: str, text_version: str | None
+    tx: Transaction, member_pk: int, marketing: bool, at: dt.datetime, channel: str, text_version: str | None
 ) -> None:
     """One event, and the member's flag set to it."""
-    session.flush()
-    record_many(session, [(member_pk, marketing, at, channel, text_version)])
-    session.execute(
+    tx.orm.flush()
+    record_many(tx, [(member_pk, marketing, at, channel, text_version)])
+    tx.orm.execute(
         update(Member)
         .where(Member.pk == member_pk)
         .values(marketing=marketing)
@@ -42,17 +42,17 @@ def record(
     )
 
 
-def record_many(session: Session, events: Sequence[tuple[int, bool, dt.datetime, str, str | None]]) -> None:
+def record_many(tx: Transaction, events: Sequence[tuple[int, bool, dt.datetime, str, str | None]]) -> None:
     """Events of members enrolled in bulk with their flag already set (`member import`)."""
-    conn = session.connection()
+    conn = tx.orm.connection()
     codec = Codec(conn)
     rows = [(pk, codec.flag(yes), codec.instant(at), channel, version) for pk, yes, at, channel, version in events]
     Inserter(conn, table_of(ConsentEvent), COLUMNS).run(rows)
 
 
-def history(session: Session, member_pk: int) -> list[Consent]:
+def history(tx: Transaction, member_pk: int) -> list[Consent]:
     """The member's consent events, newest first."""
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(ConsentEvent.marketing, ConsentEvent.at, ConsentEvent.channel, ConsentEvent.text_version)
         .where(ConsentEvent.member_pk == member_pk)
         .order_by(ConsentEvent.at.desc(), ConsentEvent.pk.desc())

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt, Voucher
+from loyaltycli.storage.records import Transaction
 
 COUNTED = {
     "members": Member,
@@ -16,16 +16,16 @@ COUNTED = {
 }
 
 
-def count_of(session: Session, name: str) -> int:
+def count_of(tx: Transaction, name: str) -> int:
     """Rows of one of the COUNTED tables."""
-    return int(session.scalar(select(func.count()).select_from(COUNTED[name])) or 0)
+    return int(tx.orm.scalar(select(func.count()).select_from(COUNTED[name])) or 0)
 
 
-def row_counts(session: Session) -> dict[str, int]:
+def row_counts(tx: Transaction) -> dict[str, int]:
     """Members, receipts, ledger entries, lots and vouchers, in that order."""
-    return {name: count_of(session, name) for name in COUNTED}
+    return {name: count_of(tx, name) for name in COUNTED}
 
 
-def points_held(session: Session) -> int:
+def points_held(tx: Transaction) -> int:
     """The points left in all lots (what replacing the database would lose)."""
-    return int(session.scalar(select(func.coalesce(func.sum(PointLot.remaining), 0))) or 0)
+    return int(tx.orm.scalar(select(func.coalesce(func.sum(PointLot.remaining), 0))) or 0)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from loyaltycli.errors import BadInputError, DatabaseMissingError, ReadOnlyDatabaseError, RefusedError
 from loyaltycli.i18n import _
 from loyaltycli.storage.location import Location
+from loyaltycli.storage.records import Transaction
 
 BUSY_TIMEOUT_S = 60
 HEAD_REVISION = "0016"
@@ -39,18 +40,26 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self) -> Iterator[Transaction]:
         """One write transaction: committed when the block ends, rolled back on any error."""
         with Session(self.write_engine, expire_on_commit=False, autoflush=False) as session:
             with session.begin():
-                yield session
+                yield Transaction(session)
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
+    def trial(self) -> Iterator[Transaction]:
+        """A write transaction that is rolled back when the block ends (a dry run)."""
+        with Session(self.write_engine, expire_on_commit=False, autoflush=False) as session:
+            with session.begin():
+                yield Transaction(session)
+                session.rollback()
+
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
         """A consistent read-only snapshot."""
         with Session(self.engine, expire_on_commit=False, autoflush=False) as session:
             with session.begin():
-                yield session
+                yield Transaction(session)
                 session.rollback()
 
     def checkpoint(self) -> None:
@@ -63,10 +72,10 @@ class Database:
         self.engine.dispose()
 
 
-def change_marker(session: Session) -> object:
+def change_marker(tx: Transaction) -> object:
     """A value that stays the same as long as no other connection commits to the database (SQLite's
     data_version, on this very connection); None where there is no such value (PostgreSQL)."""
-    conn = session.connection()
+    conn = tx.orm.connection()
     if conn.dialect.name != "sqlite":
         return None
     driver = conn.connection.driver_connection

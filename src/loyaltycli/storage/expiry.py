@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from sqlalchemy import Connection, extract, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import extract, func, select
 
 from loyaltycli.storage.models import LedgerEntry, Member, PointLot
 from loyaltycli.storage.posting import Booking, Debit, post
+from loyaltycli.storage.records import Transaction
 
 
 class DueLot(NamedTuple):
@@ -32,11 +32,11 @@ class LapseCandidate(NamedTuple):
     last_active: dt.date
 
 
-def lock_due_members(session: Session, day: dt.date, inactivity: bool) -> set[int] | None:
+def lock_due_members(tx: Transaction, day: dt.date, inactivity: bool) -> set[int] | None:
     """Hold the rows of members whose lots are due (in key order, as the tills do), so a purchase or
     redemption at the same moment waits instead of spending a lot this run is emptying.  SQLite's
     BEGIN IMMEDIATE already serialises writers; there this is a no-op (None: everything is locked)."""
-    if session.get_bind().dialect.name != "postgresql":
+    if tx.orm.get_bind().dialect.name != "postgresql":
         return None
     due = select(PointLot.member_pk).where(
         PointLot.remaining > 0, PointLot.expires_on.is_not(None), PointLot.expires_on <= day
@@ -44,26 +44,26 @@ def lock_due_members(session: Session, day: dt.date, inactivity: bool) -> set[in
     if inactivity:
         lapsed = select(PointLot.member_pk).where(PointLot.remaining > 0, PointLot.expires_on.is_(None))
         due = due.union(lapsed)  # type: ignore[assignment]
-    locked = session.scalars(
+    locked = tx.orm.scalars(
         select(Member.pk).where(Member.pk.in_(due.scalar_subquery())).order_by(Member.pk).with_for_update()
     ).all()
     return {pk for pk in locked if pk is not None}
 
 
-def lots_due(session: Session, day: dt.date, member_pk: int | None = None) -> list[DueLot]:
+def lots_due(tx: Transaction, day: dt.date, member_pk: int | None = None) -> list[DueLot]:
     """Lots with points left whose expiry date is on or before `day` (of one member, when given)."""
     query = select(PointLot.pk, PointLot.member_pk, PointLot.remaining).where(
         PointLot.remaining > 0, PointLot.expires_on.is_not(None), PointLot.expires_on <= day
     )
     if member_pk is not None:
         query = query.where(PointLot.member_pk == member_pk)
-    rows = session.execute(query.order_by(PointLot.member_pk, PointLot.pk)).all()
+    rows = tx.orm.execute(query.order_by(PointLot.member_pk, PointLot.pk)).all()
     return [DueLot(int(a or 0), int(b), int(c)) for a, b, c in rows]
 
 
-def lots_held(session: Session, member_pk: int) -> list[DueLot]:
+def lots_held(tx: Transaction, member_pk: int) -> list[DueLot]:
     """Every lot of a member with points left (what an inactivity lapse empties)."""
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(PointLot.pk, PointLot.member_pk, PointLot.remaining)
         .where(PointLot.member_pk == member_pk, PointLot.remaining > 0)
         .order_by(PointLot.pk)
@@ -71,11 +71,11 @@ def lots_held(session: Session, member_pk: int) -> list[DueLot]:
     return [DueLot(int(a or 0), int(b), int(c)) for a, b, c in rows]
 
 
-def lapse_candidates(session: Session, inactive_since: dt.date) -> list[LapseCandidate]:
+def lapse_candidates(tx: Transaction, inactive_since: dt.date) -> list[LapseCandidate]:
     """Lots without an expiry date of members last active (a purchase, else enrolment) on or before
     `inactive_since`; the exact lapse day is the caller's to check."""
     last = func.coalesce(Member.last_purchase_on, Member.enrolled_on)
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(PointLot.pk, PointLot.member_pk, PointLot.remaining, last)
         .join(Member, Member.pk == PointLot.member_pk)
         .where(PointLot.remaining > 0, PointLot.expires_on.is_(None), last <= inactive_since)
@@ -85,7 +85,7 @@ def lapse_candidates(session: Session, inactive_since: dt.date) -> list[LapseCan
 
 
 def book_expiry(
-    conn: Connection,
+    tx: Transaction,
     version: int,
     by_member: dict[int, list[DueLot]],
     day: dt.date,
@@ -106,15 +106,17 @@ def book_expiry(
         )
         for member_pk, due in by_member.items()
     ]
-    post(conn, plans)
+    tx.orm.flush()  # what the command changed so far is in the database before the ledger rows refer to it
+    post(tx.orm.connection(), plans)
+    tx.orm.expire_all()  # a member read before has its debt read again
 
 
-def latest_birthday_run(session: Session) -> dt.date | None:
+def latest_birthday_run(tx: Transaction) -> dt.date | None:
     """The as-of day of the latest birthday run that paid anyone."""
-    return session.scalar(select(func.max(LedgerEntry.business_date)).where(LedgerEntry.kind == "birthday"))
+    return tx.orm.scalar(select(func.max(LedgerEntry.business_date)).where(LedgerEntry.kind == "birthday"))
 
 
-def birthday_members(session: Session, day: dt.date, ref: str, lock: bool) -> list[Member]:
+def birthday_members(tx: Transaction, day: dt.date, ref: str, lock: bool) -> list[Member]:
     """Active members born in `day`'s month, enrolled by `day`, not yet paid the birthday entry `ref`."""
     paid = select(LedgerEntry.member_pk).where(LedgerEntry.kind == "birthday", LedgerEntry.ref == ref)
     query = (
@@ -123,4 +125,4 @@ def birthday_members(session: Session, day: dt.date, ref: str, lock: bool) -> li
         .where(Member.enrolled_on <= day, Member.pk.not_in(paid))
         .order_by(Member.pk)
     )
-    return list(session.scalars(query.with_for_update() if lock else query).all())
+    return list(tx.orm.scalars(query.with_for_update() if lock else query).all())

@@ -8,9 +8,10 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot, Receipt, Voucher
+from loyaltycli.storage.records import Transaction
 
 
 class StoredReceiptFacts(NamedTuple):
@@ -69,9 +70,9 @@ class EntryFacts(NamedTuple):
     taken: tuple[tuple[int, int], ...]  # (lot, points) a debit took, in order
 
 
-def receipt_facts(session: Session, receipt_id: str) -> StoredReceiptFacts | None:
+def receipt_facts(tx: Transaction, receipt_id: str) -> StoredReceiptFacts | None:
     original = aliased(Receipt)
-    row = session.execute(
+    row = tx.orm.execute(
         select(Receipt, Member.id, original.receipt_id)
         .outerjoin(Member, Member.pk == Receipt.member_pk)
         .outerjoin(original, original.pk == Receipt.refund_of_pk)
@@ -100,25 +101,25 @@ def receipt_facts(session: Session, receipt_id: str) -> StoredReceiptFacts | Non
     )
 
 
-def refunds_of(session: Session, receipt_pk: int) -> list[StoredReceiptFacts]:
+def refunds_of(tx: Transaction, receipt_pk: int) -> list[StoredReceiptFacts]:
     """The refunds booked against a receipt, oldest first."""
-    ids = session.scalars(
+    ids = tx.orm.scalars(
         select(Receipt.receipt_id).where(Receipt.refund_of_pk == receipt_pk).order_by(Receipt.local_date, Receipt.pk)
     ).all()
-    return [facts for receipt_id in ids if (facts := receipt_facts(session, receipt_id)) is not None]
+    return [facts for receipt_id in ids if (facts := receipt_facts(tx, receipt_id)) is not None]
 
 
-def entries_of_receipt(session: Session, receipt_pk: int) -> list[EntryFacts]:
+def entries_of_receipt(tx: Transaction, receipt_pk: int) -> list[EntryFacts]:
     """Every ledger entry booked for a receipt (its credits, or a refund's or return's debits)."""
-    return _entries(session, LedgerEntry.receipt_pk == receipt_pk)
+    return _entries(tx, LedgerEntry.receipt_pk == receipt_pk)
 
 
-def entries_of_member(session: Session, member_pk: int) -> list[EntryFacts]:
-    return _entries(session, LedgerEntry.member_pk == member_pk)
+def entries_of_member(tx: Transaction, member_pk: int) -> list[EntryFacts]:
+    return _entries(tx, LedgerEntry.member_pk == member_pk)
 
 
-def _entries(session: Session, condition: object) -> list[EntryFacts]:
-    rows = session.execute(
+def _entries(tx: Transaction, condition: object) -> list[EntryFacts]:
+    rows = tx.orm.execute(
         select(
             LedgerEntry.pk,
             LedgerEntry.kind,
@@ -136,7 +137,7 @@ def _entries(session: Session, condition: object) -> list[EntryFacts]:
     pks = [int(r[0] or 0) for r in rows]
     taken: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
     if pks:
-        for lot_pk, entry_pk, points in session.execute(
+        for lot_pk, entry_pk, points in tx.orm.execute(
             select(LotUse.lot_pk, LotUse.entry_pk, LotUse.points).where(LotUse.entry_pk.in_(pks)).order_by(LotUse.pk)
         ).all():
             taken[int(entry_pk)].append((int(lot_pk), int(points)))
@@ -146,10 +147,10 @@ def _entries(session: Session, condition: object) -> list[EntryFacts]:
     ]
 
 
-def lots(session: Session, condition: object) -> list[LotFacts]:
+def lots(tx: Transaction, condition: object) -> list[LotFacts]:
     """Lots (of a member, or of a receipt's entries) with their origin and everything that took from them."""
     credit = aliased(LedgerEntry)
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(
             PointLot.pk,
             PointLot.entry_pk,
@@ -171,7 +172,7 @@ def lots(session: Session, condition: object) -> list[LotFacts]:
     uses: defaultdict[int, list[Use]] = defaultdict(list)
     if pks:
         debit = aliased(LedgerEntry)
-        for lot_pk, entry_pk, kind, day, points, ref, receipt, voucher in session.execute(
+        for lot_pk, entry_pk, kind, day, points, ref, receipt, voucher in tx.orm.execute(
             select(
                 LotUse.lot_pk,
                 LotUse.entry_pk,
@@ -195,17 +196,17 @@ def lots(session: Session, condition: object) -> list[LotFacts]:
     ]
 
 
-def lots_of_member(session: Session, member_pk: int) -> list[LotFacts]:
-    return lots(session, PointLot.member_pk == member_pk)
+def lots_of_member(tx: Transaction, member_pk: int) -> list[LotFacts]:
+    return lots(tx, PointLot.member_pk == member_pk)
 
 
-def lots_of_entries(session: Session, entry_pks: list[int]) -> list[LotFacts]:
-    return lots(session, PointLot.entry_pk.in_(entry_pks)) if entry_pks else []
+def lots_of_entries(tx: Transaction, entry_pks: list[int]) -> list[LotFacts]:
+    return lots(tx, PointLot.entry_pk.in_(entry_pks)) if entry_pks else []
 
 
-def lot_days(session: Session, lot_pks: list[int]) -> dict[int, int]:
+def lot_days(tx: Transaction, lot_pks: list[int]) -> dict[int, int]:
     """The credit entry of each lot (to tell points taken at a refund from debt paid by later credits)."""
     if not lot_pks:
         return {}
-    rows = session.execute(select(PointLot.pk, PointLot.entry_pk).where(PointLot.pk.in_(lot_pks))).all()
+    rows = tx.orm.execute(select(PointLot.pk, PointLot.entry_pk).where(PointLot.pk.in_(lot_pks))).all()
     return {int(pk or 0): int(entry) for pk, entry in rows}

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt, StampCount, Voucher
+from loyaltycli.storage.records import Transaction
 from loyaltycli.storage.writer import decode_lines
 
 Row = dict[str, Any]
@@ -30,25 +30,25 @@ def _row(obj: Any, drop: tuple[str, ...] = ()) -> Row:
     return {c.name: getattr(obj, c.name) for c in columns if c.name not in drop}
 
 
-def member_rows(session: Session, member: Member) -> MemberRows:
+def member_rows(tx: Transaction, member: Member) -> MemberRows:
     """The member's own row and its receipts (with their lines), entries, lots, vouchers and stamp cards,
     each in the order they were written; the member's key (`pk`) is left out of every row."""
-    receipts = session.scalars(select(Receipt).where(Receipt.member_pk == member.pk).order_by(Receipt.pk))
+    receipts = tx.orm.scalars(select(Receipt).where(Receipt.member_pk == member.pk).order_by(Receipt.pk))
     return MemberRows(
         member=_row(member, ("pk", "email_key", "referred_by_pk", "phone_shown")),
         receipts=[
             _row(r, ("member_pk", "lines")) | {"lines": [line._asdict() for line in decode_lines(r.lines)]}
             for r in receipts
         ],
-        ledger=[_row(e, ("member_pk",)) for e in _of(session, LedgerEntry, member)],
-        lots=[_row(lot, ("member_pk",)) for lot in _of(session, PointLot, member)],
-        vouchers=[_row(v, ("member_pk",)) for v in _of(session, Voucher, member)],
+        ledger=[_row(e, ("member_pk",)) for e in _of(tx, LedgerEntry, member)],
+        lots=[_row(lot, ("member_pk",)) for lot in _of(tx, PointLot, member)],
+        vouchers=[_row(v, ("member_pk",)) for v in _of(tx, Voucher, member)],
         stamp_cards=[
             _row(s, ("pk", "member_pk"))
-            for s in session.scalars(select(StampCount).where(StampCount.member_pk == member.pk))
+            for s in tx.orm.scalars(select(StampCount).where(StampCount.member_pk == member.pk))
         ],
     )
 
 
-def _of(session: Session, model: Any, member: Member) -> list[Any]:
-    return list(session.scalars(select(model).where(model.member_pk == member.pk).order_by(model.pk)))
+def _of(tx: Transaction, model: Any, member: Member) -> list[Any]:
+    return list(tx.orm.scalars(select(model).where(model.member_pk == member.pk).order_by(model.pk)))

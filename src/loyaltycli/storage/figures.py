@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import case, distinct, extract, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from loyaltycli.storage.counts import count_of
 from loyaltycli.storage.models import (
@@ -23,6 +23,7 @@ from loyaltycli.storage.models import (
     PointLot,
     Receipt,
 )
+from loyaltycli.storage.records import Transaction
 
 
 def _in_period(column: Any, since: dt.date | None, until: dt.date | None) -> list[Any]:
@@ -34,13 +35,13 @@ def _in_period(column: Any, since: dt.date | None, until: dt.date | None) -> lis
     return conditions
 
 
-def points_in(session: Session, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
+def points_in(tx: Transaction, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
     kind, points = LedgerEntry.kind, LedgerEntry.points
 
     def total(condition: Any, sign: int = 1) -> Any:
         return func.coalesce(func.sum(case((condition, sign * points), else_=0)), 0)
 
-    row = session.execute(
+    row = tx.orm.execute(
         select(
             total(kind.in_(CREDIT_KINDS) & (points > 0)),
             total(kind.in_(REDEEM_KINDS), -1),
@@ -58,16 +59,16 @@ def points_in(session: Session, since: dt.date | None, until: dt.date | None) ->
     }
 
 
-def outstanding(session: Session, today: dt.date) -> int:
-    lots = session.scalar(
+def outstanding(tx: Transaction, today: dt.date) -> int:
+    lots = tx.orm.scalar(
         select(func.coalesce(func.sum(PointLot.remaining), 0)).where(
             PointLot.remaining > 0, or_(PointLot.expires_on.is_(None), PointLot.expires_on > today)
         )
     )
-    return int(lots or 0) - total_debt(session)
+    return int(lots or 0) - total_debt(tx)
 
 
-def sales_in(session: Session, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
+def sales_in(tx: Transaction, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
     anonymous = Receipt.member_pk.is_(None)
     purchase = Receipt.kind == "purchase"
     signed = case((purchase, Receipt.total_cents), else_=-Receipt.total_cents)
@@ -75,7 +76,7 @@ def sales_in(session: Session, since: dt.date | None, until: dt.date | None) -> 
     def total(condition: Any, value: Any) -> Any:
         return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
 
-    row = session.execute(
+    row = tx.orm.execute(
         select(
             total(~anonymous, signed),
             total(anonymous, signed),
@@ -89,10 +90,10 @@ def sales_in(session: Session, since: dt.date | None, until: dt.date | None) -> 
     return {k: int(v) for k, v in zip(keys, row, strict=True)}
 
 
-def members_in(session: Session, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
-    total = member_count(session)
+def members_in(tx: Transaction, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
+    total = member_count(tx)
     new = (
-        session.scalar(select(func.count()).select_from(Member).where(*_in_period(Member.enrolled_on, since, until)))
+        tx.orm.scalar(select(func.count()).select_from(Member).where(*_in_period(Member.enrolled_on, since, until)))
         or 0
     )
     per_member = (
@@ -102,7 +103,7 @@ def members_in(session: Session, since: dt.date | None, until: dt.date | None) -
         .group_by(Receipt.member_pk)
         .subquery()
     )
-    buying, repeat = session.execute(
+    buying, repeat = tx.orm.execute(
         select(
             func.count(distinct(per_member.c.member_pk)),
             func.coalesce(func.sum(case((per_member.c.n >= 2, 1), else_=0)), 0),
@@ -115,18 +116,18 @@ def month_of(column: Any) -> tuple[Any, Any]:
     return extract("year", column), extract("month", column)
 
 
-def member_count(session: Session) -> int:
-    return count_of(session, "members")
+def member_count(tx: Transaction) -> int:
+    return count_of(tx, "members")
 
 
-def total_debt(session: Session) -> int:
-    return int(session.scalar(select(func.coalesce(func.sum(Member.debt), 0))) or 0)
+def total_debt(tx: Transaction) -> int:
+    return int(tx.orm.scalar(select(func.coalesce(func.sum(Member.debt), 0))) or 0)
 
 
-def unexpired_lots(session: Session, today: dt.date) -> list[tuple[dt.date | None, dt.date, int]]:
+def unexpired_lots(tx: Transaction, today: dt.date) -> list[tuple[dt.date | None, dt.date, int]]:
     """(expires on, available on, points) of the points left in lots not expired by `today`, one row per
     pair of days (the index on expires_on serves it; months are worked out from the few distinct days)."""
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(PointLot.expires_on, PointLot.available_on, func.sum(PointLot.remaining))
         .where(PointLot.remaining > 0)
         .where(or_(PointLot.expires_on.is_(None), PointLot.expires_on > today))
@@ -135,7 +136,7 @@ def unexpired_lots(session: Session, today: dt.date) -> list[tuple[dt.date | Non
     return [(e, a, int(p)) for e, a, p in rows]
 
 
-def lots_as_of(session: Session, day: dt.date) -> list[tuple[dt.date | None, dt.date, int, int]]:
+def lots_as_of(tx: Transaction, day: dt.date) -> list[tuple[dt.date | None, dt.date, int, int]]:
     """(expires on, available on, points left at the end of `day`, of them taken by a later expiry) of every
     lot credited by `day` and not expired on it: the ledger read back to that day (entries on it count)."""
     credit = aliased(LedgerEntry)
@@ -155,7 +156,7 @@ def lots_as_of(session: Session, day: dt.date) -> list[tuple[dt.date | None, dt.
         .subquery()
     )
     left = PointLot.earned - func.coalesce(used.c.points, 0)
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(PointLot.expires_on, PointLot.available_on, func.sum(left), func.sum(func.coalesce(expired.c.points, 0)))
         .join(credit, credit.pk == PointLot.entry_pk)
         .outerjoin(used, used.c.lot_pk == PointLot.pk)
@@ -167,15 +168,15 @@ def lots_as_of(session: Session, day: dt.date) -> list[tuple[dt.date | None, dt.
     return [(e, a, int(p), int(x)) for e, a, p, x in rows]
 
 
-def debt_as_of(session: Session, day: dt.date) -> int:
+def debt_as_of(tx: Transaction, day: dt.date) -> int:
     """Refund debt outstanding at the end of `day`: what refunds booked by then found in no lot, less what
     credits booked by then paid of it (a payoff is a lot use of the refund by a lot credited later)."""
     credit = aliased(LedgerEntry)
     refunds = select(LedgerEntry.pk).where(
         LedgerEntry.kind.in_(DEBT_KINDS), LedgerEntry.points < 0, LedgerEntry.business_date <= day
     )
-    owed = session.scalar(select(func.coalesce(func.sum(-LedgerEntry.points), 0)).where(LedgerEntry.pk.in_(refunds)))
-    found = session.scalar(
+    owed = tx.orm.scalar(select(func.coalesce(func.sum(-LedgerEntry.points), 0)).where(LedgerEntry.pk.in_(refunds)))
+    found = tx.orm.scalar(
         select(func.coalesce(func.sum(LotUse.points), 0))
         .join(PointLot, PointLot.pk == LotUse.lot_pk)
         .join(credit, credit.pk == PointLot.entry_pk)
@@ -184,7 +185,7 @@ def debt_as_of(session: Session, day: dt.date) -> int:
     return int(owed or 0) - int(found or 0)
 
 
-def campaign_figures(session: Session, since: dt.date | None, until: dt.date | None) -> list[tuple[str, int, int, int]]:
+def campaign_figures(tx: Transaction, since: dt.date | None, until: dt.date | None) -> list[tuple[str, int, int, int]]:
     """(campaign, receipts, revenue cents, extra points) per campaign, net of refunds: a fully refunded receipt
     no longer counts, a partly refunded one keeps the unrefunded share of its revenue and extra points."""
     refunds = (
@@ -195,7 +196,7 @@ def campaign_figures(session: Session, since: dt.date | None, until: dt.date | N
     )
     total, refunded = Receipt.total_cents, func.coalesce(refunds.c.cents, 0)
     kept = refunded < total
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(
             Receipt.campaign_id,
             func.coalesce(func.sum(case((kept, 1), else_=0)), 0),
@@ -210,11 +211,11 @@ def campaign_figures(session: Session, since: dt.date | None, until: dt.date | N
     return [(str(cid), int(n), int(cents or 0), int(extra or 0)) for cid, n, cents, extra in rows]
 
 
-def monthly_points(session: Session, since: dt.date | None, until: dt.date | None) -> list[tuple[str, int, int, int]]:
+def monthly_points(tx: Transaction, since: dt.date | None, until: dt.date | None) -> list[tuple[str, int, int, int]]:
     """(YYYY-MM, issued, redeemed, expired) per month with entries."""
     kind, points = LedgerEntry.kind, LedgerEntry.points
     year, month = month_of(LedgerEntry.business_date)
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(
             year,
             month,
@@ -228,10 +229,10 @@ def monthly_points(session: Session, since: dt.date | None, until: dt.date | Non
     return [(f"{int(y):04d}-{int(m):02d}", int(i), int(r), int(e)) for y, m, i, r, e in rows]
 
 
-def monthly_revenue(session: Session, since: dt.date | None, until: dt.date | None) -> list[tuple[str, int]]:
+def monthly_revenue(tx: Transaction, since: dt.date | None, until: dt.date | None) -> list[tuple[str, int]]:
     """(YYYY-MM, revenue cents net of refunds and returns) per month with receipts."""
     year, month = month_of(Receipt.local_date)
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(year, month, func.sum(_signed_total()))
         .where(*_in_period(Receipt.local_date, since, until))
         .group_by(year, month)
@@ -244,13 +245,13 @@ def _signed_total() -> Any:
 
 
 def top_spenders(
-    session: Session, since: dt.date | None, until: dt.date | None, top: int
+    tx: Transaction, since: dt.date | None, until: dt.date | None, top: int
 ) -> list[tuple[str | None, str, int, int]]:
     """(id, name, revenue cents, purchases) of the members who spent most (revenue net of refunds and returns;
     opening and merge records, which carry no money, do not count as receipts)."""
     signed = _signed_total()
     purchases = func.sum(case((Receipt.kind == "purchase", 1), else_=0))  # not refunds, openings or merge copies
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(Member.id, Member.name, func.sum(signed).label("cents"), purchases)
         .join(Receipt, Receipt.member_pk == Member.pk)
         .where(*_in_period(Receipt.local_date, since, until))
@@ -262,10 +263,10 @@ def top_spenders(
 
 
 def top_earners(
-    session: Session, since: dt.date | None, until: dt.date | None, top: int
+    tx: Transaction, since: dt.date | None, until: dt.date | None, top: int
 ) -> list[tuple[str | None, str, int]]:
     """(id, name, points) of the members who earned most."""
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(Member.id, Member.name, func.sum(LedgerEntry.points))
         .join(LedgerEntry, LedgerEntry.member_pk == Member.pk)
         .where(LedgerEntry.kind.in_(CREDIT_KINDS), LedgerEntry.points > 0)
@@ -278,7 +279,7 @@ def top_earners(
 
 
 def top_senders(
-    session: Session, since: dt.date | None, until: dt.date | None, top: int
+    tx: Transaction, since: dt.date | None, until: dt.date | None, top: int
 ) -> list[tuple[str | None, str, int]]:
     """(id, name, members referred) of the members who brought most new members."""
     referred = (
@@ -287,7 +288,7 @@ def top_senders(
         .group_by(Member.referred_by_pk)
         .subquery()
     )
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(Member.id, Member.name, referred.c.n)
         .join(referred, referred.c.by == Member.pk)
         .order_by(referred.c.n.desc(), Member.pk)

@@ -7,9 +7,9 @@ import datetime as dt
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from loyaltycli.storage.models import LedgerEntry, Receipt, StampCount, Voucher
+from loyaltycli.storage.records import Transaction
 
 
 class EntryRow(NamedTuple):
@@ -22,9 +22,9 @@ class EntryRow(NamedTuple):
     note: str | None
 
 
-def points_before(session: Session, member_pk: int, day: dt.date) -> int:
+def points_before(tx: Transaction, member_pk: int, day: dt.date) -> int:
     """The sum of the member's entries dated before `day`."""
-    total = session.scalar(
+    total = tx.orm.scalar(
         select(func.coalesce(func.sum(LedgerEntry.points), 0)).where(
             LedgerEntry.member_pk == member_pk, LedgerEntry.business_date < day
         )
@@ -32,7 +32,7 @@ def points_before(session: Session, member_pk: int, day: dt.date) -> int:
     return int(total or 0)
 
 
-def entries_between(session: Session, member_pk: int, since: dt.date | None, until: dt.date | None) -> list[EntryRow]:
+def entries_between(tx: Transaction, member_pk: int, since: dt.date | None, until: dt.date | None) -> list[EntryRow]:
     """The member's entries from `since` to `until` (either open), by date and then as written."""
     query: Any = (
         select(
@@ -52,20 +52,20 @@ def entries_between(session: Session, member_pk: int, since: dt.date | None, unt
         query = query.where(LedgerEntry.business_date >= since)
     if until is not None:
         query = query.where(LedgerEntry.business_date <= until)
-    rows = session.execute(query.order_by(LedgerEntry.business_date, LedgerEntry.pk)).all()
+    rows = tx.orm.execute(query.order_by(LedgerEntry.business_date, LedgerEntry.pk)).all()
     return [EntryRow(d, k, int(p), r, v, ref, note) for d, k, p, r, v, ref, note in rows]
 
 
-def stamps_on_cards(session: Session, member_pk: int | None) -> dict[str, int]:
+def stamps_on_cards(tx: Transaction, member_pk: int | None) -> dict[str, int]:
     """Stamps on each of the member's cards (cards without a row have none)."""
-    rows = session.execute(select(StampCount.card_id, StampCount.stamps).where(StampCount.member_pk == member_pk)).all()
+    rows = tx.orm.execute(select(StampCount.card_id, StampCount.stamps).where(StampCount.member_pk == member_pk)).all()
     return {card: int(stamps) for card, stamps in rows}
 
 
-def vouchers_open_on(session: Session, member_pk: int, day: dt.date) -> list[Voucher]:
+def vouchers_open_on(tx: Transaction, member_pk: int, day: dt.date) -> list[Voucher]:
     """The member's issued vouchers still valid on `day`, soonest to expire first."""
     return list(
-        session.scalars(
+        tx.orm.scalars(
             select(Voucher)
             .where(Voucher.member_pk == member_pk, Voucher.status == "issued")
             .where(Voucher.valid_until >= day)
@@ -82,10 +82,10 @@ class ReceiptRow(NamedTuple):
     kind: str
 
 
-def latest_receipts(session: Session, member_pk: int, count: int) -> list[ReceiptRow]:
+def latest_receipts(tx: Transaction, member_pk: int, count: int) -> list[ReceiptRow]:
     """The member's last `count` purchases and returns, newest first (refunds show on the receipt they refund;
     opening and merge records are no sales)."""
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(
             Receipt.receipt_id,
             Receipt.local_date,
@@ -100,12 +100,12 @@ def latest_receipts(session: Session, member_pk: int, count: int) -> list[Receip
     return [ReceiptRow(r, d, int(t), int(p), k) for r, d, t, p, k in rows]
 
 
-def refunded_among(session: Session, receipt_ids: list[str]) -> set[str]:
+def refunded_among(tx: Transaction, receipt_ids: list[str]) -> set[str]:
     """Which of these receipts have been refunded (wholly or in part)."""
     if not receipt_ids:
         return set()
     original = Receipt.__table__.alias("original")
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(original.c.receipt_id)
         .join(Receipt, Receipt.refund_of_pk == original.c.pk)
         .where(original.c.receipt_id.in_(receipt_ids))

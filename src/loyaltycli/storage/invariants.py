@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import case, func, inspect, or_, select
-from sqlalchemy.orm import Session
 
 from loyaltycli.storage.models import DEBT_KINDS, LedgerEntry, LotUse, Member, PointLot, Receipt, Voucher, VoucherUse
+from loyaltycli.storage.records import Transaction
 
 LIMIT = 20
 
 
-def check_balances(session: Session) -> list[str]:
+def check_balances(tx: Transaction) -> list[str]:
     """1. Each member's ledger sum equals their lots' remaining points less their refund debt."""
     ledger_sum = (
         select(LedgerEntry.member_pk, func.sum(LedgerEntry.points).label("total"))
@@ -27,7 +27,7 @@ def check_balances(session: Session) -> list[str]:
     lots_sum = (
         select(PointLot.member_pk, func.sum(PointLot.remaining).label("total")).group_by(PointLot.member_pk).subquery()
     )
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(Member.id, func.coalesce(ledger_sum.c.total, 0), func.coalesce(lots_sum.c.total, 0), Member.debt)
         .outerjoin(ledger_sum, ledger_sum.c.member_pk == Member.pk)
         .outerjoin(lots_sum, lots_sum.c.member_pk == Member.pk)
@@ -35,12 +35,12 @@ def check_balances(session: Session) -> list[str]:
         .limit(LIMIT)
     ).all()
     problems = [f"member {m}: ledger sums to {a} but lots hold {b} less a debt of {d}" for m, a, b, d in rows]
-    negative = session.execute(select(Member.id, Member.debt).where(Member.debt < 0).limit(LIMIT)).all()
+    negative = tx.orm.execute(select(Member.id, Member.debt).where(Member.debt < 0).limit(LIMIT)).all()
     problems += [f"member {m}: negative debt {d}" for m, d in negative]
-    return problems + _debt_matches_refunds(session)
+    return problems + _debt_matches_refunds(tx)
 
 
-def _debt_matches_refunds(session: Session) -> list[str]:
+def _debt_matches_refunds(tx: Transaction) -> list[str]:
     """A debt exists only through refunds: it equals what refunds could not find in lots."""
     used = select(LotUse.entry_pk, func.sum(LotUse.points).label("used")).group_by(LotUse.entry_pk).subquery()
     open_refunds = (
@@ -50,7 +50,7 @@ def _debt_matches_refunds(session: Session) -> list[str]:
         .group_by(LedgerEntry.member_pk)
         .subquery()
     )
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(Member.id, Member.debt, func.coalesce(open_refunds.c.open, 0))
         .outerjoin(open_refunds, open_refunds.c.member_pk == Member.pk)
         .where(Member.debt != func.coalesce(open_refunds.c.open, 0))
@@ -59,10 +59,10 @@ def _debt_matches_refunds(session: Session) -> list[str]:
     return [f"member {m}: debt {d} but refunds left {o} points unfound" for m, d, o in rows]
 
 
-def check_lots(session: Session) -> list[str]:
+def check_lots(tx: Transaction) -> list[str]:
     """2. No lot is consumed beyond what it earned: uses + remaining = earned, and earned = its entry."""
     used = select(LotUse.lot_pk, func.sum(LotUse.points).label("used")).group_by(LotUse.lot_pk).subquery()
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(
             PointLot.pk,
             PointLot.earned,
@@ -80,10 +80,10 @@ def check_lots(session: Session) -> list[str]:
         .limit(LIMIT)
     ).all()
     problems = [f"lot {pk}: earned {e}, remaining {r}, used {u}, entry says {p}" for pk, e, r, u, p in rows]
-    bad_uses = session.execute(select(LotUse.pk, LotUse.points).where(LotUse.points <= 0).limit(LIMIT)).all()
+    bad_uses = tx.orm.execute(select(LotUse.pk, LotUse.points).where(LotUse.points <= 0).limit(LIMIT)).all()
     problems += [f"lot use {pk}: {p} points" for pk, p in bad_uses]
     over = select(LotUse.entry_pk, func.sum(LotUse.points).label("used")).group_by(LotUse.entry_pk).subquery()
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(LedgerEntry.pk, LedgerEntry.points, over.c.used)
         .join(over, over.c.entry_pk == LedgerEntry.pk)
         .where(over.c.used > -LedgerEntry.points)
@@ -93,7 +93,7 @@ def check_lots(session: Session) -> list[str]:
     return problems
 
 
-def check_receipts(session: Session) -> list[str]:
+def check_receipts(tx: Transaction) -> list[str]:
     """3. Every refund points to a purchase and, with the others, reverses no more than it earned or cost."""
     refunds = (
         select(
@@ -105,14 +105,14 @@ def check_receipts(session: Session) -> list[str]:
         .group_by(Receipt.refund_of_pk)
         .subquery()
     )
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(Receipt.receipt_id, Receipt.points, refunds.c.points, Receipt.total_cents, refunds.c.cents)
         .join(refunds, refunds.c.refund_of_pk == Receipt.pk)
         .where((refunds.c.points > Receipt.points) | (refunds.c.cents > Receipt.total_cents))
         .limit(LIMIT)
     ).all()
     problems = [f"receipt {r}: refunds reverse {rp} of {p} points, {rc} of {c} cents" for r, p, rp, c, rc in rows]
-    orphans = session.scalars(
+    orphans = tx.orm.scalars(
         select(Receipt.receipt_id)
         .where(Receipt.kind == "refund")
         .where(
@@ -122,14 +122,14 @@ def check_receipts(session: Session) -> list[str]:
         .limit(LIMIT)
     ).all()
     problems += [f"refund {r} does not point to a purchase" for r in orphans]
-    dupes = session.execute(
+    dupes = tx.orm.execute(
         select(Receipt.receipt_id, func.count()).group_by(Receipt.receipt_id).having(func.count() > 1).limit(LIMIT)
     ).all()
     problems += [f"receipt id {r} appears {n} times" for r, n in dupes]
     return problems
 
 
-def check_vouchers(session: Session) -> list[str]:
+def check_vouchers(tx: Transaction) -> list[str]:
     """4. Every redeemed voucher came from exactly one redemption and was used at most once."""
     issued_by = (
         select(LedgerEntry.voucher_pk, func.count().label("n"))
@@ -137,14 +137,14 @@ def check_vouchers(session: Session) -> list[str]:
         .group_by(LedgerEntry.voucher_pk)
         .subquery()
     )
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(Voucher.code, func.coalesce(issued_by.c.n, 0))
         .outerjoin(issued_by, issued_by.c.voucher_pk == Voucher.pk)
         .where(Voucher.source == "redeem", func.coalesce(issued_by.c.n, 0) != 1)
         .limit(LIMIT)
     ).all()
     problems = [f"voucher {c}: issued by {n} redemptions" for c, n in rows]
-    inconsistent = session.scalars(
+    inconsistent = tx.orm.scalars(
         select(Voucher.code)
         .where(case((Voucher.status == "used", Voucher.used_at.is_(None)), else_=Voucher.used_at.is_not(None)))
         .limit(LIMIT)
@@ -152,17 +152,17 @@ def check_vouchers(session: Session) -> list[str]:
     problems += [f"voucher {c}: status and use date disagree" for c in inconsistent]
     uses = select(VoucherUse.voucher_pk, func.count().label("n")).group_by(VoucherUse.voucher_pk).subquery()
     used = func.coalesce(uses.c.n, 0)
-    wrong = session.execute(
+    wrong = tx.orm.execute(
         select(Voucher.code, used)
         .outerjoin(uses, uses.c.voucher_pk == Voucher.pk)
         .where(or_(used > 1, case((Voucher.status == "used", used != 1), else_=used != 0)))
         .limit(LIMIT)
     ).all()
     problems += [f"voucher {c}: used {n} times" for c, n in wrong]
-    return problems + _check_cancellations(session)
+    return problems + _check_cancellations(tx)
 
 
-def _check_cancellations(session: Session) -> list[str]:
+def _check_cancellations(tx: Transaction) -> list[str]:
     """6. A cancelled voucher's points came back once (one booking, no more than were spent), and only
     cancelled vouchers gave points back."""
     entry = LedgerEntry.points
@@ -182,7 +182,7 @@ def _check_cancellations(session: Session) -> list[str]:
         .group_by(LedgerEntry.voucher_pk)
         .subquery()
     )
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(Voucher.code, Voucher.status, back.c.bookings, back.c.points, spent.c.points)
         .join(back, back.c.voucher_pk == Voucher.pk)
         .outerjoin(spent, spent.c.voucher_pk == Voucher.pk)
@@ -200,9 +200,9 @@ def _check_cancellations(session: Session) -> list[str]:
     ]
 
 
-def check_append_only(session: Session) -> list[str]:
+def check_append_only(tx: Transaction) -> list[str]:
     """5. The database refuses updates and deletes of ledger entries (triggers), and lots point to entries."""
-    conn = session.connection()
+    conn = tx.orm.connection()
     problems = []
     if conn.dialect.name == "sqlite":
         names = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars().all())
@@ -221,16 +221,14 @@ def check_append_only(session: Session) -> list[str]:
     return problems
 
 
-def check_merged(session: Session) -> list[str]:
+def check_merged(tx: Transaction) -> list[str]:
     """6. A merged member holds no points, debt, stamps or open vouchers."""
     from loyaltycli.storage.merging import merged_holdings
 
-    return [
-        f"merged member {row[0]} still holds points, debt, stamps or open vouchers" for row in merged_holdings(session)
-    ]
+    return [f"merged member {row[0]} still holds points, debt, stamps or open vouchers" for row in merged_holdings(tx)]
 
 
-CHECKS: list[Callable[[Session], list[str]]] = [
+CHECKS: list[Callable[[Transaction], list[str]]] = [
     check_balances,
     check_lots,
     check_receipts,

@@ -12,17 +12,17 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from loyaltycli.domain.allocation import Allocation, Lot, debt_payoff
 from loyaltycli.storage.balances import stored_debt
 from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot
 from loyaltycli.storage.posting import Booking as Booking  # where services find it, with credit and debit
 from loyaltycli.storage.posting import Credit, Debit, post
+from loyaltycli.storage.records import Transaction
 
 
 def credit(
-    session: Session,
+    tx: Transaction,
     member: Member,
     kind: str,
     points: int,
@@ -33,31 +33,29 @@ def credit(
     """Book `points` (> 0) as a new lot; an outstanding refund debt is paid off from it first. Returns the
     entry's primary key."""
     member_pk = _pk(member.pk)
-    session.flush()  # what the command changed so far is in the database before the ledger rows refer to it
-    payoff = debt_payoff(stored_debt(session, member_pk), points)
+    tx.orm.flush()  # what the command changed so far is in the database before the ledger rows refer to it
+    payoff = debt_payoff(stored_debt(tx, member_pk), points)
     (entry_pk,) = post(
-        session.connection(), [Credit(member_pk, kind, points, booking, available_on, expires_on, payoff)]
+        tx.orm.connection(), [Credit(member_pk, kind, points, booking, available_on, expires_on, payoff)]
     )
-    session.expire(member, ["debt"])
+    tx.orm.expire(member, ["debt"])
     return entry_pk
 
 
-def debit(session: Session, member: Member, kind: str, booking: Booking, allocation: Allocation) -> int:
+def debit(tx: Transaction, member: Member, kind: str, booking: Booking, allocation: Allocation) -> int:
     """Book what `allocation` takes from the member's lots (and leaves as debt). Returns the entry's
     primary key."""
     member_pk = _pk(member.pk)
-    session.flush()
+    tx.orm.flush()
     points = allocation.taken + allocation.debt
-    (entry_pk,) = post(
-        session.connection(), [Debit(member_pk, kind, points, booking, allocation.uses, allocation.debt)]
-    )
-    session.expire(member, ["debt"])
+    (entry_pk,) = post(tx.orm.connection(), [Debit(member_pk, kind, points, booking, allocation.uses, allocation.debt)])
+    tx.orm.expire(member, ["debt"])
     return entry_pk
 
 
-def lots_held(session: Session, member_pk: int) -> list[Lot]:
+def lots_held(tx: Transaction, member_pk: int) -> list[Lot]:
     """Every lot of the member with points left, pending and past expiry too: what `allocate` chooses from."""
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(PointLot.pk, PointLot.remaining, PointLot.available_on, PointLot.expires_on)
         .where(PointLot.member_pk == member_pk, PointLot.remaining > 0)
         .order_by(PointLot.pk)
@@ -73,14 +71,14 @@ def _pk(value: int | None) -> int:
     return value
 
 
-def entry_with_key(session: Session, key: str) -> LedgerEntry | None:
+def entry_with_key(tx: Transaction, key: str) -> LedgerEntry | None:
     """The entry a `--key` was first used for, if any."""
-    return session.scalar(select(LedgerEntry).where(LedgerEntry.idempotency_key == key))
+    return tx.orm.scalar(select(LedgerEntry).where(LedgerEntry.idempotency_key == key))
 
 
-def lots_spent_by(session: Session, entry_pk: int) -> list[tuple[PointLot, int]]:
+def lots_spent_by(tx: Transaction, entry_pk: int) -> list[tuple[PointLot, int]]:
     """The lots a debit consumed and how many points it took from each, in the order it took them."""
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(PointLot, LotUse.points)
         .join(LotUse, LotUse.lot_pk == PointLot.pk)
         .where(LotUse.entry_pk == entry_pk)
@@ -89,23 +87,23 @@ def lots_spent_by(session: Session, entry_pk: int) -> list[tuple[PointLot, int]]
     return [(lot, int(points)) for lot, points in rows]
 
 
-def redemption_of(session: Session, voucher_pk: int) -> LedgerEntry | None:
+def redemption_of(tx: Transaction, voucher_pk: int) -> LedgerEntry | None:
     """The redeem entry that issued a voucher."""
-    return session.scalar(select(LedgerEntry).where(LedgerEntry.voucher_pk == voucher_pk, LedgerEntry.kind == "redeem"))
+    return tx.orm.scalar(select(LedgerEntry).where(LedgerEntry.voucher_pk == voucher_pk, LedgerEntry.kind == "redeem"))
 
 
-def days_of_entries(session: Session, member_pk: int, kind: str, ref: str) -> list[dt.date]:
+def days_of_entries(tx: Transaction, member_pk: int, kind: str, ref: str) -> list[dt.date]:
     """The business days of a member's entries of `kind` with `ref` (an action's earlier awards)."""
     query = select(LedgerEntry.business_date).where(
         LedgerEntry.member_pk == member_pk, LedgerEntry.kind == kind, LedgerEntry.ref == ref
     )
-    return list(session.scalars(query))
+    return list(tx.orm.scalars(query))
 
 
-def lots_of_receipt(session: Session, receipt_pk: int | None, member_pk: int | None) -> list[int]:
+def lots_of_receipt(tx: Transaction, receipt_pk: int | None, member_pk: int | None) -> list[int]:
     """The keys of the member's lots a receipt credited that still hold points, oldest first."""
     return list(
-        session.scalars(
+        tx.orm.scalars(
             select(PointLot.pk)
             .join(LedgerEntry, LedgerEntry.pk == PointLot.entry_pk)
             .where(LedgerEntry.receipt_pk == receipt_pk, LedgerEntry.member_pk == member_pk)
@@ -115,12 +113,12 @@ def lots_of_receipt(session: Session, receipt_pk: int | None, member_pk: int | N
     )
 
 
-def entries_of_receipt(session: Session, receipt_pk: int | None, kind: str) -> list[LedgerEntry]:
+def entries_of_receipt(tx: Transaction, receipt_pk: int | None, kind: str) -> list[LedgerEntry]:
     return list(
-        session.scalars(select(LedgerEntry).where(LedgerEntry.receipt_pk == receipt_pk, LedgerEntry.kind == kind))
+        tx.orm.scalars(select(LedgerEntry).where(LedgerEntry.receipt_pk == receipt_pk, LedgerEntry.kind == kind))
     )
 
 
-def lots_of_entry(session: Session, entry_pk: int | None) -> list[int]:
+def lots_of_entry(tx: Transaction, entry_pk: int | None) -> list[int]:
     """The keys of the lots an entry opened."""
-    return [int(pk or 0) for pk in session.scalars(select(PointLot.pk).where(PointLot.entry_pk == entry_pk))]
+    return [int(pk or 0) for pk in tx.orm.scalars(select(PointLot.pk).where(PointLot.entry_pk == entry_pk))]

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import String, extract, func, literal, or_, select, type_coerce
-from sqlalchemy.orm import Session
 
 from loyaltycli.domain.cards import is_card_number
 from loyaltycli.domain.expiry import lapse_day
@@ -16,6 +15,7 @@ from loyaltycli.domain.program import Program, Tiers
 from loyaltycli.domain.search import german_folded, search_key
 from loyaltycli.domain.tiers import tier_for, window_start
 from loyaltycli.storage.models import Member, PointLot, Receipt, tier_sign
+from loyaltycli.storage.records import Transaction
 
 NAMED_LIMIT = 500
 
@@ -102,13 +102,13 @@ def members_matching(criteria: Criteria, today: dt.date) -> Any:
 
 
 def member_rows(
-    session: Session, criteria: Criteria, program: Program, today: dt.date, expiring_days: int | None
+    tx: Transaction, criteria: Criteria, program: Program, today: dt.date, expiring_days: int | None
 ) -> list[MemberRow]:
     # Dates that are only shown come as the database gives them (ISO text on SQLite), which spares
     # converting 100,000 rows of them; the inactivity policy needs real dates and gets them.
     inactivity = program.expiry.policy == "inactivity"
     query = members_matching(criteria, today)
-    members = session.execute(
+    members = tx.orm.execute(
         query.with_only_columns(
             Member.pk,
             Member.id,
@@ -134,7 +134,7 @@ def member_rows(
         else query.with_only_columns(Member.pk).order_by(None).scalar_subquery()
     )
     available = dict(
-        session.execute(
+        tx.orm.execute(
             select(PointLot.member_pk, func.sum(PointLot.remaining))
             .where(
                 PointLot.member_pk.in_(chosen),
@@ -145,11 +145,11 @@ def member_rows(
             .group_by(PointLot.member_pk)
         ).all()
     )
-    qualifying = _qualifying(session, chosen, program, today)
+    qualifying = _qualifying(tx, chosen, program, today)
     horizon = today + dt.timedelta(days=expiring_days if expiring_days is not None else program.expiry.warn_days)
     expiring = {
         pk: (int(points), due)
-        for pk, points, due in session.execute(
+        for pk, points, due in tx.orm.execute(
             select(PointLot.member_pk, func.sum(PointLot.remaining), func.min(PointLot.expires_on))
             .where(PointLot.member_pk.in_(chosen), PointLot.remaining > 0)
             .where(PointLot.expires_on > today, PointLot.expires_on <= horizon)
@@ -183,14 +183,14 @@ def member_rows(
     return rows
 
 
-def _qualifying(session: Session, chosen: Any, program: Program, today: dt.date) -> dict[int, Decimal]:
+def _qualifying(tx: Transaction, chosen: Any, program: Program, today: dt.date) -> dict[int, Decimal]:
     tiers = program.tiers
     if tiers is None:
         return {}
-    return qualifying_totals(session, tiers, today, Receipt.member_pk.in_(chosen))
+    return qualifying_totals(tx, tiers, today, Receipt.member_pk.in_(chosen))
 
 
-def qualifying_totals(session: Session, tiers: Tiers, today: dt.date, members: Any = None) -> dict[int, Decimal]:
+def qualifying_totals(tx: Transaction, tiers: Tiers, today: dt.date, members: Any = None) -> dict[int, Decimal]:
     """Every member's qualifying spend (money) or points in the window up to `today`, in one aggregate;
     `members` narrows it to a condition on the receipts' member."""
     value = Receipt.eligible_cents if tiers.basis == "spend" else Receipt.points
@@ -202,4 +202,4 @@ def qualifying_totals(session: Session, tiers: Tiers, today: dt.date, members: A
     if members is not None:
         query = query.where(members)
     scale = Decimal(100) if tiers.basis == "spend" else Decimal(1)
-    return {int(pk): Decimal(int(total)) / scale for pk, total in session.execute(query).all()}
+    return {int(pk): Decimal(int(total)) / scale for pk, total in tx.orm.execute(query).all()}

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
 
 from loyaltycli.domain.cards import card_number, is_card_number
 from loyaltycli.domain.dates import utc_naive
@@ -20,6 +19,7 @@ from loyaltycli.i18n import _
 from loyaltycli.notes import note
 from loyaltycli.storage.bulk import Codec, Inserter, one_of, reserve_ids, table_of
 from loyaltycli.storage.models import Member, Receipt, tier_sign
+from loyaltycli.storage.records import Transaction
 
 
 class NewMember(NamedTuple):
@@ -61,9 +61,9 @@ class NewMembers:
         "card",
     )
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.conn = session.connection()
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+        self.conn = tx.orm.connection()
         self.codec = Codec(self.conn)
 
     def pks(self, count: int) -> list[int]:
@@ -73,8 +73,8 @@ class NewMembers:
         """Members with their keys from `pks`; an id, e-mail or phone another member has is refused."""
         if not members:
             return
-        self.session.flush()  # what the transaction changed so far is in the database first
-        cards = iter(new_cards(self.session, len(members))) if members else iter(())
+        self.tx.orm.flush()  # what the transaction changed so far is in the database first
+        cards = iter(new_cards(self.tx, len(members))) if members else iter(())
         try:
             self._insert(members, cards)
         except self.conn.dialect.dbapi.IntegrityError:  # type: ignore[union-attr]
@@ -106,26 +106,26 @@ class NewMembers:
         )
 
 
-def matching(session: Session, ref: str, region: str | None) -> list[Member]:
+def matching(tx: Transaction, ref: str, region: str | None) -> list[Member]:
     """Every member that `ref` names: by id, by card number, by e-mail (any case) or by phone in any written
     form (a card number is never read as a phone number)."""
     raw = ref.strip()
     conditions = [Member.id == raw]
     if is_card_number(raw):
         conditions.append(Member.card == raw)
-        return list(session.scalars(select(Member).where(or_(*conditions)).order_by(Member.pk)))
+        return list(tx.orm.scalars(select(Member).where(or_(*conditions)).order_by(Member.pk)))
     if "@" in raw:
         conditions.append(Member.email_key == raw.lower())
     phone = parse_phone(raw, region)
     if phone:
         conditions.append(Member.phone == phone)
-    return list(session.scalars(select(Member).where(or_(*conditions)).order_by(Member.pk)))
+    return list(tx.orm.scalars(select(Member).where(or_(*conditions)).order_by(Member.pk)))
 
 
-def resolve(session: Session, ref: str, region: str | None, follow: bool = True) -> Member:
+def resolve(tx: Transaction, ref: str, region: str | None, follow: bool = True) -> Member:
     """Exactly one member, or an error that says why not; a merged member leads on to the one it joined
     (unless `follow` is False: `member merge` refuses merged members itself)."""
-    found = matching(session, ref, region)
+    found = matching(tx, ref, region)
     if not found:
         raise NotFoundError(
             _("No member matches {ref!r} (looked for an id, an e-mail and a phone number).").format(ref=ref)
@@ -137,14 +137,14 @@ def resolve(session: Session, ref: str, region: str | None, follow: bool = True)
                 ref=ref, ids=ids
             )
         )
-    return followed(session, found[0]) if follow else found[0]
+    return followed(tx, found[0]) if follow else found[0]
 
 
-def followed(session: Session, member: Member) -> Member:
+def followed(tx: Transaction, member: Member) -> Member:
     """A merged member's reference leads to the member it was merged into (SPEC §1), with a note."""
     seen = {member.pk}
     while member.status == "merged" and member.merged_into_pk is not None:
-        target = session.get(Member, member.merged_into_pk)
+        target = tx.orm.get(Member, member.merged_into_pk)
         if target is None or target.pk in seen:
             break
         note(_("note: {member} was merged into {target}; using {target}.").format(member=member.id, target=target.id))
@@ -153,13 +153,13 @@ def followed(session: Session, member: Member) -> Member:
     return member
 
 
-def merged_into(session: Session, member: Member) -> list[Member]:
+def merged_into(tx: Transaction, member: Member) -> list[Member]:
     """The records merged into this member, also through a chain of merges (one person, several records)."""
     found: list[Member] = []
     seen = {member.pk}
     frontier = [member.pk]
     while frontier:
-        rows = session.scalars(select(Member).where(Member.merged_into_pk.in_(frontier)).order_by(Member.pk))
+        rows = tx.orm.scalars(select(Member).where(Member.merged_into_pk.in_(frontier)).order_by(Member.pk))
         fresh = [row for row in rows if row.pk not in seen]
         seen.update(row.pk for row in fresh)
         found.extend(fresh)
@@ -168,7 +168,7 @@ def merged_into(session: Session, member: Member) -> list[Member]:
 
 
 def qualifying_total(
-    session: Session,
+    tx: Transaction,
     member_pk: int,
     basis: str,
     since: dt.date,
@@ -181,29 +181,35 @@ def qualifying_total(
     )
     if before is not None:
         query = query.where(Receipt.occurred_at < utc_naive(before))
-    total = int(session.scalar(query) or 0)
+    total = int(tx.orm.scalar(query) or 0)
     return Decimal(total) / 100 if basis == "spend" else Decimal(total)
 
 
-def by_pk(session: Session, pk: int) -> Member | None:
-    return session.get(Member, pk)
+def refreshed(tx: Transaction, member: Member) -> Member:
+    """The member as the database has it now (after a lock, or a write in SQL)."""
+    tx.orm.refresh(member)
+    return member
 
 
-def new_cards(session: Session, count: int) -> list[str]:
+def by_pk(tx: Transaction, pk: int) -> Member | None:
+    return tx.orm.get(Member, pk)
+
+
+def new_cards(tx: Transaction, count: int) -> list[str]:
     """`count` card numbers no member has: drawn at random (domain/cards.py), and drawn again for the few that
     a member holds already (among 100,000 members a repeat is not rare enough to leave to chance)."""
     cards: set[str] = set()
     while len(cards) < count:
         drawn = {card_number(f"{secrets.randbelow(10**11):011d}") for _ in range(count - len(cards))}
-        dialect = session.get_bind().dialect.name
-        taken = set(session.scalars(select(Member.card).where(one_of(Member.card, drawn, dialect))))
+        dialect = tx.orm.get_bind().dialect.name
+        taken = set(tx.orm.scalars(select(Member.card).where(one_of(Member.card, drawn, dialect))))
         cards |= drawn - taken
     return list(cards)[:count]
 
 
-def holders_of_cards(session: Session) -> list[tuple[str, str, str]]:
+def holders_of_cards(tx: Transaction) -> list[tuple[str, str, str]]:
     """(id, name, card number) of every member who can use a card: not erased, not merged into another."""
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(Member.id, Member.name, Member.card)
         .where(Member.card.is_not(None), Member.status.not_in(("erased", "merged")))
         .order_by(Member.pk)
@@ -211,33 +217,33 @@ def holders_of_cards(session: Session) -> list[tuple[str, str, str]]:
     return [(str(i), str(n), str(c)) for i, n, c in rows]
 
 
-def flush_member(session: Session) -> None:
+def flush_member(tx: Transaction) -> None:
     """Write the member's changes now; a unique id, e-mail or phone taken meanwhile is refused."""
     from sqlalchemy.exc import IntegrityError
 
     try:
-        session.flush()
+        tx.orm.flush()
     except IntegrityError:
         raise DuplicateError(_("Another member already has this id, e-mail or phone.")) from None
 
 
-def holder_of(session: Session, field_name: str, value: str, except_pk: int | None = None) -> Member | None:
+def holder_of(tx: Transaction, field_name: str, value: str, except_pk: int | None = None) -> Member | None:
     """The member (other than `except_pk`) whose `field_name` (id, email_key or phone) is `value`."""
     column = {"id": Member.id, "email_key": Member.email_key, "phone": Member.phone}[field_name]
-    return session.scalar(select(Member).where(column == value, Member.pk != (except_pk or -1)))
+    return tx.orm.scalar(select(Member).where(column == value, Member.pk != (except_pk or -1)))
 
 
-def lock(session: Session, member_pk: int) -> None:
+def lock(tx: Transaction, member_pk: int) -> None:
     """Hold the member's row until the transaction ends, and read it afresh under the lock (PostgreSQL;
     SQLite's BEGIN IMMEDIATE already serialises writers), so debt and status are current."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
+    if tx.orm.get_bind().dialect.name == "postgresql":
+        tx.orm.execute(
             select(Member).where(Member.pk == member_pk).with_for_update().execution_options(populate_existing=True)
         ).all()
 
 
 def find_many(
-    session: Session, refs: set[str], region: str | None, e164: frozenset[str] = frozenset()
+    tx: Transaction, refs: set[str], region: str | None, e164: frozenset[str] = frozenset()
 ) -> dict[str, list[Any]]:
     """Every member each reference names (rows of pk, id, email_key, phone, status), one query per batch:
     by id, card number, e-mail or phone, as `resolve` finds one member. References in `e164` are phone
@@ -246,7 +252,7 @@ def find_many(
     phones = {ref: ref if ref in e164 else None if ref in cards else parse_phone(ref, region) for ref in refs}
     emails = {ref: ref.strip().lower() for ref in refs if "@" in ref}
     ids = {ref.strip() for ref in refs}
-    dialect = session.get_bind().dialect.name
+    dialect = tx.orm.get_bind().dialect.name
     conditions = [one_of(Member.id, ids, dialect)]
     if emails:
         conditions.append(one_of(Member.email_key, set(emails.values()), dialect))
@@ -264,7 +270,7 @@ def find_many(
         Member.merged_into_pk,
         Member.card,
     )
-    found = session.execute(select(*columns).where(or_(*conditions))).all() if refs else []
+    found = tx.orm.execute(select(*columns).where(or_(*conditions))).all() if refs else []
     by_id = {m.id: m for m in found}
     by_email = {m.email_key: m for m in found if m.email_key}
     by_phone = {m.phone: m for m in found if m.phone}
@@ -278,26 +284,26 @@ def find_many(
     return result
 
 
-def member_with_id_like(session: Session, value: str, region: str | None) -> str | None:
+def member_with_id_like(tx: Transaction, value: str, region: str | None) -> str | None:
     """The id of a member whose id is `value` (an e-mail key or an E.164 phone) in any written form."""
     forms = {value, value.lower()}
     if value.startswith("+"):
         forms |= written_forms(value)
-    found = session.scalar(select(Member.id).where(func.lower(Member.id).in_({f.lower() for f in forms})))
+    found = tx.orm.scalar(select(Member.id).where(func.lower(Member.id).in_({f.lower() for f in forms})))
     return str(found) if found is not None else None
 
 
-def overwrite_freed_space(session: Session) -> None:
+def overwrite_freed_space(tx: Transaction) -> None:
     """SQLite: overwrite what this transaction frees with zeros (an erasure must not leave the old bytes)."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.connection().exec_driver_sql("PRAGMA secure_delete=ON")
+    if tx.orm.get_bind().dialect.name == "sqlite":
+        tx.orm.connection().exec_driver_sql("PRAGMA secure_delete=ON")
 
 
-def people(session: Session) -> list[Any]:
+def people(tx: Transaction) -> list[Any]:
     """Every member who can still be a duplicate (not erased or merged), as plain values for the rules."""
     from loyaltycli.domain.abuse import Person
 
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(Member.id, Member.name, Member.email, Member.phone, Member.birthday).where(
             Member.status.not_in(("erased", "merged"))
         )

@@ -12,7 +12,6 @@ from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from loyaltycli.domain.allocation import debt_payoff
 from loyaltycli.storage.balances import stored_debt
@@ -20,38 +19,39 @@ from loyaltycli.storage.bulk import Codec, reserve_ids, table_of
 from loyaltycli.storage.models import Member, PointLot, Receipt, StampCount, Voucher
 from loyaltycli.storage.posting import Booking, Credit, Debit, post
 from loyaltycli.storage.receipts import insert_receipts
+from loyaltycli.storage.records import Transaction
 
 
-def transfer_lots(session: Session, other: Member, keep: Member, booking: Booking) -> int:
+def transfer_lots(tx: Transaction, other: Member, keep: Member, booking: Booking) -> int:
     """Move every point OTHER still holds (available, pending, or past expiry and not yet removed) to KEEP."""
-    lots = session.execute(
+    lots = tx.orm.execute(
         select(PointLot.pk, PointLot.available_on, PointLot.expires_on, PointLot.remaining)
         .where(PointLot.member_pk == other.pk, PointLot.remaining > 0)
         .order_by(PointLot.pk)
     ).all()
     if not lots:
         return 0
-    session.flush()
+    tx.orm.flush()
     total = sum(int(lot.remaining) for lot in lots)
     ref = f"merge:{other.id}->{keep.id}"
     transfer = replace(booking, receipt_pk=None, voucher_pk=None, ref=ref, note=None, key=None)
     uses = tuple((int(lot.pk), int(lot.remaining)) for lot in lots)
     plans: list[Credit | Debit] = [Debit(_pk(other), "merge", total, transfer, uses)]
-    debt = stored_debt(session, keep.pk)
+    debt = stored_debt(tx, keep.pk)
     for lot in lots:  # each lot keeps its dates; new points pay KEEP's refund debt first, as every credit does
         points = int(lot.remaining)
         payoff = debt_payoff(debt, points)
         debt -= payoff
         plans.append(Credit(_pk(keep), "merge", points, transfer, lot.available_on, lot.expires_on, payoff))
-    post(session.connection(), plans)
-    session.expire_all()
+    post(tx.orm.connection(), plans)
+    tx.orm.expire_all()
     return total
 
 
-def copy_history(session: Session, other: Member, keep: Member, created_at: dt.datetime) -> int:
+def copy_history(tx: Transaction, other: Member, keep: Member, created_at: dt.datetime) -> int:
     """OTHER's receipts as KEEP's tier history: receipts of kind `merged` with their dates and signed
     qualifying spend and points, and a total of 0 (no revenue counts twice)."""
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(
             Receipt.pk,
             Receipt.kind,
@@ -64,7 +64,7 @@ def copy_history(session: Session, other: Member, keep: Member, created_at: dt.d
     ).all()
     if not rows:
         return 0
-    conn = session.connection()
+    conn = tx.orm.connection()
     codec = Codec(conn)
     pks = reserve_ids(conn, table_of(Receipt), len(rows))
     sign = {"refund": -1, "return": -1}
@@ -114,28 +114,28 @@ def copy_history(session: Session, other: Member, keep: Member, created_at: dt.d
     return len(copies)
 
 
-def move_stamps(session: Session, other: Member, keep: Member) -> dict[str, int]:
+def move_stamps(tx: Transaction, other: Member, keep: Member) -> dict[str, int]:
     """OTHER's stamps per card, taken off OTHER (KEEP's new counts are set by the caller)."""
     counts = {
         str(card): int(n)
-        for card, n in session.execute(
+        for card, n in tx.orm.execute(
             select(StampCount.card_id, StampCount.stamps).where(StampCount.member_pk == other.pk, StampCount.stamps > 0)
         ).all()
     }
     if counts:
-        session.execute(update(StampCount).where(StampCount.member_pk == other.pk).values(stamps=0))
+        tx.orm.execute(update(StampCount).where(StampCount.member_pk == other.pk).values(stamps=0))
     return counts
 
 
-def move_vouchers_and_referrals(session: Session, other: Member, keep: Member) -> int:
+def move_vouchers_and_referrals(tx: Transaction, other: Member, keep: Member) -> int:
     """Open vouchers and the members OTHER referred now belong to KEEP."""
-    moved = session.execute(
+    moved = tx.orm.execute(
         update(Voucher)
         .where(Voucher.member_pk == other.pk, Voucher.status == "issued")
         .values(member_pk=keep.pk)
         .execution_options(synchronize_session=False)
     )
-    session.execute(
+    tx.orm.execute(
         update(Member)
         .where(Member.referred_by_pk == other.pk)
         .values(referred_by_pk=keep.pk)
@@ -144,13 +144,13 @@ def move_vouchers_and_referrals(session: Session, other: Member, keep: Member) -
     return int(moved.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def merged_holdings(session: Session) -> list[tuple[Any, ...]]:
+def merged_holdings(tx: Transaction) -> list[tuple[Any, ...]]:
     """Merged members that still hold points, debt, stamps or open vouchers (verify, SPEC §6 item 6)."""
     lots = select(PointLot.member_pk).where(PointLot.remaining > 0)
     stamps = select(StampCount.member_pk).where(StampCount.stamps > 0)
     vouchers = select(Voucher.member_pk).where(Voucher.status == "issued")
     return list(
-        session.execute(
+        tx.orm.execute(
             select(Member.id).where(
                 Member.status == "merged",
                 Member.pk.in_(lots) | Member.pk.in_(stamps) | Member.pk.in_(vouchers) | (Member.debt != 0),

@@ -7,13 +7,13 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.program import Program, program_from_data, program_to_json_data
 from loyaltycli.errors import DatabaseMissingError
 from loyaltycli.i18n import _
 from loyaltycli.storage.models import ProgramVersion
+from loyaltycli.storage.records import Transaction
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,8 @@ def _parse(row: ProgramVersion) -> Program:
     return _PARSED[key]
 
 
-def all_versions(session: Session) -> list[Versioned]:
-    rows = session.scalars(select(ProgramVersion).order_by(ProgramVersion.version)).all()
+def all_versions(tx: Transaction) -> list[Versioned]:
+    rows = tx.orm.scalars(select(ProgramVersion).order_by(ProgramVersion.version)).all()
     return [Versioned(row.version, row.effective, _parse(row)) for row in rows]
 
 
@@ -50,21 +50,21 @@ def version_for(versions: list[Versioned], day: dt.date) -> Versioned:
     return max(candidates, key=lambda v: v.version)
 
 
-def program_for(session: Session, day: dt.date) -> Versioned:
-    return version_for(all_versions(session), day)
+def program_for(tx: Transaction, day: dt.date) -> Versioned:
+    return version_for(all_versions(tx), day)
 
 
-def latest(session: Session) -> Versioned:
-    versions = all_versions(session)
+def latest(tx: Transaction) -> Versioned:
+    versions = all_versions(tx)
     if not versions:
         raise DatabaseMissingError(_("The database holds no programme; run `loyalty init --program FILE`."))
     return versions[-1]
 
 
-def store_version(session: Session, program: Program, source: str, effective: dt.date | None, now: dt.datetime) -> int:
-    current = session.scalar(select(func.max(ProgramVersion.version))) or 0
+def store_version(tx: Transaction, program: Program, source: str, effective: dt.date | None, now: dt.datetime) -> int:
+    current = tx.orm.scalar(select(func.max(ProgramVersion.version))) or 0
     version = current + 1
-    session.add(
+    tx.orm.add(
         ProgramVersion(
             version=version,
             name=program.program.name,
@@ -74,5 +74,5 @@ def store_version(session: Session, program: Program, source: str, effective: dt
             data=json.dumps(program_to_json_data(program)),
         )
     )
-    session.flush()
+    tx.orm.flush()
     return version

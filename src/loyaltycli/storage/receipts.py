@@ -8,19 +8,19 @@ from collections.abc import Collection, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, String, func, select, type_coerce
-from sqlalchemy.orm import Session
 
 from loyaltycli.storage.bulk import Codec, Inserter, one_of, reserve_ids, table_of
 from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt, Voucher
+from loyaltycli.storage.records import Transaction
 
 
-def receipt_with_id(session: Session, receipt_id: str) -> Receipt | None:
-    return session.scalar(select(Receipt).where(Receipt.receipt_id == receipt_id))
+def receipt_with_id(tx: Transaction, receipt_id: str) -> Receipt | None:
+    return tx.orm.scalar(select(Receipt).where(Receipt.receipt_id == receipt_id))
 
 
-def member_of_receipt(session: Session, receipt_id: str) -> int | None:
+def member_of_receipt(tx: Transaction, receipt_id: str) -> int | None:
     """The member a receipt was booked for (None: anonymous, or no such receipt)."""
-    return session.scalar(select(Receipt.member_pk).where(Receipt.receipt_id == receipt_id))
+    return tx.orm.scalar(select(Receipt.member_pk).where(Receipt.receipt_id == receipt_id))
 
 
 class StoredReceipt(NamedTuple):
@@ -41,12 +41,12 @@ class StoredReceipt(NamedTuple):
         return -self.total_cents if self.kind == "return" else self.total_cents
 
 
-def stored_among(session: Session, receipt_ids: Collection[str]) -> dict[str, StoredReceipt]:
+def stored_among(tx: Transaction, receipt_ids: Collection[str]) -> dict[str, StoredReceipt]:
     """Which of a batch's receipt ids are stored already, with what they were stored as (one query)."""
     if not receipt_ids:
         return {}
-    dialect = session.get_bind().dialect.name
-    rows = session.execute(
+    dialect = tx.orm.get_bind().dialect.name
+    rows = tx.orm.execute(
         select(
             Receipt.receipt_id,
             Receipt.created_at,
@@ -67,17 +67,17 @@ def stored_among(session: Session, receipt_ids: Collection[str]) -> dict[str, St
     }
 
 
-def earned_available_on(session: Session, receipt_pk: int | None) -> dt.date | None:
+def earned_available_on(tx: Transaction, receipt_pk: int | None) -> dt.date | None:
     """The day a receipt's earned points became (or become) available."""
     earned = (
         select(LedgerEntry.pk).where(LedgerEntry.receipt_pk == receipt_pk, LedgerEntry.kind == "earn").scalar_subquery()
     )
-    return session.scalar(select(PointLot.available_on).where(PointLot.entry_pk.in_(earned)))
+    return tx.orm.scalar(select(PointLot.available_on).where(PointLot.entry_pk.in_(earned)))
 
 
-def voucher_codes_of(session: Session, receipt_pk: int | None) -> list[str]:
+def voucher_codes_of(tx: Transaction, receipt_pk: int | None) -> list[str]:
     """The codes of the stamp-card vouchers a receipt issued."""
-    return list(session.scalars(select(Voucher.code).where(Voucher.receipt_pk == receipt_pk)).all())
+    return list(tx.orm.scalars(select(Voucher.code).where(Voucher.receipt_pk == receipt_pk)).all())
 
 
 class ReceiptIdTaken(Exception):
@@ -102,10 +102,10 @@ def insert_receipts(conn: Connection, columns: Sequence[str], rows: Sequence[Seq
         raise ReceiptIdTaken(rows[0][list(columns).index("receipt_id")] if rows else None) from None
 
 
-def add_receipt(session: Session, **values: Any) -> AddedReceipt:
+def add_receipt(tx: Transaction, **values: Any) -> AddedReceipt:
     """Store one receipt (a refund, a return), returned with its key; the table's defaults fill in the rest."""
-    session.flush()
-    conn = session.connection()
+    tx.orm.flush()
+    conn = tx.orm.connection()
     codec = Codec(conn)
     table = table_of(Receipt)
     for column in table.c:
@@ -121,9 +121,9 @@ def add_receipt(session: Session, **values: Any) -> AddedReceipt:
     return AddedReceipt(values["pk"], values["receipt_id"], values["total_cents"], values["points"])
 
 
-def refunded_so_far(session: Session, receipt_pk: int | None) -> tuple[int, int]:
+def refunded_so_far(tx: Transaction, receipt_pk: int | None) -> tuple[int, int]:
     """Cents and points the refunds of a receipt have taken back so far."""
-    row = session.execute(
+    row = tx.orm.execute(
         select(func.coalesce(func.sum(Receipt.total_cents), 0), func.coalesce(func.sum(Receipt.points), 0)).where(
             Receipt.refund_of_pk == receipt_pk
         )

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from loyaltycli.domain.allocation import debt_payoff
 from loyaltycli.storage.bulk import one_of
 from loyaltycli.storage.models import LedgerEntry, Member, Receipt, StampCount, tier_sign
+from loyaltycli.storage.records import Transaction
 
 _EPOCH = dt.datetime(1970, 1, 1)
 _WIDTH = 4  # values per receipt in MemberState.history
@@ -69,21 +69,21 @@ class MemberState:
         return sum([h[i + value] for i in range(0, len(h), _WIDTH) if h[i + 1] >= first and h[i] < limit])
 
 
-def load_state(session: Session, member: Member, since: dt.date) -> MemberState:
+def load_state(tx: Transaction, member: Member, since: dt.date) -> MemberState:
     """One member's state (the batch loader with a batch of one)."""
     assert member.pk is not None
-    return load_states(session, [member], since)[member.pk]
+    return load_states(tx, [member], since)[member.pk]
 
 
-def load_history(session: Session, state: MemberState, since: dt.date) -> None:
+def load_history(tx: Transaction, state: MemberState, since: dt.date) -> None:
     """The member's receipts from `since` on (kept for the rolling tier window)."""
     state.history = array("q")
-    for _owner, at, day, cents, points in _history(session, Receipt.member_pk == state.pk, since):
+    for _owner, at, day, cents, points in _history(tx, Receipt.member_pk == state.pk, since):
         state.remember(at, day, cents, points)
     state.history_since = since
 
 
-def load_states(session: Session, members: Sequence[Any], since: dt.date) -> dict[int, MemberState]:
+def load_states(tx: Transaction, members: Sequence[Any], since: dt.date) -> dict[int, MemberState]:
     """The state of many members with three queries (for `import`); `members` are `Member`s or rows
     with the same attributes."""
     states = {
@@ -94,15 +94,15 @@ def load_states(session: Session, members: Sequence[Any], since: dt.date) -> dic
     if not states:
         return states
     pks = list(states)
-    dialect = session.get_bind().dialect.name
-    for member_pk, card, count in session.execute(
+    dialect = tx.orm.get_bind().dialect.name
+    for member_pk, card, count in tx.orm.execute(
         select(StampCount.member_pk, StampCount.card_id, StampCount.stamps).where(
             one_of(StampCount.member_pk, pks, dialect)
         )
     ).all():
         states[member_pk].stamps[card] = count
         states[member_pk].stamp_rows |= {card}
-    for (member_pk,) in session.execute(
+    for (member_pk,) in tx.orm.execute(
         select(LedgerEntry.member_pk)
         .where(one_of(LedgerEntry.member_pk, pks, dialect), LedgerEntry.kind == "referral")
         .where(LedgerEntry.ref == "referee")
@@ -110,16 +110,16 @@ def load_states(session: Session, members: Sequence[Any], since: dt.date) -> dic
         states[member_pk].referral_paid = True
     for state in states.values():
         state.history_since = since
-    for owner, at, day, cents, points in _history(session, one_of(Receipt.member_pk, pks, dialect), since):
+    for owner, at, day, cents, points in _history(tx, one_of(Receipt.member_pk, pks, dialect), since):
         states[int(owner or 0)].remember(at, day, int(cents), int(points))
     return states
 
 
-def _history(session: Session, members: Any, since: dt.date) -> list[tuple[int, dt.datetime, dt.date, int, int]]:
+def _history(tx: Transaction, members: Any, since: dt.date) -> list[tuple[int, dt.datetime, dt.date, int, int]]:
     """(member, instant, day, signed eligible cents, signed points) of the receipts of `members` (a condition)
     from `since` on."""
     sign = tier_sign()
-    rows = session.execute(
+    rows = tx.orm.execute(
         select(
             Receipt.member_pk,
             Receipt.occurred_at,
@@ -131,10 +131,10 @@ def _history(session: Session, members: Any, since: dt.date) -> list[tuple[int, 
     return [(int(r[0] or 0), r[1], r[2], int(r[3]), int(r[4])) for r in rows]
 
 
-def locked_member_rows(session: Session, pks: Sequence[int]) -> list[Any]:
+def locked_member_rows(tx: Transaction, pks: Sequence[int]) -> list[Any]:
     """The members a batch books for, as plain rows (pk, id, status, referred_by_pk, enrolled_on,
     last_purchase_on, debt), locked until the transaction ends on PostgreSQL, in key order."""
-    dialect = session.get_bind().dialect.name
+    dialect = tx.orm.get_bind().dialect.name
     columns = (
         Member.pk,
         Member.id,
@@ -145,7 +145,7 @@ def locked_member_rows(session: Session, pks: Sequence[int]) -> list[Any]:
         Member.debt,
     )
     query = select(*columns).where(one_of(Member.pk, pks, dialect)).order_by(Member.pk)
-    return list(session.execute(query.with_for_update()).all())
+    return list(tx.orm.execute(query.with_for_update()).all())
 
 
 def new_state(pk: int, member_id: str, enrolled_on: dt.date) -> MemberState:

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, func, select, update
-from sqlalchemy.orm import Session
 
 from loyaltycli.storage.bulk import Codec, Inserter, reserve_ids, table_of
 from loyaltycli.storage.models import Member, StampCount, Voucher, VoucherUse
+from loyaltycli.storage.records import Transaction
 
 VOUCHER_COLUMNS = (
     "pk",
@@ -51,7 +51,7 @@ def insert_stamp_counts(conn: Connection, rows: Sequence[tuple[int, str, int]]) 
 
 
 def issue_voucher(
-    session: Session,
+    tx: Transaction,
     code: str,
     member_pk: int,
     reward: tuple[str, str, str | None],  # (reward id, kind, value as text)
@@ -60,8 +60,8 @@ def issue_voucher(
     valid: tuple[dt.date, dt.date],  # (issued on, valid until)
 ) -> IssuedVoucher:
     reward_id, kind, value = reward
-    session.flush()
-    conn = session.connection()
+    tx.orm.flush()
+    conn = tx.orm.connection()
     codec = Codec(conn)
     (pk,) = reserve_ids(conn, table_of(Voucher), 1)
     on, until = valid
@@ -87,47 +87,47 @@ def issue_voucher(
     return IssuedVoucher(pk, code, until)
 
 
-def set_stamps(session: Session, member_pk: int, card_id: str, stamps: int) -> None:
+def set_stamps(tx: Transaction, member_pk: int, card_id: str, stamps: int) -> None:
     """The stamps on a member's card now (the row is made on the first stamp)."""
-    session.flush()
-    row = session.scalar(select(StampCount).where(StampCount.member_pk == member_pk, StampCount.card_id == card_id))
+    tx.orm.flush()
+    row = tx.orm.scalar(select(StampCount).where(StampCount.member_pk == member_pk, StampCount.card_id == card_id))
     if row is None:
-        insert_stamp_counts(session.connection(), [(member_pk, card_id, stamps)])
+        insert_stamp_counts(tx.orm.connection(), [(member_pk, card_id, stamps)])
     else:
         row.stamps = stamps
-    session.flush()
+    tx.orm.flush()
 
 
-def take_stamps(session: Session, member_pk: int, stamps: int) -> None:
+def take_stamps(tx: Transaction, member_pk: int, stamps: int) -> None:
     """Take up to `stamps` off the member's cards, as far as they are still on them."""
     left = stamps
-    for count in session.scalars(select(StampCount).where(StampCount.member_pk == member_pk)).all():
+    for count in tx.orm.scalars(select(StampCount).where(StampCount.member_pk == member_pk)).all():
         take = min(count.stamps, left)
         count.stamps -= take
         left -= take
-    session.flush()
+    tx.orm.flush()
 
 
-def voucher_by_pk(session: Session, pk: int) -> Voucher | None:
-    return session.get(Voucher, pk)
+def voucher_by_pk(tx: Transaction, pk: int) -> Voucher | None:
+    return tx.orm.get(Voucher, pk)
 
 
-def voucher_with_code(session: Session, code: str) -> Voucher | None:
-    return session.scalar(select(Voucher).where(Voucher.code == code))
+def voucher_with_code(tx: Transaction, code: str) -> Voucher | None:
+    return tx.orm.scalar(select(Voucher).where(Voucher.code == code))
 
 
-def lock_stock(session: Session, reward_id: str) -> None:
+def lock_stock(tx: Transaction, reward_id: str) -> None:
     """Hold a reward's stock until the transaction ends: on PostgreSQL two tills redeeming the last item at
     once queue here, and the second counts the first's voucher (SQLite's BEGIN IMMEDIATE already serialises
     writers). The reward lives in the programme, not in a table, so this is a transaction-scoped advisory
     lock on its id; redeem takes it after the member's row lock, always in that order."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended("reward-stock:" + reward_id, 0))))
+    if tx.orm.get_bind().dialect.name == "postgresql":
+        tx.orm.execute(select(func.pg_advisory_xact_lock(func.hashtextextended("reward-stock:" + reward_id, 0))))
 
 
-def redeemed_count(session: Session, reward_id: str) -> int:
+def redeemed_count(tx: Transaction, reward_id: str) -> int:
     """Vouchers of a reward issued by `redeem` and not cancelled (what its stock counts)."""
-    issued = session.scalar(
+    issued = tx.orm.scalar(
         select(func.count())
         .select_from(Voucher)
         .where(Voucher.reward_id == reward_id, Voucher.source == "redeem", Voucher.status != "cancelled")
@@ -135,34 +135,34 @@ def redeemed_count(session: Session, reward_id: str) -> int:
     return int(issued or 0)
 
 
-def change_if_issued(session: Session, voucher: Voucher, **values: Any) -> bool:
+def change_if_issued(tx: Transaction, voucher: Voucher, **values: Any) -> bool:
     """Set `values` on the voucher only if it is still `issued` (of two tills changing one voucher at the same
     moment, the second finds no row: PostgreSQL re-checks the condition after the first commits); the
     voucher is read afresh. Whether this call changed it."""
-    changed = session.execute(
+    changed = tx.orm.execute(
         update(Voucher)
         .where(Voucher.pk == voucher.pk, Voucher.status == "issued")
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    session.refresh(voucher)
+    tx.orm.refresh(voucher)
     return bool(changed.rowcount == 1)  # type: ignore[attr-defined]
 
 
-def record_use(session: Session, voucher: Voucher, used_at: dt.datetime, receipt: str | None) -> bool:
+def record_use(tx: Transaction, voucher: Voucher, used_at: dt.datetime, receipt: str | None) -> bool:
     """Record the voucher's one use; False when another use was recorded first (the unique index)."""
     from sqlalchemy.exc import IntegrityError
 
-    session.add(VoucherUse(voucher_pk=voucher.pk or 0, used_at=used_at, receipt=receipt))
+    tx.orm.add(VoucherUse(voucher_pk=voucher.pk or 0, used_at=used_at, receipt=receipt))
     try:
-        session.flush()
+        tx.orm.flush()
     except IntegrityError:
         return False
     return True
 
 
 def vouchers_listed(
-    session: Session, member_pk: int | None, status: str | None, today: dt.date
+    tx: Transaction, member_pk: int | None, status: str | None, today: dt.date
 ) -> list[tuple[Voucher, str]]:
     """Vouchers with their member's id, newest first; of one member, and of one status (valid, used, expired,
     cancelled: valid and expired are issued vouchers before and after their last day)."""
@@ -175,5 +175,5 @@ def vouchers_listed(
         query = query.where(Voucher.status == "issued", Voucher.valid_until >= today)
     elif status == "expired":
         query = query.where(Voucher.status == "issued", Voucher.valid_until < today)
-    rows = session.execute(query.order_by(Voucher.issued_at.desc(), Voucher.pk.desc())).all()
+    rows = tx.orm.execute(query.order_by(Voucher.issued_at.desc(), Voucher.pk.desc())).all()
     return [(voucher, str(member_id)) for voucher, member_id in rows]

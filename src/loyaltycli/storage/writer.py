@@ -15,13 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection
-
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.storage.bulk import Codec, execute_many, reserve_ids, table_of
 from loyaltycli.storage.models import Receipt, Voucher
 from loyaltycli.storage.posting import Posting
 from loyaltycli.storage.receipts import insert_receipts
+from loyaltycli.storage.records import Transaction
 from loyaltycli.storage.state import MemberState
 from loyaltycli.storage.vouchers import VOUCHER_COLUMNS, insert_stamp_counts, insert_vouchers
 
@@ -152,8 +151,9 @@ class PurchaseWriter:
     )
     VOUCHER = VOUCHER_COLUMNS  # the vouchers of full stamp cards: storage/vouchers.insert_vouchers
 
-    def __init__(self, conn: Connection, now: dt.datetime, command: str) -> None:
-        self.conn = conn
+    def __init__(self, tx: Transaction, now: dt.datetime, command: str) -> None:
+        self.tx = tx
+        self.conn = conn = tx.orm.connection()
         self.codec = Codec(conn)
         self.created_at = self.codec.instant(utc_naive(now))
         self.command = command
@@ -172,6 +172,7 @@ class PurchaseWriter:
         if plans:
             self._insert(plans)
         self._write_states(states)
+        self.tx.orm.expire_all()  # a record read before this batch is read again
 
     def _insert(self, items: list[PurchasePlan | StandaloneCredit]) -> None:
         day, instant = self.codec.day, self.codec.instant
