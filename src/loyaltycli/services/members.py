@@ -1,4 +1,4 @@
-"""Member commands: enrol, show, find, list, edit, block, unblock, export, erase."""
+"""MemberRecord commands: enrol, show, find, list, edit, block, unblock, export, erase."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from loyaltycli.storage.balances import Balances, member_balances
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.history import stamps_on_cards
 from loyaltycli.storage.members import NewMember, NewMembers
-from loyaltycli.storage.records import Member, Transaction
+from loyaltycli.storage.records import MemberRecord, Transaction
 
 ERASED_NAME = "(erased)"
 
@@ -120,7 +120,6 @@ def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView
 
             booking = ledger.Booking(program.version, "enroll", day, utc_naive(now), ref="signup")
             ledger.credit(tx, member, "signup", signup, booking, day, expires)
-        lookup.flush_member(tx)
         return replace(member_view(tx, member, ctx), signup_points=signup)
 
 
@@ -179,25 +178,26 @@ def edit_member(db: Database, ref: str, changes: MemberChanges, now: dt.datetime
     with db.write() as tx:
         ctx = today_in(tx, now)
         member = _changeable(tx, ref, ctx)
+        values: dict[str, object] = {}
         if changes.name is not None:
-            member.name = clean_name(changes.name, "--name")
+            values["name"] = clean_name(changes.name, "--name")
         if changes.email is not None:  # checked (and taken from a merged record) before it is set
             email, email_key = clean_email(changes.email or None)
             _refuse_duplicates(tx, None, email_key, None, member.pk)
             _refuse_colliding_references(tx, None, email_key, None, ctx.program.region)
-            member.email, member.email_key = email, email_key
+            values.update(email=email, email_key=email_key)
         if changes.phone is not None:
             phone = normalise_phone(changes.phone, ctx.program.region) if changes.phone else None
             _refuse_duplicates(tx, None, None, phone, member.pk)
             _refuse_colliding_references(tx, None, None, phone, ctx.program.region)
-            member.phone = phone
+            values["phone"] = phone
         if changes.birthday is not None:
             _check_birthday(changes.birthday, ctx.today)
-            member.birthday = changes.birthday
+            values["birthday"] = changes.birthday
         if changes.marketing is not None:
             version = ctx.program.consent.text_version
-            consents.record(tx, member.pk or 0, changes.marketing, utc_naive(now), "till", version)
-        lookup.flush_member(tx)
+            consents.record(tx, member.pk, changes.marketing, utc_naive(now), "till", version)
+        member = lookup.change(tx, member, **values)
         return member_view(tx, member, ctx)
 
 
@@ -227,9 +227,7 @@ def restrict_member(db: Database, ref: str, now: dt.datetime) -> str:
             raise BlockedError(
                 _("Member {id} was merged into another; restrict that member instead.").format(id=member.id)
             )
-        member.status = "restricted"
-        member.block_reason = None
-        lookup.flush_member(tx)
+        lookup.change(tx, member, status="restricted", block_reason=None)
         return str(member.id)
 
 
@@ -242,9 +240,8 @@ def set_blocked(db: Database, ref: str, blocked: bool, reason: str | None, now: 
         problem = control_problem(reason, "--reason")
         if problem is not None:
             raise BadInputError(problem + ".")
-        member.status = "blocked" if blocked else "active"
-        member.block_reason = reason.strip() if blocked and reason else None
-        lookup.flush_member(tx)
+        status = "blocked" if blocked else "active"
+        member = lookup.change(tx, member, status=status, block_reason=reason.strip() if blocked and reason else None)
         return member_view(tx, member, ctx)
 
 
@@ -259,15 +256,14 @@ def erase_member(db: Database, ref: str, now: dt.datetime) -> str:
         member = lookup.resolve(tx, ref, ctx.program.region, follow=False)
         lookup.overwrite_freed_space(tx)
         for record in (member, *lookup.merged_into(tx, member)):
-            _erase_personal_data(record, now)
-        lookup.flush_member(tx)
+            _erase_personal_data(tx, record, now)
         member_id = str(member.id)
         _write_off(tx, ctx, member, now)
     db.checkpoint()  # the old values must not live on in SQLite's write-ahead log either
     return member_id
 
 
-def _write_off(tx: Transaction, ctx: Today, member: Member, now: dt.datetime) -> None:
+def _write_off(tx: Transaction, ctx: Today, member: MemberRecord, now: dt.datetime) -> None:
     """Nobody can redeem an erased member's points, so they leave the liability: one `erase` entry consumes
     the lots (as an expiry would), and a debt is written off by an `erase` credit that pays it."""
     from loyaltycli.storage import ledger
@@ -281,14 +277,11 @@ def _write_off(tx: Transaction, ctx: Today, member: Member, now: dt.datetime) ->
         ledger.credit(tx, member, "erase", member.debt, booking, ctx.today, None)
 
 
-def _erase_personal_data(member: Member, now: dt.datetime) -> None:
-    member.name = ERASED_NAME
-    member.email = member.email_key = member.phone = member.phone_shown = member.birthday = member.card = None
-    member.block_reason = None
-    member.marketing = False
-    if member.status != "merged":  # a merged record stays merged: its points live on with the kept member
-        member.status = "erased"
-    member.erased_at = utc_naive(now)
+def _erase_personal_data(tx: Transaction, member: MemberRecord, now: dt.datetime) -> None:
+    gone = dict.fromkeys(("email", "email_key", "phone", "birthday", "card", "block_reason"))
+    # A merged record stays merged: its points live on with the kept member.
+    status = member.status if member.status == "merged" else "erased"
+    lookup.change(tx, member, name=ERASED_NAME, marketing=False, status=status, erased_at=utc_naive(now), **gone)
 
 
 @dataclass(frozen=True)
@@ -366,7 +359,7 @@ def find_members(db: Database, text: str, now: dt.datetime) -> list[MemberRow]:
 # ---------------------------------------------------------------- helpers
 
 
-def member_view(tx: Transaction, member: Member, ctx: Today) -> MemberView:
+def member_view(tx: Transaction, member: MemberRecord, ctx: Today) -> MemberView:
     program = ctx.program
     referrer = lookup.by_pk(tx, member.referred_by_pk) if member.referred_by_pk else None
     stamps = stamps_on_cards(tx, member.pk)
@@ -407,7 +400,7 @@ def local_instant(stored: dt.datetime, zone: ZoneInfo) -> str:
     return stored.replace(tzinfo=dt.UTC).astimezone(zone).isoformat(timespec="seconds")
 
 
-def current_tier(tx: Transaction, member: Member, program: Program, today: dt.date) -> str | None:
+def current_tier(tx: Transaction, member: MemberRecord, program: Program, today: dt.date) -> str | None:
     """The tier held today: what qualified in the rolling window up to and including today."""
     tiers = program.tiers
     if tiers is None or member.pk is None:
@@ -417,12 +410,12 @@ def current_tier(tx: Transaction, member: Member, program: Program, today: dt.da
     return level.name if level else None
 
 
-def lapse_day(member: Member, program: Program) -> dt.date | None:
+def lapse_day(member: MemberRecord, program: Program) -> dt.date | None:
     """Inactivity policy: the first day all of the member's points are gone."""
     return expiry_lapse_day(program.expiry, member.last_purchase_on, member.enrolled_on)
 
 
-def _changeable(tx: Transaction, ref: str, ctx: Today) -> Member:
+def _changeable(tx: Transaction, ref: str, ctx: Today) -> MemberRecord:
     member = lookup.resolve(tx, ref, ctx.program.region)
     if member.status == "erased":
         raise BlockedError(_("Member {id} was erased; their profile can no longer be changed.").format(id=member.id))
@@ -463,24 +456,23 @@ def _refuse_duplicates(
             )
 
 
-def _merged_into(tx: Transaction, record: Member, member_pk: int) -> bool:
+def _merged_into(tx: Transaction, record: MemberRecord, member_pk: int) -> bool:
     """Whether `record` was merged into the member `member_pk` (also through a chain of merges)."""
     return record.status == "merged" and any(m.pk == record.pk for m in lookup.merged_into(tx, _by_pk(tx, member_pk)))
 
 
-def _by_pk(tx: Transaction, pk: int) -> Member:
+def _by_pk(tx: Transaction, pk: int) -> MemberRecord:
     member = lookup.by_pk(tx, pk)
     assert member is not None
     return member
 
 
-def release(tx: Transaction, record: Member, field_name: str) -> None:
+def release(tx: Transaction, record: MemberRecord, field_name: str) -> None:
     """A merged record lets go of its e-mail or phone, so the member it joined can have it."""
     if field_name == "email_key":
-        record.email = record.email_key = None
+        lookup.change(tx, record, email=None, email_key=None)
     elif field_name == "phone":
-        record.phone = record.phone_shown = None
-    lookup.flush_member(tx)
+        lookup.change(tx, record, phone=None)
 
 
 def _refuse_colliding_references(
@@ -508,7 +500,7 @@ def _refuse_colliding_references(
             )
 
 
-def _referrer(tx: Transaction, ref: str | None, program: Program) -> Member | None:
+def _referrer(tx: Transaction, ref: str | None, program: Program) -> MemberRecord | None:
     if not ref:
         return None
     referrer = lookup.resolve(tx, ref, program.region)
@@ -526,8 +518,7 @@ def new_card(db: Database, ref: str, now: dt.datetime) -> MemberView:
     with db.write() as tx:
         ctx = today_in(tx, now)
         member = _changeable(tx, ref, ctx)
-        member.card = lookup.new_cards(tx, 1)[0]
-        lookup.flush_member(tx)
+        member = lookup.change(tx, member, card=lookup.new_cards(tx, 1)[0])
         return member_view(tx, member, ctx)
 
 

@@ -21,7 +21,7 @@ from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.history import stamps_on_cards
-from loyaltycli.storage.records import Member, Transaction
+from loyaltycli.storage.records import MemberRecord, Transaction
 from loyaltycli.storage.vouchers import issue_voucher, set_stamps
 
 
@@ -47,7 +47,7 @@ def merge_members(db: Database, keep_ref: str, other_ref: str, now: dt.datetime)
         other = lookup.resolve(tx, other_ref, region, follow=False)
         if keep.pk == other.pk:
             raise BadInputError(_("KEEP and OTHER are the same member ({id}).").format(id=keep.id))
-        for pk in sorted((keep.pk or 0, other.pk or 0)):  # in key order, as every writer locks
+        for pk in sorted((keep.pk, other.pk)):  # in key order, as every writer locks
             lookup.lock(tx, pk)
         keep, other = lookup.refreshed(tx, keep), lookup.refreshed(tx, other)
         for member in (keep, other):
@@ -71,33 +71,32 @@ def merge_members(db: Database, keep_ref: str, other_ref: str, now: dt.datetime)
         merging.copy_history(tx, other, keep, utc_naive(now))
         stamps, new_vouchers = _move_stamps(tx, ctx, other, keep)
         vouchers = merging.move_vouchers_and_referrals(tx, other, keep)
-        other.status = "merged"
-        other.merged_into_pk = keep.pk
-        other.marketing = False
-        carried = _carry_contacts(tx, other, keep)
-        lookup.flush_member(tx)
+        other = lookup.change(tx, other, status="merged", merged_into_pk=keep.pk, marketing=False)
+        keep, carried = _carry_contacts(tx, other, keep)
         balance = member_balances(tx, keep, ctx.today, lapse_day(keep, ctx.program)).available
         return MergeResult(str(keep.id), str(other.id), points, debt, stamps, vouchers, new_vouchers, balance, carried)
 
 
-def _carry_contacts(tx: Transaction, other: Member, keep: Member) -> list[str]:
+def _carry_contacts(tx: Transaction, other: MemberRecord, keep: MemberRecord) -> tuple[MemberRecord, list[str]]:
     """OTHER's e-mail or phone moves to KEEP where KEEP has none (a merged record then holds nothing that
-    KEEP could not be given); where KEEP has its own, OTHER keeps its, so that it still leads to KEEP."""
-    email = (other.email, other.email_key) if keep.email is None and other.email is not None else None
-    phone = other.phone if keep.phone is None and other.phone is not None else None
-    if email is not None:
-        other.email = other.email_key = None
-    if phone is not None:
-        other.phone = other.phone_shown = None
-    lookup.flush_member(tx)  # OTHER lets go before KEEP takes them: the unique indexes see one holder at a time
-    if email is not None:
-        keep.email, keep.email_key = email
-    if phone is not None:
-        keep.phone = phone
-    return [name for name, value in (("email", email), ("phone", phone)) if value is not None]
+    KEEP could not be given); where KEEP has its own, OTHER keeps its, so that it still leads to KEEP.
+    KEEP as now stored, and what it took."""
+    moving: dict[str, object] = {}
+    if keep.email is None and other.email is not None:
+        moving.update(email=other.email, email_key=other.email_key)
+    if keep.phone is None and other.phone is not None:
+        moving["phone"] = other.phone
+    if not moving:
+        return keep, []
+    # OTHER lets go before KEEP takes them: the unique indexes see one holder at a time.
+    lookup.change(tx, other, **dict.fromkeys(moving))
+    keep = lookup.change(tx, keep, **moving)
+    return keep, [name for name in ("email", "phone") if name in moving]
 
 
-def _take_over_debt(tx: Transaction, ctx: Today, other: Member, keep: Member, booking: ledger.Booking) -> int:
+def _take_over_debt(
+    tx: Transaction, ctx: Today, other: MemberRecord, keep: MemberRecord, booking: ledger.Booking
+) -> int:
     """OTHER's refund debt becomes KEEP's: cleared on OTHER by a `merge` credit, taken from KEEP's lots
     (pending first, then by expiry) by a `merge` debit, and what KEEP does not have is KEEP's debt."""
     debt = other.debt
@@ -109,7 +108,9 @@ def _take_over_debt(tx: Transaction, ctx: Today, other: Member, keep: Member, bo
     return debt
 
 
-def _move_stamps(tx: Transaction, ctx: Today, other: Member, keep: Member) -> tuple[dict[str, int], list[str]]:
+def _move_stamps(
+    tx: Transaction, ctx: Today, other: MemberRecord, keep: MemberRecord
+) -> tuple[dict[str, int], list[str]]:
     """OTHER's stamps join KEEP's cards; a card that fills issues its voucher, as a purchase would."""
     moved = merging.move_stamps(tx, other, keep)
     counts = stamps_on_cards(tx, keep.pk)

@@ -31,7 +31,7 @@ from loyaltycli.storage.balances import available_points
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.history import stamps_on_cards
 from loyaltycli.storage.receipts import earned_available_on, receipt_with_id, voucher_codes_of
-from loyaltycli.storage.records import Member, Receipt, Transaction
+from loyaltycli.storage.records import MemberRecord, Receipt, Transaction
 from loyaltycli.storage.state import MemberState, load_history, load_state
 from loyaltycli.storage.writer import CreditPlan, PurchasePlan, PurchaseWriter, VoucherPlan, decode_lines, encode_lines
 
@@ -248,7 +248,7 @@ def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> Purcha
         ctx = today_in(tx, now)
         member = lookup.resolve(tx, request.member, ctx.program.region)
         assert member.pk is not None
-        lookup.lock(tx, member.pk)
+        member = lookup.locked(tx, member)
         when = request.when or now
         day = local_date(when, ctx.program.zone)
         if not request.dry_run:
@@ -348,7 +348,7 @@ def plain(number: Decimal) -> str:
 
 
 def _repeat(
-    tx: Transaction, ctx: Today, existing: Receipt, member: Member, request: PurchaseRequest, day: dt.date
+    tx: Transaction, ctx: Today, existing: Receipt, member: MemberRecord, request: PurchaseRequest, day: dt.date
 ) -> PurchaseResult:
     """The same receipt again (a retry): the original result, or a refusal if the data differ."""
     same = (

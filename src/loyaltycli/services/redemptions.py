@@ -32,7 +32,7 @@ from loyaltycli.storage import ledger, vouchers
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.records import Member, Transaction, Voucher
+from loyaltycli.storage.records import MemberRecord, Transaction, Voucher
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,10 @@ class RedeemResult:
     currency: str = ""  # of `discount`
 
 
-def _active_member(tx: Transaction, ctx: Today, ref: str) -> Member:
+def _active_member(tx: Transaction, ctx: Today, ref: str) -> MemberRecord:
     member = lookup.resolve(tx, ref, ctx.program.region)
     assert member.pk is not None
-    lookup.lock(tx, member.pk)
+    member = lookup.locked(tx, member)
     if member.status != "active":
         raise BlockedError(
             _("Member {id} is {status}; they cannot redeem or collect points.").format(
@@ -63,11 +63,11 @@ def _active_member(tx: Transaction, ctx: Today, ref: str) -> Member:
     return member
 
 
-def _available(tx: Transaction, member: Member, program: Program, day: dt.date) -> int:
+def _available(tx: Transaction, member: MemberRecord, program: Program, day: dt.date) -> int:
     return member_balances(tx, member, day, lapse_day(member, program)).available
 
 
-def _spend(tx: Transaction, ctx: Today, member: Member, points: int, day: dt.date, what: str) -> int:
+def _spend(tx: Transaction, ctx: Today, member: MemberRecord, points: int, day: dt.date, what: str) -> int:
     """Check the balance and the programme's minimum, then return what is available."""
     program = ctx.version_on(day).program
     available = _available(tx, member, program, day)
@@ -76,7 +76,7 @@ def _spend(tx: Transaction, ctx: Today, member: Member, points: int, day: dt.dat
     return available
 
 
-def _too_few(member: Member, available: int, program: Program, points: int, what: str) -> InsufficientPointsError:
+def _too_few(member: MemberRecord, available: int, program: Program, points: int, what: str) -> InsufficientPointsError:
     return InsufficientPointsError(
         _("Member {id} has {available} available points; {what} needs {points}").format(
             id=member.id, available=available, what=what, points=points
@@ -90,7 +90,7 @@ def _too_few(member: Member, available: int, program: Program, points: int, what
     )
 
 
-def _check_reward(tx: Transaction, ctx: Today, member: Member, reward: Reward, day: dt.date) -> int:
+def _check_reward(tx: Transaction, ctx: Today, member: MemberRecord, reward: Reward, day: dt.date) -> int:
     """The one eligibility rule (domain/rewards.py) under the member's lock and the stock's; what is available."""
     program = ctx.version_on(day).program
     if reward.stock is not None:
@@ -202,7 +202,7 @@ def _key(key: str | None) -> str | None:
 
 
 def _repeated(
-    tx: Transaction, ctx: Today, member: Member, key: str | None, what: str, points: int, day: dt.date
+    tx: Transaction, ctx: Today, member: MemberRecord, key: str | None, what: str, points: int, day: dt.date
 ) -> RedeemResult | None:
     """The original result of a redemption made with the same `--key` (a till's retry), checked under the
     member's lock; the same key with another member, reward or number of points is refused."""
@@ -242,7 +242,7 @@ def _repeated(
     )
 
 
-def _refuse_personal_note(member: Member, note: str | None, option: str) -> None:
+def _refuse_personal_note(member: MemberRecord, note: str | None, option: str) -> None:
     """Notes stay in the append-only ledger when a member is erased, so they may not name the person (nor hold
     control characters, which would reach the terminal of whoever reads the statement)."""
     problem = control_problem(note, option)
@@ -370,7 +370,7 @@ def award(db: Database, ref: str, action_id: str, note: str | None, now: dt.date
         return AwardResult(str(member.id), action.id, action.points, _available(tx, member, ctx.program, ctx.today))
 
 
-def _check_limit(tx: Transaction, member: Member, action_id: str, limit: str, today: dt.date) -> None:
+def _check_limit(tx: Transaction, member: MemberRecord, action_id: str, limit: str, today: dt.date) -> None:
     if limit == "unlimited":
         return
     for day in ledger.days_of_entries(tx, member.pk or 0, "action", action_id):
@@ -413,7 +413,7 @@ def adjust(db: Database, ref: str, points: int, reason: str, now: dt.datetime) -
         ctx = today_in(tx, now)
         member = lookup.resolve(tx, ref, ctx.program.region)
         assert member.pk is not None
-        lookup.lock(tx, member.pk)
+        member = lookup.locked(tx, member)
         _refuse_personal_note(member, reason, "--reason")
         booking = ledger.Booking(
             ctx.current.version, "adjust", ctx.today, utc_naive(now), ref="adjust", note=reason.strip()
@@ -451,7 +451,7 @@ def cancel_voucher(db: Database, code: str, now: dt.datetime) -> CancelResult:
         voucher = _find_voucher(tx, code)
         member = lookup.by_pk(tx, voucher.member_pk)
         assert member is not None and member.pk is not None
-        lookup.lock(tx, member.pk)
+        member = lookup.locked(tx, member)
         _refuse_uncancellable(voucher, ctx)
         if not vouchers.change_if_issued(tx, voucher, status="cancelled"):  # another till, a moment ago
             _refuse_uncancellable(voucher, ctx)

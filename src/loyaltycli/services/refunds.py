@@ -24,7 +24,7 @@ from loyaltycli.storage import ledger
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.receipts import ReceiptIdTaken, add_receipt, receipt_with_id, refunded_so_far
-from loyaltycli.storage.records import Member, Receipt, Transaction
+from loyaltycli.storage.records import MemberRecord, Receipt, Transaction
 from loyaltycli.storage.vouchers import take_stamps
 
 
@@ -112,7 +112,7 @@ def refund_in(tx: Transaction, ctx: Today, request: RefundRequest, now: dt.datet
     member = lookup.by_pk(tx, original.member_pk) if original.member_pk else None
     if member is not None and member.status == "merged":  # its points live on with the member it joined
         member = lookup.followed(tx, member)
-        lookup.lock(tx, member.pk or 0)
+        member = lookup.locked(tx, member)
     if member is not None and points > 0:
         _reverse(tx, member, points, booking, original, day)
     if full and member is not None:
@@ -153,7 +153,7 @@ def _repeat(tx: Transaction, original: Receipt, request: RefundRequest) -> Refun
 
 
 def _reverse(
-    tx: Transaction, member: Member, points: int, booking: ledger.Booking, original: Receipt, day: dt.date
+    tx: Transaction, member: MemberRecord, points: int, booking: ledger.Booking, original: Receipt, day: dt.date
 ) -> None:
     """Take `points` back: the receipt's own lot, other pending lots, available lots by expiry, then debt."""
     own = ledger.lots_of_receipt(tx, original.pk, member.pk)
@@ -168,7 +168,7 @@ def _reverse_referrals(tx: Transaction, original: Receipt, booking: ledger.Booki
         member = lookup.by_pk(tx, entry.member_pk)
         if member is not None and member.status == "merged":
             member = lookup.followed(tx, member)
-            lookup.lock(tx, member.pk or 0)
+            member = lookup.locked(tx, member)
         assert member is not None
         own = ledger.lots_of_entry(tx, entry.pk)
         lots = ledger.lots_held(tx, member.pk or 0)

@@ -29,7 +29,7 @@ from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.receipts import AddedReceipt, ReceiptIdTaken, add_receipt, receipt_with_id
-from loyaltycli.storage.records import Member, Receipt, Transaction
+from loyaltycli.storage.records import MemberRecord, Receipt, Transaction
 from loyaltycli.storage.writer import LineRow, encode_lines
 
 
@@ -61,12 +61,12 @@ def record_return(db: Database, request: ReturnRequest, now: dt.datetime) -> Ret
         ctx = today_in(tx, now)
         member = lookup.resolve(tx, request.member, ctx.program.region)
         assert member.pk is not None
-        lookup.lock(tx, member.pk)
+        member = lookup.locked(tx, member)
         return return_in(tx, ctx, member, request, now, "return")
 
 
 def return_in(
-    tx: Transaction, ctx: Today, member: Member | None, request: ReturnRequest, now: dt.datetime, command: str
+    tx: Transaction, ctx: Today, member: MemberRecord | None, request: ReturnRequest, now: dt.datetime, command: str
 ) -> ReturnResult:
     """The return inside an open transaction (also `import`'s receipts with a negative total)."""
     when = request.when or now
@@ -132,7 +132,7 @@ def _result(
     tx: Transaction,
     ctx: Today,
     row: Receipt | AddedReceipt,
-    member: Member | None,
+    member: MemberRecord | None,
     day: dt.date,
     repeated: bool = False,
 ) -> ReturnResult:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 
 from loyaltycli.storage.models import CREDIT_KINDS, REDEEM_KINDS, LedgerEntry, Member, PointLot
-from loyaltycli.storage.records import Transaction
+from loyaltycli.storage.records import MemberRecord, Transaction
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Balances:
         return self.available + self.pending + self.past_expiry
 
 
-def member_balances(tx: Transaction, member: Member, today: dt.date, lapse_on: dt.date | None = None) -> Balances:
+def member_balances(tx: Transaction, member: MemberRecord, today: dt.date, lapse_on: dt.date | None = None) -> Balances:
     """Balances on `today`.  `lapse_on`: the day all points lapse (inactivity policy), if any."""
     available, pending, past, expiring = _lot_balances(tx, member, today, lapse_on)
     totals = tx.orm.execute(
@@ -61,7 +61,7 @@ def member_balances(tx: Transaction, member: Member, today: dt.date, lapse_on: d
     )
 
 
-def available_points(tx: Transaction, member: Member, today: dt.date) -> int:
+def available_points(tx: Transaction, member: MemberRecord, today: dt.date) -> int:
     """`member_balances(...).available` from the lots alone, without the lifetime totals (what `purchase`
     reports after booking; a purchase starts the inactivity clock again, so nothing has lapsed)."""
     return _lot_balances(tx, member, today, None)[0] - stored_debt(tx, member.pk)
@@ -74,7 +74,7 @@ def stored_debt(tx: Transaction, member_pk: int | None) -> int:
 
 
 def _lot_balances(
-    tx: Transaction, member: Member, today: dt.date, lapse_on: dt.date | None
+    tx: Transaction, member: MemberRecord, today: dt.date, lapse_on: dt.date | None
 ) -> tuple[int, int, int, list[tuple[dt.date, int]]]:
     """Available, pending and past-expiry points of the member's open lots, and what falls due on which day."""
     lapsed = lapse_on is not None and lapse_on <= today

@@ -14,7 +14,7 @@ from sqlalchemy import extract, func, select
 
 from loyaltycli.storage.models import LedgerEntry, Member, PointLot
 from loyaltycli.storage.posting import Booking, Debit, post
-from loyaltycli.storage.records import Transaction
+from loyaltycli.storage.records import MemberRecord, Transaction
 
 
 class DueLot(NamedTuple):
@@ -116,13 +116,10 @@ def latest_birthday_run(tx: Transaction) -> dt.date | None:
     return tx.orm.scalar(select(func.max(LedgerEntry.business_date)).where(LedgerEntry.kind == "birthday"))
 
 
-def birthday_members(tx: Transaction, day: dt.date, ref: str, lock: bool) -> list[Member]:
+def birthday_members(tx: Transaction, day: dt.date, ref: str, lock: bool) -> list[MemberRecord]:
     """Active members born in `day`'s month, enrolled by `day`, not yet paid the birthday entry `ref`."""
     paid = select(LedgerEntry.member_pk).where(LedgerEntry.kind == "birthday", LedgerEntry.ref == ref)
-    query = (
-        select(Member)
-        .where(Member.status == "active", extract("month", Member.birthday) == day.month)
-        .where(Member.enrolled_on <= day, Member.pk.not_in(paid))
-        .order_by(Member.pk)
-    )
-    return list(tx.orm.scalars(query.with_for_update() if lock else query).all())
+    from loyaltycli.storage.members import members_where
+
+    born_then = (Member.status == "active") & (extract("month", Member.birthday) == day.month)
+    return members_where(tx, born_then & (Member.enrolled_on <= day) & Member.pk.not_in(paid), for_update=lock)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt, StampCount, Voucher
-from loyaltycli.storage.records import Transaction
+from loyaltycli.storage.records import MemberRecord, Transaction
 from loyaltycli.storage.writer import decode_lines
 
 Row = dict[str, Any]
@@ -24,18 +24,18 @@ class MemberRows:
     stamp_cards: list[Row]
 
 
-def _row(obj: Any, drop: tuple[str, ...] = ()) -> Row:
+def _row(obj: Any, drop: tuple[str, ...] = (), table: Any = None) -> Row:
     """A row's columns in the table's order (always the same order, whatever was loaded first)."""
-    columns = obj.__table__.columns
+    columns = (table if table is not None else obj).__table__.columns
     return {c.name: getattr(obj, c.name) for c in columns if c.name not in drop}
 
 
-def member_rows(tx: Transaction, member: Member) -> MemberRows:
+def member_rows(tx: Transaction, member: MemberRecord) -> MemberRows:
     """The member's own row and its receipts (with their lines), entries, lots, vouchers and stamp cards,
     each in the order they were written; the member's key (`pk`) is left out of every row."""
     receipts = tx.orm.scalars(select(Receipt).where(Receipt.member_pk == member.pk).order_by(Receipt.pk))
     return MemberRows(
-        member=_row(member, ("pk", "email_key", "referred_by_pk", "phone_shown")),
+        member=_row(member, ("pk", "email_key", "referred_by_pk", "phone_shown"), Member),
         receipts=[
             _row(r, ("member_pk", "lines")) | {"lines": [line._asdict() for line in decode_lines(r.lines)]}
             for r in receipts
@@ -50,5 +50,5 @@ def member_rows(tx: Transaction, member: Member) -> MemberRows:
     )
 
 
-def _of(tx: Transaction, model: Any, member: Member) -> list[Any]:
+def _of(tx: Transaction, model: Any, member: MemberRecord) -> list[Any]:
     return list(tx.orm.scalars(select(model).where(model.member_pk == member.pk).order_by(model.pk)))

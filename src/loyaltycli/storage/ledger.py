@@ -15,15 +15,15 @@ from sqlalchemy import select
 
 from loyaltycli.domain.allocation import Allocation, Lot, debt_payoff
 from loyaltycli.storage.balances import stored_debt
-from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot
+from loyaltycli.storage.models import LedgerEntry, LotUse, PointLot
 from loyaltycli.storage.posting import Booking as Booking  # where services find it, with credit and debit
 from loyaltycli.storage.posting import Credit, Debit, post
-from loyaltycli.storage.records import Transaction
+from loyaltycli.storage.records import MemberRecord, Transaction
 
 
 def credit(
     tx: Transaction,
-    member: Member,
+    member: MemberRecord,
     kind: str,
     points: int,
     booking: Booking,
@@ -38,18 +38,16 @@ def credit(
     (entry_pk,) = post(
         tx.orm.connection(), [Credit(member_pk, kind, points, booking, available_on, expires_on, payoff)]
     )
-    tx.orm.expire(member, ["debt"])
     return entry_pk
 
 
-def debit(tx: Transaction, member: Member, kind: str, booking: Booking, allocation: Allocation) -> int:
+def debit(tx: Transaction, member: MemberRecord, kind: str, booking: Booking, allocation: Allocation) -> int:
     """Book what `allocation` takes from the member's lots (and leaves as debt). Returns the entry's
     primary key."""
     member_pk = _pk(member.pk)
     tx.orm.flush()
     points = allocation.taken + allocation.debt
     (entry_pk,) = post(tx.orm.connection(), [Debit(member_pk, kind, points, booking, allocation.uses, allocation.debt)])
-    tx.orm.expire(member, ["debt"])
     return entry_pk
 
 

@@ -19,7 +19,7 @@ from loyaltycli.i18n import _
 from loyaltycli.notes import note
 from loyaltycli.storage.bulk import Codec, Inserter, one_of, reserve_ids, table_of
 from loyaltycli.storage.models import Member, Receipt, tier_sign
-from loyaltycli.storage.records import Transaction
+from loyaltycli.storage.records import MemberRecord, Transaction
 
 
 class NewMember(NamedTuple):
@@ -106,23 +106,34 @@ class NewMembers:
         )
 
 
-def matching(tx: Transaction, ref: str, region: str | None) -> list[Member]:
+def matching(tx: Transaction, ref: str, region: str | None) -> list[MemberRecord]:
     """Every member that `ref` names: by id, by card number, by e-mail (any case) or by phone in any written
     form (a card number is never read as a phone number)."""
     raw = ref.strip()
     conditions = [Member.id == raw]
     if is_card_number(raw):
         conditions.append(Member.card == raw)
-        return list(tx.orm.scalars(select(Member).where(or_(*conditions)).order_by(Member.pk)))
+        return members_where(tx, or_(*conditions))
     if "@" in raw:
         conditions.append(Member.email_key == raw.lower())
     phone = parse_phone(raw, region)
     if phone:
         conditions.append(Member.phone == phone)
-    return list(tx.orm.scalars(select(Member).where(or_(*conditions)).order_by(Member.pk)))
+    return members_where(tx, or_(*conditions))
 
 
-def resolve(tx: Transaction, ref: str, region: str | None, follow: bool = True) -> Member:
+def members_where(tx: Transaction, condition: Any, for_update: bool = False) -> list[MemberRecord]:
+    """The members `condition` picks, by key, as values."""
+    query = select(*_member_columns()).where(condition).order_by(Member.pk)
+    rows = tx.orm.execute(query.with_for_update() if for_update else query)
+    return [MemberRecord(**row._mapping) for row in rows]
+
+
+def _member_columns() -> Any:
+    return Member.__table__.columns
+
+
+def resolve(tx: Transaction, ref: str, region: str | None, follow: bool = True) -> MemberRecord:
     """Exactly one member, or an error that says why not; a merged member leads on to the one it joined
     (unless `follow` is False: `member merge` refuses merged members itself)."""
     found = matching(tx, ref, region)
@@ -140,11 +151,11 @@ def resolve(tx: Transaction, ref: str, region: str | None, follow: bool = True) 
     return followed(tx, found[0]) if follow else found[0]
 
 
-def followed(tx: Transaction, member: Member) -> Member:
+def followed(tx: Transaction, member: MemberRecord) -> MemberRecord:
     """A merged member's reference leads to the member it was merged into (SPEC §1), with a note."""
     seen = {member.pk}
     while member.status == "merged" and member.merged_into_pk is not None:
-        target = tx.orm.get(Member, member.merged_into_pk)
+        target = by_pk(tx, member.merged_into_pk)
         if target is None or target.pk in seen:
             break
         note(_("note: {member} was merged into {target}; using {target}.").format(member=member.id, target=target.id))
@@ -153,13 +164,13 @@ def followed(tx: Transaction, member: Member) -> Member:
     return member
 
 
-def merged_into(tx: Transaction, member: Member) -> list[Member]:
+def merged_into(tx: Transaction, member: MemberRecord) -> list[MemberRecord]:
     """The records merged into this member, also through a chain of merges (one person, several records)."""
-    found: list[Member] = []
+    found: list[MemberRecord] = []
     seen = {member.pk}
     frontier = [member.pk]
     while frontier:
-        rows = tx.orm.scalars(select(Member).where(Member.merged_into_pk.in_(frontier)).order_by(Member.pk))
+        rows = members_where(tx, Member.merged_into_pk.in_(frontier))
         fresh = [row for row in rows if row.pk not in seen]
         seen.update(row.pk for row in fresh)
         found.extend(fresh)
@@ -185,14 +196,47 @@ def qualifying_total(
     return Decimal(total) / 100 if basis == "spend" else Decimal(total)
 
 
-def refreshed(tx: Transaction, member: Member) -> Member:
-    """The member as the database has it now (after a lock, or a write in SQL)."""
-    tx.orm.refresh(member)
-    return member
+def refreshed(tx: Transaction, member: MemberRecord) -> MemberRecord:
+    """The member as the database has it now (after a write in SQL: a debt paid, a status changed)."""
+    found = by_pk(tx, member.pk)
+    assert found is not None, "members are never deleted"
+    return found
 
 
-def by_pk(tx: Transaction, pk: int) -> Member | None:
-    return tx.orm.get(Member, pk)
+def by_pk(tx: Transaction, pk: int) -> MemberRecord | None:
+    found = members_where(tx, Member.pk == pk)
+    return found[0] if found else None
+
+
+# What `change` may set; `name_key` and `phone_shown` follow the name and the phone.
+CHANGEABLE = frozenset(
+    ("name", "email", "email_key", "phone", "birthday", "marketing", "status", "block_reason")
+    + ("erased_at", "merged_into_pk", "card")
+)
+
+
+def change(tx: Transaction, member: MemberRecord, **values: Any) -> MemberRecord:
+    """Set some of the member's fields (CHANGEABLE) and return the member as now stored. The search key of
+    the name and the written forms of the phone are kept with them; a unique id, e-mail, phone or card
+    number another member took meanwhile is refused."""
+    from sqlalchemy import update
+    from sqlalchemy.exc import IntegrityError
+
+    unknown = set(values) - CHANGEABLE
+    if unknown:
+        raise TypeError(f"cannot change {sorted(unknown)} of a member")
+    if "name" in values:
+        values["name_key"] = search_key(values["name"] or "")
+    if "phone" in values:
+        values["phone_shown"] = phone_forms(values["phone"]) if values["phone"] else None
+    if not values:
+        return refreshed(tx, member)
+    try:
+        with tx.orm.begin_nested():
+            tx.orm.execute(update(Member).where(Member.pk == member.pk).values(**values))
+    except IntegrityError:
+        raise DuplicateError(_("Another member already has this id, e-mail or phone.")) from None
+    return refreshed(tx, member)
 
 
 def new_cards(tx: Transaction, count: int) -> list[str]:
@@ -217,29 +261,25 @@ def holders_of_cards(tx: Transaction) -> list[tuple[str, str, str]]:
     return [(str(i), str(n), str(c)) for i, n, c in rows]
 
 
-def flush_member(tx: Transaction) -> None:
-    """Write the member's changes now; a unique id, e-mail or phone taken meanwhile is refused."""
-    from sqlalchemy.exc import IntegrityError
-
-    try:
-        tx.orm.flush()
-    except IntegrityError:
-        raise DuplicateError(_("Another member already has this id, e-mail or phone.")) from None
-
-
-def holder_of(tx: Transaction, field_name: str, value: str, except_pk: int | None = None) -> Member | None:
+def holder_of(tx: Transaction, field_name: str, value: str, except_pk: int | None = None) -> MemberRecord | None:
     """The member (other than `except_pk`) whose `field_name` (id, email_key or phone) is `value`."""
     column = {"id": Member.id, "email_key": Member.email_key, "phone": Member.phone}[field_name]
-    return tx.orm.scalar(select(Member).where(column == value, Member.pk != (except_pk or -1)))
+    found = members_where(tx, (column == value) & (Member.pk != (except_pk or -1)))
+    return found[0] if found else None
+
+
+def locked(tx: Transaction, member: MemberRecord) -> MemberRecord:
+    """Hold the member's row until the transaction ends, and read it afresh under the lock (PostgreSQL;
+    SQLite's BEGIN IMMEDIATE already serialises writers), so debt and status are current."""
+    lock(tx, member.pk)
+    return refreshed(tx, member)
 
 
 def lock(tx: Transaction, member_pk: int) -> None:
-    """Hold the member's row until the transaction ends, and read it afresh under the lock (PostgreSQL;
-    SQLite's BEGIN IMMEDIATE already serialises writers), so debt and status are current."""
+    """Hold the member's row until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE already
+    serialises writers)."""
     if tx.orm.get_bind().dialect.name == "postgresql":
-        tx.orm.execute(
-            select(Member).where(Member.pk == member_pk).with_for_update().execution_options(populate_existing=True)
-        ).all()
+        tx.orm.execute(select(Member.pk).where(Member.pk == member_pk).with_for_update()).all()
 
 
 def find_many(

@@ -19,10 +19,10 @@ from loyaltycli.storage.bulk import Codec, reserve_ids, table_of
 from loyaltycli.storage.models import Member, PointLot, Receipt, StampCount, Voucher
 from loyaltycli.storage.posting import Booking, Credit, Debit, post
 from loyaltycli.storage.receipts import insert_receipts
-from loyaltycli.storage.records import Transaction
+from loyaltycli.storage.records import MemberRecord, Transaction
 
 
-def transfer_lots(tx: Transaction, other: Member, keep: Member, booking: Booking) -> int:
+def transfer_lots(tx: Transaction, other: MemberRecord, keep: MemberRecord, booking: Booking) -> int:
     """Move every point OTHER still holds (available, pending, or past expiry and not yet removed) to KEEP."""
     lots = tx.orm.execute(
         select(PointLot.pk, PointLot.available_on, PointLot.expires_on, PointLot.remaining)
@@ -48,7 +48,7 @@ def transfer_lots(tx: Transaction, other: Member, keep: Member, booking: Booking
     return total
 
 
-def copy_history(tx: Transaction, other: Member, keep: Member, created_at: dt.datetime) -> int:
+def copy_history(tx: Transaction, other: MemberRecord, keep: MemberRecord, created_at: dt.datetime) -> int:
     """OTHER's receipts as KEEP's tier history: receipts of kind `merged` with their dates and signed
     qualifying spend and points, and a total of 0 (no revenue counts twice)."""
     rows = tx.orm.execute(
@@ -114,7 +114,7 @@ def copy_history(tx: Transaction, other: Member, keep: Member, created_at: dt.da
     return len(copies)
 
 
-def move_stamps(tx: Transaction, other: Member, keep: Member) -> dict[str, int]:
+def move_stamps(tx: Transaction, other: MemberRecord, keep: MemberRecord) -> dict[str, int]:
     """OTHER's stamps per card, taken off OTHER (KEEP's new counts are set by the caller)."""
     counts = {
         str(card): int(n)
@@ -127,7 +127,7 @@ def move_stamps(tx: Transaction, other: Member, keep: Member) -> dict[str, int]:
     return counts
 
 
-def move_vouchers_and_referrals(tx: Transaction, other: Member, keep: Member) -> int:
+def move_vouchers_and_referrals(tx: Transaction, other: MemberRecord, keep: MemberRecord) -> int:
     """Open vouchers and the members OTHER referred now belong to KEEP."""
     moved = tx.orm.execute(
         update(Voucher)
@@ -159,6 +159,6 @@ def merged_holdings(tx: Transaction) -> list[tuple[Any, ...]]:
     )
 
 
-def _pk(member: Member) -> int:
+def _pk(member: MemberRecord) -> int:
     assert member.pk is not None
     return member.pk

@@ -29,14 +29,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     case,
-    event,
-    inspect,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase
-
-from loyaltycli.domain.phones import phone_forms
-from loyaltycli.domain.search import search_key
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Mapped
@@ -385,16 +380,6 @@ def tier_sign() -> Any:
     """+1 or -1: how a receipt's eligible spend and points count toward the tier window (refunds and
     returns subtract). Every qualifying total in SQL multiplies by it."""
     return case((Receipt.kind.in_(SUBTRACTING_KINDS), -1), else_=1)
-
-
-@event.listens_for(Member, "before_insert")
-@event.listens_for(Member, "before_update")
-def _keep_keys(_mapper: object, _connection: object, member: Member) -> None:
-    """Every write of a member through the ORM keeps what is worked out from the name and the phone current:
-    the search key of the name, and the written forms of the phone (bulk inserts set both)."""
-    member.name_key = search_key(member.name or "")
-    if inspect(member).attrs.phone.history.has_changes():
-        member.phone_shown = phone_forms(member.phone) if member.phone else None
 
 
 # Indexes of the rows that have a value (`WHERE column IS NOT NULL`): (name, table, column, unique).

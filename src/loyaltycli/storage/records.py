@@ -8,9 +8,10 @@ the SQLAlchemy session inside it (`orm`), and a test fails on a service that doe
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from loyaltycli.storage.models import Member as Member
 from loyaltycli.storage.models import Receipt as Receipt
 from loyaltycli.storage.models import Voucher as Voucher
 
@@ -25,3 +26,29 @@ class Transaction:
 
     def __init__(self, orm: Session) -> None:
         self.orm = orm
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRecord:
+    """One row of `member` as it was read: a value, changed only through `storage.members.change`."""
+
+    pk: int
+    id: str
+    name: str
+    email: str | None
+    email_key: str | None
+    phone: str | None
+    birthday: dt.date | None
+    marketing: bool
+    status: str
+    block_reason: str | None
+    referred_by_pk: int | None
+    enrolled_at: dt.datetime
+    enrolled_on: dt.date
+    last_purchase_on: dt.date | None
+    erased_at: dt.datetime | None
+    debt: int
+    merged_into_pk: int | None
+    name_key: str
+    phone_shown: str | None
+    card: str | None

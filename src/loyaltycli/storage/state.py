@@ -17,7 +17,7 @@ from sqlalchemy import select
 from loyaltycli.domain.allocation import debt_payoff
 from loyaltycli.storage.bulk import one_of
 from loyaltycli.storage.models import LedgerEntry, Member, Receipt, StampCount, tier_sign
-from loyaltycli.storage.records import Transaction
+from loyaltycli.storage.records import MemberRecord, Transaction
 
 _EPOCH = dt.datetime(1970, 1, 1)
 _WIDTH = 4  # values per receipt in MemberState.history
@@ -69,7 +69,7 @@ class MemberState:
         return sum([h[i + value] for i in range(0, len(h), _WIDTH) if h[i + 1] >= first and h[i] < limit])
 
 
-def load_state(tx: Transaction, member: Member, since: dt.date) -> MemberState:
+def load_state(tx: Transaction, member: MemberRecord, since: dt.date) -> MemberState:
     """One member's state (the batch loader with a batch of one)."""
     assert member.pk is not None
     return load_states(tx, [member], since)[member.pk]
