@@ -290,6 +290,61 @@ def test_the_transaction_rule_finds_planted_uses() -> None:
     assert reaches_into_transactions(planted) == ["services/planted.py:2 tx.orm", "services/planted.py:3 tx.flush"]
 
 
+ORM_NAMES = {"Member", "Receipt", "Voucher", "LedgerEntry", "PointLot", "LotUse", "StampCount", "VoucherUse"}
+ORM_NAMES |= {"ProgramVersion", "ConsentEvent", "Session", "Connection", "Row", "Any"}
+
+
+def storage_names_used_outside(sources: dict[str, str]) -> set[tuple[str, str]]:
+    """(storage module, name) of every storage function or class a module outside storage uses: imported by
+    name, or reached as an attribute of an imported storage module."""
+    used = set()
+    for path, text in sources.items():
+        if path.startswith("storage/"):
+            continue
+        aliases = {}
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ImportFrom) and node.module == "loyaltycli.storage":
+                aliases.update({a.asname or a.name: a.name for a in node.names})
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("loyaltycli.storage."):
+                used.update((node.module.rsplit(".", 1)[1], a.name) for a in node.names)
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
+                used.add((aliases[node.value.id], node.attr))
+    return used
+
+
+def orm_values_handed_out(sources: dict[str, str]) -> list[str]:
+    """Storage functions used outside storage whose parameters or result name an ORM class, a session or Any."""
+    used = storage_names_used_outside(sources)
+    found = []
+    for path, text in sources.items():
+        if not path.startswith("storage/") or path.count("/") > 1:
+            continue
+        module = path.removeprefix("storage/").removesuffix(".py")
+        for node in ast.parse(text).body:
+            if not isinstance(node, ast.FunctionDef) or (module, node.name) not in used:
+                continue
+            annotations = [a.annotation for a in node.args.args + node.args.kwonlyargs] + [node.returns]
+            names = {n.id for a in annotations if a is not None for n in ast.walk(a) if isinstance(n, ast.Name)}
+            if names & ORM_NAMES:
+                found.append(f"{module}.{node.name}: {sorted(names & ORM_NAMES)}")
+    return sorted(found)
+
+
+def test_storage_hands_services_values_only() -> None:
+    """Issue 28: services get frozen records and storage's Transaction: no ORM object, session or Any."""
+    assert orm_values_handed_out(package_sources()) == []
+
+
+def test_the_values_rule_finds_planted_orm_results() -> None:
+    planted = {
+        "storage/people.py": "def find(tx) -> Member: ...\ndef rows(tx) -> list[Any]: ...\ndef fine(tx) -> int: ...\n",
+        "services/user.py": "from loyaltycli.storage import people\npeople.find(tx)\npeople.fine(tx)\n",
+        "cli/user.py": "from loyaltycli.storage.people import rows\n",
+    }
+    assert orm_values_handed_out(planted) == ["people.find: ['Member']", "people.rows: ['Any']"]
+
+
 # ---------------------------------------------------------------- one writer (issue 13): the ledger's rows
 LEDGER_MODELS = {"LedgerEntry", "PointLot", "LotUse"}
 LEDGER_TABLES = ("ledger_entry", "point_lot", "lot_use")
@@ -356,7 +411,9 @@ def test_the_one_writer_rule_finds_planted_inserts() -> None:
 
 
 CACHED_BY_POSTING = ("remaining", "debt")
-PLANNING_STATE = "storage/state.py"  # a batch's in-memory picture of each member's debt (`plan_credit`), never stored
+PLANNING_STATE = (
+    "domain/member_state.py"  # a batch's in-memory picture of each member's debt (`plan_credit`), never stored
+)
 
 
 def cache_changes(sources: dict[str, str]) -> list[str]:

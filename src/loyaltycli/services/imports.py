@@ -25,6 +25,7 @@ from typing import IO, Any
 from loyaltycli import i18n
 from loyaltycli.domain.cells import neutralise
 from loyaltycli.domain.dates import utc_naive
+from loyaltycli.domain.member_state import MemberState
 from loyaltycli.domain.money import amount_limit_problem, from_cents, to_cents
 from loyaltycli.domain.phones import parse_phone
 from loyaltycli.domain.receipts import ReceiptInput
@@ -43,7 +44,6 @@ from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.receipts import StoredReceipt, member_of_receipt, stored_among
 from loyaltycli.storage.records import Transaction
-from loyaltycli.storage.state import MemberState
 from loyaltycli.storage.writer import PurchaseWriter
 
 BATCH_RECEIPTS = 5000

@@ -15,6 +15,7 @@ from typing import Any
 from loyaltycli import i18n
 from loyaltycli.domain.dates import local_clock, local_date, utc_naive
 from loyaltycli.domain.expiry import lapse_day, lot_expiry
+from loyaltycli.domain.member_state import MemberState
 from loyaltycli.domain.money import amount_limit_problem, format_amount, format_cents, from_cents, to_cents
 from loyaltycli.domain.points import Earning, LinePoints, compute_earning, pending_until
 from loyaltycli.domain.program import Program, normalise_category
@@ -31,8 +32,8 @@ from loyaltycli.storage.balances import available_points
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.history import stamps_on_cards
 from loyaltycli.storage.receipts import earned_available_on, receipt_with_id, voucher_codes_of
-from loyaltycli.storage.records import MemberRecord, Receipt, Transaction
-from loyaltycli.storage.state import MemberState, load_history, load_state
+from loyaltycli.storage.records import MemberRecord, ReceiptRecord, Transaction
+from loyaltycli.storage.state import load_history, load_state
 from loyaltycli.storage.writer import CreditPlan, PurchasePlan, PurchaseWriter, VoucherPlan, decode_lines, encode_lines
 
 
@@ -348,7 +349,7 @@ def plain(number: Decimal) -> str:
 
 
 def _repeat(
-    tx: Transaction, ctx: Today, existing: Receipt, member: MemberRecord, request: PurchaseRequest, day: dt.date
+    tx: Transaction, ctx: Today, existing: ReceiptRecord, member: MemberRecord, request: PurchaseRequest, day: dt.date
 ) -> PurchaseResult:
     """The same receipt again (a retry): the original result, or a refusal if the data differ."""
     same = (
@@ -388,7 +389,7 @@ def _repeat(
     )
 
 
-def _original_earning(ctx: Today, receipt: Receipt, rows: Any) -> Earning:
+def _original_earning(ctx: Today, receipt: ReceiptRecord, rows: Any) -> Earning:
     """The breakdown the receipt had when it was booked."""
     return earning_of_lines(ctx, receipt.local_date, receipt.tier, receipt.channel, receipt.occurred_at, rows)
 

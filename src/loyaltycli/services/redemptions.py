@@ -32,7 +32,7 @@ from loyaltycli.storage import ledger, vouchers
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
-from loyaltycli.storage.records import MemberRecord, Transaction, Voucher
+from loyaltycli.storage.records import MemberRecord, Transaction, VoucherRecord
 
 
 @dataclass(frozen=True)
@@ -273,14 +273,14 @@ class VoucherView:
     currency: str = ""  # of `value`, for a discount or free item
 
 
-def _find_voucher(tx: Transaction, code: str) -> Voucher:
+def _find_voucher(tx: Transaction, code: str) -> VoucherRecord:
     voucher = vouchers.voucher_with_code(tx, normalise_code(code))
     if voucher is None:
         raise NotFoundError(_("There is no voucher {code}; check the code.").format(code=code))
     return voucher
 
 
-def _view(tx: Transaction, voucher: Voucher, ctx: Today) -> VoucherView:
+def _view(tx: Transaction, voucher: VoucherRecord, ctx: Today) -> VoucherView:
     today = ctx.today
     member = lookup.by_pk(tx, voucher.member_pk)
     status = voucher.status
@@ -319,7 +319,10 @@ def use_voucher(db: Database, code: str, receipt: str | None, now: dt.datetime) 
         # Conditional on the voucher still being unused: of two tills using the same code at the same
         # moment, the second one's update finds no row (PostgreSQL re-checks the condition after the
         # first commits), so exactly one succeeds.
-        if not vouchers.change_if_issued(tx, voucher, status="used", used_at=utc_naive(now), used_receipt=receipt):
+        changed, voucher = vouchers.change_if_issued(
+            tx, voucher, status="used", used_at=utc_naive(now), used_receipt=receipt
+        )
+        if not changed:
             _refuse_unusable(voucher, ctx)
             raise LimitReachedError(
                 _("Voucher {code} cannot be used (it is {status}).").format(
@@ -331,7 +334,7 @@ def use_voucher(db: Database, code: str, receipt: str | None, now: dt.datetime) 
         return _view(tx, voucher, ctx)
 
 
-def _refuse_unusable(voucher: Voucher, ctx: Today) -> None:
+def _refuse_unusable(voucher: VoucherRecord, ctx: Today) -> None:
     if voucher.status == "used":
         when = local_minute(voucher.used_at, ctx.program.zone)
         raise LimitReachedError(_("Voucher {code} was already used on {when}.").format(code=voucher.code, when=when))
@@ -453,7 +456,8 @@ def cancel_voucher(db: Database, code: str, now: dt.datetime) -> CancelResult:
         assert member is not None and member.pk is not None
         member = lookup.locked(tx, member)
         _refuse_uncancellable(voucher, ctx)
-        if not vouchers.change_if_issued(tx, voucher, status="cancelled"):  # another till, a moment ago
+        changed, voucher = vouchers.change_if_issued(tx, voucher, status="cancelled")
+        if not changed:  # another till, a moment ago
             _refuse_uncancellable(voucher, ctx)
         redemption = ledger.redemption_of(tx, voucher.pk or 0)
         returned = 0
@@ -470,7 +474,7 @@ def cancel_voucher(db: Database, code: str, now: dt.datetime) -> CancelResult:
         return CancelResult(voucher.code, "cancelled", str(member.id), returned, balance)
 
 
-def _refuse_uncancellable(voucher: Voucher, ctx: Today) -> None:
+def _refuse_uncancellable(voucher: VoucherRecord, ctx: Today) -> None:
     if voucher.source != "redeem":
         raise LimitReachedError(
             _("Voucher {code} came from a stamp card, not from points; it cannot be cancelled.").format(

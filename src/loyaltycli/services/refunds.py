@@ -24,7 +24,7 @@ from loyaltycli.storage import ledger
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.receipts import ReceiptIdTaken, add_receipt, receipt_with_id, refunded_so_far
-from loyaltycli.storage.records import MemberRecord, Receipt, Transaction
+from loyaltycli.storage.records import MemberRecord, ReceiptRecord, Transaction
 from loyaltycli.storage.vouchers import take_stamps
 
 
@@ -128,7 +128,7 @@ def refund_in(tx: Transaction, ctx: Today, request: RefundRequest, now: dt.datet
     )
 
 
-def _repeat(tx: Transaction, original: Receipt, request: RefundRequest) -> RefundResult | None:
+def _repeat(tx: Transaction, original: ReceiptRecord, request: RefundRequest) -> RefundResult | None:
     assert request.refund_id is not None
     existing = receipt_with_id(tx, request.refund_id.strip())
     if existing is None:
@@ -153,7 +153,7 @@ def _repeat(tx: Transaction, original: Receipt, request: RefundRequest) -> Refun
 
 
 def _reverse(
-    tx: Transaction, member: MemberRecord, points: int, booking: ledger.Booking, original: Receipt, day: dt.date
+    tx: Transaction, member: MemberRecord, points: int, booking: ledger.Booking, original: ReceiptRecord, day: dt.date
 ) -> None:
     """Take `points` back: the receipt's own lot, other pending lots, available lots by expiry, then debt."""
     own = ledger.lots_of_receipt(tx, original.pk, member.pk)
@@ -161,7 +161,7 @@ def _reverse(
     ledger.debit(tx, member, "refund", booking, allocate(lots, points, day, "pending_first", own, True))
 
 
-def _reverse_referrals(tx: Transaction, original: Receipt, booking: ledger.Booking, day: dt.date) -> None:
+def _reverse_referrals(tx: Transaction, original: ReceiptRecord, booking: ledger.Booking, day: dt.date) -> None:
     referrals = ledger.entries_of_receipt(tx, original.pk, "referral")
     for entry in referrals:
         lookup.lock(tx, entry.member_pk)  # the referrer's lots are spent under their lock, as at a till
@@ -176,7 +176,7 @@ def _reverse_referrals(tx: Transaction, original: Receipt, booking: ledger.Booki
         ledger.debit(tx, member, "refund", booking, taken)
 
 
-def _remove_stamps(tx: Transaction, original: Receipt, member_pk: int | None) -> None:
+def _remove_stamps(tx: Transaction, original: ReceiptRecord, member_pk: int | None) -> None:
     """A fully refunded receipt takes its stamps back off the card (of the member who holds them now, after
     a merge), as far as they are still on it."""
     if not original.stamps or member_pk is None:

@@ -29,7 +29,7 @@ from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.receipts import AddedReceipt, ReceiptIdTaken, add_receipt, receipt_with_id
-from loyaltycli.storage.records import MemberRecord, Receipt, Transaction
+from loyaltycli.storage.records import MemberRecord, ReceiptRecord, Transaction
 from loyaltycli.storage.writer import LineRow, encode_lines
 
 
@@ -131,7 +131,7 @@ def _line_row(line: Line) -> LineRow:
 def _result(
     tx: Transaction,
     ctx: Today,
-    row: Receipt | AddedReceipt,
+    row: ReceiptRecord | AddedReceipt,
     member: MemberRecord | None,
     day: dt.date,
     repeated: bool = False,

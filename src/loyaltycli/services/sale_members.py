@@ -11,6 +11,7 @@ import datetime as dt
 
 from loyaltycli.domain.dates import local_date, utc_naive
 from loyaltycli.domain.enrolment import member_id_for, reference_problem, signup_bonus
+from loyaltycli.domain.member_state import MemberState, new_state
 from loyaltycli.domain.phones import parse_phone
 from loyaltycli.i18n import _
 from loyaltycli.importers.receipts import Draft
@@ -20,7 +21,7 @@ from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import change_marker
 from loyaltycli.storage.members import NewMember, NewMembers
 from loyaltycli.storage.records import Transaction
-from loyaltycli.storage.state import MemberState, load_states, locked_member_rows, new_state
+from loyaltycli.storage.state import load_states, locked_members
 from loyaltycli.storage.writer import CreditPlan, PurchaseWriter, StandaloneCredit
 
 KEPT_STATES = 25_000  # members whose state is kept from one batch to the next
@@ -68,7 +69,7 @@ class ImportMembers:
             self._look_up(tx, unknown)
         pks = sorted({pk for ref in wanted if isinstance(pk := self.refs.get(ref), int) and pk not in self.states})
         if pks:
-            rows = locked_member_rows(tx, pks)
+            rows = locked_members(tx, pks)
             for member in rows:
                 if member.status != "active":
                     self.refs = {

@@ -4,24 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Protocol
 
 from loyaltycli.domain.dates import local_minute
 from loyaltycli.services.context import Today
 from loyaltycli.storage.history import vouchers_open_on
-from loyaltycli.storage.records import Transaction
-
-
-class StoredVoucher(Protocol):
-    """What a voucher row is made of (a stored voucher, as storage returns it)."""
-
-    code: str
-    reward_id: str
-    status: str
-    source: str
-    issued_on: dt.date
-    valid_until: dt.date
-    used_at: dt.datetime | None
+from loyaltycli.storage.records import Transaction, VoucherRecord
 
 
 @dataclass(frozen=True)
@@ -43,7 +30,7 @@ def open_vouchers(tx: Transaction, member_pk: int, member_id: str, ctx: Today) -
     return [voucher_row(voucher, member_id, ctx) for voucher in vouchers_open_on(tx, member_pk, ctx.today)]
 
 
-def voucher_row(voucher: StoredVoucher, member_id: str, ctx: Today) -> VoucherRow:
+def voucher_row(voucher: VoucherRecord, member_id: str, ctx: Today) -> VoucherRow:
     status = voucher.status
     if status == "issued":
         status = "expired" if ctx.today > voucher.valid_until else "valid"

@@ -11,9 +11,25 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Table, func, select
+
+if TYPE_CHECKING:
+    from loyaltycli.storage.records import Transaction
+
+R = TypeVar("R")
+
+
+def records_where(
+    tx: Transaction, record: type[R], model: object, condition: Any, for_update: bool = False, order: Any = ()
+) -> list[R]:
+    """The rows of `model`'s table that `condition` picks, in `order` then by key, each as a frozen `record`
+    (its fields are the table's columns: what storage hands services instead of the ORM's live objects)."""
+    table = table_of(model)
+    query = select(*table.columns).where(condition).order_by(*order, table.c.pk)
+    rows = tx.orm.execute(query.with_for_update() if for_update else query)
+    return [record(**row._mapping) for row in rows]
 
 
 def table_of(model: object) -> Table:

@@ -8,8 +8,9 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 
+from loyaltycli.storage.bulk import records_where
 from loyaltycli.storage.models import LedgerEntry, Receipt, StampCount, Voucher
-from loyaltycli.storage.records import Transaction
+from loyaltycli.storage.records import Transaction, VoucherRecord
 
 
 class EntryRow(NamedTuple):
@@ -62,16 +63,10 @@ def stamps_on_cards(tx: Transaction, member_pk: int | None) -> dict[str, int]:
     return {card: int(stamps) for card, stamps in rows}
 
 
-def vouchers_open_on(tx: Transaction, member_pk: int, day: dt.date) -> list[Voucher]:
+def vouchers_open_on(tx: Transaction, member_pk: int, day: dt.date) -> list[VoucherRecord]:
     """The member's issued vouchers still valid on `day`, soonest to expire first."""
-    return list(
-        tx.orm.scalars(
-            select(Voucher)
-            .where(Voucher.member_pk == member_pk, Voucher.status == "issued")
-            .where(Voucher.valid_until >= day)
-            .order_by(Voucher.valid_until, Voucher.pk)
-        ).all()
-    )
+    still_valid = (Voucher.member_pk == member_pk) & (Voucher.status == "issued") & (Voucher.valid_until >= day)
+    return records_where(tx, VoucherRecord, Voucher, still_valid, order=(Voucher.valid_until,))
 
 
 class ReceiptRow(NamedTuple):

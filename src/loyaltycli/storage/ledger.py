@@ -15,10 +15,11 @@ from sqlalchemy import select
 
 from loyaltycli.domain.allocation import Allocation, Lot, debt_payoff
 from loyaltycli.storage.balances import stored_debt
+from loyaltycli.storage.bulk import records_where
 from loyaltycli.storage.models import LedgerEntry, LotUse, PointLot
 from loyaltycli.storage.posting import Booking as Booking  # where services find it, with credit and debit
 from loyaltycli.storage.posting import Credit, Debit, post
-from loyaltycli.storage.records import MemberRecord, Transaction
+from loyaltycli.storage.records import EntryRecord, MemberRecord, Transaction
 
 
 def credit(
@@ -69,25 +70,32 @@ def _pk(value: int | None) -> int:
     return value
 
 
-def entry_with_key(tx: Transaction, key: str) -> LedgerEntry | None:
+def entry_with_key(tx: Transaction, key: str) -> EntryRecord | None:
     """The entry a `--key` was first used for, if any."""
-    return tx.orm.scalar(select(LedgerEntry).where(LedgerEntry.idempotency_key == key))
+    found = records_where(tx, EntryRecord, LedgerEntry, LedgerEntry.idempotency_key == key)
+    return found[0] if found else None
 
 
-def lots_spent_by(tx: Transaction, entry_pk: int) -> list[tuple[PointLot, int]]:
+def lots_spent_by(tx: Transaction, entry_pk: int) -> list[tuple[Lot, int]]:
     """The lots a debit consumed and how many points it took from each, in the order it took them."""
     rows = tx.orm.execute(
-        select(PointLot, LotUse.points)
+        select(PointLot.pk, PointLot.remaining, PointLot.available_on, PointLot.expires_on, LotUse.points)
         .join(LotUse, LotUse.lot_pk == PointLot.pk)
         .where(LotUse.entry_pk == entry_pk)
         .order_by(LotUse.pk)
     ).all()
-    return [(lot, int(points)) for lot, points in rows]
+    return [
+        (Lot(int(pk or 0), int(left), available_on, expires_on), int(points))
+        for pk, left, available_on, expires_on, points in rows
+    ]
 
 
-def redemption_of(tx: Transaction, voucher_pk: int) -> LedgerEntry | None:
+def redemption_of(tx: Transaction, voucher_pk: int) -> EntryRecord | None:
     """The redeem entry that issued a voucher."""
-    return tx.orm.scalar(select(LedgerEntry).where(LedgerEntry.voucher_pk == voucher_pk, LedgerEntry.kind == "redeem"))
+    found = records_where(
+        tx, EntryRecord, LedgerEntry, (LedgerEntry.voucher_pk == voucher_pk) & (LedgerEntry.kind == "redeem")
+    )
+    return found[0] if found else None
 
 
 def days_of_entries(tx: Transaction, member_pk: int, kind: str, ref: str) -> list[dt.date]:
@@ -111,9 +119,9 @@ def lots_of_receipt(tx: Transaction, receipt_pk: int | None, member_pk: int | No
     )
 
 
-def entries_of_receipt(tx: Transaction, receipt_pk: int | None, kind: str) -> list[LedgerEntry]:
-    return list(
-        tx.orm.scalars(select(LedgerEntry).where(LedgerEntry.receipt_pk == receipt_pk, LedgerEntry.kind == kind))
+def entries_of_receipt(tx: Transaction, receipt_pk: int | None, kind: str) -> list[EntryRecord]:
+    return records_where(
+        tx, EntryRecord, LedgerEntry, (LedgerEntry.receipt_pk == receipt_pk) & (LedgerEntry.kind == kind)
     )
 
 

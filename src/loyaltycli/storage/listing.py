@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, extract, func, literal, or_, select, type_coerce
+from sqlalchemy import ColumnElement, String, extract, func, literal, or_, select, type_coerce
 
 from loyaltycli.domain.cards import is_card_number
 from loyaltycli.domain.expiry import lapse_day
@@ -190,7 +190,9 @@ def _qualifying(tx: Transaction, chosen: Any, program: Program, today: dt.date) 
     return qualifying_totals(tx, tiers, today, Receipt.member_pk.in_(chosen))
 
 
-def qualifying_totals(tx: Transaction, tiers: Tiers, today: dt.date, members: Any = None) -> dict[int, Decimal]:
+def qualifying_totals(
+    tx: Transaction, tiers: Tiers, today: dt.date, members: ColumnElement[bool] | None = None
+) -> dict[int, Decimal]:
     """Every member's qualifying spend (money) or points in the window up to `today`, in one aggregate;
     `members` narrows it to a condition on the receipts' member."""
     value = Receipt.eligible_cents if tiers.basis == "spend" else Receipt.points

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import func, or_, select
 
+from loyaltycli.domain.abuse import Person
 from loyaltycli.domain.cards import card_number, is_card_number
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.phones import parse_phone, phone_forms, written_forms
@@ -17,7 +18,7 @@ from loyaltycli.domain.search import search_key
 from loyaltycli.errors import AmbiguousError, DuplicateError, NotFoundError
 from loyaltycli.i18n import _
 from loyaltycli.notes import note
-from loyaltycli.storage.bulk import Codec, Inserter, one_of, reserve_ids, table_of
+from loyaltycli.storage.bulk import Codec, Inserter, one_of, records_where, reserve_ids, table_of
 from loyaltycli.storage.models import Member, Receipt, tier_sign
 from loyaltycli.storage.records import MemberRecord, Transaction
 
@@ -37,6 +38,18 @@ class NewMember(NamedTuple):
     enrolled_on: dt.date
     referred_by_pk: int | None = None
     phone_shown: str | None = None  # phones.phone_forms(phone) when the caller has it already (one parse)
+
+
+class FoundMember(NamedTuple):
+    """What a batch look-up (`find_many`) tells of a member a reference names."""
+
+    pk: int
+    id: str
+    email_key: str | None
+    phone: str | None
+    status: str
+    merged_into_pk: int | None
+    card: str | None
 
 
 class NewMembers:
@@ -124,13 +137,7 @@ def matching(tx: Transaction, ref: str, region: str | None) -> list[MemberRecord
 
 def members_where(tx: Transaction, condition: Any, for_update: bool = False) -> list[MemberRecord]:
     """The members `condition` picks, by key, as values."""
-    query = select(*_member_columns()).where(condition).order_by(Member.pk)
-    rows = tx.orm.execute(query.with_for_update() if for_update else query)
-    return [MemberRecord(**row._mapping) for row in rows]
-
-
-def _member_columns() -> Any:
-    return Member.__table__.columns
+    return records_where(tx, MemberRecord, Member, condition, for_update)
 
 
 def resolve(tx: Transaction, ref: str, region: str | None, follow: bool = True) -> MemberRecord:
@@ -284,7 +291,7 @@ def lock(tx: Transaction, member_pk: int) -> None:
 
 def find_many(
     tx: Transaction, refs: set[str], region: str | None, e164: frozenset[str] = frozenset()
-) -> dict[str, list[Any]]:
+) -> dict[str, list[FoundMember]]:
     """Every member each reference names (rows of pk, id, email_key, phone, status), one query per batch:
     by id, card number, e-mail or phone, as `resolve` finds one member. References in `e164` are phone
     numbers already normalised (they are not parsed again); a card number is never read as a phone."""
@@ -310,12 +317,13 @@ def find_many(
         Member.merged_into_pk,
         Member.card,
     )
-    found = tx.orm.execute(select(*columns).where(or_(*conditions))).all() if refs else []
+    rows: Any = tx.orm.execute(select(*columns).where(or_(*conditions))) if refs else []
+    found = [FoundMember(*row) for row in rows]
     by_id = {m.id: m for m in found}
     by_email = {m.email_key: m for m in found if m.email_key}
     by_phone = {m.phone: m for m in found if m.phone}
     by_card = {m.card: m for m in found if m.card}
-    result: dict[str, list[Any]] = {}
+    result: dict[str, list[FoundMember]] = {}
     for ref in refs:
         hits = [by_id.get(ref.strip()), by_email.get(emails.get(ref, "")), by_phone.get(phones.get(ref) or "")]
         hits.append(by_card.get(cards.get(ref, "")))
@@ -339,10 +347,8 @@ def overwrite_freed_space(tx: Transaction) -> None:
         tx.orm.connection().exec_driver_sql("PRAGMA secure_delete=ON")
 
 
-def people(tx: Transaction) -> list[Any]:
+def people(tx: Transaction) -> list[Person]:
     """Every member who can still be a duplicate (not erased or merged), as plain values for the rules."""
-    from loyaltycli.domain.abuse import Person
-
     rows = tx.orm.execute(
         select(Member.id, Member.name, Member.email, Member.phone, Member.birthday).where(
             Member.status.not_in(("erased", "merged"))

@@ -9,13 +9,14 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, String, func, select, type_coerce
 
-from loyaltycli.storage.bulk import Codec, Inserter, one_of, reserve_ids, table_of
+from loyaltycli.storage.bulk import Codec, Inserter, one_of, records_where, reserve_ids, table_of
 from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt, Voucher
-from loyaltycli.storage.records import Transaction
+from loyaltycli.storage.records import ReceiptRecord, Transaction
 
 
-def receipt_with_id(tx: Transaction, receipt_id: str) -> Receipt | None:
-    return tx.orm.scalar(select(Receipt).where(Receipt.receipt_id == receipt_id))
+def receipt_with_id(tx: Transaction, receipt_id: str) -> ReceiptRecord | None:
+    found = records_where(tx, ReceiptRecord, Receipt, Receipt.receipt_id == receipt_id)
+    return found[0] if found else None
 
 
 def member_of_receipt(tx: Transaction, receipt_id: str) -> int | None:

@@ -12,9 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from loyaltycli.storage.models import Receipt as Receipt
-from loyaltycli.storage.models import Voucher as Voucher
-
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -52,3 +49,69 @@ class MemberRecord:
     name_key: str
     phone_shown: str | None
     card: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptRecord:
+    """One row of `receipt` as it was read (`lines`: the compact JSON of `domain.receipts.encode_lines`)."""
+
+    pk: int
+    receipt_id: str
+    kind: str
+    member_pk: int | None
+    refund_of_pk: int | None
+    occurred_at: dt.datetime
+    local_date: dt.date
+    program_version: int
+    channel: str | None
+    store: str | None
+    total_cents: int
+    eligible_cents: int
+    points: int
+    bonus_points: int
+    campaign_id: str | None
+    campaign_points: int
+    tier: str | None
+    stamps: int
+    source: str
+    created_at: dt.datetime
+    lines: str
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherRecord:
+    """One row of `voucher` as it was read."""
+
+    pk: int
+    code: str
+    member_pk: int
+    reward_id: str
+    kind: str
+    value: str | None
+    source: str
+    issued_at: dt.datetime
+    issued_on: dt.date
+    valid_until: dt.date
+    status: str
+    used_at: dt.datetime | None
+    used_receipt: str | None
+    receipt_pk: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRecord:
+    """One row of `ledger_entry` as it was read."""
+
+    pk: int
+    member_pk: int
+    kind: str
+    points: int
+    business_date: dt.date
+    created_at: dt.datetime
+    program_version: int
+    command: str
+    receipt_pk: int | None
+    voucher_pk: int | None
+    ref: str | None
+    note: str | None
+    idempotency_key: str | None

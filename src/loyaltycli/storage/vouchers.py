@@ -11,11 +11,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
-from loyaltycli.storage.bulk import Codec, Inserter, reserve_ids, table_of
+from loyaltycli.storage.bulk import Codec, Inserter, records_where, reserve_ids, table_of
 from loyaltycli.storage.models import Member, StampCount, Voucher, VoucherUse
-from loyaltycli.storage.records import Transaction
+from loyaltycli.storage.records import Transaction, VoucherRecord
 
 VOUCHER_COLUMNS = (
     "pk",
@@ -108,12 +108,14 @@ def take_stamps(tx: Transaction, member_pk: int, stamps: int) -> None:
     tx.orm.flush()
 
 
-def voucher_by_pk(tx: Transaction, pk: int) -> Voucher | None:
-    return tx.orm.get(Voucher, pk)
+def voucher_by_pk(tx: Transaction, pk: int) -> VoucherRecord | None:
+    found = records_where(tx, VoucherRecord, Voucher, Voucher.pk == pk)
+    return found[0] if found else None
 
 
-def voucher_with_code(tx: Transaction, code: str) -> Voucher | None:
-    return tx.orm.scalar(select(Voucher).where(Voucher.code == code))
+def voucher_with_code(tx: Transaction, code: str) -> VoucherRecord | None:
+    found = records_where(tx, VoucherRecord, Voucher, Voucher.code == code)
+    return found[0] if found else None
 
 
 def lock_stock(tx: Transaction, reward_id: str) -> None:
@@ -135,27 +137,28 @@ def redeemed_count(tx: Transaction, reward_id: str) -> int:
     return int(issued or 0)
 
 
-def change_if_issued(tx: Transaction, voucher: Voucher, **values: Any) -> bool:
+def change_if_issued(tx: Transaction, voucher: VoucherRecord, **values: Any) -> tuple[bool, VoucherRecord]:
     """Set `values` on the voucher only if it is still `issued` (of two tills changing one voucher at the same
-    moment, the second finds no row: PostgreSQL re-checks the condition after the first commits); the
-    voucher is read afresh. Whether this call changed it."""
+    moment, the second finds no row: PostgreSQL re-checks the condition after the first commits). Whether
+    this call changed it, and the voucher as now stored."""
     changed = tx.orm.execute(
         update(Voucher)
         .where(Voucher.pk == voucher.pk, Voucher.status == "issued")
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    tx.orm.refresh(voucher)
-    return bool(changed.rowcount == 1)  # type: ignore[attr-defined]
+    now_stored = voucher_by_pk(tx, voucher.pk)
+    assert now_stored is not None, "vouchers are never deleted"
+    return bool(changed.rowcount == 1), now_stored  # type: ignore[attr-defined]
 
 
-def record_use(tx: Transaction, voucher: Voucher, used_at: dt.datetime, receipt: str | None) -> bool:
+def record_use(tx: Transaction, voucher: VoucherRecord, used_at: dt.datetime, receipt: str | None) -> bool:
     """Record the voucher's one use; False when another use was recorded first (the unique index)."""
     from sqlalchemy.exc import IntegrityError
 
-    tx.orm.add(VoucherUse(voucher_pk=voucher.pk or 0, used_at=used_at, receipt=receipt))
     try:
-        tx.orm.flush()
+        with tx.orm.begin_nested():
+            tx.orm.execute(insert(VoucherUse).values(voucher_pk=voucher.pk, used_at=used_at, receipt=receipt))
     except IntegrityError:
         return False
     return True
@@ -163,10 +166,12 @@ def record_use(tx: Transaction, voucher: Voucher, used_at: dt.datetime, receipt:
 
 def vouchers_listed(
     tx: Transaction, member_pk: int | None, status: str | None, today: dt.date
-) -> list[tuple[Voucher, str]]:
+) -> list[tuple[VoucherRecord, str]]:
     """Vouchers with their member's id, newest first; of one member, and of one status (valid, used, expired,
     cancelled: valid and expired are issued vouchers before and after their last day)."""
-    query = select(Voucher, Member.id).join(Member, Member.pk == Voucher.member_pk)
+    query = select(*table_of(Voucher).columns, Member.id.label("member_id")).join(
+        Member, Member.pk == Voucher.member_pk
+    )
     if member_pk is not None:
         query = query.where(Voucher.member_pk == member_pk)
     if status in ("used", "cancelled"):
@@ -176,4 +181,4 @@ def vouchers_listed(
     elif status == "expired":
         query = query.where(Voucher.status == "issued", Voucher.valid_until < today)
     rows = tx.orm.execute(query.order_by(Voucher.issued_at.desc(), Voucher.pk.desc())).all()
-    return [(voucher, str(member_id)) for voucher, member_id in rows]
+    return [(VoucherRecord(*row[:-1]), str(row.member_id)) for row in rows]

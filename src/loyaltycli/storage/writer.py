@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from loyaltycli.domain.dates import utc_naive
+from loyaltycli.domain.member_state import MemberState
 from loyaltycli.storage.bulk import Codec, execute_many, reserve_ids, table_of
 from loyaltycli.storage.models import Receipt, Voucher
 from loyaltycli.storage.posting import Posting
 from loyaltycli.storage.receipts import insert_receipts
 from loyaltycli.storage.records import Transaction
-from loyaltycli.storage.state import MemberState
 from loyaltycli.storage.vouchers import VOUCHER_COLUMNS, insert_stamp_counts, insert_vouchers
 
 
