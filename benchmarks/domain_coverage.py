@@ -31,6 +31,7 @@ DATABASE_FREE_TESTS = (
     "tests/test_domain_units.py",
     "tests/test_importer_units.py",
     "tests/test_refund_plans.py",
+    "tests/test_plans.py",
     "--deselect=tests/test_recurring_campaigns.py::test_cafe_happy_hour_and_coffee_chain_first_saturday",
     "--deselect=tests/test_recurring_campaigns.py::test_import_counts_a_happy_hour_like_purchase",
 )

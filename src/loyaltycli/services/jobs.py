@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from loyaltycli.domain import plans
 from loyaltycli.domain.dates import add_months, utc_naive
 from loyaltycli.domain.expiry import inactivity_expiry, lot_expiry
 from loyaltycli.services.context import Today, today_in
@@ -95,6 +96,10 @@ def birthdays(db: Database, as_of: dt.date | None, dry_run: bool, now: dt.dateti
         if not dry_run:
             booking = ledger.Booking(version.version, "birthdays", day, utc_naive(now), ref=ref)
             expires = lot_expiry(version.program.expiry, day)
-            for member in members:
-                ledger.credit(tx, member, "birthday", points, booking, day, expires)
+            grant = plans.Grant(points, day, expires)
+            debts = ledger.debts(tx, [member.pk for member in members])
+            birthday = [
+                plans.credit(plans.Holdings(m.pk, debts.get(m.pk, 0)), "birthday", booking, grant) for m in members
+            ]
+            ledger.post_plans(tx, birthday)
         return JobResult(day, len(members), points * len(members), dry_run)

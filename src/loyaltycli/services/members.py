@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from loyaltycli import i18n
+from loyaltycli.domain import plans
 from loyaltycli.domain.cards import Card
 from loyaltycli.domain.contacts import clean_email, clean_name, control_problem
 from loyaltycli.domain.dates import local_date, utc_naive
@@ -119,7 +120,8 @@ def enroll(db: Database, request: EnrollRequest, now: dt.datetime) -> MemberView
             from loyaltycli.storage import ledger  # here: showing and listing members need no ledger writer
 
             booking = ledger.Booking(program.version, "enroll", day, utc_naive(now), ref="signup")
-            ledger.credit(tx, member, "signup", signup, booking, day, expires)
+            held = plans.Holdings(member.pk, member.debt)
+            ledger.post_plans(tx, [plans.credit(held, "signup", booking, plans.Grant(signup, day, expires))])
         return replace(member_view(tx, member, ctx), signup_points=signup)
 
 
@@ -274,7 +276,8 @@ def _write_off(tx: Transaction, ctx: Today, member: MemberRecord, now: dt.dateti
         book_expiry(tx, ctx.current.version, {member.pk or 0: held}, ctx.today, utc_naive(now), "erase")
     if member.debt > 0:
         booking = ledger.Booking(ctx.current.version, "erase", ctx.today, utc_naive(now), ref="erase")
-        ledger.credit(tx, member, "erase", member.debt, booking, ctx.today, None)
+        written_off = plans.Grant(member.debt, ctx.today, None)
+        ledger.post_plans(tx, [plans.credit(ledger.holdings(tx, member.pk), "erase", booking, written_off)])
 
 
 def _erase_personal_data(tx: Transaction, member: MemberRecord, now: dt.datetime) -> None:

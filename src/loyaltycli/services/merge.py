@@ -5,10 +5,10 @@ new lots with the same dates; OTHER becomes `merged` and its id, e-mail and phon
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from loyaltycli import i18n
-from loyaltycli.domain.allocation import allocate
+from loyaltycli.domain import plans
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.rewards import fill_stamp_cards
 from loyaltycli.errors import BadInputError, BlockedError
@@ -65,9 +65,14 @@ def merge_members(db: Database, keep_ref: str, other_ref: str, now: dt.datetime)
                     )
                 )
         booking = ledger.Booking(ctx.current.version, "merge", ctx.today, utc_naive(now), ref=f"merge:{other.id}")
-        points = merging.transfer_lots(tx, other, keep, booking)
+        transfer = replace(booking, ref=f"merge:{other.id}->{keep.id}")
+        moved = plans.transferred(ledger.holdings(tx, other.pk), ledger.holdings(tx, keep.pk), transfer)
+        ledger.post_plans(tx, moved)
+        points = sum(plan.points for plan in moved if isinstance(plan, plans.Credit))
+        taken_over = plans.debt_taken_over(ledger.holdings(tx, other.pk), ledger.holdings(tx, keep.pk), booking)
+        ledger.post_plans(tx, taken_over)
+        debt = taken_over[0].points if taken_over else 0
         keep, other = lookup.refreshed(tx, keep), lookup.refreshed(tx, other)
-        debt = _take_over_debt(tx, ctx, other, keep, booking)
         merging.copy_history(tx, other, keep, utc_naive(now))
         stamps, new_vouchers = _move_stamps(tx, ctx, other, keep)
         vouchers = merging.move_vouchers_and_referrals(tx, other, keep)
@@ -92,20 +97,6 @@ def _carry_contacts(tx: Transaction, other: MemberRecord, keep: MemberRecord) ->
     lookup.change(tx, other, **dict.fromkeys(moving))
     keep = lookup.change(tx, keep, **moving)
     return keep, [name for name in ("email", "phone") if name in moving]
-
-
-def _take_over_debt(
-    tx: Transaction, ctx: Today, other: MemberRecord, keep: MemberRecord, booking: ledger.Booking
-) -> int:
-    """OTHER's refund debt becomes KEEP's: cleared on OTHER by a `merge` credit, taken from KEEP's lots
-    (pending first, then by expiry) by a `merge` debit, and what KEEP does not have is KEEP's debt."""
-    debt = other.debt
-    if debt <= 0:
-        return 0
-    ledger.credit(tx, other, "merge", debt, booking, ctx.today, None)  # pays off OTHER's open refunds
-    lots = ledger.lots_held(tx, keep.pk or 0)
-    ledger.debit(tx, keep, "merge", booking, allocate(lots, debt, ctx.today, "pending_first", into_debt=True))
-    return debt
 
 
 def _move_stamps(

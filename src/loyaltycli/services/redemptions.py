@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from loyaltycli import i18n
-from loyaltycli.domain.allocation import allocate
+from loyaltycli.domain import plans
 from loyaltycli.domain.contacts import control_problem, names_the_person
 from loyaltycli.domain.dates import local_date, local_minute, utc_naive
 from loyaltycli.domain.expiry import lot_expiry
@@ -145,8 +145,7 @@ def redeem_reward(
         booking = ledger.Booking(
             version.version, "redeem", day, utc_naive(now), voucher_pk=voucher.pk, ref=reward.id, key=_key(key)
         )
-        spent = allocate(ledger.lots_held(tx, member.pk or 0), reward.points, day)
-        ledger.debit(tx, member, "redeem", booking, spent)
+        ledger.post_plans(tx, [plans.debit(ledger.holdings(tx, member.pk), "redeem", booking, reward.points, day)])
         discount = (
             format_amount(reward.value) if reward.kind in ("discount_amount", "free_item") and reward.value else None
         )
@@ -183,7 +182,7 @@ def redeem_points(
             return repeated
         available = _spend(tx, ctx, member, points, day, _("a discount of {points}").format(points=i18n.points(points)))
         booking = ledger.Booking(version.version, "redeem", day, utc_naive(now), ref="points", key=_key(key))
-        ledger.debit(tx, member, "redeem", booking, allocate(ledger.lots_held(tx, member.pk or 0), points, day))
+        ledger.post_plans(tx, [plans.debit(ledger.holdings(tx, member.pk), "redeem", booking, points, day)])
         discount = (Decimal(points) * value).quantize(Decimal("0.01"))
         return RedeemResult(
             str(member.id),
@@ -369,7 +368,8 @@ def award(db: Database, ref: str, action_id: str, note: str | None, now: dt.date
         _check_limit(tx, member, action.id, action.limit, ctx.today)
         booking = ledger.Booking(ctx.current.version, "award", ctx.today, utc_naive(now), ref=action.id, note=note)
         expires = lot_expiry(ctx.program.expiry, ctx.today)
-        ledger.credit(tx, member, "action", action.points, booking, ctx.today, expires)
+        grant = plans.Grant(action.points, ctx.today, expires)
+        ledger.post_plans(tx, [plans.credit(ledger.holdings(tx, member.pk), "action", booking, grant)])
         return AwardResult(str(member.id), action.id, action.points, _available(tx, member, ctx.program, ctx.today))
 
 
@@ -424,7 +424,8 @@ def adjust(db: Database, ref: str, points: int, reason: str, now: dt.datetime) -
         available = _available(tx, member, ctx.program, ctx.today)
         if points > 0:
             expires = lot_expiry(ctx.program.expiry, ctx.today)
-            ledger.credit(tx, member, "adjust", points, booking, ctx.today, expires)
+            grant = plans.Grant(points, ctx.today, expires)
+            ledger.post_plans(tx, [plans.credit(ledger.holdings(tx, member.pk), "adjust", booking, grant)])
         else:
             if available + points < 0:
                 raise InsufficientPointsError(
@@ -432,8 +433,7 @@ def adjust(db: Database, ref: str, points: int, reason: str, now: dt.datetime) -
                         id=member.id, available=available, value=-points
                     )
                 )
-            taken = allocate(ledger.lots_held(tx, member.pk or 0), -points, ctx.today)
-            ledger.debit(tx, member, "adjust", booking, taken)
+            ledger.post_plans(tx, [plans.debit(ledger.holdings(tx, member.pk), "adjust", booking, -points, ctx.today)])
         return AdjustResult(str(member.id), points, _available(tx, member, ctx.program, ctx.today))
 
 
@@ -460,16 +460,13 @@ def cancel_voucher(db: Database, code: str, now: dt.datetime) -> CancelResult:
         if not changed:  # another till, a moment ago
             _refuse_uncancellable(voucher, ctx)
         redemption = ledger.redemption_of(tx, voucher.pk or 0)
-        returned = 0
-        if redemption is not None and redemption.pk is not None:
-            for lot, points in ledger.lots_spent_by(tx, redemption.pk):
-                if lot.expires_on is not None and lot.expires_on <= ctx.today:
-                    continue  # points already past expiry stay expired
-                booking = ledger.Booking(
-                    ctx.current.version, "voucher-cancel", ctx.today, utc_naive(now), voucher_pk=voucher.pk, ref=code
-                )
-                ledger.credit(tx, member, "cancel", points, booking, lot.available_on, lot.expires_on)
-                returned += points
+        spent = ledger.lots_spent_by(tx, redemption.pk) if redemption is not None else []
+        booking = ledger.Booking(
+            ctx.current.version, "voucher-cancel", ctx.today, utc_naive(now), voucher_pk=voucher.pk, ref=code
+        )
+        back = plans.returned(ledger.holdings(tx, member.pk), booking, spent, ctx.today)
+        ledger.post_plans(tx, back)
+        returned = sum(credit.points for credit in back)
         balance = _available(tx, member, ctx.program, ctx.today)
         return CancelResult(voucher.code, "cancelled", str(member.id), returned, balance)
 

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from loyaltycli.domain.allocation import allocate
+from loyaltycli.domain import plans
 from loyaltycli.domain.dates import local_date, utc_naive
 from loyaltycli.domain.money import format_cents, to_cents
 from loyaltycli.domain.refunds import Refundable, plan_refund
@@ -157,8 +157,8 @@ def _reverse(
 ) -> None:
     """Take `points` back: the receipt's own lot, other pending lots, available lots by expiry, then debt."""
     own = ledger.lots_of_receipt(tx, original.pk, member.pk)
-    lots = ledger.lots_held(tx, member.pk or 0)
-    ledger.debit(tx, member, "refund", booking, allocate(lots, points, day, "pending_first", own, True))
+    held = ledger.holdings(tx, member.pk)
+    ledger.post_plans(tx, [plans.debit(held, "refund", booking, points, day, "pending_first", own, into_debt=True)])
 
 
 def _reverse_referrals(tx: Transaction, original: ReceiptRecord, booking: ledger.Booking, day: dt.date) -> None:
@@ -171,9 +171,9 @@ def _reverse_referrals(tx: Transaction, original: ReceiptRecord, booking: ledger
             member = lookup.locked(tx, member)
         assert member is not None
         own = ledger.lots_of_entry(tx, entry.pk)
-        lots = ledger.lots_held(tx, member.pk or 0)
-        taken = allocate(lots, entry.points, day, "pending_first", own, into_debt=True)
-        ledger.debit(tx, member, "refund", booking, taken)
+        held = ledger.holdings(tx, member.pk)
+        taken = plans.debit(held, "refund", booking, entry.points, day, "pending_first", own, into_debt=True)
+        ledger.post_plans(tx, [taken])
 
 
 def _remove_stamps(tx: Transaction, original: ReceiptRecord, member_pk: int | None) -> None:

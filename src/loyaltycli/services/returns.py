@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from loyaltycli.domain.allocation import allocate
+from loyaltycli.domain import plans
 from loyaltycli.domain.dates import local_date, utc_naive
 from loyaltycli.domain.money import format_cents, to_cents
 from loyaltycli.domain.points import return_points
@@ -119,8 +119,8 @@ def return_in(
         ) from None
     if member is not None and points > 0:
         booking = ledger.Booking(version.version, command, day, utc_naive(now), receipt_pk=row.pk, ref="return")
-        lots = ledger.lots_held(tx, member.pk or 0)
-        ledger.debit(tx, member, "refund", booking, allocate(lots, points, day, "pending_first", into_debt=True))
+        held = ledger.holdings(tx, member.pk)
+        ledger.post_plans(tx, [plans.debit(held, "refund", booking, points, day, "pending_first", into_debt=True)])
     return _result(tx, ctx, row, member, day)
 
 

@@ -1,55 +1,44 @@
-"""Single credits and debits of the commands that book one entry, and the ledger's look-ups.
+"""What plans are made from and how a command posts them, and the ledger's look-ups.
 
-Every credit is a lot; every debit consumes lots in the order a policy of
-`domain.allocation` gives.  A refund that finds too few points leaves a debt on the
-member that the next credits pay off first, so a lot is never consumed beyond
-what it earned and the balance always equals the sum of the entries.  Both are
-written by `posting.post`, as a batch of one.
+A command reads the member's `holdings` (lots with points left, refund debt), lets `domain.plans` plan
+its credits and debits, and posts them with `post_plans` (`posting.post`, a batch of one or a few).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from loyaltycli.domain.allocation import Allocation, Lot, debt_payoff
+from loyaltycli.domain.allocation import Lot
+from loyaltycli.domain.plans import Booking as Booking  # where services find it, with holdings and post_plans
+from loyaltycli.domain.plans import Holdings, Plan
 from loyaltycli.storage.balances import stored_debt
-from loyaltycli.storage.bulk import records_where
-from loyaltycli.storage.models import LedgerEntry, LotUse, PointLot
-from loyaltycli.storage.posting import Booking as Booking  # where services find it, with credit and debit
-from loyaltycli.storage.posting import Credit, Debit, post
-from loyaltycli.storage.records import EntryRecord, MemberRecord, Transaction
+from loyaltycli.storage.bulk import one_of, records_where
+from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot
+from loyaltycli.storage.posting import post
+from loyaltycli.storage.records import EntryRecord, Transaction
 
 
-def credit(
-    tx: Transaction,
-    member: MemberRecord,
-    kind: str,
-    points: int,
-    booking: Booking,
-    available_on: dt.date,
-    expires_on: dt.date | None,
-) -> int:
-    """Book `points` (> 0) as a new lot; an outstanding refund debt is paid off from it first. Returns the
-    entry's primary key."""
-    member_pk = _pk(member.pk)
+def holdings(tx: Transaction, member_pk: int) -> Holdings:
+    """The member's lots with points left and refund debt, as stored now: what a plan is made from."""
+    return Holdings(member_pk, stored_debt(tx, member_pk), tuple(lots_held(tx, member_pk)))
+
+
+def debts(tx: Transaction, member_pks: Sequence[int]) -> dict[int, int]:
+    """The refund debt of each of many members who owe any (a cron job plans their credits at once)."""
+    dialect = tx.orm.get_bind().dialect.name
+    query = select(Member.pk, Member.debt).where(one_of(Member.pk, member_pks, dialect), Member.debt > 0)
+    return {int(pk or 0): int(debt) for pk, debt in tx.orm.execute(query)} if member_pks else {}
+
+
+def post_plans(tx: Transaction, plans: Sequence[Plan]) -> list[int]:
+    """Write the plans (`posting.post`); returns their entries' primary keys."""
+    if not plans:
+        return []
     tx.orm.flush()  # what the command changed so far is in the database before the ledger rows refer to it
-    payoff = debt_payoff(stored_debt(tx, member_pk), points)
-    (entry_pk,) = post(
-        tx.orm.connection(), [Credit(member_pk, kind, points, booking, available_on, expires_on, payoff)]
-    )
-    return entry_pk
-
-
-def debit(tx: Transaction, member: MemberRecord, kind: str, booking: Booking, allocation: Allocation) -> int:
-    """Book what `allocation` takes from the member's lots (and leaves as debt). Returns the entry's
-    primary key."""
-    member_pk = _pk(member.pk)
-    tx.orm.flush()
-    points = allocation.taken + allocation.debt
-    (entry_pk,) = post(tx.orm.connection(), [Debit(member_pk, kind, points, booking, allocation.uses, allocation.debt)])
-    return entry_pk
+    return post(tx.orm.connection(), plans)
 
 
 def lots_held(tx: Transaction, member_pk: int) -> list[Lot]:

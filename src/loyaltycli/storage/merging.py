@@ -8,44 +8,14 @@ the lot's own available and expiry dates.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select, update
 
-from loyaltycli.domain.allocation import debt_payoff
-from loyaltycli.storage.balances import stored_debt
 from loyaltycli.storage.bulk import Codec, reserve_ids, table_of
 from loyaltycli.storage.models import Member, PointLot, Receipt, StampCount, Voucher
-from loyaltycli.storage.posting import Booking, Credit, Debit, post
 from loyaltycli.storage.receipts import insert_receipts
 from loyaltycli.storage.records import MemberRecord, Transaction
-
-
-def transfer_lots(tx: Transaction, other: MemberRecord, keep: MemberRecord, booking: Booking) -> int:
-    """Move every point OTHER still holds (available, pending, or past expiry and not yet removed) to KEEP."""
-    lots = tx.orm.execute(
-        select(PointLot.pk, PointLot.available_on, PointLot.expires_on, PointLot.remaining)
-        .where(PointLot.member_pk == other.pk, PointLot.remaining > 0)
-        .order_by(PointLot.pk)
-    ).all()
-    if not lots:
-        return 0
-    tx.orm.flush()
-    total = sum(int(lot.remaining) for lot in lots)
-    ref = f"merge:{other.id}->{keep.id}"
-    transfer = replace(booking, receipt_pk=None, voucher_pk=None, ref=ref, note=None, key=None)
-    uses = tuple((int(lot.pk), int(lot.remaining)) for lot in lots)
-    plans: list[Credit | Debit] = [Debit(_pk(other), "merge", total, transfer, uses)]
-    debt = stored_debt(tx, keep.pk)
-    for lot in lots:  # each lot keeps its dates; new points pay KEEP's refund debt first, as every credit does
-        points = int(lot.remaining)
-        payoff = debt_payoff(debt, points)
-        debt -= payoff
-        plans.append(Credit(_pk(keep), "merge", points, transfer, lot.available_on, lot.expires_on, payoff))
-    post(tx.orm.connection(), plans)
-    tx.orm.expire_all()
-    return total
 
 
 def copy_history(tx: Transaction, other: MemberRecord, keep: MemberRecord, created_at: dt.datetime) -> int:

@@ -18,11 +18,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from loyaltycli.domain.plans import Booking as Booking
+from loyaltycli.domain.plans import Credit as Credit
+from loyaltycli.domain.plans import Debit as Debit
 from loyaltycli.storage.bulk import Codec, Inserter, execute_many, reserve_ids, table_of
 from loyaltycli.storage.models import DEBT_KINDS, LedgerEntry, LotUse, PointLot
 
@@ -45,44 +47,6 @@ LOT_COLUMNS = ("pk", "member_pk", "entry_pk", "earned", "available_on", "expires
 USE_COLUMNS = ("lot_pk", "entry_pk", "points")
 LEDGER_TABLES = {"ledger_entry": ENTRY_COLUMNS, "point_lot": LOT_COLUMNS, "lot_use": ("pk", *USE_COLUMNS)}
 _MODELS: dict[str, Any] = {"ledger_entry": LedgerEntry, "point_lot": PointLot, "lot_use": LotUse}
-
-
-@dataclass(frozen=True)
-class Booking:
-    """What an entry is about: the rules version, the command, and what it belongs to."""
-
-    version: int
-    command: str
-    business_date: dt.date
-    created_at: dt.datetime
-    receipt_pk: int | None = None
-    voucher_pk: int | None = None
-    ref: str | None = None
-    note: str | None = None
-    key: str | None = None  # `redeem --key`: a retry finds this entry instead of spending again
-
-
-class Credit(NamedTuple):
-    """`points` (> 0) booked to a member as a new lot; `payoff` of them pay the member's refund debt."""
-
-    member_pk: int
-    kind: str
-    points: int
-    booking: Booking
-    available_on: dt.date
-    expires_on: dt.date | None
-    payoff: int = 0
-
-
-class Debit(NamedTuple):
-    """-`points` booked to a member, taken from lots as `uses` (lot, points) say; `debt` no lot held."""
-
-    member_pk: int
-    kind: str
-    points: int
-    booking: Booking
-    uses: tuple[tuple[int, int], ...]
-    debt: int = 0
 
 
 def post(conn: Connection, plans: Sequence[Credit | Debit]) -> list[int]:

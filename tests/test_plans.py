@@ -1,0 +1,82 @@
+"""Worked examples of `domain.plans`: every change of points planned from a member's holdings, no database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from loyaltycli.domain import plans
+from loyaltycli.domain.allocation import Lot, ShortOfPoints
+from loyaltycli.domain.plans import Booking, Credit, Debit, Grant, Holdings
+
+DAY = dt.date(2026, 6, 15)
+BOOKING = Booking(1, "test", DAY, dt.datetime(2026, 6, 15, 8, 0))
+SOON, LATER = dt.date(2026, 9, 30), dt.date(2027, 6, 30)
+
+
+def test_credits_pay_the_debt_first_one_after_the_other() -> None:
+    """SPEC §2: new points pay an open refund debt first. Debt 30, two credits of 20: 20 then 10 pay it."""
+    held = Holdings(7, debt=30)
+    planned = plans.credits(held, "cancel", BOOKING, [Grant(20, DAY, SOON), Grant(20, DAY, LATER)])
+    assert planned == [
+        Credit(7, "cancel", 20, BOOKING, DAY, SOON, payoff=20),
+        Credit(7, "cancel", 20, BOOKING, DAY, LATER, payoff=10),
+    ]
+
+
+def test_a_credit_without_debt_opens_its_lot_whole() -> None:
+    assert plans.credit(Holdings(7, 0), "action", BOOKING, Grant(25, DAY, None)).payoff == 0
+
+
+@pytest.mark.parametrize(
+    ("policy", "points", "into_debt", "uses", "debt"),
+    [
+        # FIFO by expiry: the lot expiring first is spent first, whatever its key.
+        ("fifo", 15, False, ((2, 10), (1, 5)), 0),
+        # A refund takes pending points first (lot 3 is usable only from July), then by expiry.
+        ("pending_first", 15, True, ((3, 8), (2, 7)), 0),
+        # What no lot holds becomes debt.
+        ("pending_first", 30, True, ((3, 8), (2, 10), (1, 10)), 2),
+    ],
+)
+def test_a_debit_takes_lots_in_the_order_of_its_policy(
+    policy: str, points: int, into_debt: bool, uses: tuple[tuple[int, int], ...], debt: int
+) -> None:
+    lots = (Lot(1, 10, DAY, LATER), Lot(2, 10, DAY, SOON), Lot(3, 8, dt.date(2026, 7, 1), LATER))
+    planned = plans.debit(Holdings(7, 0, lots), "refund", BOOKING, points, DAY, policy, into_debt=into_debt)
+    assert planned == Debit(7, "refund", points, BOOKING, uses, debt)
+
+
+def test_a_debit_without_debt_never_takes_more_than_the_lots_hold() -> None:
+    with pytest.raises(ShortOfPoints):
+        plans.debit(Holdings(7, 0, (Lot(1, 5, DAY, None),)), "redeem", BOOKING, 6, DAY)
+
+
+def test_a_cancelled_voucher_gives_back_what_is_not_past_expiry() -> None:
+    """SPEC §2: the points come back with their lots' dates; points whose lot expired meanwhile stay expired."""
+    spent = [(Lot(1, 0, dt.date(2025, 1, 1), DAY), 30), (Lot(2, 0, dt.date(2026, 1, 1), LATER), 20)]
+    assert plans.returned(Holdings(7, 5), BOOKING, spent, DAY) == [
+        Credit(7, "cancel", 20, BOOKING, dt.date(2026, 1, 1), LATER, payoff=5)
+    ]
+
+
+def test_a_merge_moves_every_lot_with_its_dates_and_pays_keeps_debt() -> None:
+    other = Holdings(2, 0, (Lot(11, 7, DAY, SOON), Lot(12, 0, DAY, SOON), Lot(13, 5, dt.date(2026, 7, 1), None)))
+    planned = plans.transferred(other, Holdings(1, debt=4), BOOKING)
+    assert planned == [
+        Debit(2, "merge", 12, BOOKING, ((11, 7), (13, 5))),
+        Credit(1, "merge", 7, BOOKING, DAY, SOON, payoff=4),
+        Credit(1, "merge", 5, BOOKING, dt.date(2026, 7, 1), None, payoff=0),
+    ]
+    assert plans.transferred(Holdings(2, 0), Holdings(1, 0), BOOKING) == []
+
+
+def test_a_merged_members_debt_becomes_the_kept_members() -> None:
+    """OTHER owes 6; KEEP holds 4: OTHER's debt is cleared, KEEP's 4 points are taken and KEEP owes 2."""
+    planned = plans.debt_taken_over(Holdings(2, 6), Holdings(1, 0, (Lot(21, 4, DAY, LATER),)), BOOKING)
+    assert planned == [
+        Credit(2, "merge", 6, BOOKING, DAY, None, payoff=6),
+        Debit(1, "merge", 6, BOOKING, ((21, 4),), debt=2),
+    ]
+    assert plans.debt_taken_over(Holdings(2, 0), Holdings(1, 0), BOOKING) == []
