@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
 from loyaltycli.domain import plans
 from loyaltycli.domain.allocation import Lot, ShortOfPoints
+from loyaltycli.domain.member_state import MemberState
+from loyaltycli.domain.money import to_cents
 from loyaltycli.domain.plans import Booking, Credit, Debit, Grant, Holdings
+from loyaltycli.domain.program import parse_program
+from loyaltycli.domain.purchase_plans import CreditPlan, Sale, Terms, plan_purchase
+from loyaltycli.domain.receipts import Line, ReceiptInput
 
 DAY = dt.date(2026, 6, 15)
 BOOKING = Booking(1, "test", DAY, dt.datetime(2026, 6, 15, 8, 0))
@@ -80,3 +86,71 @@ def test_a_merged_members_debt_becomes_the_kept_members() -> None:
         Debit(1, "merge", 6, BOOKING, ((21, 4),), debt=2),
     ]
     assert plans.debt_taken_over(Holdings(2, 0), Holdings(1, 0), BOOKING) == []
+
+
+# ---------------------------------------------------------------- a purchase, planned without a database
+SHOP = """[program]
+name = "Shop"
+currency = "EUR"
+timezone = "Europe/Berlin"
+
+[earn]
+points_per_unit = 1
+
+[bonuses]
+referral_referrer = 500
+referral_referee = 200
+referral_min_spend = "50.00"
+
+[[rewards]]
+id = "free-coffee"
+name = "Free coffee"
+points = 150
+kind = "free_item"
+value = "3.20"
+
+[[stamp_cards]]
+id = "coffee-card"
+categories = ["coffee"]
+stamps = 9
+reward = "free-coffee"
+"""
+
+
+def _sale(*amounts: tuple[str, str]) -> Sale:
+    lines = tuple(Line(Decimal(a), category) for a, category in amounts)
+    receipt = ReceiptInput(lines, DAY, None)
+    return Sale(receipt, dt.datetime(2026, 6, 15, 8), "R-1", None, "cli", sum(to_cents(line.amount) for line in lines))
+
+
+def test_a_referred_members_first_qualifying_purchase_pays_both_and_the_debt_first() -> None:
+    """SPEC §2: 60.00 earns 60 points; the referee gets 200, the referrer 500 (while active); the member's
+    debt of 70 is paid first by the 60 earned and then 10 of the referee's 200. The state remembers it."""
+    program = parse_program(SHOP, "shop.toml")
+    state = MemberState(7, "M000007", "active", 3, dt.date(2026, 1, 1), None, 70)
+    terms = Terms(program, 1, None, DAY, LATER)
+    plan, earning = plan_purchase(_sale(("60.00", "")), terms, state, lambda pk: pk == 3, lambda: "CODE")
+    assert earning.points == 60
+    assert plan.credits == [
+        CreditPlan(7, "earn", 60, DAY, LATER, None, payoff=60),
+        CreditPlan(7, "referral", 200, DAY, LATER, "referee", payoff=10),
+        CreditPlan(3, "referral", 500, DAY, LATER, "referrer:M000007"),
+    ]
+    assert (state.debt, state.referral_paid, state.last_purchase_on) == (0, True, DAY)
+    again, _ = plan_purchase(_sale(("60.00", "")), terms, state, lambda pk: True, lambda: "CODE")
+    assert [c.kind for c in again.credits] == ["earn"]  # the referral is paid once
+
+
+def test_the_ninth_coffee_fills_the_card_and_plans_its_voucher() -> None:
+    program = parse_program(SHOP, "shop.toml")
+    state = MemberState(7, "M000007", "active", None, dt.date(2026, 1, 1), None, 0, stamps={"coffee-card": 8})
+    terms = Terms(program, 1, None, DAY, None)
+    plan, _ = plan_purchase(_sale(("3.20", "coffee")), terms, state, lambda pk: True, lambda: "V-1")
+    assert [(v.code, v.reward_id) for v in plan.vouchers] == [("V-1", "free-coffee")]
+    assert state.stamps == {"coffee-card": 0}
+
+
+def test_an_anonymous_receipt_books_revenue_only() -> None:
+    program = parse_program(SHOP, "shop.toml")
+    plan, _ = plan_purchase(_sale(("60.00", "")), Terms(program, 1, None, DAY, None), None, bool, str)
+    assert (plan.member_pk, plan.points, plan.credits, plan.total_cents) == (None, 0, [], 6000)

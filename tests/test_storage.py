@@ -194,7 +194,7 @@ def test_receipt_lines_are_stored_as_compact_json() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from loyaltycli.storage.writer import LineRow, decode_lines, encode_lines
+    from loyaltycli.domain.purchase_plans import LineRow, decode_lines, encode_lines
 
     text = st.none() | st.text(max_size=12)
     line = st.builds(

@@ -24,6 +24,7 @@ from loyaltycli.domain.enrolment import birthday_problem, member_id_for
 from loyaltycli.domain.expiry import lapse_day, lot_expiry
 from loyaltycli.domain.money import to_cents
 from loyaltycli.domain.phones import forms_of, phone_and_number
+from loyaltycli.domain.purchase_plans import CreditPlan, PurchasePlan, StandaloneCredit
 from loyaltycli.errors import LoyaltyError
 from loyaltycli.i18n import _
 from loyaltycli.importers.csvfile import UnreadableRow, inspect_file, rows
@@ -42,7 +43,7 @@ from loyaltycli.storage import consents
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.members import NewMember, NewMembers
-from loyaltycli.storage.writer import CreditPlan, PurchasePlan, PurchaseWriter, StandaloneCredit
+from loyaltycli.storage.writer import PurchaseWriter
 
 BATCH = 2000
 

@@ -20,6 +20,7 @@ from loyaltycli.domain.allocation import Lot, pending_on, spendable_on
 from loyaltycli.domain.dates import last_valid_day
 from loyaltycli.domain.money import format_cents
 from loyaltycli.domain.points import Earning
+from loyaltycli.domain.purchase_plans import decode_lines
 from loyaltycli.errors import NotFoundError
 from loyaltycli.i18n import _
 from loyaltycli.services.context import Today, today_in
@@ -31,7 +32,6 @@ from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.explaining import EntryFacts, LotFacts, StoredReceiptFacts
 from loyaltycli.storage.records import Transaction
-from loyaltycli.storage.writer import decode_lines
 
 
 @dataclass(frozen=True)

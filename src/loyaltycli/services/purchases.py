@@ -1,8 +1,8 @@
 """`purchase`: plan a receipt with the rules, then book it (or only show it with --dry-run).
 
-`Planner` is shared with `import`: both turn a receipt into a `PurchasePlan`
-with `compute_earning` and the member's cached state, and both write plans
-with `PurchaseWriter`.
+`Planner` is shared with `import`: it reads what a receipt's plan needs (the
+programme of its day, the member's tier then) and lets the domain's
+`plan_purchase` plan it; both commands write plans with `PurchaseWriter`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,16 @@ from loyaltycli.domain.expiry import lapse_day, lot_expiry
 from loyaltycli.domain.member_state import MemberState
 from loyaltycli.domain.money import amount_limit_problem, format_amount, format_cents, from_cents, to_cents
 from loyaltycli.domain.points import Earning, LinePoints, compute_earning, pending_until
-from loyaltycli.domain.program import Program, normalise_category
+from loyaltycli.domain.program import Program, TierLevel, normalise_category
+from loyaltycli.domain.purchase_plans import (
+    PurchasePlan,
+    Sale,
+    Terms,
+    decode_lines,
+    plan_purchase,
+    quantity_milli,
+)
 from loyaltycli.domain.receipts import Line, ReceiptInput
-from loyaltycli.domain.rewards import fill_stamp_cards
 from loyaltycli.domain.tiers import tier_for, window_start
 from loyaltycli.errors import BadInputError, BlockedError, DuplicateError
 from loyaltycli.i18n import _
@@ -34,7 +41,7 @@ from loyaltycli.storage.history import stamps_on_cards
 from loyaltycli.storage.receipts import earned_available_on, receipt_with_id, voucher_codes_of
 from loyaltycli.storage.records import MemberRecord, ReceiptRecord, Transaction
 from loyaltycli.storage.state import load_history, load_state
-from loyaltycli.storage.writer import CreditPlan, PurchasePlan, PurchaseWriter, VoucherPlan, decode_lines, encode_lines
+from loyaltycli.storage.writer import PurchaseWriter
 
 
 @dataclass(frozen=True)
@@ -125,52 +132,19 @@ class Planner:
         store: str | None,
         total: Decimal | None = None,  # the receipt's total, when the caller has summed it already
     ) -> tuple[PurchasePlan, Earning]:
+        """The receipt planned by `domain.purchase_plans.plan_purchase` with what it needs read here: the
+        programme version of its day, the member's tier then, and its points' dates."""
         version = self.ctx.version_on(receipt.day)
         program = version.program
         at = utc_naive(occurred_at)
-        level = self._tier(program, state, receipt.day, at)
-        earning = compute_earning(program, receipt, level)
-        points = earning.points
-        plan = PurchasePlan(
-            receipt_id=receipt_id,
-            member_pk=state.pk if state else None,
-            version=version.version,
-            occurred_at=at,
-            day=receipt.day,
-            channel=receipt.channel,
-            store=store,
-            source=self.source,
-            total_cents=to_cents(receipt.total if total is None else total),
-            eligible_cents=to_cents(earning.eligible_spend),
-            points=points if state else 0,
-            bonus_points=sum(earning.campaign_bonus.values()) if state else 0,
-            campaign_id=earning.first_campaign,
-            campaign_points=earning.campaign_extra if state else 0,
-            tier=earning.tier,
-            stamps=sum(earning.stamps.values()) if state else 0,
-            lines=encode_lines(
-                [
-                    (
-                        line.sku,
-                        line.category or None,
-                        quantity_milli(line.quantity),
-                        to_cents(line.amount),
-                        why is None,
-                        pick[0],
-                    )
-                    for line, (_key, why, _rate), pick in zip(
-                        receipt.lines, earning.classes, earning.picks, strict=True
-                    )
-                ]
-            ),
+        total_cents = to_cents(receipt.total if total is None else total)
+        sale = Sale(receipt, at, receipt_id, store, self.source, total_cents)
+        terms = Terms(
+            program, version.version, self._tier(program, state, receipt.day, at), *self._dates(program, receipt.day)
         )
-        if state is not None:
-            self._credits(program, state, plan, earning, points)
-            self._stamps(program, state, plan, earning)
-            self._remember(state, plan)
-        return plan, earning
+        return plan_purchase(sale, terms, state, self._referrer_active, voucher_code)
 
-    def _tier(self, program: Program, state: MemberState | None, day: dt.date, at: dt.datetime) -> Any:
+    def _tier(self, program: Program, state: MemberState | None, day: dt.date, at: dt.datetime) -> TierLevel | None:
         if state is None or program.tiers is None:
             return None
         since = self._windows.get((id(program), day))
@@ -181,32 +155,6 @@ class Planner:
         cents = state.qualifying(program.tiers.basis, since, at)
         qualifying = Decimal(cents) / 100 if program.tiers.basis == "spend" else Decimal(cents)
         return tier_for(program.tiers, qualifying)
-
-    def _credits(self, program: Program, state: MemberState, plan: PurchasePlan, earning: Earning, points: int) -> None:
-        available, expires = self._dates(program, plan.day)
-        if points > 0:
-            payoff = state.plan_credit(points)
-            plan.credits.append(CreditPlan(state.pk, "earn", points, available, expires, None, payoff))
-        bonuses = program.bonuses
-        qualifies = earning.eligible_spend >= bonuses.referral_min_spend and earning.eligible_spend > 0
-        if state.referred_by_pk and not state.referral_paid and qualifies:
-            state.referral_paid = True
-            if bonuses.referral_referee:
-                payoff = state.plan_credit(bonuses.referral_referee)
-                plan.credits.append(
-                    CreditPlan(state.pk, "referral", bonuses.referral_referee, available, expires, "referee", payoff)
-                )
-            if bonuses.referral_referrer and self._referrer_active(state.referred_by_pk):
-                plan.credits.append(
-                    CreditPlan(
-                        state.referred_by_pk,
-                        "referral",
-                        bonuses.referral_referrer,
-                        available,
-                        expires,
-                        f"referrer:{state.id}",
-                    )
-                )
 
     def _dates(self, program: Program, day: dt.date) -> tuple[dt.date, dt.date | None]:
         """When points bought on `day` become available and expire (the same for a whole day's sales)."""
@@ -220,26 +168,6 @@ class Planner:
             member = lookup.by_pk(self.tx, pk)
             self._referrers[pk] = member is not None and member.status == "active"
         return self._referrers[pk]
-
-    def _stamps(self, program: Program, state: MemberState, plan: PurchasePlan, earning: Earning) -> None:
-        if not earning.stamps:
-            return
-        left, vouchers = fill_stamp_cards(program, state.stamps, earning.stamps, plan.day)
-        state.stamps.update(left)
-        for v in vouchers:
-            plan.vouchers.append(VoucherPlan(voucher_code(), state.pk, v.reward, v.kind, v.value, v.valid_until))
-
-    @staticmethod
-    def _remember(state: MemberState, plan: PurchasePlan) -> None:
-        state.remember(plan.occurred_at, plan.day, plan.eligible_cents, plan.points)
-        if state.last_purchase_on is None or plan.day > state.last_purchase_on:
-            state.last_purchase_on = plan.day
-        state.changed = True
-
-
-def quantity_milli(quantity: Decimal) -> int:
-    """A line's quantity as stored with its receipt, in thousandths (`same_lines` compares it so)."""
-    return 1000 if quantity == 1 else int(quantity * 1000)
 
 
 def purchase(db: Database, request: PurchaseRequest, now: dt.datetime) -> PurchaseResult:

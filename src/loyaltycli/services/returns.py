@@ -17,20 +17,20 @@ from loyaltycli.domain import plans
 from loyaltycli.domain.dates import local_date, utc_naive
 from loyaltycli.domain.money import format_cents, to_cents
 from loyaltycli.domain.points import return_points
+from loyaltycli.domain.purchase_plans import LineRow, encode_lines, quantity_milli
 from loyaltycli.domain.receipts import Line
 from loyaltycli.errors import BadInputError, DuplicateError
 from loyaltycli.i18n import _
 from loyaltycli.services.codes import receipt_id as new_receipt_id
 from loyaltycli.services.context import Today, today_in
 from loyaltycli.services.members import current_tier, lapse_day
-from loyaltycli.services.purchases import quantity_milli, same_lines
+from loyaltycli.services.purchases import same_lines
 from loyaltycli.storage import ledger
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.balances import member_balances
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.receipts import AddedReceipt, ReceiptIdTaken, add_receipt, receipt_with_id
 from loyaltycli.storage.records import MemberRecord, ReceiptRecord, Transaction
-from loyaltycli.storage.writer import LineRow, encode_lines
 
 
 @dataclass(frozen=True)

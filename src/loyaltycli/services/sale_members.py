@@ -13,6 +13,7 @@ from loyaltycli.domain.dates import local_date, utc_naive
 from loyaltycli.domain.enrolment import member_id_for, reference_problem, signup_bonus
 from loyaltycli.domain.member_state import MemberState, new_state
 from loyaltycli.domain.phones import parse_phone
+from loyaltycli.domain.purchase_plans import CreditPlan, StandaloneCredit
 from loyaltycli.i18n import _
 from loyaltycli.importers.receipts import Draft
 from loyaltycli.services.context import Today
@@ -22,7 +23,7 @@ from loyaltycli.storage.database import change_marker
 from loyaltycli.storage.members import NewMember, NewMembers
 from loyaltycli.storage.records import Transaction
 from loyaltycli.storage.state import load_states, locked_members
-from loyaltycli.storage.writer import CreditPlan, PurchaseWriter, StandaloneCredit
+from loyaltycli.storage.writer import PurchaseWriter
 
 KEPT_STATES = 25_000  # members whose state is kept from one batch to the next
 

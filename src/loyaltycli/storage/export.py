@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from loyaltycli.domain.purchase_plans import decode_lines
 from loyaltycli.storage.models import LedgerEntry, Member, PointLot, Receipt, StampCount, Voucher
 from loyaltycli.storage.records import MemberRecord, Transaction
-from loyaltycli.storage.writer import decode_lines
 
 Row = dict[str, Any]
 

@@ -10,118 +10,17 @@ engine (posting.py) like every other credit.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.member_state import MemberState
+from loyaltycli.domain.purchase_plans import CreditPlan, PurchasePlan, StandaloneCredit
 from loyaltycli.storage.bulk import Codec, execute_many, reserve_ids, table_of
 from loyaltycli.storage.models import Receipt, Voucher
 from loyaltycli.storage.posting import Posting
 from loyaltycli.storage.receipts import insert_receipts
 from loyaltycli.storage.records import Transaction
 from loyaltycli.storage.vouchers import VOUCHER_COLUMNS, insert_stamp_counts, insert_vouchers
-
-
-class LineRow(NamedTuple):
-    sku: str | None
-    category: str | None
-    quantity_milli: int
-    amount_cents: int
-    eligible: bool
-    campaign_id: str | None
-
-
-_QUOTED: dict[str | None, str] = {None: "null"}
-
-
-def _quoted(text: str | None) -> str:
-    """A SKU, category or campaign as a JSON string (remembered: an import repeats the same few thousand)."""
-    found = _QUOTED.get(text)
-    if found is None:
-        if len(_QUOTED) > 100_000:
-            _QUOTED.clear()
-            _QUOTED[None] = "null"
-        found = _QUOTED[text] = json.dumps(text, ensure_ascii=False)
-    return found
-
-
-def encode_lines(lines: Sequence[tuple[str | None, str | None, int, int, bool, str | None]]) -> str:
-    """A receipt's lines as stored with it: `[[sku, category, quantity_milli, amount_cents, 0|1, campaign]]`
-    (compact JSON, written out: json.dumps per receipt was a twentieth of an import)."""
-    known = _QUOTED.get  # looked up inline: a call per value was a tenth of the planning
-    return (
-        "["
-        + ",".join(
-            [
-                f"[{known(s) or _quoted(s)},{known(c) or _quoted(c)},{int(q)},{int(a)},{1 if e else 0},"
-                f"{known(k) or _quoted(k)}]"
-                for s, c, q, a, e, k in lines
-            ]
-        )
-        + "]"
-    )
-
-
-def decode_lines(text: str) -> list[LineRow]:
-    return [LineRow(s, c, q, a, bool(e), k) for s, c, q, a, e, k in json.loads(text or "[]")]
-
-
-class CreditPlan(NamedTuple):
-    """Points booked to a member as a lot; `payoff` of them go to an outstanding refund debt."""
-
-    member_pk: int
-    kind: str
-    points: int
-    available_on: dt.date
-    expires_on: dt.date | None
-    ref: str | None = None
-    payoff: int = 0
-
-
-@dataclass(frozen=True)
-class VoucherPlan:
-    code: str
-    member_pk: int
-    reward_id: str
-    kind: str
-    value: str | None
-    valid_until: dt.date
-
-
-@dataclass(slots=True)
-class PurchasePlan:
-    receipt_id: str
-    member_pk: int | None
-    version: int
-    occurred_at: dt.datetime
-    day: dt.date
-    channel: str | None
-    store: str | None
-    source: str
-    total_cents: int
-    eligible_cents: int
-    points: int
-    bonus_points: int
-    campaign_id: str | None
-    campaign_points: int
-    tier: str | None
-    stamps: int
-    lines: str  # encode_lines of the receipt's lines
-    credits: list[CreditPlan] = field(default_factory=list)
-    vouchers: list[VoucherPlan] = field(default_factory=list)
-    kind: str = "purchase"  # or "opening": the qualifying spend a customer list carries into the tier window
-
-
-@dataclass(frozen=True)
-class StandaloneCredit:
-    """A credit that belongs to no receipt (the signup bonus of a member enrolled by `import`)."""
-
-    credit: CreditPlan
-    day: dt.date
-    version: int
 
 
 class PurchaseWriter:
