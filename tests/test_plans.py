@@ -154,3 +154,15 @@ def test_an_anonymous_receipt_books_revenue_only() -> None:
     program = parse_program(SHOP, "shop.toml")
     plan, _ = plan_purchase(_sale(("60.00", "")), Terms(program, 1, None, DAY, None), None, bool, str)
     assert (plan.member_pk, plan.points, plan.credits, plan.total_cents) == (None, 0, [], 6000)
+
+
+def test_an_expiry_run_empties_each_members_due_lots_with_one_debit() -> None:
+    """SPEC §2: one `expire` entry per member, taking exactly what is left in each due lot."""
+    booking = plans.expiry_booking(1, "expire", DAY, dt.datetime(2026, 6, 15, 1))
+    due = [plans.DueLot(11, 2, 30), plans.DueLot(21, 3, 5), plans.DueLot(12, 2, 7)]
+    assert booking.ref == "as-of:2026-06-15"
+    assert plans.expired(due, booking) == [
+        Debit(2, "expire", 37, booking, ((11, 30), (12, 7))),
+        Debit(3, "expire", 5, booking, ((21, 5),)),
+    ]
+    assert plans.expiry_booking(1, "erase", DAY, dt.datetime(2026, 6, 15, 1)).ref == "erase"

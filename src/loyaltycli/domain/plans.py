@@ -68,6 +68,14 @@ class Holdings:
     lots: tuple[Lot, ...] = ()
 
 
+class DueLot(NamedTuple):
+    """A lot whose points an expiry run (or an erasure) removes, with what is left in it."""
+
+    lot_pk: int
+    member_pk: int
+    remaining: int
+
+
 class Grant(NamedTuple):
     """Points to credit, usable from `available_on` and valid until `expires_on` (None: no expiry)."""
 
@@ -117,6 +125,29 @@ def returned(holdings: Holdings, booking: Booking, spent: Iterable[tuple[Lot, in
 
 def _expired(lot: Lot, today: dt.date) -> bool:
     return lot.expires_on is not None and lot.expires_on <= today
+
+
+def expired(due: Iterable[DueLot], booking: Booking) -> list[Debit]:
+    """One debit per member emptying the member's due lots, in the order given (`booking.command` "expire":
+    the nightly run; "erase": what an erased member held, which nobody can redeem any more)."""
+    by_member: dict[int, list[DueLot]] = {}
+    for lot in due:
+        by_member.setdefault(lot.member_pk, []).append(lot)
+    return [
+        Debit(
+            member_pk,
+            booking.command,
+            sum(lot.remaining for lot in lots),
+            booking,
+            tuple((lot.lot_pk, lot.remaining) for lot in lots),
+        )
+        for member_pk, lots in by_member.items()
+    ]
+
+
+def expiry_booking(version: int, kind: str, day: dt.date, created_at: dt.datetime) -> Booking:
+    """What an expiry run's entries are about: `as-of:DAY` names the run (an erasure's: `erase`)."""
+    return Booking(version, kind, day, created_at, ref=f"as-of:{day.isoformat()}" if kind == "expire" else kind)
 
 
 def transferred(other: Holdings, keep: Holdings, booking: Booking) -> list[Plan]:

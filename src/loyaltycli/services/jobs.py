@@ -8,7 +8,6 @@ finds nothing left.  Birthdays pay once per member and calendar year.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 from loyaltycli.domain import plans
@@ -44,15 +43,13 @@ def expire(db: Database, as_of: dt.date | None, dry_run: bool, now: dt.datetime)
             # A lot that fell due for a member not locked above (a till wrote it a moment later) is left
             # for the next run: touching it without the member's lock could spend it twice.
             due = [lot for lot in due if lot.member_pk in locked]
-        by_member: dict[int, list[stored.DueLot]] = defaultdict(list)
-        for lot in due:
-            by_member[lot.member_pk].append(lot)
-        if not dry_run and due:
-            stored.book_expiry(tx, ctx.version_on(day).version, by_member, day, utc_naive(now))
-        return JobResult(day, len(by_member), sum(lot.remaining for lot in due), dry_run)
+        expiring = plans.expired(due, plans.expiry_booking(ctx.version_on(day).version, "expire", day, utc_naive(now)))
+        if not dry_run:
+            ledger.post_plans(tx, expiring)
+        return JobResult(day, len(expiring), sum(lot.remaining for lot in due), dry_run)
 
 
-def _due_lots(tx: Transaction, ctx: Today, day: dt.date) -> list[stored.DueLot]:
+def _due_lots(tx: Transaction, ctx: Today, day: dt.date) -> list[plans.DueLot]:
     """Every lot that has expired by `day`, under either policy."""
     due = stored.lots_due(tx, day)
     policy = ctx.version_on(day).program.expiry
@@ -62,7 +59,7 @@ def _due_lots(tx: Transaction, ctx: Today, day: dt.date) -> list[stored.DueLot]:
         for lot in stored.lapse_candidates(tx, add_months(day, -policy.months)):
             lapse = inactivity_expiry(policy, lot.last_active)
             if lot.member_pk not in already and lapse is not None and lapse <= day:
-                due.append(stored.DueLot(lot.lot_pk, lot.member_pk, lot.remaining))
+                due.append(plans.DueLot(lot.lot_pk, lot.member_pk, lot.remaining))
     return due
 
 
@@ -72,7 +69,8 @@ def expire_member(
     """Expire one member's due lots (all of them when `everything`: an inactivity lapse)."""
     due = stored.lots_held(tx, member_pk) if everything else stored.lots_due(tx, day, member_pk)
     if due:
-        stored.book_expiry(tx, ctx.version_on(day).version, {member_pk: due}, day, utc_naive(now))
+        booking = plans.expiry_booking(ctx.version_on(day).version, "expire", day, utc_naive(now))
+        ledger.post_plans(tx, plans.expired(due, booking))
     return sum(lot.remaining for lot in due)
 
 

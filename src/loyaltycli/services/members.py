@@ -269,11 +269,12 @@ def _write_off(tx: Transaction, ctx: Today, member: MemberRecord, now: dt.dateti
     """Nobody can redeem an erased member's points, so they leave the liability: one `erase` entry consumes
     the lots (as an expiry would), and a debt is written off by an `erase` credit that pays it."""
     from loyaltycli.storage import ledger
-    from loyaltycli.storage.expiry import book_expiry, lots_held
+    from loyaltycli.storage.expiry import lots_held
 
     held = lots_held(tx, member.pk or 0)
     if held:
-        book_expiry(tx, ctx.current.version, {member.pk or 0: held}, ctx.today, utc_naive(now), "erase")
+        booking = plans.expiry_booking(ctx.current.version, "erase", ctx.today, utc_naive(now))
+        ledger.post_plans(tx, plans.expired(held, booking))
     if member.debt > 0:
         booking = ledger.Booking(ctx.current.version, "erase", ctx.today, utc_naive(now), ref="erase")
         written_off = plans.Grant(member.debt, ctx.today, None)

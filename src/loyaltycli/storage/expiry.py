@@ -12,15 +12,9 @@ from typing import NamedTuple
 
 from sqlalchemy import extract, func, select
 
+from loyaltycli.domain.plans import DueLot
 from loyaltycli.storage.models import LedgerEntry, Member, PointLot
-from loyaltycli.storage.posting import Booking, Debit, post
 from loyaltycli.storage.records import MemberRecord, Transaction
-
-
-class DueLot(NamedTuple):
-    lot_pk: int
-    member_pk: int
-    remaining: int
 
 
 class LapseCandidate(NamedTuple):
@@ -82,33 +76,6 @@ def lapse_candidates(tx: Transaction, inactive_since: dt.date) -> list[LapseCand
         .order_by(PointLot.member_pk, PointLot.pk)
     ).all()
     return [LapseCandidate(int(a or 0), int(b), int(c), d) for a, b, c, d in rows]
-
-
-def book_expiry(
-    tx: Transaction,
-    version: int,
-    by_member: dict[int, list[DueLot]],
-    day: dt.date,
-    created_at: dt.datetime,
-    kind: str = "expire",
-) -> None:
-    """One `expire` entry per member consuming its due lots, written in bulk (`kind` "erase": an erasure
-    writes off what an erased member held, which nobody can redeem any more)."""
-    ref = f"as-of:{day.isoformat()}" if kind == "expire" else kind
-    booking = Booking(version, kind, day, created_at, ref=ref)
-    plans = [
-        Debit(
-            member_pk,
-            kind,
-            sum(lot.remaining for lot in due),
-            booking,
-            tuple((lot.lot_pk, lot.remaining) for lot in due),
-        )
-        for member_pk, due in by_member.items()
-    ]
-    tx.orm.flush()  # what the command changed so far is in the database before the ledger rows refer to it
-    post(tx.orm.connection(), plans)
-    tx.orm.expire_all()  # a member read before has its debt read again
 
 
 def latest_birthday_run(tx: Transaction) -> dt.date | None:
