@@ -345,6 +345,40 @@ def test_the_values_rule_finds_planted_orm_results() -> None:
     assert orm_values_handed_out(planted) == ["people.find: ['Member']", "people.rows: ['Any']"]
 
 
+PLAN_TYPES = {"Credit", "Debit", "CreditPlan", "VoucherPlan", "PurchasePlan", "StandaloneCredit"}
+
+
+def plans_made_outside_the_domain(sources: dict[str, str]) -> list[str]:
+    """Places outside `domain/` that build a plan themselves instead of asking `domain.plans` or
+    `domain.purchase_plans` for it: every change of points is decided by a pure function (issue 28)."""
+    found = []
+    for path, text in sources.items():
+        if path.startswith("domain/"):
+            continue
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Call):
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                if name in PLAN_TYPES:
+                    found.append(f"{path}:{node.lineno} builds a {name}")
+    return sorted(found)
+
+
+def test_every_plan_is_made_in_the_domain() -> None:
+    assert plans_made_outside_the_domain(package_sources()) == []
+
+
+def test_the_plan_rule_finds_planted_plans() -> None:
+    planted = {
+        "services/x.py": "def f():\n    return plans.Credit(1, 'adjust', 5, b, d, None)\n",
+        "storage/y.py": "def g():\n    return [Debit(1, 'expire', 5, b, ())]\n",
+        "domain/plans.py": "def h():\n    return Credit(1, 'adjust', 5, b, d, None)\n",
+    }
+    assert plans_made_outside_the_domain(planted) == [
+        "services/x.py:2 builds a Credit",
+        "storage/y.py:2 builds a Debit",
+    ]
+
+
 # ---------------------------------------------------------------- one writer (issue 13): the ledger's rows
 LEDGER_MODELS = {"LedgerEntry", "PointLot", "LotUse"}
 LEDGER_TABLES = ("ledger_entry", "point_lot", "lot_use")

@@ -13,7 +13,15 @@ from loyaltycli.domain.member_state import MemberState
 from loyaltycli.domain.money import to_cents
 from loyaltycli.domain.plans import Booking, Credit, Debit, Grant, Holdings
 from loyaltycli.domain.program import parse_program
-from loyaltycli.domain.purchase_plans import CreditPlan, Sale, Terms, plan_purchase
+from loyaltycli.domain.purchase_plans import (
+    CreditPlan,
+    PurchasePlan,
+    Sale,
+    StandaloneCredit,
+    Terms,
+    opening_plans,
+    plan_purchase,
+)
 from loyaltycli.domain.receipts import Line, ReceiptInput
 
 DAY = dt.date(2026, 6, 15)
@@ -166,3 +174,18 @@ def test_an_expiry_run_empties_each_members_due_lots_with_one_debit() -> None:
         Debit(3, "expire", 5, booking, ((21, 5),)),
     ]
     assert plans.expiry_booking(1, "erase", DAY, dt.datetime(2026, 6, 15, 1)).ref == "erase"
+
+
+def test_a_customer_lists_opening_points_and_spend_are_an_opening_lot_and_receipt() -> None:
+    """SPEC §4a: 120 points as an `opening` lot, 350.00 of spend as a receipt of no revenue for the tier."""
+    at = dt.datetime(2026, 6, 15, 10)
+    lot, receipt = opening_plans(7, "M000007", 120, 35000, DAY, at, LATER, 1)
+    assert lot == StandaloneCredit(CreditPlan(7, "opening", 120, DAY, LATER, "opening"), DAY, 1)
+    assert isinstance(receipt, PurchasePlan)
+    assert (receipt.receipt_id, receipt.kind, receipt.total_cents, receipt.eligible_cents) == (
+        "OPENING-M000007",
+        "opening",
+        0,
+        35000,
+    )
+    assert opening_plans(7, "M000007", 0, 0, DAY, at, None, 1) == []

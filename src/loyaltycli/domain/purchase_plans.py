@@ -238,3 +238,51 @@ def _remember(state: MemberState, plan: PurchasePlan) -> None:
 def quantity_milli(quantity: Decimal) -> int:
     """A line's quantity as stored with its receipt, in thousandths (`same_lines` compares it so)."""
     return 1000 if quantity == 1 else int(quantity * 1000)
+
+
+def signup_credit(member_pk: int, points: int, day: dt.date, expires: dt.date | None, version: int) -> StandaloneCredit:
+    """The signup bonus of a member enrolled by an import (a new member owes nothing: no payoff)."""
+    return StandaloneCredit(CreditPlan(member_pk, "signup", points, day, expires, "signup"), day, version)
+
+
+def opening_plans(
+    member_pk: int,
+    member_id: str,
+    points: int,
+    spend_cents: int,
+    day: dt.date,
+    at: dt.datetime,
+    expires: dt.date | None,
+    version: int,
+) -> list[PurchasePlan | StandaloneCredit]:
+    """What a customer list carries over (SPEC §4a): the points as an `opening` lot, and the qualifying spend
+    as an `opening` receipt of no revenue (`OPENING-<id>`), so that the tier window counts it."""
+    carried: list[PurchasePlan | StandaloneCredit] = []
+    if points:
+        carried.append(
+            StandaloneCredit(CreditPlan(member_pk, "opening", points, day, expires, "opening"), day, version)
+        )
+    if spend_cents:
+        carried.append(
+            PurchasePlan(
+                receipt_id=f"OPENING-{member_id}",
+                member_pk=member_pk,
+                version=version,
+                occurred_at=at,
+                day=day,
+                channel=None,
+                store=None,
+                source="import",
+                total_cents=0,
+                eligible_cents=spend_cents,
+                points=0,
+                bonus_points=0,
+                campaign_id=None,
+                campaign_points=0,
+                tier=None,
+                stamps=0,
+                lines="[]",
+                kind="opening",
+            )
+        )
+    return carried

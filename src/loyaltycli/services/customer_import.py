@@ -24,7 +24,7 @@ from loyaltycli.domain.enrolment import birthday_problem, member_id_for
 from loyaltycli.domain.expiry import lapse_day, lot_expiry
 from loyaltycli.domain.money import to_cents
 from loyaltycli.domain.phones import forms_of, phone_and_number
-from loyaltycli.domain.purchase_plans import CreditPlan, PurchasePlan, StandaloneCredit
+from loyaltycli.domain.purchase_plans import opening_plans
 from loyaltycli.errors import LoyaltyError
 from loyaltycli.i18n import _
 from loyaltycli.importers.csvfile import UnreadableRow, inspect_file, rows
@@ -281,38 +281,17 @@ def _opening(
 ) -> None:
     c, day = item.customer, item.points_date
     version = ctx.version_on(day)
+    expiry = version.program.expiry
+    expires = c.expires or lot_expiry(expiry, day)
+    at = utc_naive(dt.datetime.combine(day, NOON, tzinfo=ctx.program.zone))
+    spend = to_cents(c.spend) if c.spend else 0
+    for plan in opening_plans(pk, member_id, c.points or 0, spend, day, at, expires, version.version):
+        writer.add(plan)
     if c.points:
-        expiry = version.program.expiry
-        expires = c.expires or lot_expiry(expiry, day)
-        writer.add(StandaloneCredit(CreditPlan(pk, "opening", c.points, day, expires, "opening"), day, version.version))
         summary.points += c.points
         lapses = lapse_day(expiry, None, item.enrolled)  # no purchase yet: inactivity counts from enrolment
         if any(due is not None and due <= ctx.today for due in (expires, lapses)):
             summary.expired_at_once += c.points
-    if c.spend:
-        at = utc_naive(dt.datetime.combine(day, NOON, tzinfo=ctx.program.zone))
-        writer.add(
-            PurchasePlan(
-                receipt_id=f"OPENING-{member_id}",
-                member_pk=pk,
-                version=version.version,
-                occurred_at=at,
-                day=day,
-                channel=None,
-                store=None,
-                source="import",
-                total_cents=0,
-                eligible_cents=to_cents(c.spend),
-                points=0,
-                bonus_points=0,
-                campaign_id=None,
-                campaign_points=0,
-                tier=None,
-                stamps=0,
-                lines="[]",
-                kind="opening",
-            )
-        )
 
 
 def _referrer(ref: str, found: dict[str, list[Any]], created: dict[str, int]) -> int | None:

@@ -13,7 +13,7 @@ from loyaltycli.domain.dates import local_date, utc_naive
 from loyaltycli.domain.enrolment import member_id_for, reference_problem, signup_bonus
 from loyaltycli.domain.member_state import MemberState, new_state
 from loyaltycli.domain.phones import parse_phone
-from loyaltycli.domain.purchase_plans import CreditPlan, StandaloneCredit
+from loyaltycli.domain.purchase_plans import signup_credit
 from loyaltycli.i18n import _
 from loyaltycli.importers.receipts import Draft
 from loyaltycli.services.context import Today
@@ -136,9 +136,7 @@ class ImportMembers:
             version = self.ctx.version_on(day)
             signup, expires = signup_bonus(version.program, day)
             if signup:
-                writer.add(
-                    StandaloneCredit(CreditPlan(pk, "signup", signup, day, expires, "signup"), day, version.version)
-                )
+                writer.add(signup_credit(pk, signup, day, expires, version.version))
         enrolment.insert(rows)
         return len(rows)
 
