@@ -345,7 +345,7 @@ def test_the_cycles_a_batch_leaves_are_collected_not_kept_for_the_run() -> None:
     import gc
     import weakref
 
-    from loyaltycli.services.imports import COLLECT_EVERY, _collect_between_batches
+    from loyaltycli.services.batch_import import COLLECT_EVERY, _collect_between_batches
 
     class Node:
         other: Any = None

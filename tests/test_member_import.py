@@ -180,3 +180,32 @@ def test_a_customer_named_again_in_a_later_batch_is_existing(
     done = cli.json("member", "import", str(path))
     assert (done["enrolled"], done["existing"]) == (3, 2)
     assert cli.json("member", "show", "anna@example.com")["name"] == "Anna"
+
+
+def test_an_interrupted_list_says_what_it_kept_and_the_same_command_completes_it(
+    make_db: Any, program_file: Any, clock: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The shared import skeleton commits batch by batch: Ctrl-C in the second batch keeps the first and says so
+    (it said "nothing of this command was written" before), and running the list again enrols the rest."""
+    from loyaltycli.services import customer_import
+
+    cli = shop(make_db, program_file)
+    listing = tmp_path / "customers.csv"
+    listing.write_text("name,email\n" + "".join(f"C{i},c{i}@example.com\n" for i in range(5)), encoding="utf-8")
+    monkeypatch.setattr(customer_import, "BATCH", 2)
+    written = customer_import._write
+    calls = []
+
+    def interrupted_in_the_second_batch(*args: Any) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        written(*args)
+
+    monkeypatch.setattr(customer_import, "_write", interrupted_in_the_second_batch)
+    stopped = cli("member", "import", str(listing), expect=130)
+    assert "2 members of" in stopped.stderr and "were enrolled before that" in stopped.stderr
+    assert len(cli.json("member", "list")) == 2
+    monkeypatch.setattr(customer_import, "_write", written)
+    again = cli.json("member", "import", str(listing))
+    assert (again["enrolled"], again["existing"]) == (3, 2)

@@ -57,16 +57,16 @@ def import_(
 
     options = ImportOptions(
         path,
-        fmt,
-        tuple(maps or ()),
-        mapping,
-        delimiter,
-        True if decimal_comma else None,
-        enroll_unknown,
-        rejects,
-        dry_run,
-        parse_date_order(date_order),
-        receipt_key,
+        format=fmt,
+        maps=tuple(maps or ()),
+        mapping_file=mapping,
+        delimiter=delimiter,
+        decimal_comma=True if decimal_comma else None,
+        date_order=parse_date_order(date_order),
+        rejects_path=rejects,
+        dry_run=dry_run,
+        enroll_unknown=enroll_unknown,
+        receipt_key=receipt_key,
     )
     printer = RejectPrinter(path, rejects)
 

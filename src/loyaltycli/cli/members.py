@@ -109,14 +109,14 @@ def import_members(
 
     options = MemberImportOptions(
         path,
-        fmt,
-        tuple(maps or ()),
-        mapping,
-        delimiter,
-        True if decimal_comma else None,
-        order(date_order),
-        rejects,
-        dry_run,
+        format=fmt,
+        maps=tuple(maps or ()),
+        mapping_file=mapping,
+        delimiter=delimiter,
+        decimal_comma=True if decimal_comma else None,
+        date_order=order(date_order),
+        rejects_path=rejects,
+        dry_run=dry_run,
     )
     printer = RejectPrinter(path, rejects)
 

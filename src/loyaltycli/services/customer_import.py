@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from loyaltycli.domain.cells import neutralise
+from loyaltycli import i18n
 from loyaltycli.domain.contacts import clean_email
 from loyaltycli.domain.dates import NOON, implausible, utc_naive, written_day
 from loyaltycli.domain.enrolment import birthday_problem, member_id_for
@@ -35,30 +34,23 @@ from loyaltycli.importers.customers import (
     read_customer,
     unread_columns,
 )
-from loyaltycli.importers.files import open_rejects
 from loyaltycli.importers.formats import parse_overrides
 from loyaltycli.importers.values import ValueProblem
+from loyaltycli.services.batch_import import FileOptions, ImportHaltedError, Rejects, batched, run_batches
 from loyaltycli.services.context import Today, today_in
 from loyaltycli.storage import consents
 from loyaltycli.storage import members as lookup
 from loyaltycli.storage.database import Database
 from loyaltycli.storage.members import NewMember, NewMembers
+from loyaltycli.storage.records import Transaction
 from loyaltycli.storage.writer import PurchaseWriter
 
 BATCH = 2000
 
 
 @dataclass(frozen=True)
-class MemberImportOptions:
-    path: str
-    format: str = "generic"
-    maps: tuple[str, ...] = ()
-    mapping_file: str | None = None
-    delimiter: str | None = None
-    decimal_comma: bool | None = None
-    date_order: str = "dmy"
-    rejects_path: str | None = None
-    dry_run: bool = False
+class MemberImportOptions(FileOptions):
+    """`member import`: the options of every file import (SPEC §4a names no others)."""
 
 
 @dataclass
@@ -112,35 +104,53 @@ def import_members(
     summary = MemberImportSummary(dry_run=options.dry_run, unread_columns=unread_columns(listing.header, index))
     with db.read() as tx:
         ctx = today_in(tx, now)
-    rejects = open_rejects(options.rejects_path, listing) if options.rejects_path else None
+    rejects = Rejects(options.rejects_path, listing)
 
     def reject(number: int, cells: list[str], reason: str) -> None:
         summary.rejected += 1
-        if rejects is not None:
-            rejects[1].writerow([neutralise(c) for c in [*cells, reason]])
+        rejects.write(cells, reason)
         on_reject(RejectedCustomer(number, reason))
 
+    def book(tx: Transaction, batch: list[tuple[int, list[str]]]) -> None:
+        summary.rows += len(batch)
+        _book(tx, ctx, batch, index, options, summary, reject, now)
+
+    committed = 0  # members enrolled by batches already committed
+
+    def remember() -> None:
+        nonlocal committed
+        committed = summary.enrolled
+
     try:
-        batch: list[tuple[int, list[str]]] = []
-        # A dry run is one transaction rolled back at the end; a real run commits every batch on its own.
-        with db.trial() if options.dry_run else nullcontext() as outer:
-            for number, cells in rows(listing):
-                summary.rows += 1
-                batch.append((number, cells))
-                if len(batch) >= BATCH:
-                    _book(db, outer, ctx, batch, index, options, summary, reject, now)
-                    batch = []
-            if batch:
-                _book(db, outer, ctx, batch, index, options, summary, reject, now)
+        run_batches(db, options.dry_run, batched(rows(listing), BATCH), book, remember)
+    except KeyboardInterrupt as exc:
+        exc.kept = _kept(committed, options.path)  # type: ignore[attr-defined]
+        raise
+    except Exception as exc:
+        if committed == 0 or isinstance(exc, LoyaltyError):
+            raise
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ImportHaltedError(
+            _("The member import stopped at row {rows} ({reason}); {kept}.").format(
+                rows=i18n.number(summary.rows), reason=reason, kept=_kept(committed, options.path)
+            )
+        ) from exc
     finally:
-        if rejects is not None:
-            rejects[0].close()
+        rejects.close()
     return summary
 
 
+def _kept(members: int, path: str) -> str:
+    """What an interrupted or halted member import kept: the batches committed before it stopped."""
+    if not members:
+        return _("nothing of this import was written")
+    return _("{members} of {path} were enrolled before that; run the same command again to import the rest").format(
+        members=i18n.members(members), path=path
+    )
+
+
 def _book(
-    db: Database,
-    outer: Any,
+    tx: Transaction,
     ctx: Today,
     batch: list[tuple[int, list[str]]],
     index: dict[str, int],
@@ -158,11 +168,7 @@ def _book(
             checked.append((_check(customer, ctx), cells))
         except (ValueProblem, LoyaltyError) as exc:
             reject(number, cells, exc.message if isinstance(exc, LoyaltyError) else str(exc))
-    if outer is not None:
-        _write(outer, ctx, checked, summary, reject, now)
-        return
-    with db.write() as tx:
-        _write(tx, ctx, checked, summary, reject, now)
+    _write(tx, ctx, checked, summary, reject, now)
 
 
 def _check(customer: Customer, ctx: Today) -> _Checked:

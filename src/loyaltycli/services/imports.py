@@ -11,30 +11,24 @@ customers `--enroll-unknown` enrols, is `services/sale_members.py`.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import secrets
-import signal
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import IO, Any
 
 from loyaltycli import i18n
-from loyaltycli.domain.cells import neutralise
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.member_state import MemberState
 from loyaltycli.domain.money import amount_limit_problem, from_cents, to_cents
 from loyaltycli.domain.phones import parse_phone
 from loyaltycli.domain.receipts import ReceiptInput
-from loyaltycli.errors import LoyaltyError, RefusedError
+from loyaltycli.errors import LoyaltyError
 from loyaltycli.i18n import _
-from loyaltycli.importers.csvfile import SalesFile, inspect_file
-from loyaltycli.importers.files import open_rejects
+from loyaltycli.importers.csvfile import inspect_file
 from loyaltycli.importers.formats import check_receipt_key, column_map, parse_overrides, parse_receipt_key
 from loyaltycli.importers.receipts import Draft, ReadSettings, ReceiptReader
+from loyaltycli.services.batch_import import FileOptions, ImportHaltedError, Rejects, run_batches
 from loyaltycli.services.context import today_in
 from loyaltycli.services.purchases import Planner, expire_if_lapsed
 from loyaltycli.services.refunds import RefundRequest, refund_in
@@ -48,25 +42,13 @@ from loyaltycli.storage.writer import PurchaseWriter
 
 BATCH_RECEIPTS = 5000
 ZERO = Decimal(0)
-COLLECT_EVERY = 8  # batches between two runs of the cyclic garbage collector (each walks the batch held back)
-
-
-class ImportHaltedError(RefusedError):
-    """An import that failed half-way (disk full, database gone); its message says what was committed."""
 
 
 @dataclass(frozen=True)
-class ImportOptions:
-    path: str
-    format: str = "generic"
-    maps: tuple[str, ...] = ()
-    mapping_file: str | None = None
-    delimiter: str | None = None
-    decimal_comma: bool | None = None
+class ImportOptions(FileOptions):
+    """`import`: the options of every file import, and those of sales."""
+
     enroll_unknown: bool = False
-    rejects_path: str | None = None
-    dry_run: bool = False
-    date_order: str = "dmy"  # how dates such as 12/1/10 are read: dmy, mdy or ymd
     receipt_key: str | None = None  # `--receipt-key`: day, store, till, closing, joined by '+'
 
 
@@ -113,8 +95,8 @@ class Importer:
         self.on_reject = on_reject
         self.on_progress = on_progress
         self.summary = ImportSummary(dry_run=options.dry_run)
-        self.rejects_file: IO[str] | None = None
-        self.rejects_writer: Any = None
+        self.rejects: Rejects
+        self._commit_began = 0.0
         self.committed = (0, 0)  # receipts and members committed by finished batches
         self.committed_summary = ImportSummary(dry_run=options.dry_run)  # the counts as of the last commit
         self.lapses = False  # whether a programme version lets points lapse with inactivity
@@ -154,29 +136,11 @@ class Importer:
             self.ctx.program.zone, self.ctx.today, self.options.date_order, self.options.decimal_comma, receipt_key
         )
         reader = self.reader = ReceiptReader(sales, columns, settings)
-        self._open_rejects(sales)
+        self.rejects = Rejects(self.options.rejects_path, sales)
         try:
-            with self._outer() as outer, _collect_between_batches() as collect:
-                for batch in self._timed("parsing", reader.batches(BATCH_RECEIPTS)):
-                    try:
-                        with self._transaction(outer) as tx:
-                            self._book(tx, batch)
-                            _hold_signals()  # the commit and the count of what it kept go together
-                            started = time.perf_counter()
-                        self.phases["writing"] += time.perf_counter() - started
-                        if outer is None:
-                            self.committed = (
-                                self.summary.imported + self.summary.refunds + self.summary.returns,
-                                self.summary.enrolled,
-                            )
-                            self.committed_summary = replace(self.summary)
-                    finally:
-                        _release_signals()
-                    del batch
-                    self._forget_batch()
-                    collect()
-                    self.on_progress(self.summary.rows)
-                self._count_rows()
+            batches = self._timed("parsing", reader.batches(BATCH_RECEIPTS))
+            run_batches(self.db, self.options.dry_run, batches, self._book_timed, self._committed, self._after_batch)
+            self._count_rows()
         except KeyboardInterrupt as exc:
             exc.kept = self._kept()  # type: ignore[attr-defined]
             exc.describe = lambda: _("interrupted: {kept}").format(kept=self._kept())  # type: ignore[attr-defined]
@@ -196,9 +160,21 @@ class Importer:
             halted.describe = describe  # type: ignore[attr-defined]
             raise halted from exc
         finally:
-            if self.rejects_file is not None:
-                self.rejects_file.close()
+            self.rejects.close()
         return self.summary
+
+    def _book_timed(self, tx: Transaction, batch: list[Draft]) -> None:
+        self._book(tx, batch)
+        self._commit_began = time.perf_counter()
+
+    def _committed(self) -> None:
+        self.phases["writing"] += time.perf_counter() - self._commit_began
+        self.committed = (self.summary.imported + self.summary.refunds + self.summary.returns, self.summary.enrolled)
+        self.committed_summary = replace(self.summary)
+
+    def _after_batch(self) -> None:
+        self._forget_batch()
+        self.on_progress(self.summary.rows)
 
     def _timed(self, phase: str, batches: Iterator[list[Draft]]) -> Iterator[list[Draft]]:
         while True:
@@ -217,22 +193,6 @@ class Importer:
             "{receipts} and {members} new of {path} were booked before that (whole receipts only); "
             "run the same command again to import the rest"
         ).format(receipts=i18n.receipts(receipts), members=i18n.members(members), path=self.options.path)
-
-    @contextmanager
-    def _outer(self) -> Iterator[Transaction | None]:
-        """A dry run is one transaction that is rolled back; a real run commits every batch."""
-        if not self.options.dry_run:
-            yield None
-            return
-        with self.db.trial() as tx:
-            yield tx
-
-    def _transaction(self, outer: Transaction | None) -> AbstractContextManager[Transaction]:
-        return nullcontext(outer) if outer is not None else self.db.write()
-
-    def _open_rejects(self, sales: SalesFile) -> None:
-        if self.options.rejects_path:
-            self.rejects_file, self.rejects_writer = open_rejects(self.options.rejects_path, sales)
 
     # ------------------------------------------------------------------ reading
 
@@ -418,53 +378,8 @@ class Importer:
                 )
             )
             self.summary.rejected += 1
-            if self.rejects_writer is not None:
-                self.rejects_writer.writerow([neutralise(cell) for cell in [*row.cells, why]])
+            self.rejects.write(row.cells, why)
             self.on_reject(Rejected(row.number, draft.receipt_id, why))
-
-
-_HELD = {signal.SIGINT, signal.SIGTERM}
-
-
-def _hold_signals() -> None:
-    """Ctrl-C or SIGTERM that arrives now waits until `_release_signals` (Unix; elsewhere a no-op)."""
-    if hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread():
-        signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
-
-
-def _release_signals() -> None:
-    if hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread():
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
-
-
-@contextmanager
-def _collect_between_batches() -> Iterator[Callable[[], None]]:
-    """Python's cyclic garbage collector would walk the batch's hundred thousand short-lived,
-    acyclic objects again and again (a fifth of an import's time); it runs once every few batches
-    instead, when the caller calls the function this yields, after letting go of the batch.
-
-    What survives a collection is frozen (caches, the file reader, members' states: not walked again).
-    Only then: freezing before the batches' few cycles (a tx, its statements) are collected
-    would keep them for the rest of the run, 16 MB more at a million lines."""
-
-    batches = 0
-
-    def collect() -> None:
-        nonlocal batches
-        batches += 1
-        if batches % COLLECT_EVERY == 0:
-            gc.collect()
-            gc.freeze()
-
-    enabled = gc.isenabled()
-    gc.disable()
-    gc.freeze()  # what exists now (modules, the programme) lives on: keep it out of every collection
-    try:
-        yield collect
-    finally:
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
 
 
 def import_sales(
