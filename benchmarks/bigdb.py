@@ -15,7 +15,7 @@ from pathlib import Path
 from _common import env, loyalty
 
 from loyaltycli.domain.cards import card_number
-from loyaltycli.i18n import phone_forms  # what the product keeps beside a phone (member.phone_shown)
+from loyaltycli.domain.phones import phone_forms  # what the product keeps beside a phone (member.phone_shown)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPIRY_DAY = dt.date(2026, 12, 1)
