@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -86,7 +86,7 @@ class VoucherPlan:
     valid_until: dt.date
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class PurchasePlan:
     receipt_id: str
     member_pk: int | None
@@ -105,8 +105,8 @@ class PurchasePlan:
     tier: str | None
     stamps: int
     lines: str  # encode_lines of the receipt's lines
-    credits: list[CreditPlan] = field(default_factory=list)
-    vouchers: list[VoucherPlan] = field(default_factory=list)
+    credits: tuple[CreditPlan, ...] = ()
+    vouchers: tuple[VoucherPlan, ...] = ()
     kind: str = "purchase"  # or "opening": the qualifying spend a customer list carries into the tier window
 
 
@@ -156,6 +156,11 @@ def plan_purchase(
     program, receipt = terms.program, sale.receipt
     earning = compute_earning(program, receipt, terms.level)
     member = state is not None
+    credits: tuple[CreditPlan, ...] = ()
+    vouchers: tuple[VoucherPlan, ...] = ()
+    if state is not None:
+        credits = _credits(terms, state, earning, referrer_active)
+        vouchers = _vouchers(program, state, earning, receipt.day, new_code)
     plan = PurchasePlan(
         receipt_id=sale.receipt_id,
         member_pk=state.pk if state else None,
@@ -186,46 +191,47 @@ def plan_purchase(
                 for line, (_key, why, _rate), pick in zip(receipt.lines, earning.classes, earning.picks, strict=True)
             ]
         ),
+        credits=credits,
+        vouchers=vouchers,
     )
     if state is not None:
-        _credits(terms, state, plan, earning, referrer_active)
-        _stamps(program, state, plan, earning, new_code)
         _remember(state, plan)
     return plan, earning
 
 
 def _credits(
-    terms: Terms, state: MemberState, plan: PurchasePlan, earning: Earning, referrer_active: Callable[[int], bool]
-) -> None:
+    terms: Terms, state: MemberState, earning: Earning, referrer_active: Callable[[int], bool]
+) -> tuple[CreditPlan, ...]:
+    """The points earned, and a referral's on the referred member's first qualifying purchase."""
     available, expires = terms.available_on, terms.expires_on
+    credits = []
     if earning.points > 0:
         payoff = state.plan_credit(earning.points)
-        plan.credits.append(CreditPlan(state.pk, "earn", earning.points, available, expires, None, payoff))
+        credits.append(CreditPlan(state.pk, "earn", earning.points, available, expires, None, payoff))
     bonuses = terms.program.bonuses
     qualifies = earning.eligible_spend >= bonuses.referral_min_spend and earning.eligible_spend > 0
     if not (state.referred_by_pk and not state.referral_paid and qualifies):
-        return
+        return tuple(credits)
     state.referral_paid = True
     if bonuses.referral_referee:
         payoff = state.plan_credit(bonuses.referral_referee)
         referee = CreditPlan(state.pk, "referral", bonuses.referral_referee, available, expires, "referee", payoff)
-        plan.credits.append(referee)
+        credits.append(referee)
     if bonuses.referral_referrer and referrer_active(state.referred_by_pk):
         ref = f"referrer:{state.id}"
-        plan.credits.append(
-            CreditPlan(state.referred_by_pk, "referral", bonuses.referral_referrer, available, expires, ref)
-        )
+        credits.append(CreditPlan(state.referred_by_pk, "referral", bonuses.referral_referrer, available, expires, ref))
+    return tuple(credits)
 
 
-def _stamps(
-    program: Program, state: MemberState, plan: PurchasePlan, earning: Earning, new_code: Callable[[], str]
-) -> None:
+def _vouchers(
+    program: Program, state: MemberState, earning: Earning, day: dt.date, new_code: Callable[[], str]
+) -> tuple[VoucherPlan, ...]:
+    """The stamps go on the member's cards; a card that fills issues its voucher."""
     if not earning.stamps:
-        return
-    left, vouchers = fill_stamp_cards(program, state.stamps, earning.stamps, plan.day)
+        return ()
+    left, full = fill_stamp_cards(program, state.stamps, earning.stamps, day)
     state.stamps.update(left)
-    for v in vouchers:
-        plan.vouchers.append(VoucherPlan(new_code(), state.pk, v.reward, v.kind, v.value, v.valid_until))
+    return tuple(VoucherPlan(new_code(), state.pk, v.reward, v.kind, v.value, v.valid_until) for v in full)
 
 
 def _remember(state: MemberState, plan: PurchasePlan) -> None:
