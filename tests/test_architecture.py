@@ -68,7 +68,8 @@ import importlib, sys
 failed = []
 for name in sys.argv[1:]:
     for loaded in [m for m in sys.modules if m == "loyaltycli" or m.startswith("loyaltycli.")]:
-        del sys.modules[loaded]
+        if not (getattr(sys.modules[loaded], "__file__", None) or "").endswith(".so"):
+            del sys.modules[loaded]  # a module compiled by mypyc cannot be imported twice: it stays
     try:
         importlib.import_module(name)
     except Exception as error:

@@ -722,3 +722,12 @@ def test_lists_and_statements_fit_80_columns_without_breaking_values(cli: Cli, m
         for value in values:
             assert value in shown, (args, value, shown)
     monkeypatch.setattr(output, "_CONSOLE", None)
+
+
+def test_info_says_whether_the_rules_run_compiled(cli: Cli) -> None:
+    """`loyalty info` tells a shop whether the mypyc-compiled rules are installed (README, Compiled modules)."""
+    import loyaltycli.domain.points as points
+
+    facts = cli.json("info")
+    assert facts["compiled"] is (not points.__file__.endswith(".py"))
+    assert isinstance(facts["compiled"], bool)

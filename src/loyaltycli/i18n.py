@@ -326,6 +326,7 @@ _FIELDS = {
     "program": N_("programme"),
     "program_version": N_("programme version"),
     "program_versions": N_("programme versions"),
+    "compiled": N_("compiled rules (mypyc)"),
     "today": N_("today"),
     "members": N_("members"),
     "receipts": N_("receipts"),

@@ -47,7 +47,7 @@ class Allocation(NamedTuple):
         return sum(points for _lot, points in self.uses)
 
 
-class ShortOfPoints(AssertionError):
+class ShortOfPoints(Exception):  # not AssertionError: mypyc compiles no subclass of it
     """A debit without debt found fewer points than it takes: the caller should have checked the balance."""
 
 

@@ -19,6 +19,7 @@ class DatabaseInfo:
 
     loyaltycli: str
     python: str
+    compiled: bool  # whether the rules and the sales reader run as mypyc-compiled C (README, "Compiled modules")
     sqlalchemy: str
     database: str
     backend: str
@@ -43,6 +44,7 @@ def database_info(db: Database, now: dt.datetime) -> DatabaseInfo:
     return DatabaseInfo(
         loyaltycli=__version__,
         python=platform.python_version(),
+        compiled=compiled(),
         sqlalchemy=version("sqlalchemy"),
         database=db.location.shown,
         backend=db.dialect,
@@ -53,6 +55,13 @@ def database_info(db: Database, now: dt.datetime) -> DatabaseInfo:
         today=ctx.today,
         **counts,
     )
+
+
+def compiled() -> bool:
+    """Whether the installed rules are the compiled ones (setup.py builds them where a C compiler is there)."""
+    from loyaltycli.domain import points
+
+    return not (points.__file__ or "").endswith(".py")
 
 
 @dataclass(frozen=True)
