@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
@@ -46,21 +46,13 @@ class Database:
             with session.begin():
                 yield Transaction(session)
 
-    @contextmanager
-    def trial(self) -> Iterator[Transaction]:
+    def trial(self) -> AbstractContextManager[Transaction]:
         """A write transaction that is rolled back when the block ends (a dry run)."""
-        with Session(self.write_engine, expire_on_commit=False, autoflush=False) as session:
-            with session.begin():
-                yield Transaction(session)
-                session.rollback()
+        return _rolled_back(self.write_engine)
 
-    @contextmanager
-    def read(self) -> Iterator[Transaction]:
+    def read(self) -> AbstractContextManager[Transaction]:
         """A consistent read-only snapshot."""
-        with Session(self.engine, expire_on_commit=False, autoflush=False) as session:
-            with session.begin():
-                yield Transaction(session)
-                session.rollback()
+        return _rolled_back(self.engine)
 
     def checkpoint(self) -> None:
         """SQLite: copy the write-ahead log into the database file and empty it (after an erasure)."""
@@ -70,6 +62,14 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _rolled_back(engine: Engine) -> Iterator[Transaction]:
+    with Session(engine, expire_on_commit=False, autoflush=False) as session:
+        with session.begin():
+            yield Transaction(session)
+            session.rollback()
 
 
 def change_marker(tx: Transaction) -> object:

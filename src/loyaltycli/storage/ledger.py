@@ -53,12 +53,6 @@ def lots_held(tx: Transaction, member_pk: int) -> list[Lot]:
     ]
 
 
-def _pk(value: int | None) -> int:
-    """The primary key of a flushed row."""
-    assert value is not None
-    return value
-
-
 def entry_with_key(tx: Transaction, key: str) -> EntryRecord | None:
     """The entry a `--key` was first used for, if any."""
     found = records_where(tx, EntryRecord, LedgerEntry, LedgerEntry.idempotency_key == key)
