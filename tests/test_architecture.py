@@ -155,6 +155,45 @@ def test_help_does_not_import_the_database_layer() -> None:
     assert result.stdout.split()[0] == "False"
 
 
+def test_no_module_uses_the_orm() -> None:
+    """Issue 29: storage works with SQLAlchemy Core alone; importing and configuring the ORM was a quarter
+    of the start-up of `member show`, `purchase` and `redeem`."""
+    offenders = [
+        str(path.relative_to(SRC))
+        for path in SRC.rglob("*.py")
+        if any(m == "sqlalchemy.orm" or m.startswith("sqlalchemy.orm.") for m in imported_modules(path))
+    ]
+    assert offenders == []
+
+
+def test_everyday_commands_run_without_loading_the_orm(tmp_path: Path) -> None:
+    """The everyday commands, run as `loyalty` runs them, leave `sqlalchemy.orm` unloaded (a library could
+    still pull it in where no module of ours names it)."""
+    program = tmp_path / "p.toml"
+    program.write_text(
+        '[program]\nname = "Shop"\ncurrency = "EUR"\ntimezone = "Europe/Berlin"\n'
+        '[[rewards]]\nid = "coffee"\nname = "Coffee"\npoints = 1\nkind = "experience"\n',
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "shop.db")
+    run = [sys.executable, "-m", "loyaltycli", "--db", db]
+    subprocess.run([*run, "init", "--program", str(program)], check=True, capture_output=True)
+    subprocess.run([*run, "enroll", "Anna", "--email", "anna@example.com"], check=True, capture_output=True)
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['loyalty', *sys.argv[1:]]\n"
+        "try:\n    runpy.run_module('loyaltycli', run_name='__main__')\n"
+        "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print('ORM', 'sqlalchemy.orm' in sys.modules, file=sys.stderr)\n"
+    )
+    for command in (["purchase", "anna@example.com", "12.50"], ["redeem", "anna@example.com", "coffee"]):
+        command += ["--json"]
+        for args in (command, ["member", "show", "anna@example.com"]):
+            result = subprocess.run([sys.executable, "-c", probe, "--db", db, *args], capture_output=True, text=True)
+            assert result.returncode == 0, result.stderr
+            assert "ORM False" in result.stderr, (args, result.stderr[-300:])
+
+
 def test_only_the_counter_screen_imports_textual() -> None:
     """Textual is for `loyalty counter` alone: every other command starts without it."""
     offenders = [
@@ -260,9 +299,9 @@ def test_the_query_rule_finds_a_planted_import() -> None:
 
 
 def reaches_into_transactions(sources: dict[str, str]) -> list[str]:
-    """Places outside storage that open the transaction storage handed out (its `orm`), or call a
-    session's methods on it: services pass a `Transaction` back to storage and do nothing else with it."""
-    session_methods = {"orm", "flush", "refresh", "expire", "expire_all", "connection", "execute", "scalar"}
+    """Places outside storage that open the transaction storage handed out (its `conn`), or call a
+    connection's methods on it: services pass a `Transaction` back to storage and do nothing else with it."""
+    session_methods = {"conn", "orm", "flush", "refresh", "expire", "expire_all", "connection", "execute", "scalar"}
     session_methods |= {"scalars", "get", "add", "rollback", "commit", "begin", "get_bind"}
     found = []
     for path, text in sources.items():
@@ -285,10 +324,10 @@ def test_only_storage_looks_inside_a_transaction() -> None:
 
 def test_the_transaction_rule_finds_planted_uses() -> None:
     planted = {
-        "services/planted.py": "def f(tx):\n    tx.orm.flush()\n    tx.flush()\n",
-        "storage/fine.py": "def f(tx):\n    tx.orm.flush()\n",
+        "services/planted.py": "def f(tx):\n    tx.conn.execute(q)\n    tx.flush()\n",
+        "storage/fine.py": "def f(tx):\n    tx.conn.execute(q)\n",
     }
-    assert reaches_into_transactions(planted) == ["services/planted.py:2 tx.orm", "services/planted.py:3 tx.flush"]
+    assert reaches_into_transactions(planted) == ["services/planted.py:2 tx.conn", "services/planted.py:3 tx.flush"]
 
 
 ORM_NAMES = {"Member", "Receipt", "Voucher", "LedgerEntry", "PointLot", "LotUse", "StampCount", "VoucherUse"}

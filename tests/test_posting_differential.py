@@ -92,7 +92,7 @@ def _post_in(cli: Cli, chunks: list[list[Credit | Debit]]) -> None:
     try:
         for chunk in chunks:
             with db.write() as tx:
-                post(tx.orm.connection(), chunk)
+                post(tx.conn, chunk)
     finally:
         db.dispose()
 

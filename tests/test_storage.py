@@ -139,13 +139,15 @@ def test_one_of_matches_a_large_batch_of_awkward_values_on_both_backends(cli: Cl
     db = open_database(Location(cli.db))
     try:
         with db.read() as tx:
-            dialect = tx.orm.get_bind().dialect.name
+            dialect = tx.conn.dialect.name
             wanted = [*names, *(f"nobody-{n}" for n in range(5000))]
-            found = tx.orm.scalars(select(Member.id).where(one_of(Member.id, wanted, dialect))).all()
+            found = tx.conn.scalars(select(Member.id).where(one_of(Member.id, wanted, dialect))).all()
             assert sorted(found) == sorted(names)
-            pks = tx.orm.scalars(select(Member.pk)).all()
-            assert sorted(tx.orm.scalars(select(Member.pk).where(one_of(Member.pk, pks, dialect))).all()) == sorted(pks)
-            assert tx.orm.scalars(select(Member.pk).where(one_of(Member.pk, [], dialect))).all() == []
+            pks = tx.conn.scalars(select(Member.pk)).all()
+            assert sorted(tx.conn.scalars(select(Member.pk).where(one_of(Member.pk, pks, dialect))).all()) == sorted(
+                pks
+            )
+            assert tx.conn.scalars(select(Member.pk).where(one_of(Member.pk, [], dialect))).all() == []
     finally:
         db.engine.dispose()
 

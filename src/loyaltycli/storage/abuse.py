@@ -7,10 +7,9 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 
 from loyaltycli.domain.abuse import Person
-from loyaltycli.storage.models import Member, Receipt
+from loyaltycli.storage.models import Member, Receipt, aliased
 from loyaltycli.storage.records import Transaction
 
 
@@ -22,7 +21,7 @@ def receipts_per_day(
     tx: Transaction, more_than: int, since: dt.date | None, until: dt.date | None
 ) -> list[tuple[str, dt.date, int]]:
     """(member id, day, receipts) for every member and day with more purchases than `more_than`."""
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(Member.id, Receipt.local_date, func.count())
         .join(Member, Member.pk == Receipt.member_pk)
         .where(Receipt.kind == "purchase", *_period(Receipt.local_date, since, until))
@@ -50,13 +49,13 @@ def full_refund_dates(tx: Transaction, since: dt.date | None, until: dt.date | N
         .group_by(refund.refund_of_pk)
         .subquery()
     )
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(Member.id, refunded.c.day)
         .join(Receipt, Receipt.pk == refunded.c.of_pk)
         .join(Member, Member.pk == Receipt.member_pk)
         .where(refunded.c.cents >= Receipt.total_cents, *_period(refunded.c.day, start, until))
     ).all()
-    returns = tx.orm.execute(
+    returns = tx.conn.execute(
         select(Member.id, Receipt.local_date)
         .join(Member, Member.pk == Receipt.member_pk)
         .where(Receipt.kind == "return", *_period(Receipt.local_date, start, until))
@@ -70,7 +69,7 @@ def full_refund_dates(tx: Transaction, since: dt.date | None, until: dt.date | N
 def referrals(tx: Transaction, since: dt.date | None, until: dt.date | None) -> list[tuple[Person, Person, dt.date]]:
     """(referrer, referee, the referee's enrolment day) for referrals made in the period."""
     referrer = aliased(Member)
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(
             referrer.id,
             referrer.name,
@@ -94,7 +93,7 @@ def who(tx: Transaction, member_ids: set[str]) -> dict[str, tuple[str, str]]:
     """Name and contact (e-mail, else phone) of each member id; an erased member shows as erased."""
     if not member_ids:
         return {}
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(Member.id, Member.name, Member.email, Member.phone, Member.status).where(Member.id.in_(member_ids))
     ).all()
     return {str(r[0]): (r[1], "" if r[4] == "erased" else (r[2] or r[3] or "")) for r in rows}

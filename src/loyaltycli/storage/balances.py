@@ -30,7 +30,7 @@ class Balances:
 def member_balances(tx: Transaction, member: MemberRecord, today: dt.date, lapse_on: dt.date | None = None) -> Balances:
     """Balances on `today`.  `lapse_on`: the day all points lapse (inactivity policy), if any."""
     available, pending, past, expiring = _lot_balances(tx, member, today, lapse_on)
-    totals = tx.orm.execute(
+    totals = tx.conn.execute(
         select(
             func.coalesce(
                 func.sum(
@@ -70,7 +70,7 @@ def available_points(tx: Transaction, member: MemberRecord, today: dt.date) -> i
 def stored_debt(tx: Transaction, member_pk: int | None) -> int:
     """The member's debt as stored now: the posting code pays debts with SQL, so an object read before a
     purchase in the same transaction may still carry the debt as it was."""
-    return int(tx.orm.scalar(select(Member.debt).where(Member.pk == member_pk)) or 0)
+    return int(tx.conn.scalar(select(Member.debt).where(Member.pk == member_pk)) or 0)
 
 
 def _lot_balances(
@@ -78,7 +78,7 @@ def _lot_balances(
 ) -> tuple[int, int, int, list[tuple[dt.date, int]]]:
     """Available, pending and past-expiry points of the member's open lots, and what falls due on which day."""
     lapsed = lapse_on is not None and lapse_on <= today
-    lots = tx.orm.execute(
+    lots = tx.conn.execute(
         select(PointLot.available_on, PointLot.expires_on, PointLot.remaining).where(
             PointLot.member_pk == member.pk, PointLot.remaining > 0
         )
@@ -104,7 +104,7 @@ def _with_merged(tx: Transaction, pk: int | None) -> list[int]:
     found: list[int] = [pk] if pk is not None else []
     frontier = list(found)
     while frontier:
-        rows = tx.orm.scalars(select(Member.pk).where(Member.merged_into_pk.in_(frontier))).all()
+        rows = tx.conn.scalars(select(Member.pk).where(Member.merged_into_pk.in_(frontier))).all()
         frontier = [p for p in rows if p is not None and p not in found]
         found += frontier
     return found

@@ -28,7 +28,7 @@ def records_where(
     (its fields are the table's columns: what storage hands services instead of the ORM's live objects)."""
     table = table_of(model)
     query = select(*table.columns).where(condition).order_by(*order, table.c.pk)
-    rows = tx.orm.execute(query.with_for_update() if for_update else query)
+    rows = tx.conn.execute(query.with_for_update() if for_update else query)
     return [record(**row._mapping) for row in rows]
 
 

@@ -32,19 +32,13 @@ def record(
     tx: Transaction, member_pk: int, marketing: bool, at: dt.datetime, channel: str, text_version: str | None
 ) -> None:
     """One event, and the member's flag set to it."""
-    tx.orm.flush()
     record_many(tx, [(member_pk, marketing, at, channel, text_version)])
-    tx.orm.execute(
-        update(Member)
-        .where(Member.pk == member_pk)
-        .values(marketing=marketing)
-        .execution_options(synchronize_session="fetch")
-    )
+    tx.conn.execute(update(Member).where(Member.pk == member_pk).values(marketing=marketing))
 
 
 def record_many(tx: Transaction, events: Sequence[tuple[int, bool, dt.datetime, str, str | None]]) -> None:
     """Events of members enrolled in bulk with their flag already set (`member import`)."""
-    conn = tx.orm.connection()
+    conn = tx.conn
     codec = Codec(conn)
     rows = [(pk, codec.flag(yes), codec.instant(at), channel, version) for pk, yes, at, channel, version in events]
     Inserter(conn, table_of(ConsentEvent), COLUMNS).run(rows)
@@ -52,7 +46,7 @@ def record_many(tx: Transaction, events: Sequence[tuple[int, bool, dt.datetime, 
 
 def history(tx: Transaction, member_pk: int) -> list[Consent]:
     """The member's consent events, newest first."""
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(ConsentEvent.marketing, ConsentEvent.at, ConsentEvent.channel, ConsentEvent.text_version)
         .where(ConsentEvent.member_pk == member_pk)
         .order_by(ConsentEvent.at.desc(), ConsentEvent.pk.desc())

@@ -18,7 +18,7 @@ COUNTED = {
 
 def count_of(tx: Transaction, name: str) -> int:
     """Rows of one of the COUNTED tables."""
-    return int(tx.orm.scalar(select(func.count()).select_from(COUNTED[name])) or 0)
+    return int(tx.conn.scalar(select(func.count()).select_from(COUNTED[name])) or 0)
 
 
 def row_counts(tx: Transaction) -> dict[str, int]:
@@ -28,4 +28,4 @@ def row_counts(tx: Transaction) -> dict[str, int]:
 
 def points_held(tx: Transaction) -> int:
     """The points left in all lots (what replacing the database would lose)."""
-    return int(tx.orm.scalar(select(func.coalesce(func.sum(PointLot.remaining), 0))) or 0)
+    return int(tx.conn.scalar(select(func.coalesce(func.sum(PointLot.remaining), 0))) or 0)

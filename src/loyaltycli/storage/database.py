@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
-from sqlalchemy.orm import Session
 
 from loyaltycli.errors import BadInputError, DatabaseMissingError, ReadOnlyDatabaseError, RefusedError
 from loyaltycli.i18n import _
@@ -28,7 +27,7 @@ HEAD_REVISION = "0016"
 
 
 class Database:
-    """One database and its engine; sessions come from `read()` and `write()`."""
+    """One database and its engine; transactions come from `read()` and `write()`."""
 
     def __init__(self, location: Location, engine: Engine) -> None:
         self.location = location
@@ -42,9 +41,8 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Transaction]:
         """One write transaction: committed when the block ends, rolled back on any error."""
-        with Session(self.write_engine, expire_on_commit=False, autoflush=False) as session:
-            with session.begin():
-                yield Transaction(session)
+        with self.write_engine.connect() as conn, conn.begin():
+            yield Transaction(conn)
 
     def trial(self) -> AbstractContextManager[Transaction]:
         """A write transaction that is rolled back when the block ends (a dry run)."""
@@ -66,16 +64,15 @@ class Database:
 
 @contextmanager
 def _rolled_back(engine: Engine) -> Iterator[Transaction]:
-    with Session(engine, expire_on_commit=False, autoflush=False) as session:
-        with session.begin():
-            yield Transaction(session)
-            session.rollback()
+    with engine.connect() as conn, conn.begin() as transaction:
+        yield Transaction(conn)
+        transaction.rollback()
 
 
 def change_marker(tx: Transaction) -> object:
     """A value that stays the same as long as no other connection commits to the database (SQLite's
     data_version, on this very connection); None where there is no such value (PostgreSQL)."""
-    conn = tx.orm.connection()
+    conn = tx.conn
     if conn.dialect.name != "sqlite":
         return None
     driver = conn.connection.driver_connection

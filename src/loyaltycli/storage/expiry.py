@@ -8,7 +8,7 @@ rows and writes the entries that empty lots.
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from sqlalchemy import extract, func, select
 
@@ -30,7 +30,7 @@ def lock_due_members(tx: Transaction, day: dt.date, inactivity: bool) -> set[int
     """Hold the rows of members whose lots are due (in key order, as the tills do), so a purchase or
     redemption at the same moment waits instead of spending a lot this run is emptying.  SQLite's
     BEGIN IMMEDIATE already serialises writers; there this is a no-op (None: everything is locked)."""
-    if tx.orm.get_bind().dialect.name != "postgresql":
+    if tx.conn.dialect.name != "postgresql":
         return None
     due = select(PointLot.member_pk).where(
         PointLot.remaining > 0, PointLot.expires_on.is_not(None), PointLot.expires_on <= day
@@ -38,7 +38,7 @@ def lock_due_members(tx: Transaction, day: dt.date, inactivity: bool) -> set[int
     if inactivity:
         lapsed = select(PointLot.member_pk).where(PointLot.remaining > 0, PointLot.expires_on.is_(None))
         due = due.union(lapsed)  # type: ignore[assignment]
-    locked = tx.orm.scalars(
+    locked = tx.conn.scalars(
         select(Member.pk).where(Member.pk.in_(due.scalar_subquery())).order_by(Member.pk).with_for_update()
     ).all()
     return {pk for pk in locked if pk is not None}
@@ -51,13 +51,13 @@ def lots_due(tx: Transaction, day: dt.date, member_pk: int | None = None) -> lis
     )
     if member_pk is not None:
         query = query.where(PointLot.member_pk == member_pk)
-    rows = tx.orm.execute(query.order_by(PointLot.member_pk, PointLot.pk)).all()
+    rows = tx.conn.execute(query.order_by(PointLot.member_pk, PointLot.pk)).all()
     return [DueLot(int(a or 0), int(b), int(c)) for a, b, c in rows]
 
 
 def lots_held(tx: Transaction, member_pk: int) -> list[DueLot]:
     """Every lot of a member with points left (what an inactivity lapse empties)."""
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(PointLot.pk, PointLot.member_pk, PointLot.remaining)
         .where(PointLot.member_pk == member_pk, PointLot.remaining > 0)
         .order_by(PointLot.pk)
@@ -69,18 +69,18 @@ def lapse_candidates(tx: Transaction, inactive_since: dt.date) -> list[LapseCand
     """Lots without an expiry date of members last active (a purchase, else enrolment) on or before
     `inactive_since`; the exact lapse day is the caller's to check."""
     last = func.coalesce(Member.last_purchase_on, Member.enrolled_on)
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(PointLot.pk, PointLot.member_pk, PointLot.remaining, last)
         .join(Member, Member.pk == PointLot.member_pk)
         .where(PointLot.remaining > 0, PointLot.expires_on.is_(None), last <= inactive_since)
         .order_by(PointLot.member_pk, PointLot.pk)
     ).all()
-    return [LapseCandidate(int(a or 0), int(b), int(c), d) for a, b, c, d in rows]
+    return [LapseCandidate(int(a or 0), int(b), int(c), cast(dt.date, d)) for a, b, c, d in rows]
 
 
 def latest_birthday_run(tx: Transaction) -> dt.date | None:
     """The as-of day of the latest birthday run that paid anyone."""
-    return tx.orm.scalar(select(func.max(LedgerEntry.business_date)).where(LedgerEntry.kind == "birthday"))
+    return tx.conn.scalar(select(func.max(LedgerEntry.business_date)).where(LedgerEntry.kind == "birthday"))
 
 
 def birthday_members(tx: Transaction, day: dt.date, ref: str, lock: bool) -> list[MemberRecord]:

@@ -8,9 +8,8 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
 
-from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot, Receipt, Voucher
+from loyaltycli.storage.models import LedgerEntry, LotUse, Member, PointLot, Receipt, Voucher, aliased
 from loyaltycli.storage.records import Transaction
 
 
@@ -72,20 +71,20 @@ class EntryFacts(NamedTuple):
 
 def receipt_facts(tx: Transaction, receipt_id: str) -> StoredReceiptFacts | None:
     original = aliased(Receipt)
-    row = tx.orm.execute(
-        select(Receipt, Member.id, original.receipt_id)
+    row = tx.conn.execute(
+        select(Receipt, Member.id.label("member_id"), original.receipt_id.label("refund_of"))
         .outerjoin(Member, Member.pk == Receipt.member_pk)
         .outerjoin(original, original.pk == Receipt.refund_of_pk)
         .where(Receipt.receipt_id == receipt_id)
     ).first()
     if row is None:
         return None
-    r, member, refund_of = row
+    r = row
     return StoredReceiptFacts(
         int(r.pk or 0),
         r.receipt_id,
         r.kind,
-        member,
+        r.member_id,
         r.member_pk,
         r.occurred_at,
         r.local_date,
@@ -97,13 +96,13 @@ def receipt_facts(tx: Transaction, receipt_id: str) -> StoredReceiptFacts | None
         r.bonus_points,
         r.tier,
         r.lines,
-        refund_of,
+        r.refund_of,
     )
 
 
 def refunds_of(tx: Transaction, receipt_pk: int) -> list[StoredReceiptFacts]:
     """The refunds booked against a receipt, oldest first."""
-    ids = tx.orm.scalars(
+    ids = tx.conn.scalars(
         select(Receipt.receipt_id).where(Receipt.refund_of_pk == receipt_pk).order_by(Receipt.local_date, Receipt.pk)
     ).all()
     return [facts for receipt_id in ids if (facts := receipt_facts(tx, receipt_id)) is not None]
@@ -119,7 +118,7 @@ def entries_of_member(tx: Transaction, member_pk: int) -> list[EntryFacts]:
 
 
 def _entries(tx: Transaction, condition: object) -> list[EntryFacts]:
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(
             LedgerEntry.pk,
             LedgerEntry.kind,
@@ -137,7 +136,7 @@ def _entries(tx: Transaction, condition: object) -> list[EntryFacts]:
     pks = [int(r[0] or 0) for r in rows]
     taken: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
     if pks:
-        for lot_pk, entry_pk, points in tx.orm.execute(
+        for lot_pk, entry_pk, points in tx.conn.execute(
             select(LotUse.lot_pk, LotUse.entry_pk, LotUse.points).where(LotUse.entry_pk.in_(pks)).order_by(LotUse.pk)
         ).all():
             taken[int(entry_pk)].append((int(lot_pk), int(points)))
@@ -150,7 +149,7 @@ def _entries(tx: Transaction, condition: object) -> list[EntryFacts]:
 def lots(tx: Transaction, condition: object) -> list[LotFacts]:
     """Lots (of a member, or of a receipt's entries) with their origin and everything that took from them."""
     credit = aliased(LedgerEntry)
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(
             PointLot.pk,
             PointLot.entry_pk,
@@ -172,7 +171,7 @@ def lots(tx: Transaction, condition: object) -> list[LotFacts]:
     uses: defaultdict[int, list[Use]] = defaultdict(list)
     if pks:
         debit = aliased(LedgerEntry)
-        for lot_pk, entry_pk, kind, day, points, ref, receipt, voucher in tx.orm.execute(
+        for lot_pk, entry_pk, kind, day, points, ref, receipt, voucher in tx.conn.execute(
             select(
                 LotUse.lot_pk,
                 LotUse.entry_pk,
@@ -208,5 +207,5 @@ def lot_days(tx: Transaction, lot_pks: list[int]) -> dict[int, int]:
     """The credit entry of each lot (to tell points taken at a refund from debt paid by later credits)."""
     if not lot_pks:
         return {}
-    rows = tx.orm.execute(select(PointLot.pk, PointLot.entry_pk).where(PointLot.pk.in_(lot_pks))).all()
+    rows = tx.conn.execute(select(PointLot.pk, PointLot.entry_pk).where(PointLot.pk.in_(lot_pks))).all()
     return {int(pk or 0): int(entry) for pk, entry in rows}

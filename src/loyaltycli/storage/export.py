@@ -26,14 +26,14 @@ class MemberRows:
 
 def _row(obj: Any, drop: tuple[str, ...] = (), table: Any = None) -> Row:
     """A row's columns in the table's order (always the same order, whatever was loaded first)."""
-    columns = (table if table is not None else obj).__table__.columns
-    return {c.name: getattr(obj, c.name) for c in columns if c.name not in drop}
+    names = [c.name for c in table.__table__.columns] if table is not None else list(obj._mapping)
+    return {name: getattr(obj, name) for name in names if name not in drop}
 
 
 def member_rows(tx: Transaction, member: MemberRecord) -> MemberRows:
     """The member's own row and its receipts (with their lines), entries, lots, vouchers and stamp cards,
     each in the order they were written; the member's key (`pk`) is left out of every row."""
-    receipts = tx.orm.scalars(select(Receipt).where(Receipt.member_pk == member.pk).order_by(Receipt.pk))
+    receipts = tx.conn.execute(select(Receipt).where(Receipt.member_pk == member.pk).order_by(Receipt.pk))
     return MemberRows(
         member=_row(member, ("pk", "email_key", "referred_by_pk", "phone_shown"), Member),
         receipts=[
@@ -45,10 +45,12 @@ def member_rows(tx: Transaction, member: MemberRecord) -> MemberRows:
         vouchers=[_row(v, ("member_pk",)) for v in _of(tx, Voucher, member)],
         stamp_cards=[
             _row(s, ("pk", "member_pk"))
-            for s in tx.orm.scalars(select(StampCount).where(StampCount.member_pk == member.pk))
+            for s in tx.conn.execute(
+                select(StampCount).where(StampCount.member_pk == member.pk).order_by(StampCount.pk)
+            )
         ],
     )
 
 
 def _of(tx: Transaction, model: Any, member: MemberRecord) -> list[Any]:
-    return list(tx.orm.scalars(select(model).where(model.member_pk == member.pk).order_by(model.pk)))
+    return list(tx.conn.execute(select(model).where(model.member_pk == member.pk).order_by(model.pk)))

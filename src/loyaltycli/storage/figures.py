@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import case, distinct, extract, func, or_, select
-from sqlalchemy.orm import aliased
 
 from loyaltycli.storage.counts import count_of
 from loyaltycli.storage.models import (
@@ -22,6 +21,7 @@ from loyaltycli.storage.models import (
     Member,
     PointLot,
     Receipt,
+    aliased,
 )
 from loyaltycli.storage.records import Transaction
 
@@ -41,7 +41,7 @@ def points_in(tx: Transaction, since: dt.date | None, until: dt.date | None) -> 
     def total(condition: Any, sign: int = 1) -> Any:
         return func.coalesce(func.sum(case((condition, sign * points), else_=0)), 0)
 
-    row = tx.orm.execute(
+    row = tx.conn.execute(
         select(
             total(kind.in_(CREDIT_KINDS) & (points > 0)),
             total(kind.in_(REDEEM_KINDS), -1),
@@ -60,7 +60,7 @@ def points_in(tx: Transaction, since: dt.date | None, until: dt.date | None) -> 
 
 
 def outstanding(tx: Transaction, today: dt.date) -> int:
-    lots = tx.orm.scalar(
+    lots = tx.conn.scalar(
         select(func.coalesce(func.sum(PointLot.remaining), 0)).where(
             PointLot.remaining > 0, or_(PointLot.expires_on.is_(None), PointLot.expires_on > today)
         )
@@ -76,7 +76,7 @@ def sales_in(tx: Transaction, since: dt.date | None, until: dt.date | None) -> d
     def total(condition: Any, value: Any) -> Any:
         return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
 
-    row = tx.orm.execute(
+    row = tx.conn.execute(
         select(
             total(~anonymous, signed),
             total(anonymous, signed),
@@ -93,7 +93,7 @@ def sales_in(tx: Transaction, since: dt.date | None, until: dt.date | None) -> d
 def members_in(tx: Transaction, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
     total = member_count(tx)
     new = (
-        tx.orm.scalar(select(func.count()).select_from(Member).where(*_in_period(Member.enrolled_on, since, until)))
+        tx.conn.scalar(select(func.count()).select_from(Member).where(*_in_period(Member.enrolled_on, since, until)))
         or 0
     )
     per_member = (
@@ -103,7 +103,7 @@ def members_in(tx: Transaction, since: dt.date | None, until: dt.date | None) ->
         .group_by(Receipt.member_pk)
         .subquery()
     )
-    buying, repeat = tx.orm.execute(
+    buying, repeat = tx.conn.execute(
         select(
             func.count(distinct(per_member.c.member_pk)),
             func.coalesce(func.sum(case((per_member.c.n >= 2, 1), else_=0)), 0),
@@ -121,13 +121,13 @@ def member_count(tx: Transaction) -> int:
 
 
 def total_debt(tx: Transaction) -> int:
-    return int(tx.orm.scalar(select(func.coalesce(func.sum(Member.debt), 0))) or 0)
+    return int(tx.conn.scalar(select(func.coalesce(func.sum(Member.debt), 0))) or 0)
 
 
 def unexpired_lots(tx: Transaction, today: dt.date) -> list[tuple[dt.date | None, dt.date, int]]:
     """(expires on, available on, points) of the points left in lots not expired by `today`, one row per
     pair of days (the index on expires_on serves it; months are worked out from the few distinct days)."""
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(PointLot.expires_on, PointLot.available_on, func.sum(PointLot.remaining))
         .where(PointLot.remaining > 0)
         .where(or_(PointLot.expires_on.is_(None), PointLot.expires_on > today))
@@ -156,7 +156,7 @@ def lots_as_of(tx: Transaction, day: dt.date) -> list[tuple[dt.date | None, dt.d
         .subquery()
     )
     left = PointLot.earned - func.coalesce(used.c.points, 0)
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(PointLot.expires_on, PointLot.available_on, func.sum(left), func.sum(func.coalesce(expired.c.points, 0)))
         .join(credit, credit.pk == PointLot.entry_pk)
         .outerjoin(used, used.c.lot_pk == PointLot.pk)
@@ -175,8 +175,8 @@ def debt_as_of(tx: Transaction, day: dt.date) -> int:
     refunds = select(LedgerEntry.pk).where(
         LedgerEntry.kind.in_(DEBT_KINDS), LedgerEntry.points < 0, LedgerEntry.business_date <= day
     )
-    owed = tx.orm.scalar(select(func.coalesce(func.sum(-LedgerEntry.points), 0)).where(LedgerEntry.pk.in_(refunds)))
-    found = tx.orm.scalar(
+    owed = tx.conn.scalar(select(func.coalesce(func.sum(-LedgerEntry.points), 0)).where(LedgerEntry.pk.in_(refunds)))
+    found = tx.conn.scalar(
         select(func.coalesce(func.sum(LotUse.points), 0))
         .join(PointLot, PointLot.pk == LotUse.lot_pk)
         .join(credit, credit.pk == PointLot.entry_pk)
@@ -196,7 +196,7 @@ def campaign_figures(tx: Transaction, since: dt.date | None, until: dt.date | No
     )
     total, refunded = Receipt.total_cents, func.coalesce(refunds.c.cents, 0)
     kept = refunded < total
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(
             Receipt.campaign_id,
             func.coalesce(func.sum(case((kept, 1), else_=0)), 0),
@@ -215,7 +215,7 @@ def monthly_points(tx: Transaction, since: dt.date | None, until: dt.date | None
     """(YYYY-MM, issued, redeemed, expired) per month with entries."""
     kind, points = LedgerEntry.kind, LedgerEntry.points
     year, month = month_of(LedgerEntry.business_date)
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(
             year,
             month,
@@ -232,7 +232,7 @@ def monthly_points(tx: Transaction, since: dt.date | None, until: dt.date | None
 def monthly_revenue(tx: Transaction, since: dt.date | None, until: dt.date | None) -> list[tuple[str, int]]:
     """(YYYY-MM, revenue cents net of refunds and returns) per month with receipts."""
     year, month = month_of(Receipt.local_date)
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(year, month, func.sum(_signed_total()))
         .where(*_in_period(Receipt.local_date, since, until))
         .group_by(year, month)
@@ -251,7 +251,7 @@ def top_spenders(
     opening and merge records, which carry no money, do not count as receipts)."""
     signed = _signed_total()
     purchases = func.sum(case((Receipt.kind == "purchase", 1), else_=0))  # not refunds, openings or merge copies
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(Member.id, Member.name, func.sum(signed).label("cents"), purchases)
         .join(Receipt, Receipt.member_pk == Member.pk)
         .where(*_in_period(Receipt.local_date, since, until))
@@ -266,7 +266,7 @@ def top_earners(
     tx: Transaction, since: dt.date | None, until: dt.date | None, top: int
 ) -> list[tuple[str | None, str, int]]:
     """(id, name, points) of the members who earned most."""
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(Member.id, Member.name, func.sum(LedgerEntry.points))
         .join(LedgerEntry, LedgerEntry.member_pk == Member.pk)
         .where(LedgerEntry.kind.in_(CREDIT_KINDS), LedgerEntry.points > 0)
@@ -288,7 +288,7 @@ def top_senders(
         .group_by(Member.referred_by_pk)
         .subquery()
     )
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(Member.id, Member.name, referred.c.n)
         .join(referred, referred.c.by == Member.pk)
         .order_by(referred.c.n.desc(), Member.pk)

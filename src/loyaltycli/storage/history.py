@@ -25,7 +25,7 @@ class EntryRow(NamedTuple):
 
 def points_before(tx: Transaction, member_pk: int, day: dt.date) -> int:
     """The sum of the member's entries dated before `day`."""
-    total = tx.orm.scalar(
+    total = tx.conn.scalar(
         select(func.coalesce(func.sum(LedgerEntry.points), 0)).where(
             LedgerEntry.member_pk == member_pk, LedgerEntry.business_date < day
         )
@@ -53,13 +53,13 @@ def entries_between(tx: Transaction, member_pk: int, since: dt.date | None, unti
         query = query.where(LedgerEntry.business_date >= since)
     if until is not None:
         query = query.where(LedgerEntry.business_date <= until)
-    rows = tx.orm.execute(query.order_by(LedgerEntry.business_date, LedgerEntry.pk)).all()
+    rows = tx.conn.execute(query.order_by(LedgerEntry.business_date, LedgerEntry.pk)).all()
     return [EntryRow(d, k, int(p), r, v, ref, note) for d, k, p, r, v, ref, note in rows]
 
 
 def stamps_on_cards(tx: Transaction, member_pk: int | None) -> dict[str, int]:
     """Stamps on each of the member's cards (cards without a row have none)."""
-    rows = tx.orm.execute(select(StampCount.card_id, StampCount.stamps).where(StampCount.member_pk == member_pk)).all()
+    rows = tx.conn.execute(select(StampCount.card_id, StampCount.stamps).where(StampCount.member_pk == member_pk)).all()
     return {card: int(stamps) for card, stamps in rows}
 
 
@@ -80,7 +80,7 @@ class ReceiptRow(NamedTuple):
 def latest_receipts(tx: Transaction, member_pk: int, count: int) -> list[ReceiptRow]:
     """The member's last `count` purchases and returns, newest first (refunds show on the receipt they refund;
     opening and merge records are no sales)."""
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(
             Receipt.receipt_id,
             Receipt.local_date,
@@ -100,7 +100,7 @@ def refunded_among(tx: Transaction, receipt_ids: list[str]) -> set[str]:
     if not receipt_ids:
         return set()
     original = Receipt.__table__.alias("original")
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(original.c.receipt_id)
         .join(Receipt, Receipt.refund_of_pk == original.c.pk)
         .where(original.c.receipt_id.in_(receipt_ids))

@@ -27,7 +27,7 @@ def check_balances(tx: Transaction) -> list[str]:
     lots_sum = (
         select(PointLot.member_pk, func.sum(PointLot.remaining).label("total")).group_by(PointLot.member_pk).subquery()
     )
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(Member.id, func.coalesce(ledger_sum.c.total, 0), func.coalesce(lots_sum.c.total, 0), Member.debt)
         .outerjoin(ledger_sum, ledger_sum.c.member_pk == Member.pk)
         .outerjoin(lots_sum, lots_sum.c.member_pk == Member.pk)
@@ -35,7 +35,7 @@ def check_balances(tx: Transaction) -> list[str]:
         .limit(LIMIT)
     ).all()
     problems = [f"member {m}: ledger sums to {a} but lots hold {b} less a debt of {d}" for m, a, b, d in rows]
-    negative = tx.orm.execute(select(Member.id, Member.debt).where(Member.debt < 0).limit(LIMIT)).all()
+    negative = tx.conn.execute(select(Member.id, Member.debt).where(Member.debt < 0).limit(LIMIT)).all()
     problems += [f"member {m}: negative debt {d}" for m, d in negative]
     return problems + _debt_matches_refunds(tx)
 
@@ -50,7 +50,7 @@ def _debt_matches_refunds(tx: Transaction) -> list[str]:
         .group_by(LedgerEntry.member_pk)
         .subquery()
     )
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(Member.id, Member.debt, func.coalesce(open_refunds.c.open, 0))
         .outerjoin(open_refunds, open_refunds.c.member_pk == Member.pk)
         .where(Member.debt != func.coalesce(open_refunds.c.open, 0))
@@ -62,7 +62,7 @@ def _debt_matches_refunds(tx: Transaction) -> list[str]:
 def check_lots(tx: Transaction) -> list[str]:
     """2. No lot is consumed beyond what it earned: uses + remaining = earned, and earned = its entry."""
     used = select(LotUse.lot_pk, func.sum(LotUse.points).label("used")).group_by(LotUse.lot_pk).subquery()
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(
             PointLot.pk,
             PointLot.earned,
@@ -80,10 +80,10 @@ def check_lots(tx: Transaction) -> list[str]:
         .limit(LIMIT)
     ).all()
     problems = [f"lot {pk}: earned {e}, remaining {r}, used {u}, entry says {p}" for pk, e, r, u, p in rows]
-    bad_uses = tx.orm.execute(select(LotUse.pk, LotUse.points).where(LotUse.points <= 0).limit(LIMIT)).all()
+    bad_uses = tx.conn.execute(select(LotUse.pk, LotUse.points).where(LotUse.points <= 0).limit(LIMIT)).all()
     problems += [f"lot use {pk}: {p} points" for pk, p in bad_uses]
     over = select(LotUse.entry_pk, func.sum(LotUse.points).label("used")).group_by(LotUse.entry_pk).subquery()
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(LedgerEntry.pk, LedgerEntry.points, over.c.used)
         .join(over, over.c.entry_pk == LedgerEntry.pk)
         .where(over.c.used > -LedgerEntry.points)
@@ -105,14 +105,14 @@ def check_receipts(tx: Transaction) -> list[str]:
         .group_by(Receipt.refund_of_pk)
         .subquery()
     )
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(Receipt.receipt_id, Receipt.points, refunds.c.points, Receipt.total_cents, refunds.c.cents)
         .join(refunds, refunds.c.refund_of_pk == Receipt.pk)
         .where((refunds.c.points > Receipt.points) | (refunds.c.cents > Receipt.total_cents))
         .limit(LIMIT)
     ).all()
     problems = [f"receipt {r}: refunds reverse {rp} of {p} points, {rc} of {c} cents" for r, p, rp, c, rc in rows]
-    orphans = tx.orm.scalars(
+    orphans = tx.conn.scalars(
         select(Receipt.receipt_id)
         .where(Receipt.kind == "refund")
         .where(
@@ -122,7 +122,7 @@ def check_receipts(tx: Transaction) -> list[str]:
         .limit(LIMIT)
     ).all()
     problems += [f"refund {r} does not point to a purchase" for r in orphans]
-    dupes = tx.orm.execute(
+    dupes = tx.conn.execute(
         select(Receipt.receipt_id, func.count()).group_by(Receipt.receipt_id).having(func.count() > 1).limit(LIMIT)
     ).all()
     problems += [f"receipt id {r} appears {n} times" for r, n in dupes]
@@ -137,14 +137,14 @@ def check_vouchers(tx: Transaction) -> list[str]:
         .group_by(LedgerEntry.voucher_pk)
         .subquery()
     )
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(Voucher.code, func.coalesce(issued_by.c.n, 0))
         .outerjoin(issued_by, issued_by.c.voucher_pk == Voucher.pk)
         .where(Voucher.source == "redeem", func.coalesce(issued_by.c.n, 0) != 1)
         .limit(LIMIT)
     ).all()
     problems = [f"voucher {c}: issued by {n} redemptions" for c, n in rows]
-    inconsistent = tx.orm.scalars(
+    inconsistent = tx.conn.scalars(
         select(Voucher.code)
         .where(case((Voucher.status == "used", Voucher.used_at.is_(None)), else_=Voucher.used_at.is_not(None)))
         .limit(LIMIT)
@@ -152,7 +152,7 @@ def check_vouchers(tx: Transaction) -> list[str]:
     problems += [f"voucher {c}: status and use date disagree" for c in inconsistent]
     uses = select(VoucherUse.voucher_pk, func.count().label("n")).group_by(VoucherUse.voucher_pk).subquery()
     used = func.coalesce(uses.c.n, 0)
-    wrong = tx.orm.execute(
+    wrong = tx.conn.execute(
         select(Voucher.code, used)
         .outerjoin(uses, uses.c.voucher_pk == Voucher.pk)
         .where(or_(used > 1, case((Voucher.status == "used", used != 1), else_=used != 0)))
@@ -182,7 +182,7 @@ def _check_cancellations(tx: Transaction) -> list[str]:
         .group_by(LedgerEntry.voucher_pk)
         .subquery()
     )
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(Voucher.code, Voucher.status, back.c.bookings, back.c.points, spent.c.points)
         .join(back, back.c.voucher_pk == Voucher.pk)
         .outerjoin(spent, spent.c.voucher_pk == Voucher.pk)
@@ -202,7 +202,7 @@ def _check_cancellations(tx: Transaction) -> list[str]:
 
 def check_append_only(tx: Transaction) -> list[str]:
     """5. The database refuses updates and deletes of ledger entries (triggers), and lots point to entries."""
-    conn = tx.orm.connection()
+    conn = tx.conn
     problems = []
     if conn.dialect.name == "sqlite":
         names = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars().all())

@@ -28,22 +28,21 @@ def holdings(tx: Transaction, member_pk: int) -> Holdings:
 
 def debts(tx: Transaction, member_pks: Sequence[int]) -> dict[int, int]:
     """The refund debt of each of many members who owe any (a cron job plans their credits at once)."""
-    dialect = tx.orm.get_bind().dialect.name
+    dialect = tx.conn.dialect.name
     query = select(Member.pk, Member.debt).where(one_of(Member.pk, member_pks, dialect), Member.debt > 0)
-    return {int(pk or 0): int(debt) for pk, debt in tx.orm.execute(query)} if member_pks else {}
+    return {int(pk or 0): int(debt) for pk, debt in tx.conn.execute(query)} if member_pks else {}
 
 
 def post_plans(tx: Transaction, plans: Sequence[Plan]) -> list[int]:
     """Write the plans (`posting.post`); returns their entries' primary keys."""
     if not plans:
         return []
-    tx.orm.flush()  # what the command changed so far is in the database before the ledger rows refer to it
-    return post(tx.orm.connection(), plans)
+    return post(tx.conn, plans)
 
 
 def lots_held(tx: Transaction, member_pk: int) -> list[Lot]:
     """Every lot of the member with points left, pending and past expiry too: what `allocate` chooses from."""
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(PointLot.pk, PointLot.remaining, PointLot.available_on, PointLot.expires_on)
         .where(PointLot.member_pk == member_pk, PointLot.remaining > 0)
         .order_by(PointLot.pk)
@@ -61,7 +60,7 @@ def entry_with_key(tx: Transaction, key: str) -> EntryRecord | None:
 
 def lots_spent_by(tx: Transaction, entry_pk: int) -> list[tuple[Lot, int]]:
     """The lots a debit consumed and how many points it took from each, in the order it took them."""
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(PointLot.pk, PointLot.remaining, PointLot.available_on, PointLot.expires_on, LotUse.points)
         .join(LotUse, LotUse.lot_pk == PointLot.pk)
         .where(LotUse.entry_pk == entry_pk)
@@ -86,13 +85,13 @@ def days_of_entries(tx: Transaction, member_pk: int, kind: str, ref: str) -> lis
     query = select(LedgerEntry.business_date).where(
         LedgerEntry.member_pk == member_pk, LedgerEntry.kind == kind, LedgerEntry.ref == ref
     )
-    return list(tx.orm.scalars(query))
+    return list(tx.conn.scalars(query))
 
 
 def lots_of_receipt(tx: Transaction, receipt_pk: int | None, member_pk: int | None) -> list[int]:
     """The keys of the member's lots a receipt credited that still hold points, oldest first."""
     return list(
-        tx.orm.scalars(
+        tx.conn.scalars(
             select(PointLot.pk)
             .join(LedgerEntry, LedgerEntry.pk == PointLot.entry_pk)
             .where(LedgerEntry.receipt_pk == receipt_pk, LedgerEntry.member_pk == member_pk)
@@ -110,4 +109,4 @@ def entries_of_receipt(tx: Transaction, receipt_pk: int | None, kind: str) -> li
 
 def lots_of_entry(tx: Transaction, entry_pk: int | None) -> list[int]:
     """The keys of the lots an entry opened."""
-    return [int(pk or 0) for pk in tx.orm.scalars(select(PointLot.pk).where(PointLot.entry_pk == entry_pk))]
+    return [int(pk or 0) for pk in tx.conn.scalars(select(PointLot.pk).where(PointLot.entry_pk == entry_pk))]

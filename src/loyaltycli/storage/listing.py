@@ -108,7 +108,7 @@ def member_rows(
     # converting 100,000 rows of them; the inactivity policy needs real dates and gets them.
     inactivity = program.expiry.policy == "inactivity"
     query = members_matching(criteria, today)
-    members = tx.orm.execute(
+    members = tx.conn.execute(
         query.with_only_columns(
             Member.pk,
             Member.id,
@@ -134,7 +134,7 @@ def member_rows(
         else query.with_only_columns(Member.pk).order_by(None).scalar_subquery()
     )
     available = dict(
-        tx.orm.execute(
+        tx.conn.execute(
             select(PointLot.member_pk, func.sum(PointLot.remaining))
             .where(
                 PointLot.member_pk.in_(chosen),
@@ -149,7 +149,7 @@ def member_rows(
     horizon = today + dt.timedelta(days=expiring_days if expiring_days is not None else program.expiry.warn_days)
     expiring = {
         pk: (int(points), due)
-        for pk, points, due in tx.orm.execute(
+        for pk, points, due in tx.conn.execute(
             select(PointLot.member_pk, func.sum(PointLot.remaining), func.min(PointLot.expires_on))
             .where(PointLot.member_pk.in_(chosen), PointLot.remaining > 0)
             .where(PointLot.expires_on > today, PointLot.expires_on <= horizon)
@@ -204,4 +204,4 @@ def qualifying_totals(
     if members is not None:
         query = query.where(members)
     scale = Decimal(100) if tiers.basis == "spend" else Decimal(1)
-    return {int(pk): Decimal(int(total)) / scale for pk, total in tx.orm.execute(query).all()}
+    return {int(pk): Decimal(int(total)) / scale for pk, total in tx.conn.execute(query).all()}

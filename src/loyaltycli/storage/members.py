@@ -76,7 +76,7 @@ class NewMembers:
 
     def __init__(self, tx: Transaction) -> None:
         self.tx = tx
-        self.conn = tx.orm.connection()
+        self.conn = tx.conn
         self.codec = Codec(self.conn)
 
     def pks(self, count: int) -> list[int]:
@@ -86,7 +86,6 @@ class NewMembers:
         """Members with their keys from `pks`; an id, e-mail or phone another member has is refused."""
         if not members:
             return
-        self.tx.orm.flush()  # what the transaction changed so far is in the database first
         cards = iter(new_cards(self.tx, len(members))) if members else iter(())
         try:
             self._insert(members, cards)
@@ -199,7 +198,7 @@ def qualifying_total(
     )
     if before is not None:
         query = query.where(Receipt.occurred_at < utc_naive(before))
-    total = int(tx.orm.scalar(query) or 0)
+    total = int(tx.conn.scalar(query) or 0)
     return Decimal(total) / 100 if basis == "spend" else Decimal(total)
 
 
@@ -239,8 +238,8 @@ def change(tx: Transaction, member: MemberRecord, **values: Any) -> MemberRecord
     if not values:
         return refreshed(tx, member)
     try:
-        with tx.orm.begin_nested():
-            tx.orm.execute(update(Member).where(Member.pk == member.pk).values(**values))
+        with tx.conn.begin_nested():
+            tx.conn.execute(update(Member).where(Member.pk == member.pk).values(**values))
     except IntegrityError:
         raise DuplicateError(_("Another member already has this id, e-mail or phone.")) from None
     return refreshed(tx, member)
@@ -252,15 +251,15 @@ def new_cards(tx: Transaction, count: int) -> list[str]:
     cards: set[str] = set()
     while len(cards) < count:
         drawn = {card_number(f"{secrets.randbelow(10**11):011d}") for _ in range(count - len(cards))}
-        dialect = tx.orm.get_bind().dialect.name
-        taken = set(tx.orm.scalars(select(Member.card).where(one_of(Member.card, drawn, dialect))))
+        dialect = tx.conn.dialect.name
+        taken = set(tx.conn.scalars(select(Member.card).where(one_of(Member.card, drawn, dialect))))
         cards |= drawn - taken
     return list(cards)[:count]
 
 
 def holders_of_cards(tx: Transaction) -> list[tuple[str, str, str]]:
     """(id, name, card number) of every member who can use a card: not erased, not merged into another."""
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(Member.id, Member.name, Member.card)
         .where(Member.card.is_not(None), Member.status.not_in(("erased", "merged")))
         .order_by(Member.pk)
@@ -285,8 +284,8 @@ def locked(tx: Transaction, member: MemberRecord) -> MemberRecord:
 def lock(tx: Transaction, member_pk: int) -> None:
     """Hold the member's row until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE already
     serialises writers)."""
-    if tx.orm.get_bind().dialect.name == "postgresql":
-        tx.orm.execute(select(Member.pk).where(Member.pk == member_pk).with_for_update()).all()
+    if tx.conn.dialect.name == "postgresql":
+        tx.conn.execute(select(Member.pk).where(Member.pk == member_pk).with_for_update()).all()
 
 
 def find_many(
@@ -299,7 +298,7 @@ def find_many(
     phones = {ref: ref if ref in e164 else None if ref in cards else parse_phone(ref, region) for ref in refs}
     emails = {ref: ref.strip().lower() for ref in refs if "@" in ref}
     ids = {ref.strip() for ref in refs}
-    dialect = tx.orm.get_bind().dialect.name
+    dialect = tx.conn.dialect.name
     conditions = [one_of(Member.id, ids, dialect)]
     if emails:
         conditions.append(one_of(Member.email_key, set(emails.values()), dialect))
@@ -317,7 +316,7 @@ def find_many(
         Member.merged_into_pk,
         Member.card,
     )
-    rows: Any = tx.orm.execute(select(*columns).where(or_(*conditions))) if refs else []
+    rows: Any = tx.conn.execute(select(*columns).where(or_(*conditions))) if refs else []
     found = [FoundMember(*row) for row in rows]
     by_id = {m.id: m for m in found}
     by_email = {m.email_key: m for m in found if m.email_key}
@@ -337,19 +336,19 @@ def member_with_id_like(tx: Transaction, value: str, region: str | None) -> str 
     forms = {value, value.lower()}
     if value.startswith("+"):
         forms |= written_forms(value)
-    found = tx.orm.scalar(select(Member.id).where(func.lower(Member.id).in_({f.lower() for f in forms})))
+    found = tx.conn.scalar(select(Member.id).where(func.lower(Member.id).in_({f.lower() for f in forms})))
     return str(found) if found is not None else None
 
 
 def overwrite_freed_space(tx: Transaction) -> None:
     """SQLite: overwrite what this transaction frees with zeros (an erasure must not leave the old bytes)."""
-    if tx.orm.get_bind().dialect.name == "sqlite":
-        tx.orm.connection().exec_driver_sql("PRAGMA secure_delete=ON")
+    if tx.conn.dialect.name == "sqlite":
+        tx.conn.exec_driver_sql("PRAGMA secure_delete=ON")
 
 
 def people(tx: Transaction) -> list[Person]:
     """Every member who can still be a duplicate (not erased or merged), as plain values for the rules."""
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(Member.id, Member.name, Member.email, Member.phone, Member.birthday).where(
             Member.status.not_in(("erased", "merged"))
         )

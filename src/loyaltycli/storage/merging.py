@@ -21,7 +21,7 @@ from loyaltycli.storage.records import MemberRecord, Transaction
 def copy_history(tx: Transaction, other: MemberRecord, keep: MemberRecord, created_at: dt.datetime) -> int:
     """OTHER's receipts as KEEP's tier history: receipts of kind `merged` with their dates and signed
     qualifying spend and points, and a total of 0 (no revenue counts twice)."""
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(
             Receipt.pk,
             Receipt.kind,
@@ -34,7 +34,7 @@ def copy_history(tx: Transaction, other: MemberRecord, keep: MemberRecord, creat
     ).all()
     if not rows:
         return 0
-    conn = tx.orm.connection()
+    conn = tx.conn
     codec = Codec(conn)
     pks = reserve_ids(conn, table_of(Receipt), len(rows))
     sign = {"refund": -1, "return": -1}
@@ -88,30 +88,22 @@ def move_stamps(tx: Transaction, other: MemberRecord, keep: MemberRecord) -> dic
     """OTHER's stamps per card, taken off OTHER (KEEP's new counts are set by the caller)."""
     counts = {
         str(card): int(n)
-        for card, n in tx.orm.execute(
+        for card, n in tx.conn.execute(
             select(StampCount.card_id, StampCount.stamps).where(StampCount.member_pk == other.pk, StampCount.stamps > 0)
         ).all()
     }
     if counts:
-        tx.orm.execute(update(StampCount).where(StampCount.member_pk == other.pk).values(stamps=0))
+        tx.conn.execute(update(StampCount).where(StampCount.member_pk == other.pk).values(stamps=0))
     return counts
 
 
 def move_vouchers_and_referrals(tx: Transaction, other: MemberRecord, keep: MemberRecord) -> int:
     """Open vouchers and the members OTHER referred now belong to KEEP."""
-    moved = tx.orm.execute(
-        update(Voucher)
-        .where(Voucher.member_pk == other.pk, Voucher.status == "issued")
-        .values(member_pk=keep.pk)
-        .execution_options(synchronize_session=False)
+    moved = tx.conn.execute(
+        update(Voucher).where(Voucher.member_pk == other.pk, Voucher.status == "issued").values(member_pk=keep.pk)
     )
-    tx.orm.execute(
-        update(Member)
-        .where(Member.referred_by_pk == other.pk)
-        .values(referred_by_pk=keep.pk)
-        .execution_options(synchronize_session=False)
-    )
-    return int(moved.rowcount or 0)  # type: ignore[attr-defined]
+    tx.conn.execute(update(Member).where(Member.referred_by_pk == other.pk).values(referred_by_pk=keep.pk))
+    return int(moved.rowcount or 0)
 
 
 def merged_holdings(tx: Transaction) -> list[tuple[Any, ...]]:
@@ -120,7 +112,7 @@ def merged_holdings(tx: Transaction) -> list[tuple[Any, ...]]:
     stamps = select(StampCount.member_pk).where(StampCount.stamps > 0)
     vouchers = select(Voucher.member_pk).where(Voucher.status == "issued")
     return list(
-        tx.orm.execute(
+        tx.conn.execute(
             select(Member.id).where(
                 Member.status == "merged",
                 Member.pk.in_(lots) | Member.pk.in_(stamps) | Member.pk.in_(vouchers) | (Member.debt != 0),

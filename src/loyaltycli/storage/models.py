@@ -5,16 +5,16 @@ The ledger (`ledger_entry`) is append-only.  `point_lot.remaining` and
 `member.debt` are caches of what `lot_use` and the ledger say; `verify`
 recomputes them from the ledger and compares.
 
-Each table is a SQLAlchemy `Table`, and a class is mapped onto it (declarative with an imperative table);
-the class's annotations are for the type checker only.  Every command pays for declaring the tables at its
-start: SQLModel (a Pydantic model over each table, never used to validate a row) cost ~100 ms of it, and
-annotated `mapped_column()` classes ~20 ms more than plain `Table`s.
+Each table is a SQLAlchemy Core `Table`, and a class names its columns (`Member.pk` is the column `pk` of
+`member`); the class stands for its table wherever a query takes one (`select(Member)`, `join(Member, ...)`).
+Storage reads rows and hands out frozen records (records.py), so no ORM is needed: `sqlalchemy.orm` took
+~0.25 x the start-up of every command to import and configure (issue 29), and SQLModel before it ~100 ms more.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from sqlalchemy import (
     Boolean,
@@ -24,6 +24,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    MetaData,
     String,
     Table,
     Text,
@@ -31,23 +32,35 @@ from sqlalchemy import (
     case,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql import FromClause
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Mapped
+    from sqlalchemy.sql.elements import ColumnClause
 
 
-class Base(DeclarativeBase):
-    """The base of every table: a row can be made with keyword arguments; a column not given takes its default."""
+class Base:
+    """A table's columns as class attributes; the class itself stands for the table in a query."""
 
-    def __init__(self, **values: Any) -> None:
-        for column in self.__table__.columns:
-            if column.key not in values and column.default is not None and column.default.is_scalar:
-                values[column.key] = column.default.arg
-        for key, value in values.items():
-            if not hasattr(type(self), key):
-                raise TypeError(f"{key!r} is not a column of {type(self).__name__}")
-            setattr(self, key, value)
+    metadata: ClassVar[MetaData] = MetaData()
+    __table__: ClassVar[FromClause]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for column in cls.__table__.columns:
+            setattr(cls, column.key, column)
+
+    @classmethod
+    def __clause_element__(cls) -> FromClause:
+        return cls.__table__
+
+
+M = TypeVar("M", bound=Base)
+
+
+def aliased(model: type[M]) -> type[M]:
+    """The same table under another name in one query (a self-join): its columns as `model`'s are."""
+    alias = model.__table__.alias()
+    return type(f"{model.__name__}Alias", (Base,), {"__table__": alias})
 
 
 _program_version = Table(
@@ -65,12 +78,12 @@ _program_version = Table(
 class ProgramVersion(Base):
     __table__ = _program_version
     if TYPE_CHECKING:
-        version: Mapped[int]
-        name: Mapped[str]
-        effective: Mapped[dt.date | None]
-        applied_at: Mapped[dt.datetime]
-        source: Mapped[str]
-        data: Mapped[str]
+        version: ColumnClause[int]
+        name: ColumnClause[str]
+        effective: ColumnClause[dt.date | None]
+        applied_at: ColumnClause[dt.datetime]
+        source: ColumnClause[str]
+        data: ColumnClause[str]
 
 
 _member = Table(
@@ -102,26 +115,26 @@ _member = Table(
 class Member(Base):
     __table__ = _member
     if TYPE_CHECKING:
-        pk: Mapped[int | None]
-        id: Mapped[str | None]
-        name: Mapped[str]
-        email: Mapped[str | None]
-        email_key: Mapped[str | None]
-        phone: Mapped[str | None]
-        birthday: Mapped[dt.date | None]
-        marketing: Mapped[bool]
-        status: Mapped[str]
-        block_reason: Mapped[str | None]
-        referred_by_pk: Mapped[int | None]
-        enrolled_at: Mapped[dt.datetime]
-        enrolled_on: Mapped[dt.date]
-        last_purchase_on: Mapped[dt.date | None]
-        erased_at: Mapped[dt.datetime | None]
-        debt: Mapped[int]
-        merged_into_pk: Mapped[int | None]
-        name_key: Mapped[str]
-        phone_shown: Mapped[str | None]
-        card: Mapped[str | None]
+        pk: ColumnClause[int | None]
+        id: ColumnClause[str | None]
+        name: ColumnClause[str]
+        email: ColumnClause[str | None]
+        email_key: ColumnClause[str | None]
+        phone: ColumnClause[str | None]
+        birthday: ColumnClause[dt.date | None]
+        marketing: ColumnClause[bool]
+        status: ColumnClause[str]
+        block_reason: ColumnClause[str | None]
+        referred_by_pk: ColumnClause[int | None]
+        enrolled_at: ColumnClause[dt.datetime]
+        enrolled_on: ColumnClause[dt.date]
+        last_purchase_on: ColumnClause[dt.date | None]
+        erased_at: ColumnClause[dt.datetime | None]
+        debt: ColumnClause[int]
+        merged_into_pk: ColumnClause[int | None]
+        name_key: ColumnClause[str]
+        phone_shown: ColumnClause[str | None]
+        card: ColumnClause[str | None]
 
 
 # Receipts that subtract from a member's qualifying spend and points: refunds and returns without a receipt.
@@ -166,27 +179,27 @@ _receipt = Table(
 class Receipt(Base):
     __table__ = _receipt
     if TYPE_CHECKING:
-        pk: Mapped[int | None]
-        receipt_id: Mapped[str]
-        kind: Mapped[str]
-        member_pk: Mapped[int | None]
-        refund_of_pk: Mapped[int | None]
-        occurred_at: Mapped[dt.datetime]
-        local_date: Mapped[dt.date]
-        program_version: Mapped[int]
-        channel: Mapped[str | None]
-        store: Mapped[str | None]
-        total_cents: Mapped[int]
-        eligible_cents: Mapped[int]
-        points: Mapped[int]
-        bonus_points: Mapped[int]
-        campaign_id: Mapped[str | None]
-        campaign_points: Mapped[int]
-        tier: Mapped[str | None]
-        stamps: Mapped[int]
-        source: Mapped[str]
-        created_at: Mapped[dt.datetime]
-        lines: Mapped[str]
+        pk: ColumnClause[int | None]
+        receipt_id: ColumnClause[str]
+        kind: ColumnClause[str]
+        member_pk: ColumnClause[int | None]
+        refund_of_pk: ColumnClause[int | None]
+        occurred_at: ColumnClause[dt.datetime]
+        local_date: ColumnClause[dt.date]
+        program_version: ColumnClause[int]
+        channel: ColumnClause[str | None]
+        store: ColumnClause[str | None]
+        total_cents: ColumnClause[int]
+        eligible_cents: ColumnClause[int]
+        points: ColumnClause[int]
+        bonus_points: ColumnClause[int]
+        campaign_id: ColumnClause[str | None]
+        campaign_points: ColumnClause[int]
+        tier: ColumnClause[str | None]
+        stamps: ColumnClause[int]
+        source: ColumnClause[str]
+        created_at: ColumnClause[dt.datetime]
+        lines: ColumnClause[str]
 
 
 _ledger_entry = Table(
@@ -212,19 +225,19 @@ _ledger_entry = Table(
 class LedgerEntry(Base):
     __table__ = _ledger_entry
     if TYPE_CHECKING:
-        pk: Mapped[int | None]
-        member_pk: Mapped[int]
-        kind: Mapped[str]
-        points: Mapped[int]
-        business_date: Mapped[dt.date]
-        created_at: Mapped[dt.datetime]
-        program_version: Mapped[int]
-        command: Mapped[str]
-        receipt_pk: Mapped[int | None]
-        voucher_pk: Mapped[int | None]
-        ref: Mapped[str | None]
-        note: Mapped[str | None]
-        idempotency_key: Mapped[str | None]
+        pk: ColumnClause[int | None]
+        member_pk: ColumnClause[int]
+        kind: ColumnClause[str]
+        points: ColumnClause[int]
+        business_date: ColumnClause[dt.date]
+        created_at: ColumnClause[dt.datetime]
+        program_version: ColumnClause[int]
+        command: ColumnClause[str]
+        receipt_pk: ColumnClause[int | None]
+        voucher_pk: ColumnClause[int | None]
+        ref: ColumnClause[str | None]
+        note: ColumnClause[str | None]
+        idempotency_key: ColumnClause[str | None]
 
 
 _point_lot = Table(
@@ -244,13 +257,13 @@ _point_lot = Table(
 class PointLot(Base):
     __table__ = _point_lot
     if TYPE_CHECKING:
-        pk: Mapped[int | None]
-        member_pk: Mapped[int]
-        entry_pk: Mapped[int]
-        earned: Mapped[int]
-        available_on: Mapped[dt.date]
-        expires_on: Mapped[dt.date | None]
-        remaining: Mapped[int]
+        pk: ColumnClause[int | None]
+        member_pk: ColumnClause[int]
+        entry_pk: ColumnClause[int]
+        earned: ColumnClause[int]
+        available_on: ColumnClause[dt.date]
+        expires_on: ColumnClause[dt.date | None]
+        remaining: ColumnClause[int]
 
 
 _lot_use = Table(
@@ -266,10 +279,10 @@ _lot_use = Table(
 class LotUse(Base):
     __table__ = _lot_use
     if TYPE_CHECKING:
-        pk: Mapped[int | None]
-        lot_pk: Mapped[int]
-        entry_pk: Mapped[int]
-        points: Mapped[int]
+        pk: ColumnClause[int | None]
+        lot_pk: ColumnClause[int]
+        entry_pk: ColumnClause[int]
+        points: ColumnClause[int]
 
 
 _voucher = Table(
@@ -295,20 +308,20 @@ _voucher = Table(
 class Voucher(Base):
     __table__ = _voucher
     if TYPE_CHECKING:
-        pk: Mapped[int | None]
-        code: Mapped[str]
-        member_pk: Mapped[int]
-        reward_id: Mapped[str]
-        kind: Mapped[str]
-        value: Mapped[str | None]
-        source: Mapped[str]
-        issued_at: Mapped[dt.datetime]
-        issued_on: Mapped[dt.date]
-        valid_until: Mapped[dt.date]
-        status: Mapped[str]
-        used_at: Mapped[dt.datetime | None]
-        used_receipt: Mapped[str | None]
-        receipt_pk: Mapped[int | None]
+        pk: ColumnClause[int | None]
+        code: ColumnClause[str]
+        member_pk: ColumnClause[int]
+        reward_id: ColumnClause[str]
+        kind: ColumnClause[str]
+        value: ColumnClause[str | None]
+        source: ColumnClause[str]
+        issued_at: ColumnClause[dt.datetime]
+        issued_on: ColumnClause[dt.date]
+        valid_until: ColumnClause[dt.date]
+        status: ColumnClause[str]
+        used_at: ColumnClause[dt.datetime | None]
+        used_receipt: ColumnClause[str | None]
+        receipt_pk: ColumnClause[int | None]
 
 
 _voucher_use = Table(
@@ -327,10 +340,10 @@ class VoucherUse(Base):
 
     __table__ = _voucher_use
     if TYPE_CHECKING:
-        pk: Mapped[int | None]
-        voucher_pk: Mapped[int]
-        used_at: Mapped[dt.datetime]
-        receipt: Mapped[str | None]
+        pk: ColumnClause[int | None]
+        voucher_pk: ColumnClause[int]
+        used_at: ColumnClause[dt.datetime]
+        receipt: ColumnClause[str | None]
 
 
 _stamp_count = Table(
@@ -347,10 +360,10 @@ _stamp_count = Table(
 class StampCount(Base):
     __table__ = _stamp_count
     if TYPE_CHECKING:
-        pk: Mapped[int | None]
-        member_pk: Mapped[int]
-        card_id: Mapped[str]
-        stamps: Mapped[int]
+        pk: ColumnClause[int | None]
+        member_pk: ColumnClause[int]
+        card_id: ColumnClause[str]
+        stamps: ColumnClause[int]
 
 
 _consent_event = Table(
@@ -368,12 +381,12 @@ _consent_event = Table(
 class ConsentEvent(Base):
     __table__ = _consent_event
     if TYPE_CHECKING:
-        pk: Mapped[int | None]
-        member_pk: Mapped[int]
-        marketing: Mapped[bool]
-        at: Mapped[dt.datetime]
-        channel: Mapped[str]
-        text_version: Mapped[str | None]
+        pk: ColumnClause[int | None]
+        member_pk: ColumnClause[int]
+        marketing: ColumnClause[bool]
+        at: ColumnClause[dt.datetime]
+        channel: ColumnClause[str]
+        text_version: ColumnClause[str | None]
 
 
 def tier_sign() -> Any:

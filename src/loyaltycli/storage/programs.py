@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, insert, select
 
 from loyaltycli.domain.dates import utc_naive
 from loyaltycli.domain.program import Program, program_from_data, program_to_json_data
@@ -28,7 +29,7 @@ class Versioned:
 _PARSED: dict[tuple[int, str], Program] = {}
 
 
-def _parse(row: ProgramVersion) -> Program:
+def _parse(row: Row[Any]) -> Program:
     key = (row.version, row.data)
     if key not in _PARSED:
         _PARSED[key] = program_from_data(json.loads(row.data))
@@ -36,7 +37,7 @@ def _parse(row: ProgramVersion) -> Program:
 
 
 def all_versions(tx: Transaction) -> list[Versioned]:
-    rows = tx.orm.scalars(select(ProgramVersion).order_by(ProgramVersion.version)).all()
+    rows = tx.conn.execute(select(ProgramVersion).order_by(ProgramVersion.version)).all()
     return [Versioned(row.version, row.effective, _parse(row)) for row in rows]
 
 
@@ -62,10 +63,10 @@ def latest(tx: Transaction) -> Versioned:
 
 
 def store_version(tx: Transaction, program: Program, source: str, effective: dt.date | None, now: dt.datetime) -> int:
-    current = tx.orm.scalar(select(func.max(ProgramVersion.version))) or 0
+    current = tx.conn.scalar(select(func.max(ProgramVersion.version))) or 0
     version = current + 1
-    tx.orm.add(
-        ProgramVersion(
+    tx.conn.execute(
+        insert(ProgramVersion).values(
             version=version,
             name=program.program.name,
             effective=effective,
@@ -74,5 +75,4 @@ def store_version(tx: Transaction, program: Program, source: str, effective: dt.
             data=json.dumps(program_to_json_data(program)),
         )
     )
-    tx.orm.flush()
     return version

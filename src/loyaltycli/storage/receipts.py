@@ -21,7 +21,7 @@ def receipt_with_id(tx: Transaction, receipt_id: str) -> ReceiptRecord | None:
 
 def member_of_receipt(tx: Transaction, receipt_id: str) -> int | None:
     """The member a receipt was booked for (None: anonymous, or no such receipt)."""
-    return tx.orm.scalar(select(Receipt.member_pk).where(Receipt.receipt_id == receipt_id))
+    return tx.conn.scalar(select(Receipt.member_pk).where(Receipt.receipt_id == receipt_id))
 
 
 class StoredReceipt(NamedTuple):
@@ -46,8 +46,8 @@ def stored_among(tx: Transaction, receipt_ids: Collection[str]) -> dict[str, Sto
     """Which of a batch's receipt ids are stored already, with what they were stored as (one query)."""
     if not receipt_ids:
         return {}
-    dialect = tx.orm.get_bind().dialect.name
-    rows = tx.orm.execute(
+    dialect = tx.conn.dialect.name
+    rows = tx.conn.execute(
         select(
             Receipt.receipt_id,
             Receipt.created_at,
@@ -73,12 +73,12 @@ def earned_available_on(tx: Transaction, receipt_pk: int | None) -> dt.date | No
     earned = (
         select(LedgerEntry.pk).where(LedgerEntry.receipt_pk == receipt_pk, LedgerEntry.kind == "earn").scalar_subquery()
     )
-    return tx.orm.scalar(select(PointLot.available_on).where(PointLot.entry_pk.in_(earned)))
+    return tx.conn.scalar(select(PointLot.available_on).where(PointLot.entry_pk.in_(earned)))
 
 
 def voucher_codes_of(tx: Transaction, receipt_pk: int | None) -> list[str]:
     """The codes of the stamp-card vouchers a receipt issued."""
-    return list(tx.orm.scalars(select(Voucher.code).where(Voucher.receipt_pk == receipt_pk)).all())
+    return list(tx.conn.scalars(select(Voucher.code).where(Voucher.receipt_pk == receipt_pk)).all())
 
 
 class ReceiptIdTaken(Exception):
@@ -105,8 +105,7 @@ def insert_receipts(conn: Connection, columns: Sequence[str], rows: Sequence[Seq
 
 def add_receipt(tx: Transaction, **values: Any) -> AddedReceipt:
     """Store one receipt (a refund, a return), returned with its key; the table's defaults fill in the rest."""
-    tx.orm.flush()
-    conn = tx.orm.connection()
+    conn = tx.conn
     codec = Codec(conn)
     table = table_of(Receipt)
     for column in table.c:
@@ -124,7 +123,7 @@ def add_receipt(tx: Transaction, **values: Any) -> AddedReceipt:
 
 def refunded_so_far(tx: Transaction, receipt_pk: int | None) -> tuple[int, int]:
     """Cents and points the refunds of a receipt have taken back so far."""
-    row = tx.orm.execute(
+    row = tx.conn.execute(
         select(func.coalesce(func.sum(Receipt.total_cents), 0), func.coalesce(func.sum(Receipt.points), 0)).where(
             Receipt.refund_of_pk == receipt_pk
         )

@@ -3,7 +3,7 @@ them (members, receipts, vouchers), to read and to pass back.
 
 Services import these names from here, never the table definitions or SQLAlchemy itself: every query
 is built in storage (tests/test_architecture.py). A `Transaction` is opaque to them: only storage reaches
-the SQLAlchemy session inside it (`orm`), and a test fails on a service that does.
+the SQLAlchemy connection inside it (`conn`), and a test fails on a service that does.
 """
 
 from __future__ import annotations
@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from sqlalchemy import Connection
 
 
 class Transaction:
     """One open read or write transaction (`Database.read()`/`write()`), passed to storage's functions."""
 
-    __slots__ = ("orm",)
+    __slots__ = ("conn",)
 
-    def __init__(self, orm: Session) -> None:
-        self.orm = orm
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
 
 
 @dataclass(frozen=True, slots=True)

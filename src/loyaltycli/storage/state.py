@@ -42,15 +42,15 @@ def load_states(tx: Transaction, members: Sequence[MemberRecord], since: dt.date
     if not states:
         return states
     pks = list(states)
-    dialect = tx.orm.get_bind().dialect.name
-    for member_pk, card, count in tx.orm.execute(
+    dialect = tx.conn.dialect.name
+    for member_pk, card, count in tx.conn.execute(
         select(StampCount.member_pk, StampCount.card_id, StampCount.stamps).where(
             one_of(StampCount.member_pk, pks, dialect)
         )
     ).all():
         states[member_pk].stamps[card] = count
         states[member_pk].stamp_rows |= {card}
-    for (member_pk,) in tx.orm.execute(
+    for (member_pk,) in tx.conn.execute(
         select(LedgerEntry.member_pk)
         .where(one_of(LedgerEntry.member_pk, pks, dialect), LedgerEntry.kind == "referral")
         .where(LedgerEntry.ref == "referee")
@@ -67,7 +67,7 @@ def _history(tx: Transaction, members: Any, since: dt.date) -> list[tuple[int, d
     """(member, instant, day, signed eligible cents, signed points) of the receipts of `members` (a condition)
     from `since` on."""
     sign = tier_sign()
-    rows = tx.orm.execute(
+    rows = tx.conn.execute(
         select(
             Receipt.member_pk,
             Receipt.occurred_at,
@@ -83,4 +83,4 @@ def locked_members(tx: Transaction, pks: Sequence[int]) -> list[MemberRecord]:
     """The members a batch books for, locked until the transaction ends on PostgreSQL, in key order."""
     from loyaltycli.storage.members import members_where
 
-    return members_where(tx, one_of(Member.pk, pks, tx.orm.get_bind().dialect.name), for_update=True)
+    return members_where(tx, one_of(Member.pk, pks, tx.conn.dialect.name), for_update=True)

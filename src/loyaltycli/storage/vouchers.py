@@ -60,8 +60,7 @@ def issue_voucher(
     valid: tuple[dt.date, dt.date],  # (issued on, valid until)
 ) -> IssuedVoucher:
     reward_id, kind, value = reward
-    tx.orm.flush()
-    conn = tx.orm.connection()
+    conn = tx.conn
     codec = Codec(conn)
     (pk,) = reserve_ids(conn, table_of(Voucher), 1)
     on, until = valid
@@ -89,23 +88,24 @@ def issue_voucher(
 
 def set_stamps(tx: Transaction, member_pk: int, card_id: str, stamps: int) -> None:
     """The stamps on a member's card now (the row is made on the first stamp)."""
-    tx.orm.flush()
-    row = tx.orm.scalar(select(StampCount).where(StampCount.member_pk == member_pk, StampCount.card_id == card_id))
-    if row is None:
-        insert_stamp_counts(tx.orm.connection(), [(member_pk, card_id, stamps)])
+    card = (StampCount.member_pk == member_pk, StampCount.card_id == card_id)
+    if tx.conn.scalar(select(StampCount.pk).where(*card)) is None:
+        insert_stamp_counts(tx.conn, [(member_pk, card_id, stamps)])
     else:
-        row.stamps = stamps
-    tx.orm.flush()
+        tx.conn.execute(update(StampCount).where(*card).values(stamps=stamps))
 
 
 def take_stamps(tx: Transaction, member_pk: int, stamps: int) -> None:
     """Take up to `stamps` off the member's cards, as far as they are still on them."""
     left = stamps
-    for count in tx.orm.scalars(select(StampCount).where(StampCount.member_pk == member_pk)).all():
-        take = min(count.stamps, left)
-        count.stamps -= take
+    cards = tx.conn.execute(
+        select(StampCount.pk, StampCount.stamps).where(StampCount.member_pk == member_pk).order_by(StampCount.pk)
+    ).all()
+    for pk, count in cards:
+        take = min(count, left)
+        if take:
+            tx.conn.execute(update(StampCount).where(StampCount.pk == pk).values(stamps=count - take))
         left -= take
-    tx.orm.flush()
 
 
 def voucher_by_pk(tx: Transaction, pk: int) -> VoucherRecord | None:
@@ -123,13 +123,13 @@ def lock_stock(tx: Transaction, reward_id: str) -> None:
     once queue here, and the second counts the first's voucher (SQLite's BEGIN IMMEDIATE already serialises
     writers). The reward lives in the programme, not in a table, so this is a transaction-scoped advisory
     lock on its id; redeem takes it after the member's row lock, always in that order."""
-    if tx.orm.get_bind().dialect.name == "postgresql":
-        tx.orm.execute(select(func.pg_advisory_xact_lock(func.hashtextextended("reward-stock:" + reward_id, 0))))
+    if tx.conn.dialect.name == "postgresql":
+        tx.conn.execute(select(func.pg_advisory_xact_lock(func.hashtextextended("reward-stock:" + reward_id, 0))))
 
 
 def redeemed_count(tx: Transaction, reward_id: str) -> int:
     """Vouchers of a reward issued by `redeem` and not cancelled (what its stock counts)."""
-    issued = tx.orm.scalar(
+    issued = tx.conn.scalar(
         select(func.count())
         .select_from(Voucher)
         .where(Voucher.reward_id == reward_id, Voucher.source == "redeem", Voucher.status != "cancelled")
@@ -141,15 +141,12 @@ def change_if_issued(tx: Transaction, voucher: VoucherRecord, **values: Any) -> 
     """Set `values` on the voucher only if it is still `issued` (of two tills changing one voucher at the same
     moment, the second finds no row: PostgreSQL re-checks the condition after the first commits). Whether
     this call changed it, and the voucher as now stored."""
-    changed = tx.orm.execute(
-        update(Voucher)
-        .where(Voucher.pk == voucher.pk, Voucher.status == "issued")
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    changed = tx.conn.execute(
+        update(Voucher).where(Voucher.pk == voucher.pk, Voucher.status == "issued").values(**values)
     )
     now_stored = voucher_by_pk(tx, voucher.pk)
     assert now_stored is not None, "vouchers are never deleted"
-    return bool(changed.rowcount == 1), now_stored  # type: ignore[attr-defined]
+    return bool(changed.rowcount == 1), now_stored
 
 
 def record_use(tx: Transaction, voucher: VoucherRecord, used_at: dt.datetime, receipt: str | None) -> bool:
@@ -157,8 +154,8 @@ def record_use(tx: Transaction, voucher: VoucherRecord, used_at: dt.datetime, re
     from sqlalchemy.exc import IntegrityError
 
     try:
-        with tx.orm.begin_nested():
-            tx.orm.execute(insert(VoucherUse).values(voucher_pk=voucher.pk, used_at=used_at, receipt=receipt))
+        with tx.conn.begin_nested():
+            tx.conn.execute(insert(VoucherUse).values(voucher_pk=voucher.pk, used_at=used_at, receipt=receipt))
     except IntegrityError:
         return False
     return True
@@ -180,5 +177,5 @@ def vouchers_listed(
         query = query.where(Voucher.status == "issued", Voucher.valid_until >= today)
     elif status == "expired":
         query = query.where(Voucher.status == "issued", Voucher.valid_until < today)
-    rows = tx.orm.execute(query.order_by(Voucher.issued_at.desc(), Voucher.pk.desc())).all()
+    rows = tx.conn.execute(query.order_by(Voucher.issued_at.desc(), Voucher.pk.desc())).all()
     return [(VoucherRecord(*row[:-1]), str(row.member_id)) for row in rows]

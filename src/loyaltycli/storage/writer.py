@@ -52,7 +52,7 @@ class PurchaseWriter:
 
     def __init__(self, tx: Transaction, now: dt.datetime, command: str) -> None:
         self.tx = tx
-        self.conn = conn = tx.orm.connection()
+        self.conn = conn = tx.conn
         self.codec = Codec(conn)
         self.created_at = self.codec.instant(utc_naive(now))
         self.command = command
@@ -71,7 +71,6 @@ class PurchaseWriter:
         if plans:
             self._insert(plans)
         self._write_states(states)
-        self.tx.orm.expire_all()  # a record read before this batch is read again
 
     def _insert(self, items: list[PurchasePlan | StandaloneCredit]) -> None:
         day, instant = self.codec.day, self.codec.instant
