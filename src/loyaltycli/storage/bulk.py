@@ -25,7 +25,7 @@ def records_where(
     tx: Transaction, record: type[R], model: object, condition: Any, for_update: bool = False, order: Any = ()
 ) -> list[R]:
     """The rows of `model`'s table that `condition` picks, in `order` then by key, each as a frozen `record`
-    (its fields are the table's columns: what storage hands services instead of the ORM's live objects)."""
+    (its fields are the table's columns: what storage hands services instead of rows)."""
     table = table_of(model)
     query = select(*table.columns).where(condition).order_by(*order, table.c.pk)
     rows = tx.conn.execute(query.with_for_update() if for_update else query)
@@ -33,7 +33,7 @@ def records_where(
 
 
 def table_of(model: object) -> Table:
-    """The Table behind a mapped class."""
+    """The Table behind a class of `models.py`."""
     table = model.__table__  # type: ignore[attr-defined]
     assert isinstance(table, Table)
     return table

@@ -89,10 +89,8 @@ def issue_voucher(
 def set_stamps(tx: Transaction, member_pk: int, card_id: str, stamps: int) -> None:
     """The stamps on a member's card now (the row is made on the first stamp)."""
     card = (StampCount.member_pk == member_pk, StampCount.card_id == card_id)
-    if tx.conn.scalar(select(StampCount.pk).where(*card)) is None:
+    if tx.conn.execute(update(StampCount).where(*card).values(stamps=stamps)).rowcount == 0:
         insert_stamp_counts(tx.conn, [(member_pk, card_id, stamps)])
-    else:
-        tx.conn.execute(update(StampCount).where(*card).values(stamps=stamps))
 
 
 def take_stamps(tx: Transaction, member_pk: int, stamps: int) -> None:

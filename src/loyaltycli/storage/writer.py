@@ -51,7 +51,6 @@ class PurchaseWriter:
     VOUCHER = VOUCHER_COLUMNS  # the vouchers of full stamp cards: storage/vouchers.insert_vouchers
 
     def __init__(self, tx: Transaction, now: dt.datetime, command: str) -> None:
-        self.tx = tx
         self.conn = conn = tx.conn
         self.codec = Codec(conn)
         self.created_at = self.codec.instant(utc_naive(now))
