@@ -194,6 +194,16 @@ def test_everyday_commands_run_without_loading_the_orm(tmp_path: Path) -> None:
             assert "ORM False" in result.stderr, (args, result.stderr[-300:])
 
 
+def test_only_the_programme_file_reader_imports_pydantic() -> None:
+    """Pydantic validates a programme file; the stored programme every command loads is rebuilt without it."""
+    offenders = [
+        str(path.relative_to(SRC))
+        for path in SRC.rglob("*.py")
+        if any(m == "pydantic" or m.startswith("pydantic.") for m in imported_modules(path))
+    ]
+    assert sorted(offenders) == ["domain/program.py", "domain/program_file.py"]  # program.py: in `Checked` only
+
+
 def test_only_the_counter_screen_imports_textual() -> None:
     """Textual is for `loyalty counter` alone: every other command starts without it."""
     offenders = [

@@ -1,38 +1,66 @@
-"""The programme file (SPEC §2) as validated, immutable Pydantic models.
+"""The programme file (SPEC §2) as frozen dataclasses, and their stored form.
 
-`parse_program(text, path)` turns TOML text into a `Program` or raises
-`ProgramError` listing every problem as `file:line: field.path: message`.
-`program_to_toml_data` gives back a dict that tomli-w writes and that
+A programme file is validated once, by Pydantic (`program_file.py`, imported only then), against the
+dataclasses below: their `Annotated` fields carry a `Checked` that tells Pydantic the bounds and conversions.
+A stored programme was validated when it was loaded, so `program_from_data` rebuilds it without Pydantic:
+the everyday commands never import it. `program_to_data` gives back a dict that tomli-w writes and that
 parses to the same programme.
 """
 
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import functools
 import re
+import types
+import typing
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
-
 from loyaltycli.domain.currencies import ISO_4217
 from loyaltycli.domain.money import MAX_AMOUNT, format_amount, parse_money
 from loyaltycli.domain.search import search_key
-from loyaltycli.errors import BadInputError, ProgramError
-from loyaltycli.i18n import N_, _
+from loyaltycli.errors import BadInputError
+from loyaltycli.i18n import _
+
+
+@dataclass(frozen=True)
+class Checked:
+    """How Pydantic checks one field of a programme file: a conversion before, bounds, a check after.
+
+    `dump` writes the value back (money as "5.00"). Pydantic is imported only when a file is validated.
+    """
+
+    before: Callable[[Any], Any] | None = None
+    after: Callable[[Any], Any] | None = None
+    dump: Callable[[Any], Any] | None = None
+    bounds: tuple[tuple[str, Any], ...] = ()
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic import AfterValidator, BeforeValidator, Field
+
+        metadata: list[Any] = []
+        if self.before is not None:
+            metadata.append(BeforeValidator(self.before))
+        if self.bounds:
+            metadata.append(Field(**dict(self.bounds)))
+        if self.after is not None:
+            metadata.append(AfterValidator(self.after))
+        return handler(Annotated[(source, *metadata)] if metadata else source)
+
+
+def checked(
+    before: Callable[[Any], Any] | None = None,
+    after: Callable[[Any], Any] | None = None,
+    dump: Callable[[Any], Any] | None = None,
+    **bounds: Any,
+) -> Checked:
+    return Checked(before, after, dump, tuple(bounds.items()))
 
 
 def _money(value: Any) -> Decimal:
@@ -51,25 +79,38 @@ def _number(value: Any) -> Any:
     return value
 
 
-Money = Annotated[Decimal, BeforeValidator(_money), PlainSerializer(format_amount, return_type=str)]
-Number = Annotated[Decimal, BeforeValidator(_number), PlainSerializer(lambda d: _plain_number(d))]
-PositiveNumber = Annotated[Decimal, BeforeValidator(_number), Field(gt=0), PlainSerializer(lambda d: _plain_number(d))]
-# SPEC §1 limits: no number of a programme can make a sum overflow later.
-Rate = Annotated[Decimal, BeforeValidator(_number), Field(gt=0, le=1000), PlainSerializer(lambda d: _plain_number(d))]
-Multiplier = Annotated[
-    Decimal, BeforeValidator(_number), Field(gt=0, le=100), PlainSerializer(lambda d: _plain_number(d))
-]
-BonusPoints = Annotated[int, Field(ge=0, le=1_000_000)]
-Days = Annotated[int, Field(ge=0, le=3660)]
-Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
-
-
 def _plain_number(value: Decimal) -> int | Decimal:
     return int(value) if value == value.to_integral_value() else value.normalize()
 
 
-def _categories(values: list[str]) -> tuple[str, ...]:
+def _not_negative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError(_("must not be negative"))
+    return value
+
+
+def _positive_money(value: Decimal | None) -> Decimal | None:
+    if value is not None and value <= 0:
+        raise ValueError(_("must be a positive amount of money"))
+    return value
+
+
+Money = Annotated[Decimal, checked(before=_money, dump=format_amount)]
+Number = Annotated[Decimal, checked(before=_number)]
+PositiveNumber = Annotated[Decimal, checked(before=_number, gt=0)]
+# SPEC §1 limits: no number of a programme can make a sum overflow later.
+Rate = Annotated[Decimal, checked(before=_number, gt=0, le=1000)]
+Multiplier = Annotated[Decimal, checked(before=_number, gt=0, le=100)]
+BonusPoints = Annotated[int, checked(ge=0, le=1_000_000)]
+Days = Annotated[int, checked(ge=0, le=3660)]
+Identifier = Annotated[str, checked(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+
+
+def _categories(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(normalise_category(v) for v in values)
+
+
+Categories = Annotated[tuple[str, ...], checked(after=_categories)]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -78,67 +119,53 @@ def normalise_category(category: str | None) -> str:
     return (category or "").strip().lower()
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _currency(value: str) -> str:
+    if value not in ISO_4217:
+        raise ValueError(_('{value!r} is not an ISO 4217 currency code such as "EUR"').format(value=value))
+    return value
 
 
-class ProgramInfo(_Model):
-    name: Annotated[str, Field(min_length=1)]
-    currency: str
-    timezone: str
-    country: str | None = None
-
-    @field_validator("currency")
-    @classmethod
-    def _currency(cls, value: str) -> str:
-        if value not in ISO_4217:
-            raise ValueError(_('{value!r} is not an ISO 4217 currency code such as "EUR"').format(value=value))
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _timezone(cls, value: str) -> str:
-        from loyaltycli.domain.zones import check_timezone
-
-        check_timezone(value)
-        return value
-
-    @field_validator("country")
-    @classmethod
-    def _country(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        from loyaltycli.domain.zones import check_country
-
-        return check_country(value)
+def _category_rates(rates: dict[str, Decimal]) -> dict[str, Decimal]:
+    return {normalise_category(k): v for k, v in rates.items()}
 
 
-class Earn(_Model):
+def _timezone(value: str) -> str:
+    from loyaltycli.domain.zones import check_timezone
+
+    check_timezone(value)
+    return value
+
+
+def _country(value: str) -> str:
+    from loyaltycli.domain.zones import check_country
+
+    return check_country(value)
+
+
+class _Table:
+    """A table of the file: frozen, compared by value, fields given by name, unknown keys refused."""
+
+    __pydantic_config__: typing.ClassVar[dict[str, str]] = {"extra": "forbid"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgramInfo(_Table):
+    name: Annotated[str, checked(min_length=1)]
+    currency: Annotated[str, checked(after=_currency)]
+    timezone: Annotated[str, checked(after=_timezone)]
+    country: Annotated[str, checked(after=_country)] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Earn(_Table):
     points_per_unit: Rate = Decimal(1)
     rounding: Literal["floor", "round", "ceil"] = "floor"
-    min_spend: Money = Decimal("0.00")
+    min_spend: Annotated[Money, checked(after=_not_negative)] = Decimal("0.00")
     pending_days: Days = 0
-    exclude_categories: tuple[str, ...] = ()
+    exclude_categories: Categories = ()
     exclude_skus: tuple[str, ...] = ()
-    gift_card_categories: tuple[str, ...] = ("gift-card", "gift-cards", "giftcard", "giftcards", "gift card")
-    category_rates: dict[str, Rate] = {}
-
-    @field_validator("exclude_categories", "gift_card_categories", mode="after")
-    @classmethod
-    def _norm(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        return _categories(list(values))
-
-    @field_validator("category_rates", mode="after")
-    @classmethod
-    def _norm_rates(cls, rates: dict[str, Decimal]) -> dict[str, Decimal]:
-        return {normalise_category(k): v for k, v in rates.items()}
-
-    @field_validator("min_spend")
-    @classmethod
-    def _not_negative(cls, value: Decimal) -> Decimal:
-        if value < 0:
-            raise ValueError(_("must not be negative"))
-        return value
+    gift_card_categories: Categories = ("gift-card", "gift-cards", "giftcard", "giftcards", "gift card")
+    category_rates: Annotated[dict[str, Rate], checked(after=_category_rates)] = field(default_factory=dict)
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -146,60 +173,49 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _HOURS = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9])$")
 
 
-class Campaign(_Model):
+def _lower_weekdays(values: Any) -> Any:
+    return [v.strip().lower() if isinstance(v, str) else v for v in values] if isinstance(values, list) else values
+
+
+def _monthdays(values: tuple[int, ...]) -> tuple[int, ...]:
+    wrong = [d for d in values if not (1 <= d <= 31 or d == -1)]
+    if wrong:
+        raise ValueError(
+            _("{wrong} is not a day of the month (1 to 31, or -1 for the last day)").format(wrong=wrong[0])
+        )
+    return values
+
+
+def _hours(value: str) -> str:
+    match = _HOURS.match(value.strip())
+    if not match:
+        raise ValueError(_('"{value}" is not a time range such as "16:00-18:00"').format(value=value))
+    start, end = _minutes(match.group(1), match.group(2)), _minutes(match.group(3), match.group(4))
+    if end > 24 * 60:
+        raise ValueError(_('"{value}" ends after 24:00').format(value=value))
+    if end <= start:
+        raise ValueError(_('"{value}" ends before it starts').format(value=value))
+    return value.strip()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Campaign(_Table):
     id: Identifier
     name: str = ""
     starts: dt.date
     ends: dt.date | None = None  # open: runs until a programme version drops it
     multiplier: Multiplier = Decimal(1)
     bonus_points: BonusPoints = 0
-    categories: tuple[str, ...] = ()
-    channels: tuple[str, ...] = ()
+    categories: Categories = ()
+    channels: Categories = ()
     min_spend: Money = Decimal("0.00")
-    weekdays: tuple[Weekday, ...] = ()
-    monthdays: tuple[int, ...] = ()
-    hours: str | None = None  # "16:00-18:00": local wall-clock time, start in, end out
+    weekdays: Annotated[tuple[Weekday, ...], checked(before=_lower_weekdays)] = ()
+    monthdays: Annotated[tuple[int, ...], checked(after=_monthdays)] = ()
+    hours: Annotated[str, checked(after=_hours)] | None = None  # "16:00-18:00": local time, start in, end out
 
-    @field_validator("categories", "channels", mode="after")
-    @classmethod
-    def _norm(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        return _categories(list(values))
-
-    @field_validator("weekdays", mode="before")
-    @classmethod
-    def _lower_weekdays(cls, values: Any) -> Any:
-        return [v.strip().lower() if isinstance(v, str) else v for v in values] if isinstance(values, list) else values
-
-    @field_validator("monthdays")
-    @classmethod
-    def _monthdays(cls, values: tuple[int, ...]) -> tuple[int, ...]:
-        wrong = [d for d in values if not (1 <= d <= 31 or d == -1)]
-        if wrong:
-            raise ValueError(
-                _("{wrong} is not a day of the month (1 to 31, or -1 for the last day)").format(wrong=wrong[0])
-            )
-        return values
-
-    @field_validator("hours")
-    @classmethod
-    def _hours(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        match = _HOURS.match(value.strip())
-        if not match:
-            raise ValueError(_('"{value}" is not a time range such as "16:00-18:00"').format(value=value))
-        start, end = _minutes(match.group(1), match.group(2)), _minutes(match.group(3), match.group(4))
-        if end > 24 * 60:
-            raise ValueError(_('"{value}" ends after 24:00').format(value=value))
-        if end <= start:
-            raise ValueError(_('"{value}" ends before it starts').format(value=value))
-        return value.strip()
-
-    @model_validator(mode="after")
-    def _window(self) -> Campaign:
+    def __post_init__(self) -> None:
         if self.ends is not None and self.ends < self.starts:
             raise ValueError(_("ends ({ends}) is before starts ({starts})").format(ends=self.ends, starts=self.starts))
-        return self
 
     @property
     def title(self) -> str:
@@ -238,49 +254,42 @@ def _minutes(hours: str, minutes: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-class TierLevel(_Model):
-    name: Annotated[str, Field(min_length=1)]
-    threshold: Number = Decimal(0)
+@dataclass(frozen=True, kw_only=True)
+class TierLevel(_Table):
+    name: Annotated[str, checked(min_length=1)]
+    threshold: Annotated[Number, checked(after=_not_negative)] = Decimal(0)
     multiplier: Multiplier = Decimal(1)
 
-    @field_validator("threshold")
-    @classmethod
-    def _not_negative(cls, value: Decimal) -> Decimal:
-        if value < 0:
-            raise ValueError(_("must not be negative"))
-        return value
 
-
-class Tiers(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Tiers(_Table):
     basis: Literal["spend", "points"] = "spend"
-    window_months: Annotated[int, Field(ge=1, le=120)] = 12
-    levels: Annotated[tuple[TierLevel, ...], Field(min_length=1)]
+    window_months: Annotated[int, checked(ge=1, le=120)] = 12
+    levels: Annotated[tuple[TierLevel, ...], checked(min_length=1)]
 
-    @model_validator(mode="after")
-    def _ascending(self) -> Tiers:
+    def __post_init__(self) -> None:
         names = [level.name for level in self.levels]
         if len(set(names)) != len(names):
             raise ValueError(_("tier names must be unique"))
         thresholds = [level.threshold for level in self.levels]
         if thresholds != sorted(thresholds) or len(set(thresholds)) != len(thresholds):
             raise ValueError(_("levels must be listed with strictly rising thresholds"))
-        return self
 
 
-class Expiry(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Expiry(_Table):
     policy: Literal["none", "fixed", "inactivity"] = "none"
-    months: Annotated[int, Field(ge=1, le=1200)] | None = None
+    months: Annotated[int, checked(ge=1, le=1200)] | None = None
     at_period_end: Literal["none", "month", "year"] = "none"
     warn_days: Days = 30
 
-    @model_validator(mode="after")
-    def _months_needed(self) -> Expiry:
+    def __post_init__(self) -> None:
         if self.policy != "none" and self.months is None:
             raise ValueError(_("policy {policy!r} needs `months`").format(policy=self.policy))
-        return self
 
 
-class Bonuses(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Bonuses(_Table):
     signup: BonusPoints = 0
     birthday: BonusPoints = 0
     referral_referrer: BonusPoints = 0
@@ -288,54 +297,51 @@ class Bonuses(_Model):
     referral_min_spend: Money = Decimal("0.00")
 
 
-class Action(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Action(_Table):
     id: Identifier
     name: str = ""
-    points: Annotated[int, Field(ge=1, le=1_000_000)]
+    points: Annotated[int, checked(ge=1, le=1_000_000)]
     limit: Literal["once", "daily", "monthly", "unlimited"] = "unlimited"
 
 
-class Abuse(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Abuse(_Table):
     """What `report suspicious` flags; a limit left out is not checked."""
 
-    max_receipts_per_day: Annotated[int, Field(ge=1, le=100_000)] | None = None
-    max_refunds_per_30_days: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    max_receipts_per_day: Annotated[int, checked(ge=1, le=100_000)] | None = None
+    max_refunds_per_30_days: Annotated[int, checked(ge=0, le=100_000)] | None = None
 
 
-class Consent(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Consent(_Table):
     """`[consent]`: which wording of the marketing consent members agree to now (recorded with each consent)."""
 
-    text_version: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    text_version: Annotated[str, checked(min_length=1, max_length=64)] | None = None
 
 
-class Redeem(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Redeem(_Table):
     min_balance: BonusPoints = 0
-    point_value: Money | None = None
-    voucher_days: Annotated[int, Field(ge=1, le=3660)] = 90
-
-    @field_validator("point_value")
-    @classmethod
-    def _positive(cls, value: Decimal | None) -> Decimal | None:
-        if value is not None and value <= 0:
-            raise ValueError(_("must be a positive amount of money"))
-        return value
+    point_value: Annotated[Money, checked(after=_positive_money)] | None = None
+    voucher_days: Annotated[int, checked(ge=1, le=3660)] = 90
 
 
-class Reward(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Reward(_Table):
     id: Identifier
     name: str = ""
-    points: Annotated[int, Field(ge=1, le=1_000_000)]
+    points: Annotated[int, checked(ge=1, le=1_000_000)]
     kind: Literal["free_item", "discount_amount", "discount_percent", "experience"]
     value: Number | None = None
     min_tier: str | None = None
-    stock: Annotated[int, Field(ge=0, le=1_000_000_000)] | None = None
+    stock: Annotated[int, checked(ge=0, le=1_000_000_000)] | None = None
     partner: str | None = None
     description: str = ""
 
-    @model_validator(mode="after")
-    def _value_fits_kind(self) -> Reward:
+    def __post_init__(self) -> None:
         if self.kind == "experience":
-            return self
+            return
         if self.value is None:
             raise ValueError(_("a {kind} reward needs a `value`").format(kind=self.kind))
         if self.kind == "discount_percent":
@@ -343,34 +349,28 @@ class Reward(_Model):
                 raise ValueError(_("value: a percentage must be above 0 and at most 100"))
         elif self.value <= 0 or self.value > MAX_AMOUNT or self.value != self.value.quantize(Decimal("0.01")):
             raise ValueError(_("value: must be a positive amount of money with at most two decimals"))
-        return self
 
     @property
     def title(self) -> str:
         return self.name or self.id
 
 
-class StampCard(_Model):
+@dataclass(frozen=True, kw_only=True)
+class StampCard(_Table):
     id: Identifier
     name: str = ""
-    categories: tuple[str, ...] = ()
+    categories: Categories = ()
     skus: tuple[str, ...] = ()
-    stamps: Annotated[int, Field(ge=2, le=1000)]
+    stamps: Annotated[int, checked(ge=2, le=1000)]
     reward: str
 
-    @field_validator("categories", mode="after")
-    @classmethod
-    def _norm(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        return _categories(list(values))
-
-    @model_validator(mode="after")
-    def _something_to_stamp(self) -> StampCard:
+    def __post_init__(self) -> None:
         if not self.categories and not self.skus:
             raise ValueError(_("a stamp card needs `categories` or `skus`"))
-        return self
 
 
-class Program(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Program(_Table):
     """A whole programme; immutable, compared by value."""
 
     program: ProgramInfo
@@ -386,8 +386,7 @@ class Program(_Model):
     abuse: Abuse = Abuse()
     consent: Consent = Consent()
 
-    @model_validator(mode="after")
-    def _references(self) -> Program:
+    def __post_init__(self) -> None:
         for kind, items in (
             ("campaigns", self.campaigns),
             ("actions", self.actions),
@@ -412,7 +411,6 @@ class Program(_Model):
                 raise ValueError(
                     _("stamp_cards.{n}.reward: {reward!r} is not a reward id").format(n=n, reward=card.reward)
                 )
-        return self
 
     @property
     def zone(self) -> ZoneInfo:
@@ -454,128 +452,108 @@ def _named(items: Sequence[_T], name: str, key: Callable[[_T], str]) -> _T | Non
 
 def parse_program(text: str, path: str) -> Program:
     """Parse and validate programme TOML; every problem names the file, line and field path."""
-    import tomllib  # only a programme file is parsed as TOML; stored programmes are JSON
+    from loyaltycli.domain.program_file import validate_program_file
 
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProgramError(path, [_toml_syntax_message(path, text, exc)]) from None
-    try:
-        return Program.model_validate(data)
-    except ValidationError as exc:
-        raise ProgramError(path, _validation_messages(path, text, exc)) from None
+    return validate_program_file(text, path)
 
 
 def program_from_data(data: dict[str, Any]) -> Program:
-    """A programme stored by this tool (already validated once)."""
-    return Program.model_validate(data)
+    """A programme stored by this tool (validated when it was loaded): rebuilt without Pydantic."""
+    return _build(Program, data)
 
 
 def program_to_data(program: Program) -> dict[str, Any]:
     """Plain data (str, int, Decimal, date, list, dict) in the file's own shape, defaults left out."""
-    data: dict[str, Any] = _without_none(program.model_dump(mode="python", exclude_defaults=True, round_trip=True))
+    data: dict[str, Any] = _dump(program, json=False, skip_defaults=True)
     return data
 
 
 def program_to_json_data(program: Program) -> dict[str, Any]:
     """The whole programme as JSON-ready data (money and numbers as strings)."""
-    return program.model_dump(mode="json")
+    data: dict[str, Any] = _dump(program, json=True, skip_defaults=False)
+    return data
 
 
-def _without_none(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list | tuple):
-        return [_without_none(v) for v in value]
+def table_to_data(table: Any) -> dict[str, Any]:
+    """One table of the programme (such as `bonuses`) as a dict of its fields."""
+    return {f.name: getattr(table, f.name) for f in dataclasses.fields(table)}
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """The fields' types, worked out once per table (`from __future__ import annotations` keeps them as text)."""
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls, include_extras=True)
+    return _HINTS[cls]
+
+
+def _build(cls: type[_T], data: dict[str, Any]) -> _T:
+    hints = _hints(cls)
+    return cls(**{name: _convert(hints[name], value) for name, value in data.items()})
+
+
+def _convert(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin is Annotated:
+        return _convert(hint.__origin__, value)
+    if origin in (typing.Union, types.UnionType):
+        return _convert(next(arg for arg in typing.get_args(hint) if arg is not type(None)), value)
+    if origin is tuple:
+        return tuple(_convert(typing.get_args(hint)[0], item) for item in value)
+    if origin is dict:
+        return {key: _convert(typing.get_args(hint)[1], item) for key, item in value.items()}
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value)  # type: ignore[arg-type]
+    if hint is Decimal:
+        return Decimal(str(value))
+    if hint is dt.date and isinstance(value, str):
+        return dt.date.fromisoformat(value)
     return value
 
 
-def _toml_syntax_message(path: str, source: str, exc: ValueError) -> str:
-    text = str(exc)
-    match = re.search(r"\(at line (\d+), column (\d+)\)", text)
-    line = getattr(exc, "lineno", None) or (int(match.group(1)) if match else None)
-    if line is None and "end of document" in text:
-        line = max(1, len(source.splitlines()))
-    reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", text).strip().rstrip(".")
-    where = f"{path}:{line}" if line else path
-    return f"{where}: invalid TOML: {reason}"
+def _dump(value: Any, *, json: bool, skip_defaults: bool) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        hints = _hints(type(value))
+        data = {}
+        for f in dataclasses.fields(value):
+            item = getattr(value, f.name)
+            if skip_defaults and (item is None or _is_default(f, item)):
+                continue
+            writer = _writer(hints[f.name])
+            if writer is not None and item is not None:
+                data[f.name] = writer(item)
+            else:
+                data[f.name] = _dump(item, json=json, skip_defaults=skip_defaults)
+        return data
+    if isinstance(value, tuple | list):
+        return [_dump(item, json=json, skip_defaults=skip_defaults) for item in value]
+    if isinstance(value, dict):
+        return {key: _dump(item, json=json, skip_defaults=skip_defaults) for key, item in value.items()}
+    if isinstance(value, Decimal):
+        number = _plain_number(value)
+        return str(number) if json and isinstance(number, Decimal) else number
+    if json and isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
-def _validation_messages(path: str, text: str, exc: ValidationError) -> list[str]:
-    from loyaltycli.domain.toml_lines import key_lines
-
-    lines = key_lines(text)
-    messages = []
-    for error in exc.errors():
-        loc = [str(part) for part in error["loc"]]
-        message = _friendly(error)
-        # Cross-field problems arrive at the parent with the field named in the message.
-        inner = re.match(r"^([a-z_]+(?:\.\d+)?(?:\.[a-z_]+)*): (.*)$", message)
-        if inner and error["type"] == "value_error":
-            loc = loc + inner.group(1).split(".")
-            message = inner.group(2)
-        field = ".".join(loc) or "(top level)"
-        line = _find_line(lines, loc)
-        where = f"{path}:{line}" if line else path
-        messages.append(f"{where}: {field}: {message}")
-    return messages
+def _is_default(f: dataclasses.Field[Any], value: Any) -> bool:
+    if f.default is not dataclasses.MISSING:
+        return bool(value == f.default)
+    if f.default_factory is not dataclasses.MISSING:
+        return bool(value == f.default_factory())
+    return False
 
 
-def _find_line(lines: dict[str, int], loc: list[str]) -> int | None:
-    for end in range(len(loc), 0, -1):
-        prefix = ".".join(loc[:end])
-        line = lines.get(prefix)
-        if line:
-            return line
-        below = [n for path, n in lines.items() if path.startswith(prefix + ".")]
-        if below:
-            return min(below)
+def _writer(hint: Any) -> Callable[[Any], Any] | None:
+    """The field's own way of writing its value (money as "5.00"), looked for through `X | None`."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
+    for marker in getattr(hint, "__metadata__", ()):
+        if isinstance(marker, Checked) and marker.dump is not None:
+            return marker.dump
     return None
-
-
-# Pydantic's messages for the kinds of mistakes a programme file has, in the catalogue's words.
-_PYDANTIC = {
-    "decimal_parsing": N_("must be a number such as 1 or 1.5"),
-    "decimal_type": N_("must be a number such as 1 or 1.5"),
-    "int_parsing": N_("must be a whole number"),
-    "int_type": N_("must be a whole number"),
-    "int_from_float": N_("must be a whole number"),
-    "string_type": N_("must be text in quotes"),
-    "bool_type": N_("must be true or false"),
-    "bool_parsing": N_("must be true or false"),
-    "list_type": N_('must be a list such as ["a", "b"]'),
-    "dict_type": N_("must be a table"),
-    "model_type": N_("must be a table"),
-    "date_type": N_("must be a date such as 2026-12-31"),
-    "date_parsing": N_("must be a date such as 2026-12-31"),
-    "date_from_datetime_parsing": N_("must be a date such as 2026-12-31"),
-    "string_too_long": N_("is too long"),
-    "string_too_short": N_("must not be empty"),
-    "less_than_equal": N_("must be at most {le}"),
-    "less_than": N_("must be less than {lt}"),
-}
-
-
-def _friendly(error: Any) -> str:
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    if kind == "extra_forbidden":
-        return _("unknown key (check its spelling)")
-    if kind == "missing":
-        return _("is required")
-    if kind == "greater_than":
-        return (
-            _("must be a positive number")
-            if ctx.get("gt") == 0
-            else _("must be greater than {gt}").format(gt=ctx.get("gt"))
-        )
-    if kind == "greater_than_equal":
-        return _("must not be negative") if ctx.get("ge") == 0 else _("must be at least {ge}").format(ge=ctx.get("ge"))
-    if kind == "literal_error":
-        return _("must be one of {expected}, not {value!r}").format(
-            expected=ctx.get("expected"), value=error.get("input")
-        )
-    if kind in _PYDANTIC:
-        return _(_PYDANTIC[kind]).format(le=ctx.get("le"), lt=ctx.get("lt"))
-    msg = str(error["msg"])
-    return msg.removeprefix("Value error, ")
