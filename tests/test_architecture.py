@@ -166,9 +166,10 @@ def test_no_module_uses_the_orm() -> None:
     assert offenders == []
 
 
-def test_everyday_commands_run_without_loading_the_orm(tmp_path: Path) -> None:
-    """The everyday commands, run as `loyalty` runs them, leave `sqlalchemy.orm` unloaded (a library could
-    still pull it in where no module of ours names it)."""
+def test_everyday_commands_run_without_loading_the_orm_or_pydantic(tmp_path: Path) -> None:
+    """The everyday commands, run as `loyalty` runs them, leave `sqlalchemy.orm` and Pydantic unloaded (a
+    library could still pull them in where no module of ours names them: Typer 0.29 would, for every
+    argument, without `cli/plain_values.py`; a stored programme is rebuilt without Pydantic)."""
     program = tmp_path / "p.toml"
     program.write_text(
         '[program]\nname = "Shop"\ncurrency = "EUR"\ntimezone = "Europe/Berlin"\n'
@@ -185,6 +186,7 @@ def test_everyday_commands_run_without_loading_the_orm(tmp_path: Path) -> None:
         "try:\n    runpy.run_module('loyaltycli', run_name='__main__')\n"
         "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
         "print('ORM', 'sqlalchemy.orm' in sys.modules, file=sys.stderr)\n"
+        "print('PYDANTIC', 'pydantic' in sys.modules, file=sys.stderr)\n"
     )
     for command in (["purchase", "anna@example.com", "12.50"], ["redeem", "anna@example.com", "coffee"]):
         command += ["--json"]
@@ -192,6 +194,7 @@ def test_everyday_commands_run_without_loading_the_orm(tmp_path: Path) -> None:
             result = subprocess.run([sys.executable, "-c", probe, "--db", db, *args], capture_output=True, text=True)
             assert result.returncode == 0, result.stderr
             assert "ORM False" in result.stderr, (args, result.stderr[-300:])
+            assert "PYDANTIC False" in result.stderr, (args, result.stderr[-300:])
 
 
 def test_only_the_programme_file_reader_imports_pydantic() -> None:

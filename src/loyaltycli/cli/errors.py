@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 
 from loyaltycli.cli.helptext import install_error_words, readable
 from loyaltycli.cli.output import error, message
+from loyaltycli.cli.plain_values import pass_plain_values
 from loyaltycli.cli.state import STATE
 from loyaltycli.errors import LoyaltyError, Terminated, kept_note
 from loyaltycli.i18n import _
@@ -28,6 +29,7 @@ class LoyaltyGroup(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         readable(self)
+        pass_plain_values(self)
         return super().main(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:

@@ -1,0 +1,74 @@
+"""Parameters that are plain text, whole numbers or flags are taken as Click already converted them.
+
+Typer 0.29 checks every parameter's value with a Pydantic TypeAdapter, so any command with an argument
+imported Pydantic (about 90 ms, a third of the start-up of `purchase`). Our commands take their values as
+text and parse them themselves (money, dates, member keys), so for `str`, `int`, `bool`, their `| None`
+and `list[str]` forms Click's conversion is all there is to do. Any other value, or a Typer without this
+hook, goes through Typer's own check unchanged.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+from loyaltycli.cli.helptext import commands
+
+_PLAIN = (str, int, bool)
+
+
+def pass_plain_values(root: Any) -> None:
+    """Give every plain parameter of the tree a coercion that keeps Click's value (once per tree)."""
+    plain = _plain_coercion()
+    if plain is None or getattr(root, "_loyalty_plain", False):
+        return
+    for command in commands(root):
+        for param in [*command.params, getattr(command, "_help_option", None)]:  # --help is kept aside
+            if getattr(param, "_runtime_param", False) is None and _is_plain(param.type_descriptor.annotation):
+                param._runtime_param = plain(param.type_descriptor)
+    root._loyalty_plain = True
+
+
+def _is_plain(annotation: Any) -> bool:
+    if annotation in _PLAIN:
+        return True
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        others = [arg for arg in args if arg is not type(None)]
+        return len(others) == 1 and _is_plain(others[0])
+    return origin is list and args in ((str,), (int,))
+
+
+def _plain_coercion() -> Any:
+    """A Typer RuntimeParam that returns Click's value, falling back to Typer's own for anything else."""
+    try:
+        from typer._coercion import RuntimeParam, build_runtime_param
+    except ImportError:  # a Typer without runtime coercion: nothing to replace
+        return None
+
+    class PlainValue(RuntimeParam):
+        descriptor: Any  # set once, in __init__ (the dataclass above is frozen)
+
+        def __init__(self, descriptor: Any) -> None:
+            super().__init__(parameter_info=descriptor.parameter_info, annotation=descriptor.annotation)
+            object.__setattr__(self, "descriptor", descriptor)
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            wanted = _without_none(self.annotation)
+            if typing.get_origin(wanted) is list:
+                item_type = typing.get_args(wanted)[0]
+                if isinstance(value, tuple | list) and all(isinstance(item, item_type) for item in value):
+                    return list(value)
+            elif isinstance(value, wanted):
+                return value
+            return build_runtime_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
+
+    return PlainValue
+
+
+def _without_none(annotation: Any) -> Any:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return next(arg for arg in typing.get_args(annotation) if arg is not type(None))
+    return annotation

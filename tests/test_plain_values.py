@@ -1,0 +1,73 @@
+"""Plain parameters keep Click's value without Typer's Pydantic check; anything else still gets it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from loyaltycli.cli.errors import LoyaltyGroup
+from loyaltycli.cli.plain_values import _is_plain, pass_plain_values
+
+
+@pytest.mark.parametrize(
+    ("annotation", "plain"),
+    [
+        (str, True),
+        (int, True),
+        (bool, True),
+        (str | None, True),
+        (list[str] | None, True),
+        (list[int], True),
+        (float, False),
+        (list[float] | None, False),
+        (str | int, False),
+    ],
+)
+def test_which_annotations_are_plain(annotation: Any, plain: bool) -> None:
+    assert _is_plain(annotation) is plain
+
+
+def _app(seen: dict[str, Any]) -> typer.Typer:
+    app = typer.Typer(cls=LoyaltyGroup)  # the root class of `loyalty`, which installs the plain values
+
+    @app.command()
+    def run(
+        name: str,
+        times: Annotated[int, typer.Option("--times")] = 1,
+        tag: Annotated[list[str] | None, typer.Option("--tag")] = None,
+        ratio: Annotated[float, typer.Option("--ratio")] = 0.5,
+    ) -> None:
+        seen.update(name=name, times=times, tag=tag, ratio=ratio)
+
+    @app.command()
+    def other() -> None:  # two commands: a group, as `loyalty` is
+        pass
+
+    return app
+
+
+def _invoke(args: list[str]) -> tuple[Any, dict[str, Any]]:
+    seen: dict[str, Any] = {}
+    return CliRunner().invoke(_app(seen), args), seen
+
+
+def test_plain_values_arrive_as_their_types() -> None:
+    result, seen = _invoke(["run", "Anna", "--times", "3", "--tag", "a", "--tag", "b", "--ratio", "1.5"])
+    assert result.exit_code == 0, result.output
+    assert seen == {"name": "Anna", "times": 3, "tag": ["a", "b"], "ratio": 1.5}
+
+
+def test_a_bad_whole_number_is_still_a_usage_error() -> None:
+    result, seen = _invoke(["run", "Anna", "--times", "three"])
+    assert result.exit_code == 2
+    assert seen == {}
+
+
+def test_only_plain_parameters_are_replaced() -> None:
+    command: Any = typer.main.get_command(_app({}))
+    pass_plain_values(command)
+    params = {p.name: p for p in command.commands["run"].params}
+    assert {name for name, p in params.items() if p._runtime_param is not None} == {"name", "times", "tag"}
