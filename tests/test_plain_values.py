@@ -71,3 +71,16 @@ def test_only_plain_parameters_are_replaced() -> None:
     pass_plain_values(command)
     params = {p.name: p for p in command.commands["run"].params}
     assert {name for name, p in params.items() if p._runtime_param is not None} == {"name", "times", "tag"}
+
+
+def test_a_typer_whose_internals_moved_keeps_its_own_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from loyaltycli.cli import plain_values
+
+    class Moved:
+        def __init__(self, descriptor: Any) -> None:
+            raise TypeError("RuntimeParam() takes other arguments now")
+
+    monkeypatch.setattr(plain_values, "_plain_coercion", lambda: Moved)
+    result, seen = _invoke(["run", "Anna", "--times", "3"])
+    assert result.exit_code == 0, result.output
+    assert seen["times"] == 3

@@ -23,10 +23,13 @@ def pass_plain_values(root: Any) -> None:
     plain = _plain_coercion()
     if plain is None or getattr(root, "_loyalty_plain", False):
         return
-    for command in commands(root):
-        for param in [*command.params, getattr(command, "_help_option", None)]:  # --help is kept aside
-            if getattr(param, "_runtime_param", False) is None and _is_plain(param.type_descriptor.annotation):
-                param._runtime_param = plain(param.type_descriptor)
+    try:
+        for command in commands(root):
+            for param in [*command.params, getattr(command, "_help_option", None)]:  # --help is kept aside
+                if getattr(param, "_runtime_param", False) is None and _is_plain(param.type_descriptor.annotation):
+                    param._runtime_param = plain(param.type_descriptor)
+    except (AttributeError, TypeError):  # a Typer whose internals moved: the parameters left keep its checks
+        return
     root._loyalty_plain = True
 
 
