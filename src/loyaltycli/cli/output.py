@@ -52,7 +52,7 @@ def console() -> Console:
                 self.quiet = True
                 raise BrokenPipeError()
 
-        _CONSOLE = PipedConsole(highlight=False, soft_wrap=False)
+        _CONSOLE = PipedConsole(highlight=False, soft_wrap=False, emoji=False)
     return _CONSOLE
 
 
