@@ -53,7 +53,7 @@ def test_four_tills_and_an_expiry_run_at_once_for_12_seconds(db: str) -> None:
         done, refused, error = (proc.communicate(timeout=180)[0].strip() + "  ").split(" ", 2)
         assert error.strip() == "", error
         results.append((int(done), int(refused)))
-    assert all(done > 5 for done, _ in results)
+    assert all(done > 5 for done, _ in results), results
     receipts = query(db, "SELECT count(*) FROM receipt")[0][0]
     redeemed = query(db, "SELECT count(*) FROM ledger_entry WHERE kind = 'redeem'")[0][0]
     tills = results[:TILLS]
