@@ -99,7 +99,11 @@ class ImportMembers:
             elif members:
                 member = members[0]
                 if member.status == "merged" and member.merged_into_pk is not None:
-                    self.refs[ref] = member.merged_into_pk  # the member it was merged into (checked in resolve)
+                    # down the chain of merges (A into B, then B into C) to the member holding the points now,
+                    # with `purchase`'s note; that member's status is checked in resolve
+                    record = lookup.by_pk(tx, member.pk)
+                    assert record is not None
+                    self.refs[ref] = lookup.followed(tx, record).pk or 0
                 else:
                     self.refs[ref] = (
                         (member.pk or 0) if member.status == "active" else f"member {ref} is {member.status}"
