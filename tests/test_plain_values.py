@@ -63,7 +63,22 @@ def test_plain_values_arrive_as_their_types() -> None:
 def test_a_bad_whole_number_is_still_a_usage_error() -> None:
     result, seen = _invoke(["run", "Anna", "--times", "three"])
     assert result.exit_code == 2
+    assert "'three' is not a whole number" in result.output
     assert seen == {}
+
+
+@pytest.mark.parametrize(("given", "read"), [("3", 3), ("-3", -3), ("+12", 12), ("007", 7)])
+def test_whole_numbers_are_read_from_their_digits(given: str, read: int) -> None:
+    result, seen = _invoke(["run", "Anna", "--times", given])
+    assert result.exit_code == 0, result.output
+    assert seen["times"] == read
+
+
+@pytest.mark.parametrize("given", ["3.5", "1e3", "", "٣"])
+def test_anything_else_is_not_a_whole_number(given: str) -> None:
+    result, _seen = _invoke(["run", "Anna", "--times", given])
+    assert result.exit_code == 2
+    assert "is not a whole number" in result.output
 
 
 def test_only_plain_parameters_are_replaced() -> None:
