@@ -23,8 +23,10 @@ _PLAIN = (str, int, bool)
 
 def pass_plain_values(root: Any) -> None:
     """Give every plain parameter of the tree a coercion that keeps Click's value (once per tree)."""
+    if getattr(root, "_loyalty_plain", False):
+        return
     plain = _plain_coercion()
-    if plain is None or getattr(root, "_loyalty_plain", False):
+    if plain is None:
         return
     try:
         for command in commands(root):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from loyaltycli import i18n
 from loyaltycli.cli.output import key_values, show, table
-from loyaltycli.domain.program import table_to_data
 from loyaltycli.domain.schedules import describe_schedule
 from loyaltycli.i18n import N_, _
 
@@ -145,7 +145,7 @@ def _reward_title(p: Any, reward_id: str) -> str:
 def _bonuses(p: Any, currency: str) -> str:
     """The programme's bonuses in words: points as points, the referral minimum as money."""
     said = []
-    for key, value in table_to_data(p.bonuses).items():
+    for key, value in dataclasses.asdict(p.bonuses).items():
         if not value:
             continue
         shown = i18n.money(value, currency) if key == "referral_min_spend" else i18n.points(int(value))

@@ -97,7 +97,6 @@ def _positive_money(value: Decimal | None) -> Decimal | None:
 
 Money = Annotated[Decimal, checked(before=_money, dump=format_amount)]
 Number = Annotated[Decimal, checked(before=_number)]
-PositiveNumber = Annotated[Decimal, checked(before=_number, gt=0)]
 # SPEC §1 limits: no number of a programme can make a sum overflow later.
 Rate = Annotated[Decimal, checked(before=_number, gt=0, le=1000)]
 Multiplier = Annotated[Decimal, checked(before=_number, gt=0, le=100)]
@@ -474,11 +473,6 @@ def program_to_json_data(program: Program) -> dict[str, Any]:
     return data
 
 
-def table_to_data(table: Any) -> dict[str, Any]:
-    """One table of the programme (such as `bonuses`) as a dict of its fields."""
-    return {f.name: getattr(table, f.name) for f in dataclasses.fields(table)}
-
-
 _HINTS: dict[type, dict[str, Any]] = {}
 
 
@@ -501,7 +495,7 @@ def _convert(hint: Any, value: Any) -> Any:
     if origin is Annotated:
         return _convert(hint.__origin__, value)
     if origin in (typing.Union, types.UnionType):
-        return _convert(next(arg for arg in typing.get_args(hint) if arg is not type(None)), value)
+        return _convert(_without_none(hint), value)
     if origin is tuple:
         return tuple(_convert(typing.get_args(hint)[0], item) for item in value)
     if origin is dict:
@@ -551,9 +545,14 @@ def _is_default(f: dataclasses.Field[Any], value: Any) -> bool:
 
 def _writer(hint: Any) -> Callable[[Any], Any] | None:
     """The field's own way of writing its value (money as "5.00"), looked for through `X | None`."""
-    if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
-    for marker in getattr(hint, "__metadata__", ()):
+    for marker in getattr(_without_none(hint), "__metadata__", ()):
         if isinstance(marker, Checked) and marker.dump is not None:
             return marker.dump
     return None
+
+
+def _without_none(hint: Any) -> Any:
+    """`X` of `X | None` (every optional field of the file is one type or nothing); any other type as it is."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return next(arg for arg in typing.get_args(hint) if arg is not type(None))
+    return hint
